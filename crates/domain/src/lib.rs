@@ -1,0 +1,16 @@
+//! The pure rules of the subsidy engine.
+//!
+//! Nothing in this crate performs I/O: no database, no HTTP, no clock. Callers pass the
+//! current time in, and get decisions, new states and ledger movements back. That keeps
+//! every rule testable on its own and identical on every backend.
+
+pub mod allocation;
+pub mod deadlines;
+pub mod iban;
+pub mod ledger;
+pub mod lifecycle;
+pub mod lottery;
+pub mod money;
+pub mod programme;
+
+pub use money::{Money, MoneyError};

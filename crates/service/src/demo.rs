@@ -1,0 +1,1 @@
+//! The demo scenario of the parliamentary letter (in progress).

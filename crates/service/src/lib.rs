@@ -1,0 +1,23 @@
+//! The use cases of subsidie.
+//!
+//! Every command is one database transaction: load, apply the domain rule, save, append
+//! history, write outbox rows. Nothing half-done is ever visible: an error anywhere rolls
+//! the whole command back. The caller passes who acts ([`Actor`]) and when
+//! ([`Clock`]), so deadlines are testable without waiting.
+
+pub mod actor;
+pub mod allocation;
+pub mod applications;
+pub mod budget;
+mod convert;
+pub mod demo;
+pub mod error;
+pub mod queries;
+pub mod registry;
+pub mod seed;
+mod tx;
+
+pub use actor::{Actor, Role};
+pub use error::{FieldError, ServiceError};
+pub use subsidie_store::{DatabaseUrl, DbConnection, Pool};
+pub use tx::Clock;

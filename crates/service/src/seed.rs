@@ -1,0 +1,275 @@
+//! Loading a programme file (see `fixtures/`) into the database, idempotently: a second
+//! load of the same file changes nothing, and a changed file updates names and rules but
+//! never a budget position.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use subsidie_domain::programme::{AmountRule, InstrumentConfig, ProgrammeFile};
+use subsidie_store::rows::{DisciplineRow, InstrumentRow, ProgrammeRow, RegionRow};
+use subsidie_store::schema::{disciplines, instruments, programmes, regions};
+use subsidie_store::{DbConnection, Pool};
+
+use crate::error::ServiceError;
+use crate::tx;
+
+/// What a load did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SeedReport {
+    /// Rows inserted.
+    pub inserted: usize,
+    /// Rows whose configuration changed.
+    pub updated: usize,
+    /// Rows already as in the file.
+    pub unchanged: usize,
+}
+
+/// Parses a programme file (TOML) and validates it, listing every problem.
+pub fn parse_programme_file(text: &str) -> Result<ProgrammeFile, ServiceError> {
+    let file: ProgrammeFile =
+        toml::from_str(text).map_err(|e| ServiceError::field("programmabestand", e.to_string()))?;
+    file.validate().map_err(|errors| {
+        ServiceError::Validation(
+            errors
+                .iter()
+                .map(|e| crate::FieldError::new("programmabestand", e.to_string()))
+                .collect(),
+        )
+    })?;
+    Ok(file)
+}
+
+/// Loads a validated programme file in one transaction.
+pub fn load(
+    pool: &Pool,
+    file: &ProgrammeFile,
+    now: DateTime<Utc>,
+) -> Result<SeedReport, ServiceError> {
+    tx::write(pool, |conn| load_in(conn, file, now))
+}
+
+fn load_in(
+    conn: &mut DbConnection,
+    file: &ProgrammeFile,
+    now: DateTime<Utc>,
+) -> Result<SeedReport, ServiceError> {
+    let mut report = SeedReport::default();
+    let p = &file.programme;
+    let programme = ProgrammeRow {
+        id: p.code.clone(),
+        name: p.name.clone(),
+        funder: p.funder.clone(),
+        envelope_cents: p.envelope.cents(),
+        starts_on: p.period.starts,
+        ends_on: p.period.ends,
+        created_at: now.naive_utc(),
+    };
+    let existing: Option<ProgrammeRow> = programmes::table
+        .find(&programme.id)
+        .select(ProgrammeRow::as_select())
+        .first(conn)
+        .optional()?;
+    match existing {
+        None => {
+            diesel::insert_into(programmes::table)
+                .values(&programme)
+                .execute(conn)?;
+            report.inserted += 1;
+        }
+        Some(old)
+            if old.name == programme.name
+                && old.funder == programme.funder
+                && old.envelope_cents == programme.envelope_cents
+                && old.starts_on == programme.starts_on
+                && old.ends_on == programme.ends_on =>
+        {
+            report.unchanged += 1
+        }
+        Some(_) => {
+            diesel::update(programmes::table.find(&programme.id))
+                .set((
+                    programmes::name.eq(&programme.name),
+                    programmes::funder.eq(&programme.funder),
+                    programmes::envelope_cents.eq(programme.envelope_cents),
+                    programmes::starts_on.eq(programme.starts_on),
+                    programmes::ends_on.eq(programme.ends_on),
+                ))
+                .execute(conn)?;
+            report.updated += 1;
+        }
+    }
+
+    for config in &p.instruments {
+        load_instrument(conn, &p.code, config, &mut report)?;
+    }
+
+    for region in &file.regions {
+        let row = RegionRow {
+            id: region.code.clone(),
+            name: region.name.clone(),
+            inhabitants: i64::try_from(region.inhabitants)
+                .map_err(|_| ServiceError::field("inwoners", "te groot"))?,
+        };
+        let old: Option<RegionRow> = regions::table
+            .find(&row.id)
+            .select(RegionRow::as_select())
+            .first(conn)
+            .optional()?;
+        match old {
+            None => {
+                diesel::insert_into(regions::table)
+                    .values(&row)
+                    .execute(conn)?;
+                report.inserted += 1;
+            }
+            Some(o) if o.name == row.name && o.inhabitants == row.inhabitants => {
+                report.unchanged += 1
+            }
+            Some(_) => {
+                diesel::update(regions::table.find(&row.id))
+                    .set((
+                        regions::name.eq(&row.name),
+                        regions::inhabitants.eq(row.inhabitants),
+                    ))
+                    .execute(conn)?;
+                report.updated += 1;
+            }
+        }
+    }
+
+    for discipline in &file.disciplines {
+        let row = DisciplineRow {
+            id: discipline.code.clone(),
+            name: discipline.name.clone(),
+        };
+        let old: Option<DisciplineRow> = disciplines::table
+            .find(&row.id)
+            .select(DisciplineRow::as_select())
+            .first(conn)
+            .optional()?;
+        match old {
+            None => {
+                diesel::insert_into(disciplines::table)
+                    .values(&row)
+                    .execute(conn)?;
+                report.inserted += 1;
+            }
+            Some(o) if o.name == row.name => report.unchanged += 1,
+            Some(_) => {
+                diesel::update(disciplines::table.find(&row.id))
+                    .set(disciplines::name.eq(&row.name))
+                    .execute(conn)?;
+                report.updated += 1;
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// The stored form of an instrument's configuration, with a zero budget position.
+pub(crate) fn instrument_row(programme_id: &str, c: &InstrumentConfig) -> InstrumentRow {
+    let (min, max, fixed) = match &c.amount {
+        AmountRule::Range { min, max } => (min.cents(), max.cents(), false),
+        AmountRule::Fixed(amount) => (amount.cents(), amount.cents(), true),
+    };
+    InstrumentRow {
+        id: c.code.clone(),
+        programme_id: programme_id.to_owned(),
+        code: c.code.clone(),
+        name: c.name.clone(),
+        kind: c.kind.as_str().to_owned(),
+        policy: c.policy.as_str().to_owned(),
+        uniqueness: c.uniqueness.as_str().to_owned(),
+        min_cents: min,
+        max_cents: max,
+        fixed_amount: fixed,
+        opens_on: c.window.opens,
+        closes_on: c.window.closes,
+        advance_percent: i32::from(c.advance_percent),
+        decision_term_weeks: i32::try_from(c.decision_term_weeks).unwrap_or(i32::MAX),
+        supplement_term_days: i32::try_from(c.supplement_term_days).unwrap_or(i32::MAX),
+        four_eyes_above_cents: c.four_eyes_above.map(|m| m.cents()),
+        accounting_deadline: c.accounting_deadline,
+        waitlist_closed: false,
+        ceiling_cents: c.ceiling.cents(),
+        reserved_cents: 0,
+        granted_cents: 0,
+        settled_cents: 0,
+        paid_cents: 0,
+        recovered_cents: 0,
+    }
+}
+
+fn load_instrument(
+    conn: &mut DbConnection,
+    programme_id: &str,
+    config: &InstrumentConfig,
+    report: &mut SeedReport,
+) -> Result<(), ServiceError> {
+    let new = instrument_row(programme_id, config);
+    let old: Option<InstrumentRow> = instruments::table
+        .find(&new.id)
+        .select(InstrumentRow::as_select())
+        .first(conn)
+        .optional()?;
+    let Some(old) = old else {
+        diesel::insert_into(instruments::table)
+            .values(&new)
+            .execute(conn)?;
+        report.inserted += 1;
+        return Ok(());
+    };
+    if old.programme_id != programme_id {
+        return Err(ServiceError::Conflict(format!(
+            "instrumentcode '{}' hoort al bij programma '{}'; kies een andere code",
+            new.code, old.programme_id
+        )));
+    }
+    let committed = old.reserved_cents + old.granted_cents;
+    if new.ceiling_cents < committed {
+        return Err(ServiceError::Conflict(format!(
+            "het plafond van '{}' kan niet lager dan wat al is gereserveerd en verleend ({} cent)",
+            new.code, committed
+        )));
+    }
+    let same = old.name == new.name
+        && old.kind == new.kind
+        && old.policy == new.policy
+        && old.uniqueness == new.uniqueness
+        && old.min_cents == new.min_cents
+        && old.max_cents == new.max_cents
+        && old.fixed_amount == new.fixed_amount
+        && old.opens_on == new.opens_on
+        && old.closes_on == new.closes_on
+        && old.advance_percent == new.advance_percent
+        && old.decision_term_weeks == new.decision_term_weeks
+        && old.supplement_term_days == new.supplement_term_days
+        && old.four_eyes_above_cents == new.four_eyes_above_cents
+        && old.accounting_deadline == new.accounting_deadline
+        && old.ceiling_cents == new.ceiling_cents;
+    if same {
+        report.unchanged += 1;
+        return Ok(());
+    }
+    crate::budget::lock(conn, &new.id)?;
+    diesel::update(instruments::table.find(&new.id))
+        .set((
+            instruments::name.eq(&new.name),
+            instruments::kind.eq(&new.kind),
+            instruments::policy.eq(&new.policy),
+            instruments::uniqueness.eq(&new.uniqueness),
+            instruments::min_cents.eq(new.min_cents),
+            instruments::max_cents.eq(new.max_cents),
+            instruments::fixed_amount.eq(new.fixed_amount),
+            instruments::opens_on.eq(new.opens_on),
+            instruments::closes_on.eq(new.closes_on),
+            instruments::advance_percent.eq(new.advance_percent),
+            instruments::decision_term_weeks.eq(new.decision_term_weeks),
+            instruments::supplement_term_days.eq(new.supplement_term_days),
+            instruments::four_eyes_above_cents.eq(new.four_eyes_above_cents),
+            instruments::accounting_deadline.eq(new.accounting_deadline),
+            instruments::ceiling_cents.eq(new.ceiling_cents),
+        ))
+        .execute(conn)?;
+    report.updated += 1;
+    Ok(())
+}

@@ -1,0 +1,280 @@
+//! Connections, the pool, migrations and write transactions over both backends.
+
+use std::time::Duration;
+
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::prelude::*;
+use diesel::r2d2;
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use crate::error::StoreError;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
+
+/// How long SQLite waits for another writer before giving up with "busy".
+const SQLITE_BUSY_TIMEOUT_MS: u32 = 10_000;
+
+mod multi {
+    // The derive generates public helper items without docs.
+    #![allow(missing_docs)]
+
+    /// A connection to either backend; every query in this workspace is written once against it.
+    #[derive(diesel::MultiConnection)]
+    pub enum DbConnection {
+        /// PostgreSQL, for several API processes sharing one database.
+        Postgres(diesel::PgConnection),
+        /// SQLite, the embedded default.
+        Sqlite(diesel::SqliteConnection),
+    }
+}
+pub use multi::DbConnection;
+
+/// Which database engine a URL points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// An SQLite file.
+    Sqlite,
+    /// A PostgreSQL server.
+    Postgres,
+}
+
+/// A parsed `DATABASE_URL`: `postgres://…` or `postgresql://…` for PostgreSQL;
+/// `sqlite://path`, `sqlite:path` or a plain file path for SQLite.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DatabaseUrl {
+    backend: Backend,
+    target: String,
+}
+
+impl DatabaseUrl {
+    /// Parses the URL, refusing forms that would silently do something else.
+    pub fn parse(url: &str) -> Result<DatabaseUrl, StoreError> {
+        let invalid = |reason: &str| StoreError::InvalidUrl {
+            url: url.to_owned(),
+            reason: reason.to_owned(),
+        };
+        let url_trimmed = url.trim();
+        if url_trimmed.is_empty() {
+            return Err(invalid("leeg; geef bijvoorbeeld sqlite://subsidie.db of postgres://gebruiker@host/database"));
+        }
+        if url_trimmed.starts_with("postgres://") || url_trimmed.starts_with("postgresql://") {
+            return Ok(DatabaseUrl {
+                backend: Backend::Postgres,
+                target: url_trimmed.to_owned(),
+            });
+        }
+        let path = url_trimmed
+            .strip_prefix("sqlite://")
+            .or_else(|| url_trimmed.strip_prefix("sqlite:"))
+            .unwrap_or(url_trimmed);
+        if path.is_empty() {
+            return Err(invalid("geen bestandspad na sqlite://"));
+        }
+        if path == ":memory:" {
+            return Err(invalid(
+                "een database in het geheugen verdwijnt per verbinding; geef een bestandspad",
+            ));
+        }
+        if path.contains("://") {
+            return Err(invalid(
+                "onbekend schema; gebruik sqlite://pad of postgres://…",
+            ));
+        }
+        Ok(DatabaseUrl {
+            backend: Backend::Sqlite,
+            target: path.to_owned(),
+        })
+    }
+
+    /// The backend this URL selects.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The file path (SQLite) or the connection string (PostgreSQL).
+    pub fn target(&self) -> &str {
+        &self.target
+    }
+
+    /// The URL with any password replaced, for logs.
+    pub fn redacted(&self) -> String {
+        match self.backend {
+            Backend::Sqlite => format!("sqlite://{}", self.target),
+            Backend::Postgres => redact_password(&self.target),
+        }
+    }
+
+    /// Opens one connection, configured for this engine.
+    pub fn connect(&self) -> Result<DbConnection, StoreError> {
+        match self.backend {
+            Backend::Postgres => diesel::PgConnection::establish(&self.target)
+                .map(DbConnection::Postgres)
+                .map_err(|e| StoreError::Unavailable(e.to_string())),
+            Backend::Sqlite => {
+                let mut conn = diesel::SqliteConnection::establish(&self.target)
+                    .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+                // WAL lets readers work while one writer commits; the busy timeout makes a
+                // second writer wait instead of failing at once.
+                conn.batch_execute(&format!(
+                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS};"
+                ))?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+        }
+    }
+}
+
+fn redact_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    match rest.split_once('@') {
+        Some((credentials, host)) => match credentials.split_once(':') {
+            Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+            None => url.to_owned(),
+        },
+        None => url.to_owned(),
+    }
+}
+
+/// The r2d2 manager: opens connections through [`DatabaseUrl::connect`] so every pooled
+/// SQLite connection has the same pragmas.
+#[derive(Debug, Clone)]
+pub struct Manager {
+    url: DatabaseUrl,
+}
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = DbConnection;
+    type Error = StoreError;
+
+    fn connect(&self) -> Result<DbConnection, StoreError> {
+        self.url.connect()
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), StoreError> {
+        conn.batch_execute("SELECT 1").map_err(StoreError::from)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
+        false
+    }
+}
+
+/// A pool of connections to one database.
+pub type Pool = r2d2::Pool<Manager>;
+/// A connection borrowed from the [`Pool`].
+pub type PooledConnection = r2d2::PooledConnection<Manager>;
+
+/// Opens a pool, applies pending migrations and returns it.
+pub fn open(url: &DatabaseUrl, max_size: u32) -> Result<Pool, StoreError> {
+    let pool = r2d2::Pool::builder()
+        .max_size(max_size.max(1))
+        .connection_timeout(Duration::from_secs(15))
+        .test_on_check_out(true)
+        .build(Manager { url: url.clone() })
+        .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+    let mut conn = pool.get()?;
+    migrate(&mut conn)?;
+    Ok(pool)
+}
+
+/// Applies every pending migration of the connection's backend.
+pub fn migrate(conn: &mut DbConnection) -> Result<(), StoreError> {
+    let result = match conn {
+        DbConnection::Postgres(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ()),
+        DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ()),
+    };
+    result.map_err(|e| StoreError::Migration(e.to_string()))
+}
+
+/// The backend of an open connection.
+pub fn backend_of(conn: &DbConnection) -> Backend {
+    match conn {
+        DbConnection::Postgres(_) => Backend::Postgres,
+        DbConnection::Sqlite(_) => Backend::Sqlite,
+    }
+}
+
+/// Runs `work` as one write transaction, committed when it returns `Ok`, rolled back
+/// otherwise.
+///
+/// On SQLite the transaction starts with `BEGIN IMMEDIATE`, taking the write lock up front:
+/// a deferred transaction that reads first and writes later can fail with "busy" at its
+/// first write without waiting, which under contention would refuse valid requests. On
+/// PostgreSQL a plain `BEGIN` suffices because the budget row is locked explicitly.
+pub fn write_transaction<T, E>(
+    conn: &mut DbConnection,
+    work: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<StoreError>,
+{
+    begin(conn).map_err(|e| E::from(StoreError::from(e)))?;
+    match work(conn) {
+        Ok(value) => match commit(conn) {
+            Ok(()) => Ok(value),
+            Err(e) => {
+                // A failed COMMIT leaves the transaction open on SQLite; close it so the
+                // pooled connection is clean for the next user.
+                let _ = rollback(conn);
+                Err(E::from(StoreError::from(e)))
+            }
+        },
+        Err(err) => {
+            // The error of the work is what the caller needs; a failed rollback is rare
+            // and leaves the connection to be discarded by the pool's validity check.
+            let _ = rollback(conn);
+            Err(err)
+        }
+    }
+}
+
+fn begin(conn: &mut DbConnection) -> QueryResult<()> {
+    match conn {
+        DbConnection::Postgres(c) => AnsiTransactionManager::begin_transaction(c),
+        DbConnection::Sqlite(c) => {
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")
+        }
+    }
+}
+
+fn commit(conn: &mut DbConnection) -> QueryResult<()> {
+    match conn {
+        DbConnection::Postgres(c) => AnsiTransactionManager::commit_transaction(c),
+        DbConnection::Sqlite(c) => AnsiTransactionManager::commit_transaction(c),
+    }
+}
+
+fn rollback(conn: &mut DbConnection) -> QueryResult<()> {
+    match conn {
+        DbConnection::Postgres(c) => AnsiTransactionManager::rollback_transaction(c),
+        DbConnection::Sqlite(c) => AnsiTransactionManager::rollback_transaction(c),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_urls() {
+        let pg = DatabaseUrl::parse("postgres://u:secret@localhost/db").unwrap();
+        assert_eq!(pg.backend(), Backend::Postgres);
+        assert_eq!(pg.redacted(), "postgres://u:***@localhost/db");
+        let sq = DatabaseUrl::parse("sqlite://data/subsidie.db").unwrap();
+        assert_eq!(sq.backend(), Backend::Sqlite);
+        assert_eq!(sq.target(), "data/subsidie.db");
+        assert_eq!(
+            DatabaseUrl::parse("subsidie.db").unwrap().target(),
+            "subsidie.db"
+        );
+        assert!(DatabaseUrl::parse("").is_err());
+        assert!(DatabaseUrl::parse("sqlite://").is_err());
+        assert!(DatabaseUrl::parse("sqlite://:memory:").is_err());
+        assert!(DatabaseUrl::parse("mysql://x").is_err());
+    }
+}

@@ -1,0 +1,14 @@
+//! Persistence for subsidie: one diesel codebase over SQLite (the embedded default) and
+//! PostgreSQL, chosen at runtime from the database URL.
+//!
+//! Money is stored as whole euro-cents (`BIGINT`); conversion to `Money` happens in the
+//! service layer so this crate needs nothing of the domain.
+
+pub mod db;
+pub mod error;
+pub mod rows;
+pub mod schema;
+pub mod testing;
+
+pub use db::{Backend, DatabaseUrl, DbConnection, Pool, PooledConnection};
+pub use error::StoreError;

@@ -1,0 +1,295 @@
+//! Row types: one struct per table as it is read and written. Field names are the
+//! column names; see `migrations/` for their meaning.
+#![allow(missing_docs)]
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::schema::*;
+
+/// A programme (budget envelope).
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = programmes)]
+pub struct ProgrammeRow {
+    pub id: String,
+    pub name: String,
+    pub funder: String,
+    pub envelope_cents: i64,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub created_at: NaiveDateTime,
+}
+
+/// An instrument with its configuration and live budget position.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = instruments)]
+pub struct InstrumentRow {
+    pub id: String,
+    pub programme_id: String,
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+    pub policy: String,
+    pub uniqueness: String,
+    pub min_cents: i64,
+    pub max_cents: i64,
+    pub fixed_amount: bool,
+    pub opens_on: NaiveDate,
+    pub closes_on: NaiveDate,
+    pub advance_percent: i32,
+    pub decision_term_weeks: i32,
+    pub supplement_term_days: i32,
+    pub four_eyes_above_cents: Option<i64>,
+    pub accounting_deadline: Option<NaiveDate>,
+    pub waitlist_closed: bool,
+    pub ceiling_cents: i64,
+    pub reserved_cents: i64,
+    pub granted_cents: i64,
+    pub settled_cents: i64,
+    pub paid_cents: i64,
+    pub recovered_cents: i64,
+}
+
+/// A region.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = regions)]
+pub struct RegionRow {
+    pub id: String,
+    pub name: String,
+    pub inhabitants: i64,
+}
+
+/// A discipline of primary care.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = disciplines)]
+pub struct DisciplineRow {
+    pub id: String,
+    pub name: String,
+}
+
+/// An applying organisation.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = organisations)]
+pub struct OrganisationRow {
+    pub id: String,
+    pub name: String,
+    pub region_id: String,
+    pub iban: String,
+    pub email: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// A user of the API.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = users)]
+pub struct UserRow {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub role: String,
+    pub organisation_id: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+/// An API token, stored as a hash only.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = api_tokens)]
+pub struct ApiTokenRow {
+    pub id: String,
+    pub user_id: String,
+    pub token_hash: String,
+    pub label: String,
+    pub created_at: NaiveDateTime,
+    pub revoked_at: Option<NaiveDateTime>,
+}
+
+/// A reviewer's declared conflict of interest with a region.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = conflicts_of_interest)]
+pub struct ConflictRow {
+    pub user_id: String,
+    pub region_id: String,
+    pub declared_at: NaiveDateTime,
+}
+
+/// An application (aanvraag).
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = applications, treat_none_as_null = true)]
+pub struct ApplicationRow {
+    pub id: String,
+    pub reference: String,
+    pub instrument_id: String,
+    pub organisation_id: String,
+    pub region_id: String,
+    pub discipline_id: Option<String>,
+    pub uniqueness_key: Option<String>,
+    pub state: String,
+    pub title: String,
+    pub description: String,
+    pub requested_cents: i64,
+    pub reserved_cents: i64,
+    pub granted_cents: i64,
+    pub settled_cents: Option<i64>,
+    pub score: Option<i32>,
+    pub received_at: Option<NaiveDateTime>,
+    pub received_day: Option<NaiveDate>,
+    pub decision_due_on: Option<NaiveDate>,
+    pub supplement_request: Option<String>,
+    pub supplement_due_on: Option<NaiveDate>,
+    pub decided_at: Option<NaiveDateTime>,
+    pub decision_motivation: Option<String>,
+    pub objection_due_on: Option<NaiveDate>,
+    pub waitlist_position: Option<i32>,
+    pub grant_proposed_by: Option<String>,
+    pub grant_proposed_cents: Option<i64>,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// One entry of an application's append-only history.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = application_history)]
+pub struct HistoryRow {
+    pub id: i64,
+    pub application_id: String,
+    pub at: NaiveDateTime,
+    pub actor_id: Option<String>,
+    pub command: String,
+    pub from_state: Option<String>,
+    pub to_state: String,
+    pub reason: Option<String>,
+}
+
+/// A new history entry.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = application_history)]
+pub struct NewHistoryRow {
+    pub application_id: String,
+    pub at: NaiveDateTime,
+    pub actor_id: Option<String>,
+    pub command: String,
+    pub from_state: Option<String>,
+    pub to_state: String,
+    pub reason: Option<String>,
+}
+
+/// One budget movement (signed deltas in cents).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = ledger_entries)]
+pub struct LedgerRow {
+    pub id: i64,
+    pub instrument_id: String,
+    pub application_id: Option<String>,
+    pub kind: String,
+    pub reserved_delta: i64,
+    pub granted_delta: i64,
+    pub settled_delta: i64,
+    pub paid_delta: i64,
+    pub recovered_delta: i64,
+    pub at: NaiveDateTime,
+    pub actor_id: Option<String>,
+}
+
+/// A new budget movement.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = ledger_entries)]
+pub struct NewLedgerRow {
+    pub instrument_id: String,
+    pub application_id: Option<String>,
+    pub kind: String,
+    pub reserved_delta: i64,
+    pub granted_delta: i64,
+    pub settled_delta: i64,
+    pub paid_delta: i64,
+    pub recovered_delta: i64,
+    pub at: NaiveDateTime,
+    pub actor_id: Option<String>,
+}
+
+/// An allocation run with its lottery seed.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = allocation_runs)]
+pub struct AllocationRunRow {
+    pub id: String,
+    pub instrument_id: String,
+    pub policy: String,
+    pub seed: String,
+    pub lottery_days: String,
+    pub available_before_cents: i64,
+    pub reserved_total_cents: i64,
+    pub actor_id: Option<String>,
+    pub at: NaiveDateTime,
+}
+
+/// One application's place in an allocation run.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = allocation_placements)]
+pub struct PlacementRow {
+    pub run_id: String,
+    pub position: i32,
+    pub application_id: String,
+    pub reference: String,
+    pub decision: String,
+    pub lot_key: Option<String>,
+}
+
+/// A scheduled, running or finished payment (or recovery).
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = payments)]
+pub struct PaymentRow {
+    pub id: String,
+    pub reference: String,
+    pub application_id: String,
+    pub instrument_id: String,
+    pub kind: String,
+    pub amount_cents: i64,
+    pub due_on: NaiveDate,
+    pub state: String,
+    pub run_id: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub settled_at: Option<NaiveDateTime>,
+}
+
+/// An objection (bezwaar) against a decision.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = objections)]
+pub struct ObjectionRow {
+    pub id: String,
+    pub application_id: String,
+    pub decision: String,
+    pub grounds: String,
+    pub submitted_at: NaiveDateTime,
+    pub state: String,
+    pub actor_id: Option<String>,
+}
+
+/// An e-mail waiting in (or sent from) the outbox.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = outbox)]
+pub struct OutboxRow {
+    pub id: String,
+    pub application_id: Option<String>,
+    pub recipient: String,
+    pub template: String,
+    pub payload: String,
+    pub created_at: NaiveDateTime,
+    pub due_at: NaiveDateTime,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub claimed_until: Option<NaiveDateTime>,
+    pub sent_at: Option<NaiveDateTime>,
+    pub failed_at: Option<NaiveDateTime>,
+}
+
+/// A remembered answer to a POST with an `Idempotency-Key`.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = idempotency_keys)]
+pub struct IdempotencyRow {
+    pub user_id: String,
+    pub key: String,
+    pub request_hash: String,
+    pub response_status: i32,
+    pub response_body: String,
+    pub created_at: NaiveDateTime,
+}

@@ -1,0 +1,272 @@
+//! The tables, declared once for both backends (see `migrations/`).
+#![allow(missing_docs)]
+
+diesel::table! {
+    programmes (id) {
+        id -> Text,
+        name -> Text,
+        funder -> Text,
+        envelope_cents -> BigInt,
+        starts_on -> Date,
+        ends_on -> Date,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    instruments (id) {
+        id -> Text,
+        programme_id -> Text,
+        code -> Text,
+        name -> Text,
+        kind -> Text,
+        policy -> Text,
+        uniqueness -> Text,
+        min_cents -> BigInt,
+        max_cents -> BigInt,
+        fixed_amount -> Bool,
+        opens_on -> Date,
+        closes_on -> Date,
+        advance_percent -> Integer,
+        decision_term_weeks -> Integer,
+        supplement_term_days -> Integer,
+        four_eyes_above_cents -> Nullable<BigInt>,
+        accounting_deadline -> Nullable<Date>,
+        waitlist_closed -> Bool,
+        ceiling_cents -> BigInt,
+        reserved_cents -> BigInt,
+        granted_cents -> BigInt,
+        settled_cents -> BigInt,
+        paid_cents -> BigInt,
+        recovered_cents -> BigInt,
+    }
+}
+
+diesel::table! {
+    regions (id) {
+        id -> Text,
+        name -> Text,
+        inhabitants -> BigInt,
+    }
+}
+
+diesel::table! {
+    disciplines (id) {
+        id -> Text,
+        name -> Text,
+    }
+}
+
+diesel::table! {
+    organisations (id) {
+        id -> Text,
+        name -> Text,
+        region_id -> Text,
+        iban -> Text,
+        email -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Text,
+        name -> Text,
+        email -> Text,
+        role -> Text,
+        organisation_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> Text,
+        user_id -> Text,
+        token_hash -> Text,
+        label -> Text,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    conflicts_of_interest (user_id, region_id) {
+        user_id -> Text,
+        region_id -> Text,
+        declared_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    applications (id) {
+        id -> Text,
+        reference -> Text,
+        instrument_id -> Text,
+        organisation_id -> Text,
+        region_id -> Text,
+        discipline_id -> Nullable<Text>,
+        uniqueness_key -> Nullable<Text>,
+        state -> Text,
+        title -> Text,
+        description -> Text,
+        requested_cents -> BigInt,
+        reserved_cents -> BigInt,
+        granted_cents -> BigInt,
+        settled_cents -> Nullable<BigInt>,
+        score -> Nullable<Integer>,
+        received_at -> Nullable<Timestamp>,
+        received_day -> Nullable<Date>,
+        decision_due_on -> Nullable<Date>,
+        supplement_request -> Nullable<Text>,
+        supplement_due_on -> Nullable<Date>,
+        decided_at -> Nullable<Timestamp>,
+        decision_motivation -> Nullable<Text>,
+        objection_due_on -> Nullable<Date>,
+        waitlist_position -> Nullable<Integer>,
+        grant_proposed_by -> Nullable<Text>,
+        grant_proposed_cents -> Nullable<BigInt>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    application_history (id) {
+        id -> BigInt,
+        application_id -> Text,
+        at -> Timestamp,
+        actor_id -> Nullable<Text>,
+        command -> Text,
+        from_state -> Nullable<Text>,
+        to_state -> Text,
+        reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    ledger_entries (id) {
+        id -> BigInt,
+        instrument_id -> Text,
+        application_id -> Nullable<Text>,
+        kind -> Text,
+        reserved_delta -> BigInt,
+        granted_delta -> BigInt,
+        settled_delta -> BigInt,
+        paid_delta -> BigInt,
+        recovered_delta -> BigInt,
+        at -> Timestamp,
+        actor_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    allocation_runs (id) {
+        id -> Text,
+        instrument_id -> Text,
+        policy -> Text,
+        seed -> Text,
+        lottery_days -> Text,
+        available_before_cents -> BigInt,
+        reserved_total_cents -> BigInt,
+        actor_id -> Nullable<Text>,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    allocation_placements (run_id, position) {
+        run_id -> Text,
+        position -> Integer,
+        application_id -> Text,
+        reference -> Text,
+        decision -> Text,
+        lot_key -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    payments (id) {
+        id -> Text,
+        reference -> Text,
+        application_id -> Text,
+        instrument_id -> Text,
+        kind -> Text,
+        amount_cents -> BigInt,
+        due_on -> Date,
+        state -> Text,
+        run_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        settled_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    objections (id) {
+        id -> Text,
+        application_id -> Text,
+        decision -> Text,
+        grounds -> Text,
+        submitted_at -> Timestamp,
+        state -> Text,
+        actor_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> Text,
+        application_id -> Nullable<Text>,
+        recipient -> Text,
+        template -> Text,
+        payload -> Text,
+        created_at -> Timestamp,
+        due_at -> Timestamp,
+        attempts -> Integer,
+        last_error -> Nullable<Text>,
+        claimed_until -> Nullable<Timestamp>,
+        sent_at -> Nullable<Timestamp>,
+        failed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (user_id, key) {
+        user_id -> Text,
+        key -> Text,
+        request_hash -> Text,
+        response_status -> Integer,
+        response_body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(instruments -> programmes (programme_id));
+diesel::joinable!(api_tokens -> users (user_id));
+diesel::joinable!(organisations -> regions (region_id));
+diesel::joinable!(applications -> instruments (instrument_id));
+diesel::joinable!(applications -> organisations (organisation_id));
+diesel::joinable!(application_history -> applications (application_id));
+diesel::joinable!(ledger_entries -> instruments (instrument_id));
+diesel::joinable!(payments -> applications (application_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    programmes,
+    instruments,
+    regions,
+    disciplines,
+    organisations,
+    users,
+    api_tokens,
+    conflicts_of_interest,
+    applications,
+    application_history,
+    ledger_entries,
+    allocation_runs,
+    allocation_placements,
+    payments,
+    objections,
+    outbox,
+    idempotency_keys,
+);

@@ -1,0 +1,17 @@
+DROP TABLE IF EXISTS idempotency_keys;
+DROP TABLE IF EXISTS outbox;
+DROP TABLE IF EXISTS objections;
+DROP TABLE IF EXISTS payments;
+DROP TABLE IF EXISTS allocation_placements;
+DROP TABLE IF EXISTS allocation_runs;
+DROP TABLE IF EXISTS ledger_entries;
+DROP TABLE IF EXISTS application_history;
+DROP TABLE IF EXISTS applications;
+DROP TABLE IF EXISTS conflicts_of_interest;
+DROP TABLE IF EXISTS api_tokens;
+DROP TABLE IF EXISTS users;
+DROP TABLE IF EXISTS organisations;
+DROP TABLE IF EXISTS disciplines;
+DROP TABLE IF EXISTS regions;
+DROP TABLE IF EXISTS instruments;
+DROP TABLE IF EXISTS programmes;

@@ -18,3 +18,8 @@ ci:
 
 fmt:
     cargo fmt --all
+
+# The OpenAPI document against the NLGov API Design Rules (as CI does); regenerate it
+# first with `UPDATE_OPENAPI=1 cargo test -p subsidie-api --test openapi_document`.
+lint-api:
+    npx --yes @stoplight/spectral-cli@6 lint -r ../shared/api-design-rules/linter.yaml openapi/openapi.json

@@ -693,7 +693,22 @@ fn execute_in(
 
     let has_budget_effect = step.effects.iter().any(|e| e.is_budget());
     let mut instrument = if has_budget_effect {
-        budget::lock(conn, &app.instrument_id)?
+        let locked = budget::lock(conn, &app.instrument_id)?;
+        // The application was read before the lock. On PostgreSQL another command may
+        // have changed it, and its reservation or grant, while this one waited; compare
+        // again now that its money cannot move, so the loser of such a race hears "stale
+        // version" and not a budget error computed from an outdated reservation.
+        let current: i64 = applications::table
+            .find(&app.id)
+            .select(applications::version)
+            .first(conn)?;
+        if current != app.version {
+            return Err(ServiceError::StaleVersion {
+                expected: app.version,
+                current,
+            });
+        }
+        locked
     } else {
         load_instrument(conn, &app.instrument_id)?
     };

@@ -9,11 +9,16 @@ pub mod actor;
 pub mod allocation;
 pub mod applications;
 pub mod budget;
+pub mod conflicts;
 mod convert;
 pub mod demo;
+pub mod disbursement;
 pub mod error;
+pub mod idempotency;
+pub mod payments;
 pub mod queries;
 pub mod registry;
+pub mod reports;
 pub mod seed;
 mod tx;
 

@@ -293,3 +293,37 @@ pub struct IdempotencyRow {
     pub response_body: String,
     pub created_at: NaiveDateTime,
 }
+
+/// A payment run (betaalronde).
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = payment_runs)]
+pub struct PaymentRunRow {
+    pub id: String,
+    pub message_id: String,
+    pub created_at: NaiveDateTime,
+    pub up_to: NaiveDate,
+    pub execution_date: NaiveDate,
+    pub payment_count: i64,
+    pub total_cents: i64,
+    pub state: String,
+    pub actor_id: Option<String>,
+    pub paid_at: Option<NaiveDateTime>,
+}
+
+/// One transfer of a payment run, as written to the run's SEPA file.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = payment_run_items)]
+pub struct PaymentRunItemRow {
+    pub run_id: String,
+    pub payment_id: String,
+    pub reference: String,
+    pub kind: String,
+    pub amount_cents: i64,
+    pub instrument_id: String,
+    pub region_id: String,
+    pub application_reference: String,
+    pub creditor_name: String,
+    pub creditor_iban: String,
+    pub failed_at: Option<NaiveDateTime>,
+    pub failure_reason: Option<String>,
+}

@@ -228,6 +228,10 @@ diesel::table! {
         claimed_until -> Nullable<Timestamp>,
         sent_at -> Nullable<Timestamp>,
         failed_at -> Nullable<Timestamp>,
+        /// The dispatcher claim holding the row until `claimed_until` (migration
+        /// `2026-11-29-000002_outbox_claims`); not part of `OutboxRow`, so rows are still
+        /// written without it.
+        claim_token -> Nullable<Text>,
     }
 }
 
@@ -242,6 +246,40 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Payment runs (migration `2026-11-29-000003_payment_runs`).
+    payment_runs (id) {
+        id -> Text,
+        message_id -> Text,
+        created_at -> Timestamp,
+        up_to -> Date,
+        execution_date -> Date,
+        payment_count -> BigInt,
+        total_cents -> BigInt,
+        state -> Text,
+        actor_id -> Nullable<Text>,
+        paid_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// The transfers of a payment run as written to its SEPA file.
+    payment_run_items (run_id, payment_id) {
+        run_id -> Text,
+        payment_id -> Text,
+        reference -> Text,
+        kind -> Text,
+        amount_cents -> BigInt,
+        instrument_id -> Text,
+        region_id -> Text,
+        application_reference -> Text,
+        creditor_name -> Text,
+        creditor_iban -> Text,
+        failed_at -> Nullable<Timestamp>,
+        failure_reason -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(instruments -> programmes (programme_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(organisations -> regions (region_id));
@@ -250,6 +288,8 @@ diesel::joinable!(applications -> organisations (organisation_id));
 diesel::joinable!(application_history -> applications (application_id));
 diesel::joinable!(ledger_entries -> instruments (instrument_id));
 diesel::joinable!(payments -> applications (application_id));
+diesel::joinable!(payment_run_items -> payment_runs (run_id));
+diesel::joinable!(payment_run_items -> payments (payment_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     programmes,
@@ -266,6 +306,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     allocation_runs,
     allocation_placements,
     payments,
+    payment_runs,
+    payment_run_items,
     objections,
     outbox,
     idempotency_keys,

@@ -30,7 +30,7 @@ fn programme_and_instrument(conn: &mut subsidie_store::DbConnection) {
             id: "p".into(),
             name: "P".into(),
             funder: "F".into(),
-            envelope_cents: 1_000_00,
+            envelope_cents: 100_000,
             starts_on: date(2025, 1, 1),
             ends_on: date(2025, 12, 31),
             created_at: at,
@@ -47,7 +47,7 @@ fn programme_and_instrument(conn: &mut subsidie_store::DbConnection) {
             policy: "volgorde-van-binnenkomst".into(),
             uniqueness: "geen".into(),
             min_cents: 1,
-            max_cents: 1_000_00,
+            max_cents: 100_000,
             fixed_amount: false,
             opens_on: date(2025, 1, 1),
             closes_on: date(2025, 12, 31),
@@ -57,7 +57,7 @@ fn programme_and_instrument(conn: &mut subsidie_store::DbConnection) {
             four_eyes_above_cents: None,
             accounting_deadline: None,
             waitlist_closed: false,
-            ceiling_cents: 1_000_00,
+            ceiling_cents: 100_000,
             reserved_cents: 0,
             granted_cents: 0,
             settled_cents: 0,
@@ -86,7 +86,7 @@ fn the_database_refuses_a_position_over_the_ceiling() {
     let mut conn = pool.get().unwrap();
     programme_and_instrument(&mut conn);
     let err = diesel::update(instruments::table.find("i"))
-        .set(instruments::reserved_cents.eq(1_000_01))
+        .set(instruments::reserved_cents.eq(100_001))
         .execute(&mut conn)
         .map_err(StoreError::from)
         .unwrap_err();

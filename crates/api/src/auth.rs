@@ -1,0 +1,83 @@
+//! Bearer tokens: `Authorization: Bearer <token>` → the user it was issued to.
+//!
+//! The actor is looked up once per request and kept in the request's extensions, so the
+//! idempotency middleware and the handler's [`Caller`] share one lookup.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
+use subsidie_service::{registry, Actor};
+
+use crate::problem::ApiError;
+use crate::state::{blocking, AppState};
+
+/// The authenticated user of a request.
+#[derive(Debug, Clone)]
+pub struct Caller(pub Actor);
+
+/// The longest token accepted before looking it up (tokens are 64 hex characters).
+const MAX_TOKEN: usize = 256;
+
+fn bearer_token(req: &HttpRequest) -> Result<String, ApiError> {
+    let Some(value) = req.headers().get(header::AUTHORIZATION) else {
+        return Err(ApiError::unauthorized(
+            "deze bron vraagt een token: stuur de header 'Authorization: Bearer <token>'",
+            false,
+        ));
+    };
+    let invalid = || {
+        ApiError::unauthorized(
+            "de Authorization-header is geen geldig Bearer-token; verwacht 'Authorization: Bearer <token>'",
+            true,
+        )
+    };
+    let text = value.to_str().map_err(|_| invalid())?;
+    let (scheme, token) = text.trim().split_once(' ').ok_or_else(invalid)?;
+    let token = token.trim();
+    if !scheme.eq_ignore_ascii_case("bearer")
+        || token.is_empty()
+        || token.len() > MAX_TOKEN
+        || !token.bytes().all(|b| b.is_ascii_graphic())
+    {
+        return Err(invalid());
+    }
+    Ok(token.to_owned())
+}
+
+/// The actor of a request: from the extensions when looked up before, else from the
+/// token.
+pub async fn authenticate(req: &HttpRequest) -> Result<Actor, ApiError> {
+    if let Some(actor) = req.extensions().get::<Actor>() {
+        return Ok(actor.clone());
+    }
+    let token = bearer_token(req)?;
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or_else(|| ApiError::internal("AppState ontbreekt"))?
+        .clone();
+    let pool = state.pool.clone();
+    let actor = blocking(move || registry::authenticate(&pool, &token)).await?;
+    match actor {
+        Some(actor) => {
+            req.extensions_mut().insert(actor.clone());
+            Ok(actor)
+        }
+        None => Err(ApiError::unauthorized(
+            "het token is onbekend of ingetrokken",
+            true,
+        )),
+    }
+}
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Caller, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { authenticate(&req).await.map(Caller) })
+    }
+}

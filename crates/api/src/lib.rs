@@ -1,0 +1,172 @@
+//! The REST API v1 of subsidie, on actix-web.
+//!
+//! Resources live under `/api/v1` with Dutch names (`/aanvragen`, `/instrumenten`, …);
+//! each lifecycle command of an application is a sub-resource
+//! (`POST /aanvragen/{id}/indieningen`). Handlers are thin: they read a DTO, call the
+//! service on the blocking pool (diesel is synchronous) and map the result to a DTO.
+//!
+//! Around them: bearer authentication ([`auth`]), one mapping from service errors to
+//! `application/problem+json` ([`problem`]), `API-Version` on every answer and
+//! `Idempotency-Key` for POSTs ([`middleware`]), ETags and `If-Match` on applications, and
+//! the OpenAPI document with its interactive page ([`openapi`]).
+//!
+//! [`run`] serves the API on a listener; the CLI's `subsidie serve` calls it.
+
+use std::net::TcpListener;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::http::header;
+use actix_web::middleware::from_fn;
+use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
+use subsidie_service::{Clock, Pool};
+
+pub mod auth;
+pub mod dto;
+pub mod input;
+pub mod middleware;
+pub mod openapi;
+pub mod problem;
+pub mod routes;
+pub mod state;
+
+pub use middleware::API_VERSION;
+pub use openapi::{document, document_text};
+pub use problem::ApiError;
+pub use state::{AppState, SharedClock};
+
+/// The environment variable with the address to listen on.
+pub const BIND_ENV: &str = "SUBSIDIE_BIND";
+
+/// Where the API listens when nothing else is said.
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+
+/// The address to listen on: `flag`, else `SUBSIDIE_BIND`, else [`DEFAULT_BIND`].
+pub fn bind_address(flag: Option<&str>) -> String {
+    flag.map(str::to_owned)
+        .or_else(|| {
+            std::env::var(BIND_ENV)
+                .ok()
+                .filter(|v| !v.trim().is_empty())
+        })
+        .unwrap_or_else(|| DEFAULT_BIND.to_owned())
+}
+
+/// How the server runs.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// Where "now" comes from (tests fix it; production uses the system clock).
+    pub clock: SharedClock,
+    /// Worker threads; `None` is one per core.
+    pub workers: Option<usize>,
+}
+
+impl Config {
+    /// The production configuration: system clock, one worker per core.
+    pub fn new() -> Config {
+        Config {
+            clock: SharedClock::new(Clock::System),
+            workers: None,
+        }
+    }
+}
+
+async fn no_route(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    Err(ApiError::no_route(&input::printable(req.path())))
+}
+
+async fn openapi_json(doc: web::Data<String>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(doc.get_ref().clone())
+}
+
+async fn docs_redirect() -> HttpResponse {
+    HttpResponse::PermanentRedirect()
+        .insert_header((header::LOCATION, "/api/v1/docs/"))
+        .finish()
+}
+
+fn swagger_ui() -> utoipa_swagger_ui::SwaggerUi {
+    utoipa_swagger_ui::SwaggerUi::new("/docs/{_:.*}").config(
+        utoipa_swagger_ui::Config::new(["/api/v1/openapi.json"])
+            // No validator badge: it would be fetched from the internet.
+            .validator_url("none")
+            .persist_authorization(true)
+            .try_it_out_enabled(true),
+    )
+}
+
+/// Registers the API on a service config: state, extractor limits and error handlers,
+/// `/api/v1` with every resource, the OpenAPI document and the docs page, and a 404
+/// problem for every other path.
+pub fn configure(cfg: &mut web::ServiceConfig, state: AppState) {
+    cfg.app_data(web::Data::new(state))
+        .app_data(web::Data::new(openapi::document().to_string()))
+        .app_data(web::PayloadConfig::new(input::BODY_LIMIT))
+        .app_data(
+            web::JsonConfig::default()
+                .limit(input::BODY_LIMIT)
+                .error_handler(input::json_error),
+        )
+        .app_data(web::PathConfig::default().error_handler(input::path_error))
+        .app_data(web::QueryConfig::default().error_handler(input::query_error))
+        .service(
+            web::scope("/api/v1")
+                .wrap(from_fn(middleware::idempotency))
+                .configure(routes::register)
+                .service(
+                    web::resource("/openapi.json")
+                        .route(web::get().to(openapi_json))
+                        .default_service(web::to(|req: HttpRequest| async move {
+                            Err::<HttpResponse, ApiError>(ApiError::method_not_allowed(
+                                req.method().as_str(),
+                                "GET",
+                            ))
+                        })),
+                )
+                .service(web::resource("/docs").route(web::get().to(docs_redirect)))
+                .service(swagger_ui()),
+        )
+        .default_service(web::to(no_route));
+}
+
+/// The whole app: [`configure`] wrapped in the middleware that adds `API-Version` and
+/// turns every error into a problem.
+pub fn app(
+    state: AppState,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    App::new()
+        .wrap(from_fn(middleware::finish))
+        .configure(move |cfg| configure(cfg, state))
+}
+
+/// Starts the server on `listener` and returns its handle without waiting for it.
+/// Must be called inside an actix (tokio) runtime.
+pub fn server(listener: TcpListener, pool: Pool, config: Config) -> std::io::Result<Server> {
+    let state = AppState::new(pool, config.clock.clone());
+    let mut server = HttpServer::new(move || app(state.clone())).listen(listener)?;
+    if let Some(workers) = config.workers {
+        server = server.workers(workers.max(1));
+    }
+    Ok(server.run())
+}
+
+/// Serves the API on `listener` until the process is stopped (Ctrl-C or SIGTERM).
+pub async fn run(listener: TcpListener, pool: Pool, config: Config) -> std::io::Result<()> {
+    server(listener, pool, config)?.await
+}
+
+/// Serves the API on `listener` from synchronous code: starts an actix runtime and runs
+/// [`run`] on it until the process is stopped.
+pub fn run_blocking(listener: TcpListener, pool: Pool, config: Config) -> std::io::Result<()> {
+    actix_web::rt::System::new().block_on(run(listener, pool, config))
+}

@@ -1,0 +1,259 @@
+//! Allocation runs, closing waiting lists, organisations, users, tokens and conflicts of
+//! interest.
+
+use actix_web::http::header;
+use actix_web::web::{Data, Path};
+use actix_web::HttpResponse;
+use subsidie_domain::lottery::Seed;
+use subsidie_service::{allocation, conflicts, registry, Role};
+
+use crate::auth::Caller;
+use crate::dto::{
+    Aanvraag, Belangenconflict, Gebruiker, NieuwBelangenconflict, NieuwToken, NieuweGebruiker,
+    NieuweOrganisatie, NieuweToewijzingsronde, Organisatie, Toewijzingsronde, Token,
+    WachtlijstGesloten, WachtlijstSluiting, BASE,
+};
+use crate::input::{optional_id, path_id, JsonBody, OptionalJsonBody};
+use crate::problem::ApiError;
+use crate::state::{blocking, AppState};
+
+fn created<T: serde::Serialize>(location: String, body: &T) -> HttpResponse {
+    HttpResponse::Created()
+        .insert_header((header::LOCATION, location))
+        .json(body)
+}
+
+/// Starts an allocation run.
+#[utoipa::path(
+    post,
+    path = "/toewijzingsrondes",
+    tag = "toewijzing",
+    operation_id = "toewijzingsrondeStarten",
+    summary = "Start een toewijzingsronde",
+    description = "Alleen een beheerder. Eerst schuift de wachtlijst op zover vrijgekomen budget reikt; daarna reserveren ingediende aanvragen budget volgens de verdeling van het instrument. Aanvragen van dezelfde dag die samen niet passen worden geloot met de vastgelegde seed; wat niet past komt op de wachtlijst. Zonder `seed` wordt een willekeurige getrokken en vastgelegd.",
+    request_body(content = NieuweToewijzingsronde, content_type = "application/json"),
+    responses((status = 201, description = "De ronde met haar volgorde.", body = Toewijzingsronde, headers(
+        ("Location" = String, description = "Waar de ronde staat."),
+    )))
+)]
+pub async fn ronde_starten(
+    state: Data<AppState>,
+    caller: Caller,
+    body: JsonBody<NieuweToewijzingsronde>,
+) -> Result<HttpResponse, ApiError> {
+    let b = body.0;
+    let instrument_id = optional_id(Some(b.instrumentId), "instrumentId")?.unwrap_or_default();
+    let seed = match b.seed {
+        None => None,
+        Some(text) => Some(
+            text.parse::<Seed>()
+                .map_err(|e| ApiError::field("seed", e.to_string()))?,
+        ),
+    };
+    let now = state.now();
+    let pool = state.pool.clone();
+    let actor = caller.0;
+    let run = blocking(move || allocation::run(&pool, &actor, &instrument_id, seed, now)).await?;
+    let dto = Toewijzingsronde::from(run);
+    Ok(created(
+        format!("{BASE}/toewijzingsrondes/{}", dto.id),
+        &dto,
+    ))
+}
+
+/// Reads an allocation run.
+#[utoipa::path(
+    get,
+    path = "/toewijzingsrondes/{id}",
+    tag = "toewijzing",
+    operation_id = "toewijzingsrondeOphalen",
+    summary = "Eén toewijzingsronde met seed, lotingsdagen en volgorde",
+    description = "Voor beheerders, beoordelaars en financiën. Met de seed kan iedereen de loting opnieuw uitvoeren.",
+    params(("id" = String, Path, description = "Het id van de ronde.")),
+    responses((status = 200, description = "De ronde.", body = Toewijzingsronde))
+)]
+pub async fn ronde_ophalen(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    if caller.0.role == Role::Applicant {
+        return Err(ApiError::forbidden(
+            "toewijzingsrondes zijn in te zien door beheerders, beoordelaars en financiën; u bent aanvrager",
+        ));
+    }
+    let id = path_id(&id, "toewijzingsronde")?;
+    let pool = state.pool.clone();
+    let run = blocking(move || allocation::get_run(&pool, &id)).await?;
+    Ok(HttpResponse::Ok().json(Toewijzingsronde::from(run)))
+}
+
+/// Closes an instrument's waiting list.
+#[utoipa::path(
+    post,
+    path = "/instrumenten/{id}/wachtlijst-sluitingen",
+    tag = "toewijzing",
+    operation_id = "wachtlijstSluiten",
+    summary = "Sluit de wachtlijst van een instrument",
+    description = "Alleen een beheerder. Elke aanvraag die nog op de wachtlijst staat wordt afgewezen omdat het subsidieplafond is bereikt (art. 4:25 Awb), en het instrument neemt geen nieuwe aanvragen meer aan. Een lege body of `{}`.",
+    params(("id" = String, Path, description = "De code van het instrument.")),
+    request_body(content = Option<WachtlijstSluiting>, content_type = "application/json"),
+    responses((status = 200, description = "De afgewezen aanvragen.", body = WachtlijstGesloten))
+)]
+pub async fn wachtlijst_sluiten(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<String>,
+    _body: OptionalJsonBody<WachtlijstSluiting>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path_id(&id, "instrument")?;
+    let now = state.now();
+    let pool = state.pool.clone();
+    let actor = caller.0;
+    let rows = blocking(move || allocation::close_waiting_list(&pool, &actor, &id, now)).await?;
+    Ok(HttpResponse::Ok().json(WachtlijstGesloten {
+        afgewezen: rows.into_iter().map(Aanvraag::from).collect(),
+    }))
+}
+
+/// Registers an organisation.
+#[utoipa::path(
+    post,
+    path = "/organisaties",
+    tag = "beheer",
+    operation_id = "organisatieRegistreren",
+    summary = "Registreer een aanvragende organisatie",
+    description = "Alleen een beheerder. IBAN (ISO 13616) en e-mailadres worden gecontroleerd.",
+    request_body(content = NieuweOrganisatie, content_type = "application/json"),
+    responses((status = 201, description = "De organisatie.", body = Organisatie))
+)]
+pub async fn organisatie_registreren(
+    state: Data<AppState>,
+    caller: Caller,
+    body: JsonBody<NieuweOrganisatie>,
+) -> Result<HttpResponse, ApiError> {
+    let b = body.0;
+    let region_id = optional_id(Some(b.regioId), "regioId")?.unwrap_or_default();
+    let new = registry::NewOrganisation {
+        name: b.naam,
+        region_id,
+        iban: b.iban,
+        email: b.email,
+    };
+    let now = state.now();
+    let pool = state.pool.clone();
+    let actor = caller.0;
+    let row = blocking(move || registry::register_organisation(&pool, &actor, &new, now))
+        .await
+        .map_err(|e| e.rename_fields(&[("regio", "regioId")]))?;
+    Ok(HttpResponse::Created().json(Organisatie::from(row)))
+}
+
+/// Creates a user.
+#[utoipa::path(
+    post,
+    path = "/gebruikers",
+    tag = "beheer",
+    operation_id = "gebruikerAanmaken",
+    summary = "Maak een gebruiker aan",
+    description = "Alleen een beheerder. Een aanvrager hoort bij precies één organisatie; andere rollen bij geen.",
+    request_body(content = NieuweGebruiker, content_type = "application/json"),
+    responses((status = 201, description = "De gebruiker.", body = Gebruiker))
+)]
+pub async fn gebruiker_aanmaken(
+    state: Data<AppState>,
+    caller: Caller,
+    body: JsonBody<NieuweGebruiker>,
+) -> Result<HttpResponse, ApiError> {
+    let b = body.0;
+    let organisation_id = optional_id(b.organisatieId, "organisatieId")?;
+    let role: Role = b.rol.into();
+    let now = state.now();
+    let pool = state.pool.clone();
+    let actor = caller.0;
+    let row = blocking(move || {
+        registry::create_user(
+            &pool,
+            &actor,
+            &b.naam,
+            &b.email,
+            role,
+            organisation_id.as_deref(),
+            now,
+        )
+    })
+    .await
+    .map_err(|e| e.rename_fields(&[("organisatie", "organisatieId")]))?;
+    Ok(HttpResponse::Created().json(Gebruiker::from(row)))
+}
+
+/// Creates a token for a user.
+#[utoipa::path(
+    post,
+    path = "/gebruikers/{id}/tokens",
+    tag = "beheer",
+    operation_id = "tokenUitgeven",
+    summary = "Geef een API-token uit aan een gebruiker",
+    description = "Alleen een beheerder. Het token staat alleen in dit antwoord; opgeslagen wordt alleen de hash.",
+    params(("id" = String, Path, description = "Het id van de gebruiker.")),
+    request_body(content = Option<NieuwToken>, content_type = "application/json"),
+    responses((status = 201, description = "Het token.", body = Token))
+)]
+pub async fn token_uitgeven(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<String>,
+    body: OptionalJsonBody<NieuwToken>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path_id(&id, "gebruiker")?;
+    let label = body.0.label.unwrap_or_else(|| "api".to_owned());
+    if label.chars().count() > 200 {
+        return Err(ApiError::field(
+            "label",
+            "is te lang; ten hoogste 200 tekens",
+        ));
+    }
+    let now = state.now();
+    let pool = state.pool.clone();
+    let actor = caller.0;
+    let (user, lab) = (id.clone(), label.clone());
+    let token = blocking(move || registry::create_token(&pool, &actor, &user, &lab, now)).await?;
+    Ok(HttpResponse::Created().json(Token {
+        gebruikerId: id,
+        label,
+        token,
+    }))
+}
+
+/// Declares a conflict of interest.
+#[utoipa::path(
+    post,
+    path = "/gebruikers/{id}/belangenconflicten",
+    tag = "beheer",
+    operation_id = "belangenconflictMelden",
+    summary = "Meld een belangenconflict van een beoordelaar met een regio",
+    description = "De beoordelaar zelf of een beheerder. Daarna kan deze beoordelaar geen aanvraag uit die regio meer beoordelen.",
+    params(("id" = String, Path, description = "Het id van de beoordelaar.")),
+    request_body(content = NieuwBelangenconflict, content_type = "application/json"),
+    responses((status = 201, description = "Het belangenconflict.", body = Belangenconflict))
+)]
+pub async fn belangenconflict_melden(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<String>,
+    body: JsonBody<NieuwBelangenconflict>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path_id(&id, "gebruiker")?;
+    let region = optional_id(Some(body.0.regioId), "regioId")?.unwrap_or_default();
+    let now = state.now();
+    let pool = state.pool.clone();
+    let actor = caller.0;
+    let (user, reg) = (id.clone(), region.clone());
+    blocking(move || conflicts::declare(&pool, &actor, &user, &reg, now))
+        .await
+        .map_err(|e| e.rename_fields(&[("regio", "regioId")]))?;
+    Ok(HttpResponse::Created().json(Belangenconflict {
+        gebruikerId: id,
+        regioId: region,
+    }))
+}

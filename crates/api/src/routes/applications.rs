@@ -1,0 +1,834 @@
+//! Applications: drafts, the list with filters and cursor, and every lifecycle command
+//! as a sub-resource (`/aanvragen/{id}/indieningen`, `/beoordelingen`, …).
+
+use actix_web::http::header;
+use actix_web::http::StatusCode;
+use actix_web::web::{Data, Path};
+use actix_web::HttpResponse;
+use serde::Deserialize;
+use subsidie_domain::lifecycle::State;
+use subsidie_service::applications::{self, Action, DraftChanges, NewApplication, Outcome};
+use subsidie_service::queries::{self, ApplicationFilter};
+use subsidie_store::rows::ApplicationRow;
+use utoipa::IntoParams;
+
+use crate::auth::Caller;
+use crate::dto::{
+    Aanvraag, AanvraagLijst, AanvraagStatus, AanvraagWijziging, Aanvulling, Afsluiting, Afzien,
+    Beoordeling, Besluit, Bezwaar, BezwaarLijst, Historie, HistorieRegel, HonoreringVoorgesteld,
+    Indiening, Intrekking, Link, NieuwBezwaar, NieuweAanvraag, PaginaLinks, Score, Vaststelling,
+    Verantwoording, BASE,
+};
+use crate::input::{money, optional_id, path_id, IfMatch, JsonBody, OptionalJsonBody, QueryParams};
+use crate::problem::{ApiError, InvalidParam};
+use crate::state::{blocking, AppState};
+
+/// The largest page.
+pub const MAX_LIMIT: i64 = 100;
+/// The page size when `limiet` is left out.
+pub const DEFAULT_LIMIT: i64 = 25;
+
+/// The service's field names and this API's, for drafts.
+const DRAFT_FIELDS: &[(&str, &str)] = &[
+    ("bedrag", "aangevraagdBedrag"),
+    ("discipline", "disciplineId"),
+    ("instrument", "instrumentId"),
+];
+
+/// The ETag of an application version.
+pub fn etag(version: i64) -> String {
+    format!("\"{version}\"")
+}
+
+/// An application as the answer, with its ETag.
+pub fn application_response(status: StatusCode, row: ApplicationRow) -> HttpResponse {
+    let tag = etag(row.version);
+    HttpResponse::build(status)
+        .insert_header((header::ETAG, tag))
+        .json(Aanvraag::from(row))
+}
+
+fn outcome_response(outcome: Outcome) -> HttpResponse {
+    match outcome {
+        Outcome::Changed(row) => application_response(StatusCode::OK, *row),
+        Outcome::GrantProposed(row) => {
+            let tag = etag(row.version);
+            HttpResponse::Accepted()
+                .insert_header((header::ETAG, tag))
+                .json(HonoreringVoorgesteld {
+                    melding: "honorering voorgesteld: het bedrag ligt boven de vier-ogengrens van het instrument; een tweede, andere beoordelaar moet het besluit bevestigen met hetzelfde bedrag".to_owned(),
+                    aanvraag: Aanvraag::from(*row),
+                })
+        }
+        Outcome::Deleted => HttpResponse::NoContent().finish(),
+    }
+}
+
+async fn run_command(
+    state: Data<AppState>,
+    caller: Caller,
+    id: &str,
+    if_match: IfMatch,
+    action: Action,
+) -> Result<HttpResponse, ApiError> {
+    let id = path_id(id, "aanvraag")?;
+    let now = state.now();
+    let pool = state.pool.clone();
+    let actor = caller.0;
+    let outcome =
+        blocking(move || applications::execute(&pool, &actor, &id, if_match.0, &action, now))
+            .await?;
+    Ok(outcome_response(outcome))
+}
+
+/// Query parameters of the application list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+#[allow(non_snake_case)]
+pub struct AanvraagFilter {
+    /// Alleen aanvragen onder dit instrument.
+    #[param(example = "uitvoering")]
+    pub instrumentId: Option<String>,
+    /// Alleen aanvragen in deze status, zoals `ingediend` of `in_behandeling`.
+    #[param(value_type = Option<AanvraagStatus>, example = "ingediend")]
+    pub status: Option<String>,
+    /// Alleen aanvragen uit deze regio.
+    #[param(example = "r01")]
+    pub regioId: Option<String>,
+    /// De cursor: `volgende` uit het vorige antwoord.
+    pub na: Option<String>,
+    /// Hoeveel aanvragen per pagina, 1 tot en met 100 (standaard 25).
+    #[param(minimum = 1, maximum = 100, example = 25)]
+    pub limiet: Option<i64>,
+}
+
+fn query_string(pairs: &[(&str, Option<String>)]) -> String {
+    let parts: Vec<String> = pairs
+        .iter()
+        .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}={v}")))
+        .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", parts.join("&"))
+    }
+}
+
+/// Lists applications.
+#[utoipa::path(
+    get,
+    path = "/aanvragen",
+    tag = "aanvragen",
+    operation_id = "aanvragenZoeken",
+    summary = "Aanvragen, gefilterd en per pagina",
+    description = "Een aanvrager ziet alleen de aanvragen van de eigen organisatie; andere rollen zien alle ingediende aanvragen (geen concepten). Oudste eerst; blader met `na` (de `volgende` uit het vorige antwoord).",
+    params(AanvraagFilter),
+    responses((status = 200, description = "Een pagina aanvragen.", body = AanvraagLijst))
+)]
+pub async fn zoeken(
+    state: Data<AppState>,
+    caller: Caller,
+    query: QueryParams<AanvraagFilter>,
+) -> Result<HttpResponse, ApiError> {
+    let q = query.0;
+    let mut errors = Vec::new();
+    let mut check = |r: Result<Option<String>, ApiError>| match r {
+        Ok(v) => v,
+        Err(e) => {
+            errors.extend(e.problem().invalid_params.iter().cloned());
+            None
+        }
+    };
+    let instrument_id = check(optional_id(q.instrumentId.clone(), "instrumentId"));
+    let region_id = check(optional_id(q.regioId.clone(), "regioId"));
+    let after = check(optional_id(q.na.clone(), "na"));
+    let state_filter = match &q.status {
+        None => None,
+        Some(s) => match s.parse::<State>() {
+            Ok(st) => Some(st),
+            Err(e) => {
+                errors.push(InvalidParam {
+                    name: "status".into(),
+                    reason: e.to_string(),
+                });
+                None
+            }
+        },
+    };
+    let limit = q.limiet.unwrap_or(DEFAULT_LIMIT);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        errors.push(InvalidParam {
+            name: "limiet".into(),
+            reason: format!("{limit} ligt niet tussen 1 en {MAX_LIMIT}"),
+        });
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::invalid(errors));
+    }
+    let filter = ApplicationFilter {
+        instrument_id: instrument_id.clone(),
+        state: state_filter,
+        region_id: region_id.clone(),
+    };
+    let pool = state.pool.clone();
+    let actor = caller.0;
+    let after_q = after.clone();
+    let mut rows = blocking(move || {
+        queries::applications(&pool, &actor, &filter, after_q.as_deref(), limit + 1)
+    })
+    .await?;
+    let more = rows.len() as i64 > limit;
+    rows.truncate(usize::try_from(limit).unwrap_or(0));
+    let next = if more {
+        rows.last().map(|r| r.id.clone())
+    } else {
+        None
+    };
+    let base = |na: Option<String>| {
+        format!(
+            "{BASE}/aanvragen{}",
+            query_string(&[
+                ("instrumentId", instrument_id.clone()),
+                ("status", q.status.clone()),
+                ("regioId", region_id.clone()),
+                ("na", na),
+                ("limiet", q.limiet.map(|l| l.to_string())),
+            ])
+        )
+    };
+    let links = PaginaLinks {
+        zelf: Link { href: base(after) },
+        volgende: next.clone().map(|n| Link {
+            href: base(Some(n)),
+        }),
+    };
+    Ok(HttpResponse::Ok().json(AanvraagLijst {
+        aanvragen: rows.into_iter().map(Aanvraag::from).collect(),
+        volgende: next,
+        links,
+    }))
+}
+
+/// Creates a draft.
+#[utoipa::path(
+    post,
+    path = "/aanvragen",
+    tag = "aanvragen",
+    operation_id = "aanvraagOpstellen",
+    summary = "Stel een concept-aanvraag op",
+    description = "Alleen een aanvrager, voor de eigen organisatie en regio. Het bedrag is een tekst met hoogstens twee decimalen binnen de grenzen van het instrument.",
+    request_body(content = NieuweAanvraag, content_type = "application/json"),
+    responses((status = 201, description = "Het concept.", body = Aanvraag, headers(
+        ("ETag" = String, description = "De versie van de aanvraag."),
+        ("Location" = String, description = "Waar de aanvraag staat."),
+    )))
+)]
+pub async fn opstellen(
+    state: Data<AppState>,
+    caller: Caller,
+    body: JsonBody<NieuweAanvraag>,
+) -> Result<HttpResponse, ApiError> {
+    let b = body.0;
+    let mut errors = Vec::new();
+    let instrument_id = optional_id(Some(b.instrumentId), "instrumentId")
+        .map_err(|e| errors.extend(e.problem().invalid_params.clone()))
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    let discipline_id = optional_id(b.disciplineId, "disciplineId")
+        .map_err(|e| errors.extend(e.problem().invalid_params.clone()))
+        .ok()
+        .flatten();
+    let requested = money("aangevraagdBedrag", &b.aangevraagdBedrag)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let Some(requested) = requested.filter(|_| errors.is_empty()) else {
+        return Err(ApiError::invalid(errors));
+    };
+    let new = NewApplication {
+        instrument_id,
+        discipline_id,
+        title: b.titel,
+        description: b.omschrijving,
+        requested,
+    };
+    let now = state.now();
+    let pool = state.pool.clone();
+    let actor = caller.0;
+    let row = blocking(move || applications::create_draft(&pool, &actor, &new, now))
+        .await
+        .map_err(|e| e.rename_fields(DRAFT_FIELDS))?;
+    let location = format!("{BASE}/aanvragen/{}", row.id);
+    let mut res = application_response(StatusCode::CREATED, row);
+    if let Ok(v) = header::HeaderValue::from_str(&location) {
+        res.headers_mut().insert(header::LOCATION, v);
+    }
+    Ok(res)
+}
+
+/// Reads one application.
+#[utoipa::path(
+    get,
+    path = "/aanvragen/{id}",
+    tag = "aanvragen",
+    operation_id = "aanvraagOphalen",
+    summary = "Eén aanvraag",
+    description = "Met een ETag: stuur die als `If-Match` mee met een wijziging. De aanvraag van een andere organisatie bestaat voor een aanvrager niet (404).",
+    params(("id" = String, Path, description = "Het id van de aanvraag.")),
+    responses((status = 200, description = "De aanvraag.", body = Aanvraag, headers(
+        ("ETag" = String, description = "De versie van de aanvraag."),
+    )))
+)]
+pub async fn ophalen(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path_id(&id, "aanvraag")?;
+    let pool = state.pool.clone();
+    let actor = caller.0;
+    let row = blocking(move || queries::application(&pool, &actor, &id)).await?;
+    Ok(application_response(StatusCode::OK, row))
+}
+
+/// Edits a draft.
+#[utoipa::path(
+    patch,
+    path = "/aanvragen/{id}",
+    tag = "aanvragen",
+    operation_id = "conceptWijzigen",
+    summary = "Wijzig een concept",
+    description = "Alleen de aanvrager, alleen in status `concept`. Velden die ontbreken blijven zoals ze zijn.",
+    params(
+        ("id" = String, Path, description = "Het id van de aanvraag."),
+        ("If-Match" = Option<String>, Header, description = "De ETag van de versie waarop de wijziging gebaseerd is; bij een nieuwere versie volgt 412."),
+    ),
+    request_body(content = AanvraagWijziging, content_type = "application/json"),
+    responses((status = 200, description = "Het gewijzigde concept.", body = Aanvraag, headers(
+        ("ETag" = String, description = "De nieuwe versie van de aanvraag."),
+    )))
+)]
+pub async fn wijzigen(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<String>,
+    if_match: IfMatch,
+    body: JsonBody<AanvraagWijziging>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path_id(&id, "aanvraag")?;
+    let b = body.0;
+    let mut errors = Vec::new();
+    let discipline_id = optional_id(b.disciplineId, "disciplineId")
+        .map_err(|e| errors.extend(e.problem().invalid_params.clone()))
+        .ok()
+        .flatten();
+    let requested = match b.aangevraagdBedrag {
+        None => None,
+        Some(text) => money("aangevraagdBedrag", &text)
+            .map_err(|e| errors.push(e))
+            .ok(),
+    };
+    if !errors.is_empty() {
+        return Err(ApiError::invalid(errors));
+    }
+    let changes = DraftChanges {
+        title: b.titel,
+        description: b.omschrijving,
+        requested,
+        discipline_id,
+    };
+    let now = state.now();
+    let pool = state.pool.clone();
+    let actor = caller.0;
+    let row =
+        blocking(move || applications::edit_draft(&pool, &actor, &id, if_match.0, &changes, now))
+            .await
+            .map_err(|e| e.rename_fields(DRAFT_FIELDS))?;
+    Ok(application_response(StatusCode::OK, row))
+}
+
+/// Deletes a draft.
+#[utoipa::path(
+    delete,
+    path = "/aanvragen/{id}",
+    tag = "aanvragen",
+    operation_id = "conceptVerwijderen",
+    summary = "Verwijder een concept",
+    description = "Alleen de aanvrager, alleen in status `concept`.",
+    params(
+        ("id" = String, Path, description = "Het id van de aanvraag."),
+        ("If-Match" = Option<String>, Header, description = "De ETag van de versie die verwijderd mag worden; bij een nieuwere versie volgt 412."),
+    ),
+    responses((status = 204, description = "Verwijderd."))
+)]
+pub async fn verwijderen(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<String>,
+    if_match: IfMatch,
+) -> Result<HttpResponse, ApiError> {
+    run_command(state, caller, &id, if_match, Action::Delete).await
+}
+
+/// Submits a draft.
+#[utoipa::path(
+    post,
+    path = "/aanvragen/{id}/indieningen",
+    tag = "aanvragen",
+    operation_id = "aanvraagIndienen",
+    summary = "Dien een concept in",
+    description = "Alleen de aanvrager, alleen binnen de openstelling van het instrument. De aanvraag krijgt een ontvangstmoment en een beslistermijn en wacht op een toewijzingsronde. Een lege body of `{}`.",
+    params(
+        ("id" = String, Path, description = "Het id van de aanvraag."),
+        ("If-Match" = Option<String>, Header, description = "De ETag van de versie waarop de opdracht gebaseerd is."),
+    ),
+    request_body(content = Option<Indiening>, content_type = "application/json"),
+    responses((status = 200, description = "De ingediende aanvraag.", body = Aanvraag, headers(
+        ("ETag" = String, description = "De nieuwe versie van de aanvraag."),
+    )))
+)]
+pub async fn indienen(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<String>,
+    if_match: IfMatch,
+    _body: OptionalJsonBody<Indiening>,
+) -> Result<HttpResponse, ApiError> {
+    run_command(state, caller, &id, if_match, Action::Submit).await
+}
+
+fn required(
+    value: Option<String>,
+    name: &str,
+    besluit: &str,
+    errors: &mut Vec<InvalidParam>,
+) -> String {
+    match value {
+        Some(v) => v,
+        None => {
+            errors.push(InvalidParam {
+                name: name.to_owned(),
+                reason: format!("is verplicht bij besluit '{besluit}'"),
+            });
+            String::new()
+        }
+    }
+}
+
+fn not_applicable(present: bool, name: &str, besluit: &str, errors: &mut Vec<InvalidParam>) {
+    if present {
+        errors.push(InvalidParam {
+            name: name.to_owned(),
+            reason: format!("hoort niet bij besluit '{besluit}'; laat het weg"),
+        });
+    }
+}
+
+fn review_action(b: Beoordeling) -> Result<Action, ApiError> {
+    let mut errors = Vec::new();
+    let action = match b.besluit {
+        Besluit::Starten => {
+            not_applicable(b.bedrag.is_some(), "bedrag", "starten", &mut errors);
+            not_applicable(b.motivering.is_some(), "motivering", "starten", &mut errors);
+            not_applicable(b.aanvulling.is_some(), "aanvulling", "starten", &mut errors);
+            Action::StartReview
+        }
+        Besluit::Honoreren => {
+            not_applicable(
+                b.aanvulling.is_some(),
+                "aanvulling",
+                "honoreren",
+                &mut errors,
+            );
+            let text = required(b.bedrag, "bedrag", "honoreren", &mut errors);
+            let motivation = required(b.motivering, "motivering", "honoreren", &mut errors);
+            let amount = if text.is_empty() {
+                None
+            } else {
+                money("bedrag", &text).map_err(|e| errors.push(e)).ok()
+            };
+            match amount {
+                Some(amount) => Action::Grant { amount, motivation },
+                None => return Err(ApiError::invalid(errors)),
+            }
+        }
+        Besluit::Afwijzen => {
+            not_applicable(b.bedrag.is_some(), "bedrag", "afwijzen", &mut errors);
+            not_applicable(
+                b.aanvulling.is_some(),
+                "aanvulling",
+                "afwijzen",
+                &mut errors,
+            );
+            Action::Reject {
+                motivation: required(b.motivering, "motivering", "afwijzen", &mut errors),
+            }
+        }
+        Besluit::AanvullingVragen => {
+            not_applicable(
+                b.bedrag.is_some(),
+                "bedrag",
+                "aanvulling-vragen",
+                &mut errors,
+            );
+            not_applicable(
+                b.motivering.is_some(),
+                "motivering",
+                "aanvulling-vragen",
+                &mut errors,
+            );
+            Action::RequestSupplement {
+                request: required(b.aanvulling, "aanvulling", "aanvulling-vragen", &mut errors),
+            }
+        }
+        Besluit::BuitenBehandeling => {
+            not_applicable(
+                b.bedrag.is_some(),
+                "bedrag",
+                "buiten-behandeling",
+                &mut errors,
+            );
+            not_applicable(
+                b.aanvulling.is_some(),
+                "aanvulling",
+                "buiten-behandeling",
+                &mut errors,
+            );
+            Action::Lapse {
+                motivation: required(
+                    b.motivering,
+                    "motivering",
+                    "buiten-behandeling",
+                    &mut errors,
+                ),
+            }
+        }
+    };
+    if errors.is_empty() {
+        Ok(action)
+    } else {
+        Err(ApiError::invalid(errors))
+    }
+}
+
+/// A reviewer's step: start, grant, reject, request a supplement, or lapse.
+#[utoipa::path(
+    post,
+    path = "/aanvragen/{id}/beoordelingen",
+    tag = "aanvragen",
+    operation_id = "aanvraagBeoordelen",
+    summary = "Beoordeel een aanvraag",
+    description = "Alleen een beoordelaar zonder belangenconflict met de regio van de aanvraag.\n\n- `starten`: de beoordeling begint (status `gereserveerd` → `in_behandeling`).\n- `honoreren` met `bedrag` (hoogstens de reservering) en `motivering`. Boven de vier-ogengrens van het instrument is het eerste besluit een voorstel (202); een tweede, andere beoordelaar bevestigt het met hetzelfde bedrag (200).\n- `afwijzen` met `motivering`.\n- `aanvulling-vragen` met `aanvulling`: wat ontbreekt; de aanvrager krijgt een termijn.\n- `buiten-behandeling` met `motivering`, nadat de aanvultermijn is verstreken.",
+    params(
+        ("id" = String, Path, description = "Het id van de aanvraag."),
+        ("If-Match" = Option<String>, Header, description = "De ETag van de versie waarop het besluit gebaseerd is."),
+    ),
+    request_body(content = Beoordeling, content_type = "application/json"),
+    responses(
+        (status = 200, description = "De aanvraag na het besluit.", body = Aanvraag, headers(
+            ("ETag" = String, description = "De nieuwe versie van de aanvraag."),
+        )),
+        (status = 202, description = "Honorering voorgesteld; een tweede beoordelaar moet bevestigen.", body = HonoreringVoorgesteld, headers(
+            ("ETag" = String, description = "De nieuwe versie van de aanvraag."),
+        )),
+    )
+)]
+pub async fn beoordelen(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<String>,
+    if_match: IfMatch,
+    body: JsonBody<Beoordeling>,
+) -> Result<HttpResponse, ApiError> {
+    let action = review_action(body.0)?;
+    run_command(state, caller, &id, if_match, action).await
+}
+
+/// Records a review score.
+#[utoipa::path(
+    post,
+    path = "/aanvragen/{id}/scores",
+    tag = "aanvragen",
+    operation_id = "aanvraagScoren",
+    summary = "Geef een ingediende aanvraag een score",
+    description = "Voor instrumenten die rangschikken (de onderzoeksoproep): een beoordelaar geeft een score van 0 tot en met 100 vóór de toewijzingsronde.",
+    params(("id" = String, Path, description = "Het id van de aanvraag.")),
+    request_body(content = Score, content_type = "application/json"),
+    responses((status = 200, description = "De aanvraag met de score.", body = Aanvraag, headers(
+        ("ETag" = String, description = "De nieuwe versie van de aanvraag."),
+    )))
+)]
+pub async fn scoren(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<String>,
+    body: JsonBody<Score>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path_id(&id, "aanvraag")?;
+    let score = body.0.score;
+    let now = state.now();
+    let pool = state.pool.clone();
+    let actor = caller.0;
+    let row = blocking(move || applications::score(&pool, &actor, &id, score, now)).await?;
+    Ok(application_response(StatusCode::OK, row))
+}
+
+/// Supplies missing information.
+#[utoipa::path(
+    post,
+    path = "/aanvragen/{id}/aanvullingen",
+    tag = "aanvragen",
+    operation_id = "aanvraagAanvullen",
+    summary = "Vul een aanvraag aan",
+    description = "Alleen de aanvrager, in status `aanvulling_gevraagd`; de beoordeling gaat daarna verder.",
+    params(
+        ("id" = String, Path, description = "Het id van de aanvraag."),
+        ("If-Match" = Option<String>, Header, description = "De ETag van de versie waarop de opdracht gebaseerd is."),
+    ),
+    request_body(content = Aanvulling, content_type = "application/json"),
+    responses((status = 200, description = "De aangevulde aanvraag.", body = Aanvraag, headers(
+        ("ETag" = String, description = "De nieuwe versie van de aanvraag."),
+    )))
+)]
+pub async fn aanvullen(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<String>,
+    if_match: IfMatch,
+    body: JsonBody<Aanvulling>,
+) -> Result<HttpResponse, ApiError> {
+    let note = body.0.toelichting;
+    if note.trim().is_empty() {
+        return Err(ApiError::field("toelichting", "mag niet leeg zijn"));
+    }
+    run_command(state, caller, &id, if_match, Action::Supply { note }).await
+}
+
+/// Withdraws an application.
+#[utoipa::path(
+    post,
+    path = "/aanvragen/{id}/intrekkingen",
+    tag = "aanvragen",
+    operation_id = "aanvraagIntrekken",
+    summary = "Trek een aanvraag in",
+    description = "Alleen de aanvrager, vóór een besluit. Een reservering komt direct weer beschikbaar.",
+    params(
+        ("id" = String, Path, description = "Het id van de aanvraag."),
+        ("If-Match" = Option<String>, Header, description = "De ETag van de versie waarop de opdracht gebaseerd is."),
+    ),
+    request_body(content = Option<Intrekking>, content_type = "application/json"),
+    responses((status = 200, description = "De ingetrokken aanvraag.", body = Aanvraag, headers(
+        ("ETag" = String, description = "De nieuwe versie van de aanvraag."),
+    )))
+)]
+pub async fn intrekken(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<String>,
+    if_match: IfMatch,
+    body: OptionalJsonBody<Intrekking>,
+) -> Result<HttpResponse, ApiError> {
+    let reason = body.0.reden;
+    run_command(state, caller, &id, if_match, Action::Withdraw { reason }).await
+}
+
+/// Accounts for a grant.
+#[utoipa::path(
+    post,
+    path = "/aanvragen/{id}/verantwoordingen",
+    tag = "aanvragen",
+    operation_id = "subsidieVerantwoorden",
+    summary = "Verantwoord een verleende subsidie",
+    description = "Alleen de aanvrager, in status `gehonoreerd`.",
+    params(
+        ("id" = String, Path, description = "Het id van de aanvraag."),
+        ("If-Match" = Option<String>, Header, description = "De ETag van de versie waarop de opdracht gebaseerd is."),
+    ),
+    request_body(content = Verantwoording, content_type = "application/json"),
+    responses((status = 200, description = "De aanvraag met de verantwoording.", body = Aanvraag, headers(
+        ("ETag" = String, description = "De nieuwe versie van de aanvraag."),
+    )))
+)]
+pub async fn verantwoorden(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<String>,
+    if_match: IfMatch,
+    body: JsonBody<Verantwoording>,
+) -> Result<HttpResponse, ApiError> {
+    let summary = body.0.samenvatting;
+    if summary.trim().is_empty() {
+        return Err(ApiError::field("samenvatting", "mag niet leeg zijn"));
+    }
+    run_command(state, caller, &id, if_match, Action::Report { summary }).await
+}
+
+/// Settles a grant.
+#[utoipa::path(
+    post,
+    path = "/aanvragen/{id}/vaststellingen",
+    tag = "aanvragen",
+    operation_id = "subsidieVaststellen",
+    summary = "Stel een subsidie vast",
+    description = "Alleen financiën, in status `verantwoording_ingediend`. Het bedrag is hoogstens de verlening; het verschil komt vrij. Wat nog niet betaald is wordt ingepland, wat te veel betaald is teruggevorderd.",
+    params(
+        ("id" = String, Path, description = "Het id van de aanvraag."),
+        ("If-Match" = Option<String>, Header, description = "De ETag van de versie waarop het besluit gebaseerd is."),
+    ),
+    request_body(content = Vaststelling, content_type = "application/json"),
+    responses((status = 200, description = "De vastgestelde aanvraag.", body = Aanvraag, headers(
+        ("ETag" = String, description = "De nieuwe versie van de aanvraag."),
+    )))
+)]
+pub async fn vaststellen(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<String>,
+    if_match: IfMatch,
+    body: JsonBody<Vaststelling>,
+) -> Result<HttpResponse, ApiError> {
+    let b = body.0;
+    let amount = money("bedrag", &b.bedrag).map_err(|e| ApiError::invalid(vec![e]))?;
+    let action = Action::Settle {
+        amount,
+        motivation: b.motivering,
+    };
+    run_command(state, caller, &id, if_match, action).await
+}
+
+/// Closes a file.
+#[utoipa::path(
+    post,
+    path = "/aanvragen/{id}/afsluitingen",
+    tag = "aanvragen",
+    operation_id = "dossierAfsluiten",
+    summary = "Sluit een dossier af",
+    description = "Alleen financiën, in status `vastgesteld`, als alle betalingen en terugvorderingen zijn afgerond. Een lege body of `{}`.",
+    params(
+        ("id" = String, Path, description = "Het id van de aanvraag."),
+        ("If-Match" = Option<String>, Header, description = "De ETag van de versie waarop de opdracht gebaseerd is."),
+    ),
+    request_body(content = Option<Afsluiting>, content_type = "application/json"),
+    responses((status = 200, description = "De afgesloten aanvraag.", body = Aanvraag, headers(
+        ("ETag" = String, description = "De nieuwe versie van de aanvraag."),
+    )))
+)]
+pub async fn afsluiten(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<String>,
+    if_match: IfMatch,
+    _body: OptionalJsonBody<Afsluiting>,
+) -> Result<HttpResponse, ApiError> {
+    run_command(state, caller, &id, if_match, Action::Close).await
+}
+
+/// Waives a grant.
+#[utoipa::path(
+    post,
+    path = "/aanvragen/{id}/afzieningen",
+    tag = "aanvragen",
+    operation_id = "subsidieAfzien",
+    summary = "Zie af van een verleende subsidie",
+    description = "Alleen de aanvrager, in status `gehonoreerd`. De verlening komt vrij; onbetaalde voorschotten vervallen en betaalde worden teruggevorderd.",
+    params(
+        ("id" = String, Path, description = "Het id van de aanvraag."),
+        ("If-Match" = Option<String>, Header, description = "De ETag van de versie waarop de opdracht gebaseerd is."),
+    ),
+    request_body(content = Option<Afzien>, content_type = "application/json"),
+    responses((status = 200, description = "De aanvraag na het afzien.", body = Aanvraag, headers(
+        ("ETag" = String, description = "De nieuwe versie van de aanvraag."),
+    )))
+)]
+pub async fn afzien(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<String>,
+    if_match: IfMatch,
+    body: OptionalJsonBody<Afzien>,
+) -> Result<HttpResponse, ApiError> {
+    let reason = body.0.reden;
+    run_command(state, caller, &id, if_match, Action::Waive { reason }).await
+}
+
+/// Lodges an objection.
+#[utoipa::path(
+    post,
+    path = "/aanvragen/{id}/bezwaren",
+    tag = "aanvragen",
+    operation_id = "bezwaarMaken",
+    summary = "Maak bezwaar tegen een besluit",
+    description = "Alleen de aanvrager, binnen de bezwaartermijn van zes weken na het laatste besluit (art. 6:7 Awb).",
+    params(("id" = String, Path, description = "Het id van de aanvraag.")),
+    request_body(content = NieuwBezwaar, content_type = "application/json"),
+    responses((status = 201, description = "Het bezwaar.", body = Bezwaar, headers(
+        ("Location" = String, description = "De bezwaren van de aanvraag."),
+    )))
+)]
+pub async fn bezwaar_maken(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<String>,
+    body: JsonBody<NieuwBezwaar>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path_id(&id, "aanvraag")?;
+    let grounds = body.0.gronden;
+    let now = state.now();
+    let pool = state.pool.clone();
+    let actor = caller.0;
+    let location = format!("{BASE}/aanvragen/{id}/bezwaren");
+    let row = blocking(move || applications::object(&pool, &actor, &id, &grounds, now)).await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, location))
+        .json(Bezwaar::from(row)))
+}
+
+/// Lists objections.
+#[utoipa::path(
+    get,
+    path = "/aanvragen/{id}/bezwaren",
+    tag = "aanvragen",
+    operation_id = "bezwarenOphalen",
+    summary = "De bezwaren tegen de besluiten op een aanvraag",
+    params(("id" = String, Path, description = "Het id van de aanvraag.")),
+    responses((status = 200, description = "De bezwaren.", body = BezwaarLijst))
+)]
+pub async fn bezwaren(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path_id(&id, "aanvraag")?;
+    let pool = state.pool.clone();
+    let actor = caller.0;
+    let rows = blocking(move || queries::objections_of(&pool, &actor, &id)).await?;
+    Ok(HttpResponse::Ok().json(BezwaarLijst {
+        bezwaren: rows.into_iter().map(Bezwaar::from).collect(),
+    }))
+}
+
+/// The history of an application.
+#[utoipa::path(
+    get,
+    path = "/aanvragen/{id}/historie",
+    tag = "aanvragen",
+    operation_id = "historieOphalen",
+    summary = "De historie van een aanvraag",
+    description = "Elke overgang: wie, wanneer, van welke naar welke status en waarom. Alleen toevoegen, nooit wijzigen.",
+    params(("id" = String, Path, description = "Het id van de aanvraag.")),
+    responses((status = 200, description = "De historie, oudste eerst.", body = Historie))
+)]
+pub async fn historie(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path_id(&id, "aanvraag")?;
+    let pool = state.pool.clone();
+    let actor = caller.0;
+    let rows = blocking(move || queries::history(&pool, &actor, &id)).await?;
+    Ok(HttpResponse::Ok().json(Historie {
+        historie: rows.into_iter().map(HistorieRegel::from).collect(),
+    }))
+}

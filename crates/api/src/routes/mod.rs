@@ -1,0 +1,95 @@
+//! The resources of `/api/v1` and their methods. A method a resource does not have
+//! answers 405 with `Allow`; a path that is no resource answers 404 (see `lib.rs`).
+
+use actix_web::{web, HttpRequest, HttpResponse, Resource};
+
+use crate::problem::ApiError;
+
+pub mod admin;
+pub mod applications;
+pub mod finance;
+pub mod reference;
+
+/// A resource whose other methods answer 405 naming the allowed ones.
+fn resource(path: &str, allow: &'static str) -> Resource {
+    web::resource(path).default_service(web::to(move |req: HttpRequest| async move {
+        Err::<HttpResponse, ApiError>(ApiError::method_not_allowed(req.method().as_str(), allow))
+    }))
+}
+
+/// Registers every resource of the API (paths relative to `/api/v1`).
+pub fn register(cfg: &mut web::ServiceConfig) {
+    use admin as ad;
+    use applications as ap;
+    use finance as fi;
+    use reference as re;
+    cfg.service(resource("/programmas", "GET").route(web::get().to(re::programmas)))
+        .service(resource("/instrumenten", "GET").route(web::get().to(re::instrumenten)))
+        .service(resource("/instrumenten/{id}", "GET").route(web::get().to(re::instrument)))
+        .service(
+            resource("/instrumenten/{id}/wachtlijst-sluitingen", "POST")
+                .route(web::post().to(ad::wachtlijst_sluiten)),
+        )
+        .service(resource("/regios", "GET").route(web::get().to(re::regios)))
+        .service(resource("/disciplines", "GET").route(web::get().to(re::disciplines)))
+        .service(
+            resource("/aanvragen", "GET, POST")
+                .route(web::get().to(ap::zoeken))
+                .route(web::post().to(ap::opstellen)),
+        )
+        .service(
+            resource("/aanvragen/{id}", "GET, PATCH, DELETE")
+                .route(web::get().to(ap::ophalen))
+                .route(web::patch().to(ap::wijzigen))
+                .route(web::delete().to(ap::verwijderen)),
+        )
+        .service(
+            resource("/aanvragen/{id}/indieningen", "POST").route(web::post().to(ap::indienen)),
+        )
+        .service(
+            resource("/aanvragen/{id}/beoordelingen", "POST").route(web::post().to(ap::beoordelen)),
+        )
+        .service(resource("/aanvragen/{id}/scores", "POST").route(web::post().to(ap::scoren)))
+        .service(
+            resource("/aanvragen/{id}/aanvullingen", "POST").route(web::post().to(ap::aanvullen)),
+        )
+        .service(
+            resource("/aanvragen/{id}/intrekkingen", "POST").route(web::post().to(ap::intrekken)),
+        )
+        .service(
+            resource("/aanvragen/{id}/verantwoordingen", "POST")
+                .route(web::post().to(ap::verantwoorden)),
+        )
+        .service(
+            resource("/aanvragen/{id}/vaststellingen", "POST")
+                .route(web::post().to(ap::vaststellen)),
+        )
+        .service(
+            resource("/aanvragen/{id}/afsluitingen", "POST").route(web::post().to(ap::afsluiten)),
+        )
+        .service(resource("/aanvragen/{id}/afzieningen", "POST").route(web::post().to(ap::afzien)))
+        .service(
+            resource("/aanvragen/{id}/bezwaren", "GET, POST")
+                .route(web::get().to(ap::bezwaren))
+                .route(web::post().to(ap::bezwaar_maken)),
+        )
+        .service(resource("/aanvragen/{id}/historie", "GET").route(web::get().to(ap::historie)))
+        .service(
+            resource("/aanvragen/{id}/betalingen", "GET").route(web::get().to(fi::van_aanvraag)),
+        )
+        .service(resource("/betalingen", "GET").route(web::get().to(fi::zoeken)))
+        .service(resource("/grootboekcontrole", "GET").route(web::get().to(fi::grootboekcontrole)))
+        .service(resource("/toewijzingsrondes", "POST").route(web::post().to(ad::ronde_starten)))
+        .service(resource("/toewijzingsrondes/{id}", "GET").route(web::get().to(ad::ronde_ophalen)))
+        .service(
+            resource("/organisaties", "POST").route(web::post().to(ad::organisatie_registreren)),
+        )
+        .service(resource("/gebruikers", "POST").route(web::post().to(ad::gebruiker_aanmaken)))
+        .service(
+            resource("/gebruikers/{id}/tokens", "POST").route(web::post().to(ad::token_uitgeven)),
+        )
+        .service(
+            resource("/gebruikers/{id}/belangenconflicten", "POST")
+                .route(web::post().to(ad::belangenconflict_melden)),
+        );
+}

@@ -1,0 +1,73 @@
+//! What every handler shares: the connection pool and the clock.
+
+use std::sync::{Arc, RwLock};
+
+use actix_web::web;
+use chrono::{DateTime, Utc};
+use subsidie_service::{Clock, Pool, ServiceError};
+
+use crate::problem::ApiError;
+
+/// A clock that tests can move while the server runs; the service's [`Clock`] behind a
+/// shared lock.
+#[derive(Debug, Clone, Default)]
+pub struct SharedClock(Arc<RwLock<Clock>>);
+
+impl SharedClock {
+    /// A clock that starts as `clock`.
+    pub fn new(clock: Clock) -> SharedClock {
+        SharedClock(Arc::new(RwLock::new(clock)))
+    }
+
+    /// Changes the clock for every request from now on.
+    pub fn set(&self, clock: Clock) {
+        match self.0.write() {
+            Ok(mut guard) => *guard = clock,
+            Err(poisoned) => *poisoned.into_inner() = clock,
+        }
+    }
+
+    /// The current instant.
+    pub fn now(&self) -> DateTime<Utc> {
+        match self.0.read() {
+            Ok(guard) => guard.now(),
+            Err(poisoned) => poisoned.into_inner().now(),
+        }
+    }
+}
+
+/// The state of the app: the pool and the clock.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub pool: Pool,
+    /// Where "now" comes from.
+    pub clock: SharedClock,
+}
+
+impl AppState {
+    /// State over a pool, with a clock.
+    pub fn new(pool: Pool, clock: SharedClock) -> AppState {
+        AppState { pool, clock }
+    }
+
+    /// The current instant by the app's clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+}
+
+/// Runs a blocking service call on the blocking thread pool and maps its error.
+pub async fn blocking<T, F>(work: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce() -> Result<T, ServiceError> + Send + 'static,
+{
+    match web::block(work).await {
+        Ok(result) => result.map_err(ApiError::from),
+        Err(_) => Err(ApiError::unavailable(
+            "de server kon het verzoek nu niet uitvoeren; probeer het opnieuw",
+            1,
+        )),
+    }
+}

@@ -1,0 +1,469 @@
+//! The test harness: the real app on a random port of 127.0.0.1, over a fresh database
+//! of the selected backend (`SUBSIDIE_TEST_BACKEND`), with the programme from `fixtures/`
+//! loaded and a clock the test moves; and a small HTTP/1.1 client over `TcpStream` that
+//! can send anything, malformed requests included.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::mpsc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use chrono::{DateTime, TimeZone, Utc};
+use serde_json::{json, Value};
+use subsidie_api::{Config, SharedClock};
+use subsidie_service::{registry, seed, Actor, Clock, Pool, Role};
+use subsidie_store::testing::TestDatabase;
+
+/// A running server with its database.
+pub struct TestServer {
+    pub addr: SocketAddr,
+    pub clock: SharedClock,
+    pub pool: Pool,
+    handle: actix_web::dev::ServerHandle,
+    thread: Option<JoinHandle<()>>,
+    // Dropped last: the database outlives the server.
+    _db: TestDatabase,
+}
+
+/// An instant in UTC.
+pub fn at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, m, d, h, 0, 0).single().unwrap()
+}
+
+impl TestServer {
+    /// Starts a server with the programme loaded and the clock at `now`.
+    pub fn start(now: DateTime<Utc>) -> TestServer {
+        let db = TestDatabase::new().expect("testdatabase");
+        let pool = db.pool(4).expect("pool");
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../fixtures/versterking-eerstelijnszorg.toml"
+        ))
+        .unwrap();
+        let file = seed::parse_programme_file(&text).unwrap();
+        seed::load(&pool, &file, now).unwrap();
+
+        let clock = SharedClock::new(Clock::Fixed(now));
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let config = Config {
+            clock: clock.clone(),
+            workers: Some(2),
+        };
+        let (tx, rx) = mpsc::channel();
+        let server_pool = pool.clone();
+        let thread = std::thread::spawn(move || {
+            actix_web::rt::System::new().block_on(async move {
+                let server = subsidie_api::server(listener, server_pool, config).unwrap();
+                tx.send(server.handle()).unwrap();
+                let _ = server.await;
+            });
+        });
+        let handle = rx.recv().unwrap();
+        TestServer {
+            addr,
+            clock,
+            pool,
+            handle,
+            thread: Some(thread),
+            _db: db,
+        }
+    }
+
+    /// Moves the clock.
+    pub fn set_now(&self, now: DateTime<Utc>) {
+        self.clock.set(Clock::Fixed(now));
+    }
+
+    /// Registers an organisation in a region, through the service.
+    pub fn organisation(&self, region: &str) -> String {
+        let org = registry::register_organisation(
+            &self.pool,
+            &Actor::system(),
+            &registry::NewOrganisation {
+                name: format!("Stichting Eerstelijn {region}"),
+                region_id: region.to_owned(),
+                iban: "NL91ABNA0417164300".to_owned(),
+                email: format!("info@{region}.example.org"),
+            },
+            self.clock.now(),
+        )
+        .unwrap();
+        org.id
+    }
+
+    /// Creates a user with a role (and organisation) and returns it with a token.
+    pub fn user(&self, role: Role, organisation: Option<&str>) -> User {
+        let name = format!("{} {}", role.as_str(), rand_suffix());
+        let user = registry::create_user(
+            &self.pool,
+            &Actor::system(),
+            &name,
+            &format!("{}@example.org", name.replace(' ', ".")),
+            role,
+            organisation,
+            self.clock.now(),
+        )
+        .unwrap();
+        let token = registry::create_token(
+            &self.pool,
+            &Actor::system(),
+            &user.id,
+            "test",
+            self.clock.now(),
+        )
+        .unwrap();
+        User {
+            id: user.id,
+            token,
+            role,
+            organisation: organisation.map(str::to_owned),
+        }
+    }
+
+    /// Stops the server.
+    pub fn stop(&mut self) {
+        // The stop command is sent at once; the returned future only waits for it.
+        drop(self.handle.stop(false));
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+
+    pub fn get(&self, user: &User, path: &str) -> Response {
+        self.send("GET", path, Some(user), &[], None)
+    }
+
+    pub fn post(&self, user: &User, path: &str, body: Value) -> Response {
+        self.send_json("POST", path, Some(user), &[], &body)
+    }
+
+    pub fn patch(&self, user: &User, path: &str, body: Value) -> Response {
+        self.send_json("PATCH", path, Some(user), &[], &body)
+    }
+
+    pub fn delete(&self, user: &User, path: &str) -> Response {
+        self.send("DELETE", path, Some(user), &[], None)
+    }
+
+    /// A JSON request.
+    pub fn send_json(
+        &self,
+        method: &str,
+        path: &str,
+        user: Option<&User>,
+        headers: &[(&str, &str)],
+        body: &Value,
+    ) -> Response {
+        let mut h: Vec<(&str, &str)> = vec![("Content-Type", "application/json")];
+        h.extend_from_slice(headers);
+        self.send(method, path, user, &h, Some(body.to_string().as_bytes()))
+    }
+
+    /// Any request; `path` is relative to `/api/v1` unless it starts with `//`.
+    pub fn send(
+        &self,
+        method: &str,
+        path: &str,
+        user: Option<&User>,
+        headers: &[(&str, &str)],
+        body: Option<&[u8]>,
+    ) -> Response {
+        let full = full_path(path);
+        let mut all: Vec<(String, String)> = headers
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        if let Some(u) = user {
+            all.push(("Authorization".into(), format!("Bearer {}", u.token)));
+        }
+        raw_request(self.addr, method, &full, &all, body)
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn full_path(path: &str) -> String {
+    if let Some(rest) = path.strip_prefix("//") {
+        format!("/{rest}")
+    } else {
+        format!("/api/v1{path}")
+    }
+}
+
+fn rand_suffix() -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    format!("{}", N.fetch_add(1, Ordering::Relaxed))
+}
+
+/// A user of the API with a token.
+#[derive(Debug, Clone)]
+pub struct User {
+    pub id: String,
+    pub token: String,
+    pub role: Role,
+    pub organisation: Option<String>,
+}
+
+impl User {
+    /// The same user as an actor for direct service calls.
+    pub fn actor(&self) -> Actor {
+        Actor::user(self.id.clone(), self.role, self.organisation.clone())
+    }
+}
+
+/// An HTTP answer.
+#[derive(Debug, Clone)]
+pub struct Response {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "geen JSON ({e}), status {}: {}",
+                self.status,
+                String::from_utf8_lossy(&self.body)
+            )
+        })
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// Asserts the status, showing the body when it differs.
+    #[track_caller]
+    pub fn expect(&self, status: u16) -> &Response {
+        assert_eq!(
+            self.status,
+            status,
+            "verwacht {status}, kreeg {}: {}",
+            self.status,
+            self.text()
+        );
+        self
+    }
+
+    /// Asserts a problem+json answer with the status, the `API-Version` header and the
+    /// RFC 9457 members; returns the problem.
+    #[track_caller]
+    pub fn problem(&self, status: u16) -> Value {
+        self.expect(status);
+        assert_eq!(
+            self.header("Content-Type"),
+            Some("application/problem+json"),
+            "geen problem+json: {:?}",
+            self.headers
+        );
+        assert_eq!(self.header("API-Version"), Some("1.0.0"));
+        let p = self.json();
+        assert_eq!(p["status"], json!(status), "{p}");
+        for member in ["type", "title", "detail", "instance"] {
+            assert!(p[member].is_string(), "'{member}' ontbreekt in {p}");
+        }
+        p
+    }
+
+    /// The names in `invalidParams`.
+    pub fn invalid_params(&self) -> Vec<String> {
+        self.json()["invalidParams"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|p| p["name"].as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// Sends one request on a fresh connection and reads the whole answer.
+pub fn raw_request(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(String, String)],
+    body: Option<&[u8]>,
+) -> Response {
+    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    if let Some(b) = body {
+        head.push_str(&format!("Content-Length: {}\r\n", b.len()));
+    }
+    head.push_str("\r\n");
+    let mut bytes = head.into_bytes();
+    if let Some(b) = body {
+        bytes.extend_from_slice(b);
+    }
+    raw_bytes(addr, &bytes)
+}
+
+/// Sends raw bytes and parses the answer.
+pub fn raw_bytes(addr: SocketAddr, bytes: &[u8]) -> Response {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
+    let mut writer = stream.try_clone().unwrap();
+    let payload = bytes.to_vec();
+    // Write from another thread: the server may answer (and stop reading) before the
+    // whole body is sent.
+    let w = std::thread::spawn(move || {
+        let _ = writer.write_all(&payload);
+        let _ = writer.flush();
+    });
+    let mut raw = Vec::new();
+    let mut buf = [0u8; 16 * 1024];
+    loop {
+        match stream.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => raw.extend_from_slice(&buf[..n]),
+            Err(e) if !raw.is_empty() => {
+                let _ = e;
+                break;
+            }
+            Err(e) => panic!("geen antwoord: {e}"),
+        }
+    }
+    let _ = w.join();
+    parse(&raw)
+}
+
+fn parse(raw: &[u8]) -> Response {
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or_else(|| panic!("onvolledig antwoord: {}", String::from_utf8_lossy(raw)));
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let mut lines = head.split("\r\n");
+    let status_line = lines.next().unwrap_or_default();
+    let status: u16 = status_line
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("statusregel: {status_line}"));
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+        .collect();
+    let mut body = raw[split + 4..].to_vec();
+    let chunked = headers.iter().any(|(k, v)| {
+        k.eq_ignore_ascii_case("transfer-encoding") && v.eq_ignore_ascii_case("chunked")
+    });
+    if chunked {
+        body = dechunk(&body);
+    }
+    Response {
+        status,
+        headers,
+        body,
+    }
+}
+
+fn dechunk(mut data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    while let Some(end) = data.windows(2).position(|w| w == b"\r\n") {
+        let size_text = String::from_utf8_lossy(&data[..end]);
+        let size = usize::from_str_radix(size_text.split(';').next().unwrap_or("0").trim(), 16)
+            .unwrap_or(0);
+        data = &data[end + 2..];
+        if size == 0 || data.len() < size {
+            break;
+        }
+        out.extend_from_slice(&data[..size]);
+        data = &data[(size + 2).min(data.len())..];
+    }
+    out
+}
+
+/// The people of a typical test: two applicant organisations, two reviewers, finance and
+/// an administrator.
+pub struct Cast {
+    pub org_a: String,
+    pub org_b: String,
+    pub applicant_a: User,
+    pub applicant_b: User,
+    pub reviewer: User,
+    pub reviewer2: User,
+    pub finance: User,
+    pub admin: User,
+}
+
+impl Cast {
+    pub fn new(server: &TestServer) -> Cast {
+        let org_a = server.organisation("r01");
+        let org_b = server.organisation("r02");
+        Cast {
+            applicant_a: server.user(Role::Applicant, Some(&org_a)),
+            applicant_b: server.user(Role::Applicant, Some(&org_b)),
+            reviewer: server.user(Role::Reviewer, None),
+            reviewer2: server.user(Role::Reviewer, None),
+            finance: server.user(Role::Finance, None),
+            admin: server.user(Role::Admin, None),
+            org_a,
+            org_b,
+        }
+    }
+}
+
+/// A fixed lottery seed.
+pub const SEED: &str = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+
+/// Creates a draft and returns its id.
+pub fn draft(server: &TestServer, applicant: &User, body: Value) -> String {
+    let res = server.post(applicant, "/aanvragen", body);
+    res.expect(201);
+    res.json()["id"].as_str().unwrap().to_owned()
+}
+
+/// The body of a draft under an instrument.
+pub fn draft_body(instrument: &str, amount: &str, discipline: Option<&str>) -> Value {
+    let mut body = json!({
+        "instrumentId": instrument,
+        "titel": format!("Aanvraag {instrument}"),
+        "omschrijving": "Wat het geld doet voor de eerstelijnszorg in de regio.",
+        "aangevraagdBedrag": amount,
+    });
+    if let Some(d) = discipline {
+        body["disciplineId"] = json!(d);
+    }
+    body
+}
+
+/// Runs an allocation for an instrument as admin and returns the run.
+pub fn allocate(server: &TestServer, admin: &User, instrument: &str) -> Value {
+    let res = server.post(
+        admin,
+        "/toewijzingsrondes",
+        json!({"instrumentId": instrument, "seed": SEED}),
+    );
+    res.expect(201);
+    res.json()
+}
+
+/// The state of an application as `user` sees it.
+pub fn status_of(server: &TestServer, user: &User, id: &str) -> String {
+    let res = server.get(user, &format!("/aanvragen/{id}"));
+    res.expect(200);
+    res.json()["status"].as_str().unwrap().to_owned()
+}

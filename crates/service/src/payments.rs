@@ -268,7 +268,10 @@ fn check_transfers(conn: &mut DbConnection, run_id: &str) -> Result<(), ServiceE
     if refused > SHOWN {
         errors.push(FieldError::new(
             "betalingen",
-            format!("en nog {} betalingen met dezelfde soort fout", refused - SHOWN),
+            format!(
+                "en nog {} betalingen met dezelfde soort fout",
+                refused - SHOWN
+            ),
         ));
     }
     if errors.is_empty() {

@@ -406,7 +406,11 @@ fn a_transfer_that_cannot_go_into_a_sepa_file_stops_the_run_before_any_file() {
     assert_eq!(fields.len(), 1);
     let reference = &w.payments_of(&app.id)[0].reference;
     assert_eq!(fields[0].field, format!("betaling {reference}"));
-    assert!(fields[0].message.contains("de naam is leeg"), "{}", fields[0].message);
+    assert!(
+        fields[0].message.contains("de naam is leeg"),
+        "{}",
+        fields[0].message
+    );
     // Nothing was taken.
     assert!(w
         .all_payments()

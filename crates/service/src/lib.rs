@@ -9,7 +9,6 @@ pub mod actor;
 pub mod allocation;
 pub mod applications;
 pub mod budget;
-pub mod conflicts;
 mod convert;
 pub mod demo;
 pub mod disbursement;

@@ -241,7 +241,9 @@ pub fn authenticate(pool: &Pool, token: &str) -> Result<Option<Actor>, ServiceEr
     })
 }
 
-/// Records that a reviewer may not decide applications of a region.
+/// Records that reviewer `user_id` may not decide applications of `region_id`. The user
+/// must exist and be a reviewer and the region must exist, so an unknown id is a clear
+/// error rather than a refused foreign key. Declaring the same conflict twice is harmless.
 pub fn declare_conflict(
     pool: &Pool,
     actor: &Actor,
@@ -256,6 +258,32 @@ pub fn declare_conflict(
         ));
     }
     tx::write(pool, |conn| {
+        let user: UserRow = users::table
+            .find(user_id)
+            .select(UserRow::as_select())
+            .first(conn)
+            .optional()?
+            .ok_or_else(|| ServiceError::NotFound {
+                what: "gebruiker",
+                id: user_id.to_owned(),
+            })?;
+        if user.role != Role::Reviewer.as_str() {
+            return Err(ServiceError::Conflict(format!(
+                "een belangenconflict geldt voor een beoordelaar; deze gebruiker is {}",
+                user.role
+            )));
+        }
+        let region_exists = regions::table
+            .find(region_id)
+            .count()
+            .get_result::<i64>(conn)?
+            > 0;
+        if !region_exists {
+            return Err(ServiceError::field(
+                "regio",
+                format!("onbekende regio '{region_id}'; zie /regios voor de geldige codes"),
+            ));
+        }
         let exists = conflicts_of_interest::table
             .find((user_id, region_id))
             .count()

@@ -5,7 +5,7 @@ use actix_web::http::header;
 use actix_web::web::{Data, Path};
 use actix_web::HttpResponse;
 use subsidie_domain::lottery::Seed;
-use subsidie_service::{allocation, conflicts, registry, Role};
+use subsidie_service::{allocation, registry, Role};
 
 use crate::auth::Caller;
 use crate::dto::{
@@ -249,7 +249,7 @@ pub async fn belangenconflict_melden(
     let pool = state.pool.clone();
     let actor = caller.0;
     let (user, reg) = (id.clone(), region.clone());
-    blocking(move || conflicts::declare(&pool, &actor, &user, &reg, now))
+    blocking(move || registry::declare_conflict(&pool, &actor, &user, &reg, now))
         .await
         .map_err(|e| e.rename_fields(&[("regio", "regioId")]))?;
     Ok(HttpResponse::Created().json(Belangenconflict {

@@ -22,6 +22,7 @@ use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use subsidie_service::{Clock, Pool};
 
 pub mod auth;
+pub mod download;
 pub mod dto;
 pub mod input;
 pub mod middleware;

@@ -12,7 +12,7 @@ use utoipa::OpenApi;
 use crate::dto;
 use crate::middleware::{API_VERSION, API_VERSION_HEADER, IDEMPOTENCY_KEY};
 use crate::problem::{InvalidParam, Problem};
-use crate::routes::{admin, applications, finance, reference};
+use crate::routes::{admin, applications, finance, reference, reports, runs};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -50,6 +50,17 @@ use crate::routes::{admin, applications, finance, reference};
         finance::van_aanvraag,
         finance::zoeken,
         finance::grootboekcontrole,
+        runs::maken,
+        runs::zoeken,
+        runs::ophalen,
+        runs::sepa,
+        runs::tabel,
+        runs::betaald,
+        runs::mislukt,
+        runs::terugontvangen,
+        reports::uitbetalingen,
+        reports::budgetpositie,
+        reports::dekking,
         admin::ronde_starten,
         admin::ronde_ophalen,
         admin::wachtlijst_sluiten,
@@ -62,7 +73,8 @@ use crate::routes::{admin, applications, finance, reference};
     tags(
         (name = "referentiegegevens", description = "Programma's, instrumenten met hun budgetpositie, regio's en disciplines."),
         (name = "aanvragen", description = "Aanvragen en elke opdracht in hun levensloop, als subresource."),
-        (name = "betalingen", description = "Voorschotten, restanten, terugvorderingen en de grootboekcontrole."),
+        (name = "betalingen", description = "Voorschotten, restanten, terugvorderingen, betaalrondes met hun SEPA-bestand, en de grootboekcontrole."),
+        (name = "rapportages", description = "Uitbetalingen, budgetpositie en dekking, als JSON, CSV of XLSX."),
         (name = "toewijzing", description = "Toewijzingsrondes met hun loting, en het sluiten van wachtlijsten."),
         (name = "beheer", description = "Organisaties, gebruikers, tokens en belangenconflicten."),
     ),

@@ -4,6 +4,7 @@ use std::sync::{Arc, RwLock};
 
 use actix_web::web;
 use chrono::{DateTime, Utc};
+use subsidie_service::payments::FunderAccount;
 use subsidie_service::{Clock, Pool, ServiceError};
 
 use crate::problem::ApiError;
@@ -36,19 +37,27 @@ impl SharedClock {
     }
 }
 
-/// The state of the app: the pool and the clock.
+/// The state of the app: the pool, the clock and the funder's account.
 #[derive(Clone)]
 pub struct AppState {
     /// The database.
     pub pool: Pool,
     /// Where "now" comes from.
     pub clock: SharedClock,
+    /// The funder's account for SEPA files, read once from the environment
+    /// ([`FunderAccount::from_env`]); the error text when the configuration is wrong.
+    pub funder: Result<FunderAccount, String>,
 }
 
 impl AppState {
-    /// State over a pool, with a clock.
+    /// State over a pool, with a clock; the funder's account is read from the environment.
     pub fn new(pool: Pool, clock: SharedClock) -> AppState {
-        AppState { pool, clock }
+        let funder = FunderAccount::from_env().map_err(|e| e.to_string());
+        AppState {
+            pool,
+            clock,
+            funder,
+        }
     }
 
     /// The current instant by the app's clock.

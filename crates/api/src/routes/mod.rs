@@ -9,6 +9,8 @@ pub mod admin;
 pub mod applications;
 pub mod finance;
 pub mod reference;
+pub mod reports;
+pub mod runs;
 
 /// A resource whose other methods answer 405 naming the allowed ones.
 fn resource(path: &str, allow: &'static str) -> Resource {
@@ -23,6 +25,8 @@ pub fn register(cfg: &mut web::ServiceConfig) {
     use applications as ap;
     use finance as fi;
     use reference as re;
+    use reports as rp;
+    use runs as ru;
     cfg.service(resource("/programmas", "GET").route(web::get().to(re::programmas)))
         .service(resource("/instrumenten", "GET").route(web::get().to(re::instrumenten)))
         .service(resource("/instrumenten/{id}", "GET").route(web::get().to(re::instrument)))
@@ -78,6 +82,32 @@ pub fn register(cfg: &mut web::ServiceConfig) {
             resource("/aanvragen/{id}/betalingen", "GET").route(web::get().to(fi::van_aanvraag)),
         )
         .service(resource("/betalingen", "GET").route(web::get().to(fi::zoeken)))
+        .service(
+            resource("/betalingen/{id}/mislukkingen", "POST").route(web::post().to(ru::mislukt)),
+        )
+        .service(
+            resource("/betalingen/{id}/terugontvangsten", "POST")
+                .route(web::post().to(ru::terugontvangen)),
+        )
+        .service(
+            resource("/betaalrondes", "GET, POST")
+                .route(web::get().to(ru::zoeken))
+                .route(web::post().to(ru::maken)),
+        )
+        .service(resource("/betaalrondes/{id}", "GET").route(web::get().to(ru::ophalen)))
+        .service(resource("/betaalrondes/{id}/sepa", "GET").route(web::get().to(ru::sepa)))
+        .service(resource("/betaalrondes/{id}/betalingen", "GET").route(web::get().to(ru::tabel)))
+        .service(
+            resource("/betaalrondes/{id}/betalingen-verwerkt", "POST")
+                .route(web::post().to(ru::betaald)),
+        )
+        .service(
+            resource("/rapportages/uitbetalingen", "GET").route(web::get().to(rp::uitbetalingen)),
+        )
+        .service(
+            resource("/rapportages/budgetpositie", "GET").route(web::get().to(rp::budgetpositie)),
+        )
+        .service(resource("/rapportages/dekking", "GET").route(web::get().to(rp::dekking)))
         .service(resource("/grootboekcontrole", "GET").route(web::get().to(fi::grootboekcontrole)))
         .service(resource("/toewijzingsrondes", "POST").route(web::post().to(ad::ronde_starten)))
         .service(resource("/toewijzingsrondes/{id}", "GET").route(web::get().to(ad::ronde_ophalen)))

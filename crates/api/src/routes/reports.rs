@@ -1,0 +1,309 @@
+//! Reports (`/rapportages/…`): disbursements, budget position and coverage, as JSON or as
+//! a CSV/XLSX file.
+
+use actix_web::web::Data;
+use actix_web::HttpResponse;
+use chrono::NaiveDate;
+use serde::Deserialize;
+use serde_json::{Map, Value};
+use subsidie_service::reports::{self, DisbursementQuery, Period};
+use subsidie_service::ServiceError;
+use utoipa::IntoParams;
+
+use crate::auth::Caller;
+use crate::download;
+use crate::input::{optional_id, QueryParams};
+use crate::problem::{ApiError, InvalidParam};
+use crate::state::{blocking, AppState};
+use subsidie_service::payments::FileFormat;
+
+/// `json`, or a table format.
+enum Format {
+    Json,
+    Table(FileFormat),
+}
+
+fn format(value: Option<&str>) -> Result<Format, InvalidParam> {
+    match value.map(str::to_ascii_lowercase).as_deref() {
+        None | Some("json") => Ok(Format::Json),
+        Some(v) => FileFormat::parse(v).map(Format::Table).ok_or(InvalidParam {
+            name: "formaat".into(),
+            reason: "onbekend formaat; kies json, csv of xlsx".into(),
+        }),
+    }
+}
+
+fn date(name: &str, value: Option<&str>) -> Result<Option<NaiveDate>, InvalidParam> {
+    match value {
+        None => Ok(None),
+        Some(v) => NaiveDate::parse_from_str(v, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| InvalidParam {
+                name: name.into(),
+                reason: "verwacht een datum JJJJ-MM-DD".into(),
+            }),
+    }
+}
+
+fn camel(key: &str) -> String {
+    let mut out = String::with_capacity(key.len());
+    let mut upper = false;
+    for c in key.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The service's report with lowerCamelCase keys, as the API's other resources.
+fn camel_keys(value: Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (camel(&k), camel_keys(v)))
+                .collect::<Map<String, Value>>(),
+        ),
+        Value::Array(items) => Value::Array(items.into_iter().map(camel_keys).collect()),
+        other => other,
+    }
+}
+
+fn json<T: serde::Serialize>(report: &T) -> Result<HttpResponse, ApiError> {
+    let value = serde_json::to_value(report).map_err(|e| ApiError::internal(&e.to_string()))?;
+    Ok(HttpResponse::Ok().json(camel_keys(value)))
+}
+
+/// The service names the period `periode`; the API's parameters are `van` and `totEnMet`.
+fn period_names(e: ServiceError) -> ServiceError {
+    match e {
+        ServiceError::Validation(mut fields) => {
+            for f in &mut fields {
+                if f.field == "periode" {
+                    f.field = "totEnMet".into();
+                }
+            }
+            ServiceError::Validation(fields)
+        }
+        other => other,
+    }
+}
+
+/// Query parameters of the disbursement report.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+#[allow(non_snake_case)]
+pub struct UitbetalingenFilter {
+    /// De code van het programma.
+    #[param(example = "versterking-eerstelijnszorg")]
+    pub programma: String,
+    /// Eerste dag van de periode (betaald op of na), `JJJJ-MM-DD`.
+    #[param(example = "2025-01-01")]
+    pub van: Option<String>,
+    /// Laatste dag van de periode, `JJJJ-MM-DD`; niet vóór `van`.
+    #[param(example = "2025-12-31")]
+    pub totEnMet: Option<String>,
+    /// Alleen dit instrument.
+    #[param(example = "uitvoering")]
+    pub instrument: Option<String>,
+    /// Alleen deze regio.
+    #[param(example = "r07")]
+    pub regio: Option<String>,
+    /// Alleen deze betaalronde.
+    pub betaalronde: Option<String>,
+    /// `json` (standaard), `csv` of `xlsx`.
+    #[param(example = "json")]
+    pub formaat: Option<String>,
+}
+
+/// The disbursement report.
+#[utoipa::path(
+    get,
+    path = "/rapportages/uitbetalingen",
+    tag = "rapportages",
+    operation_id = "uitbetalingenRapporteren",
+    summary = "Uitbetalingen per betaalronde, instrument, regio en maand",
+    description = "Voor financiën en beheerders. Als JSON de totalen per groep en de terugvorderingen; als CSV (puntkomma, decimale komma, UTF-8 met BOM) of XLSX één regel per betaling. Een onbekend programma of een periode die eindigt vóór ze begint geeft 400 met de reden.",
+    params(UitbetalingenFilter),
+    responses((status = 200, description = "Het overzicht.", content(
+        (Object = "application/json"),
+        (String = "text/csv"),
+        (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ), headers(
+        ("Content-Disposition" = String, description = "Bij `csv` en `xlsx`: `attachment` met de bestandsnaam."),
+    )))
+)]
+pub async fn uitbetalingen(
+    state: Data<AppState>,
+    caller: Caller,
+    query: QueryParams<UitbetalingenFilter>,
+) -> Result<HttpResponse, ApiError> {
+    let q = query.0;
+    let mut errors = Vec::new();
+    let from = date("van", q.van.as_deref()).unwrap_or_else(|e| {
+        errors.push(e);
+        None
+    });
+    let to = date("totEnMet", q.totEnMet.as_deref()).unwrap_or_else(|e| {
+        errors.push(e);
+        None
+    });
+    let fmt = format(q.formaat.as_deref()).unwrap_or_else(|e| {
+        errors.push(e);
+        Format::Json
+    });
+    let mut id = |v: Option<String>, name: &str| match optional_id(v, name) {
+        Ok(v) => v,
+        Err(e) => {
+            errors.extend(e.problem().invalid_params.iter().cloned());
+            None
+        }
+    };
+    let instrument_id = id(q.instrument, "instrument");
+    let region_id = id(q.regio, "regio");
+    let run_id = id(q.betaalronde, "betaalronde");
+    if let (Some(f), Some(t)) = (from, to) {
+        if Period::new(f, t).is_err() {
+            errors.push(InvalidParam {
+                name: "totEnMet".into(),
+                reason: format!(
+                    "de periode eindigt ({t}) vóór ze begint ({f}); geef een einddatum op of na de begindatum"
+                ),
+            });
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::invalid(errors));
+    }
+    let dq = DisbursementQuery {
+        programme_id: q.programma.clone(),
+        from,
+        to,
+        instrument_id,
+        region_id,
+        run_id,
+    };
+    let pool = state.pool.clone();
+    let actor = caller.0;
+    match fmt {
+        Format::Json => {
+            let report =
+                blocking(move || reports::disbursements(&pool, &actor, &dq).map_err(period_names))
+                    .await?;
+            json(&report)
+        }
+        Format::Table(t) => {
+            let name = format!("uitbetalingen-{}.{}", q.programma, t.extension());
+            download::stream(t.content_type(), &name, move |out| {
+                reports::write_disbursements(&pool, &actor, &dq, t, out)
+                    .map(drop)
+                    .map_err(period_names)
+            })
+            .await
+        }
+    }
+}
+
+/// Query parameters of the programme reports.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ProgrammaRapport {
+    /// De code van het programma.
+    #[param(example = "versterking-eerstelijnszorg")]
+    pub programma: String,
+    /// `json` (standaard), `csv` of `xlsx`.
+    #[param(example = "json")]
+    pub formaat: Option<String>,
+}
+
+/// The budget position.
+#[utoipa::path(
+    get,
+    path = "/rapportages/budgetpositie",
+    tag = "rapportages",
+    operation_id = "budgetpositieRapporteren",
+    summary = "De budgetpositie per instrument, gecontroleerd tegen het grootboek",
+    description = "Voor financiën en beheerders. Plafond, gereserveerd, verleend, vastgesteld, betaald, teruggevorderd en beschikbaar per instrument en in totaal, en of dat tot op de cent klopt met het grootboek.",
+    params(ProgrammaRapport),
+    responses((status = 200, description = "De budgetpositie.", content(
+        (Object = "application/json"),
+        (String = "text/csv"),
+        (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ), headers(
+        ("Content-Disposition" = String, description = "Bij `csv` en `xlsx`: `attachment` met de bestandsnaam."),
+    )))
+)]
+pub async fn budgetpositie(
+    state: Data<AppState>,
+    caller: Caller,
+    query: QueryParams<ProgrammaRapport>,
+) -> Result<HttpResponse, ApiError> {
+    let q = query.0;
+    let fmt = format(q.formaat.as_deref()).map_err(|e| ApiError::invalid(vec![e]))?;
+    let pool = state.pool.clone();
+    let actor = caller.0;
+    let programme = q.programma.clone();
+    match fmt {
+        Format::Json => {
+            let report =
+                blocking(move || reports::budget_position(&pool, &actor, &programme)).await?;
+            json(&report)
+        }
+        Format::Table(t) => {
+            let name = format!("budgetpositie-{}.{}", q.programma, t.extension());
+            download::stream(t.content_type(), &name, move |out| {
+                reports::write_budget_position(&pool, &actor, &programme, t, out).map(drop)
+            })
+            .await
+        }
+    }
+}
+
+/// The coverage report.
+#[utoipa::path(
+    get,
+    path = "/rapportages/dekking",
+    tag = "rapportages",
+    operation_id = "dekkingRapporteren",
+    summary = "De dekking: regio's en inwoners met een gehonoreerde uitvoeringsaanvraag",
+    description = "Voor financiën, beheerders en beoordelaars. Ook aanvragen en honoreringen per instrument.",
+    params(ProgrammaRapport),
+    responses((status = 200, description = "De dekking.", content(
+        (Object = "application/json"),
+        (String = "text/csv"),
+        (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ), headers(
+        ("Content-Disposition" = String, description = "Bij `csv` en `xlsx`: `attachment` met de bestandsnaam."),
+    )))
+)]
+pub async fn dekking(
+    state: Data<AppState>,
+    caller: Caller,
+    query: QueryParams<ProgrammaRapport>,
+) -> Result<HttpResponse, ApiError> {
+    let q = query.0;
+    let fmt = format(q.formaat.as_deref()).map_err(|e| ApiError::invalid(vec![e]))?;
+    let pool = state.pool.clone();
+    let actor = caller.0;
+    let programme = q.programma.clone();
+    match fmt {
+        Format::Json => {
+            let report = blocking(move || reports::coverage(&pool, &actor, &programme)).await?;
+            json(&report)
+        }
+        Format::Table(t) => {
+            let name = format!("dekking-{}.{}", q.programma, t.extension());
+            download::stream(t.content_type(), &name, move |out| {
+                reports::write_coverage(&pool, &actor, &programme, t, out).map(drop)
+            })
+            .await
+        }
+    }
+}

@@ -23,3 +23,9 @@ fmt:
 # first with `UPDATE_OPENAPI=1 cargo test -p subsidie-api --test openapi_document`.
 lint-api:
     npx --yes @stoplight/spectral-cli@6 lint -r ../shared/api-design-rules/linter.yaml openapi/openapi.json
+
+# The benchmark (bench/run.sh): opening rush on PostgreSQL and SQLite against the
+# database's own rate, read path, allocation; writes bench/RESULTS.md. BENCH_K=5000 for a
+# quick run.
+bench:
+    bash bench/run.sh

@@ -1,0 +1,410 @@
+//! The opening rush against a running `subsidie serve`, driven by `bench/run.sh`.
+//!
+//! `cargo run --release -p subsidie-cli --example rush -- BIN DATABASE_URL K CLIENTS`
+//!
+//! 1. loads the shipped programme plus an instrument `rush` (order of receipt, a fixed
+//!    € 100, a ceiling covering K / 5 applications, open 2026–2030) with `BIN seed`;
+//! 2. creates CLIENTS organisations with one applicant each and an administrator;
+//! 3. starts `BIN serve` on a free loopback port (e-mails as `.eml` files in a temporary
+//!    folder) and waits for it;
+//! 4. the rush: CLIENTS threads create and submit K applications over HTTP (one
+//!    connection per request); applications/s and p50/p99 of create + submit;
+//! 5. the read path: GET of every acknowledged application at concurrency CLIENTS,
+//!    which also checks that each exists in state `ingediend`; requests/s, p50/p99;
+//! 6. the allocation run (with a fixed seed): its duration, reserved ≤ ceiling, the
+//!    ledger check, and the lottery order recomputed from the seed;
+//! 7. the server's peak RSS (VmHWM).
+//!
+//! It prints one `RESULT key=value` line per figure for `bench/run.sh`.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::process::{Command, Stdio};
+use std::str::FromStr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use serde_json::{json, Value};
+use subsidie_domain::lottery::{draw, Seed};
+use subsidie_service::registry::{self, NewOrganisation};
+use subsidie_service::{Actor, Role};
+use subsidie_store::DatabaseUrl;
+
+const FIXTURE: &str = include_str!("../fixtures/versterking-eerstelijnszorg.toml");
+const SEED: &str = "0707070707070707070707070707070707070707070707070707070707070707";
+
+fn programme(k: usize) -> String {
+    let ceiling = (k / 5).max(1) * 100;
+    let block = format!(
+        r#"
+[[programma.instrumenten]]
+code = "rush"
+naam = "Openingsrush (benchmark)"
+soort = "uitvoering"
+plafond = "{ceiling}.00"
+bedrag = {{ vast = "100.00" }}
+openstelling = {{ van = 2026-01-01, tot_en_met = 2030-12-31 }}
+verdeling = "volgorde-van-binnenkomst"
+voorschot_percentage = 80
+beslistermijn_weken = 13
+aanvultermijn_dagen = 14
+uniek = "geen"
+verantwoording_uiterlijk = 2031-06-30
+
+"#
+    );
+    let text = FIXTURE.replace(
+        "looptijd = { van = 2024-01-01, tot_en_met = 2026-12-31 }",
+        "looptijd = { van = 2024-01-01, tot_en_met = 2031-12-31 }",
+    );
+    let at = text.find("\n[[regios]]").unwrap();
+    format!("{}{block}{}", &text[..at], &text[at..])
+}
+
+struct Res {
+    status: u16,
+    body: Vec<u8>,
+}
+
+fn request(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: Option<&Value>,
+) -> std::io::Result<Res> {
+    let mut stream = TcpStream::connect(addr)?;
+    stream.set_read_timeout(Some(Duration::from_secs(120)))?;
+    stream.set_nodelay(true)?;
+    let body = body.map(Value::to_string).unwrap_or_default();
+    let mut head = format!(
+        "{method} /api/v1{path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\
+         Authorization: Bearer {token}\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    if !body.is_empty() {
+        head.push_str("Content-Type: application/json\r\n");
+    }
+    head.push_str("\r\n");
+    head.push_str(&body);
+    stream.write_all(head.as_bytes())?;
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw)?;
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .ok_or_else(|| std::io::Error::other("onvolledig antwoord"))?;
+    let head = String::from_utf8_lossy(&raw[..split]).to_string();
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let mut body = raw[split + 4..].to_vec();
+    if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        body = dechunk(&body);
+    }
+    Ok(Res { status, body })
+}
+
+fn dechunk(mut data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    while let Some(end) = data.windows(2).position(|w| w == b"\r\n") {
+        let size_text = String::from_utf8_lossy(&data[..end]);
+        let size = usize::from_str_radix(size_text.split(';').next().unwrap_or("0").trim(), 16)
+            .unwrap_or(0);
+        data = &data[end + 2..];
+        if size == 0 || data.len() < size {
+            break;
+        }
+        out.extend_from_slice(&data[..size]);
+        data = &data[(size + 2).min(data.len())..];
+    }
+    out
+}
+
+fn json_of(res: &Res) -> Value {
+    serde_json::from_slice(&res.body).unwrap_or(Value::Null)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i].as_secs_f64() * 1000.0
+}
+
+fn cents(v: &Value) -> i64 {
+    v.as_str()
+        .unwrap_or("0")
+        .replace('.', "")
+        .parse()
+        .unwrap_or(0)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let bin = args.get(1).expect("BIN").clone();
+    let database_url = args.get(2).expect("DATABASE_URL").clone();
+    let k: usize = args.get(3).map_or(100_000, |s| s.parse().unwrap());
+    let clients: usize = args.get(4).map_or(64, |s| s.parse().unwrap());
+    let tmp = std::env::temp_dir().join(format!("subsidie_bench_{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).unwrap();
+
+    // 1. The programme.
+    let file = tmp.join("programma.toml");
+    std::fs::write(&file, programme(k)).unwrap();
+    let seeded = Command::new(&bin)
+        .args(["seed", "--file", file.to_str().unwrap()])
+        .env("DATABASE_URL", &database_url)
+        .output()
+        .unwrap();
+    assert!(
+        seeded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&seeded.stderr)
+    );
+
+    // 2. The people.
+    let url = DatabaseUrl::parse(&database_url).unwrap();
+    let pool = subsidie_store::db::open(&url, 2).unwrap();
+    let now = Utc::now();
+    let system = Actor::system();
+    let token_for = |role: Role, org: Option<&str>, n: usize| {
+        let user = registry::create_user(
+            &pool,
+            &system,
+            &format!("Bench {role} {n}"),
+            &format!("bench-{n}@example.org"),
+            role,
+            org,
+            now,
+        )
+        .unwrap();
+        registry::create_token(&pool, &system, &user.id, "bench", now).unwrap()
+    };
+    let mut tokens = Vec::new();
+    for n in 0..clients {
+        let org = registry::register_organisation(
+            &pool,
+            &system,
+            &NewOrganisation {
+                name: format!("Bench-organisatie {n}"),
+                region_id: format!("r{:02}", n % 54 + 1),
+                iban: "NL91ABNA0417164300".to_owned(),
+                email: format!("bench-{n}@example.org"),
+            },
+            now,
+        )
+        .unwrap();
+        tokens.push(token_for(Role::Applicant, Some(&org.id), n));
+    }
+    let admin = token_for(Role::Admin, None, 100_000);
+    let finance = token_for(Role::Finance, None, 100_001);
+    drop(pool);
+
+    // 3. The server.
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let mut child = Command::new(&bin)
+        .args(["serve", "--bind", &addr.to_string()])
+        .env("DATABASE_URL", &database_url)
+        .env_remove("SMTP_URL")
+        .env("MAIL_DIR", tmp.join("outbox"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while request(addr, "GET", "/instrumenten/rush", &admin, None)
+        .ok()
+        .map(|r| r.status)
+        != Some(200)
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "serve start niet"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    // 4. The rush.
+    let next = Arc::new(AtomicUsize::new(0));
+    let failures = Arc::new(AtomicUsize::new(0));
+    let acknowledged = Arc::new(Mutex::new(Vec::<String>::with_capacity(k)));
+    let latencies = Arc::new(Mutex::new(Vec::<Duration>::with_capacity(k)));
+    let body = json!({
+        "instrumentId": "rush",
+        "titel": "Aanvraag openingsrush",
+        "omschrijving": "Wat het geld doet voor de eerstelijnszorg in de regio.",
+        "aangevraagdBedrag": "100.00",
+    });
+    let rush_start = Instant::now();
+    let threads: Vec<_> = tokens
+        .iter()
+        .cloned()
+        .map(|token| {
+            let (next, failures) = (Arc::clone(&next), Arc::clone(&failures));
+            let (acknowledged, latencies) = (Arc::clone(&acknowledged), Arc::clone(&latencies));
+            let body = body.clone();
+            std::thread::spawn(move || {
+                let mut mine = Vec::new();
+                let mut lat = Vec::new();
+                while next.fetch_add(1, Ordering::Relaxed) < k {
+                    let began = Instant::now();
+                    let created = request(addr, "POST", "/aanvragen", &token, Some(&body));
+                    let Ok(created) = created.map_err(|_| ()).and_then(|r| {
+                        if r.status == 201 {
+                            Ok(r)
+                        } else {
+                            Err(())
+                        }
+                    }) else {
+                        failures.fetch_add(1, Ordering::Relaxed);
+                        continue;
+                    };
+                    let id = json_of(&created)["id"].as_str().unwrap_or("").to_owned();
+                    let path = format!("/aanvragen/{id}/indieningen");
+                    match request(addr, "POST", &path, &token, Some(&json!({}))) {
+                        Ok(r) if (200..300).contains(&r.status) => {
+                            lat.push(began.elapsed());
+                            mine.push(id);
+                        }
+                        _ => {
+                            failures.fetch_add(1, Ordering::Relaxed);
+                        }
+                    }
+                }
+                acknowledged.lock().unwrap().extend(mine);
+                latencies.lock().unwrap().extend(lat);
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    let rush_secs = rush_start.elapsed().as_secs_f64();
+    let acknowledged = acknowledged.lock().unwrap().clone();
+    let mut lat = latencies.lock().unwrap().clone();
+    lat.sort();
+    println!("RESULT rush_applications={}", acknowledged.len());
+    println!("RESULT rush_failures={}", failures.load(Ordering::Relaxed));
+    println!("RESULT rush_seconds={rush_secs:.2}");
+    println!(
+        "RESULT rush_per_second={:.1}",
+        acknowledged.len() as f64 / rush_secs
+    );
+    println!("RESULT rush_p50_ms={:.2}", percentile(&lat, 0.50));
+    println!("RESULT rush_p99_ms={:.2}", percentile(&lat, 0.99));
+
+    // 5. The read path: every acknowledged application exists and is submitted.
+    let ids = Arc::new(acknowledged.clone());
+    let next = Arc::new(AtomicUsize::new(0));
+    let missing = Arc::new(AtomicUsize::new(0));
+    let latencies = Arc::new(Mutex::new(Vec::<Duration>::new()));
+    let read_start = Instant::now();
+    let threads: Vec<_> = (0..clients)
+        .map(|_| {
+            let (ids, next, missing) = (Arc::clone(&ids), Arc::clone(&next), Arc::clone(&missing));
+            let latencies = Arc::clone(&latencies);
+            let admin = admin.clone();
+            std::thread::spawn(move || {
+                let mut lat = Vec::new();
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(id) = ids.get(i) else { break };
+                    let began = Instant::now();
+                    let ok = request(addr, "GET", &format!("/aanvragen/{id}"), &admin, None)
+                        .map(|r| r.status == 200 && json_of(&r)["status"] == json!("ingediend"))
+                        .unwrap_or(false);
+                    lat.push(began.elapsed());
+                    if !ok {
+                        missing.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+                latencies.lock().unwrap().extend(lat);
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    let read_secs = read_start.elapsed().as_secs_f64();
+    let mut lat = latencies.lock().unwrap().clone();
+    lat.sort();
+    println!("RESULT read_per_second={:.1}", lat.len() as f64 / read_secs);
+    println!("RESULT read_p50_ms={:.2}", percentile(&lat, 0.50));
+    println!("RESULT read_p99_ms={:.2}", percentile(&lat, 0.99));
+    println!(
+        "RESULT acknowledged_missing={}",
+        missing.load(Ordering::Relaxed)
+    );
+
+    // 6. The allocation run.
+    let alloc_start = Instant::now();
+    let run = request(
+        addr,
+        "POST",
+        "/toewijzingsrondes",
+        &admin,
+        Some(&json!({"instrumentId": "rush", "seed": SEED})),
+    )
+    .unwrap();
+    let alloc_secs = alloc_start.elapsed().as_secs_f64();
+    assert_eq!(run.status, 201, "{}", String::from_utf8_lossy(&run.body));
+    let run = json_of(&run);
+    println!("RESULT allocation_seconds={alloc_secs:.2}");
+    let instrument = json_of(&request(addr, "GET", "/instrumenten/rush", &admin, None).unwrap());
+    let budget = &instrument["budget"];
+    let reserved = cents(&budget["gereserveerd"]) + cents(&budget["verleend"]);
+    let ceiling = cents(&budget["plafond"]);
+    println!("RESULT reserved_within_ceiling={}", reserved <= ceiling);
+    println!(
+        "RESULT reserved={} ceiling={}",
+        budget["gereserveerd"], budget["plafond"]
+    );
+    let ledger = json_of(&request(addr, "GET", "/grootboekcontrole", &finance, None).unwrap());
+    println!("RESULT ledger_holds={}", ledger["klopt"] == json!(true));
+    let mut placements: Vec<&Value> = run["plaatsingen"].as_array().unwrap().iter().collect();
+    placements.sort_by_key(|p| p["positie"].as_i64());
+    let keyed: Vec<&str> = placements
+        .iter()
+        .filter(|p| p["lotsleutel"].is_string())
+        .map(|p| p["referentie"].as_str().unwrap())
+        .collect();
+    let seed = Seed::from_str(SEED).unwrap();
+    // All submissions of the rush fall on one day (unless it crossed midnight): the lot
+    // orders that day's references by key; recompute it from the seed.
+    let same = keyed.is_empty() || draw(&seed, &keyed) == keyed;
+    println!(
+        "RESULT lottery_keyed={} lottery_reproduced={same}",
+        keyed.len()
+    );
+
+    // 7. Peak RSS of the server.
+    let status =
+        std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap_or_default();
+    let hwm = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM"))
+        .unwrap_or("VmHWM: ?")
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or("?")
+        .to_owned();
+    println!("RESULT server_peak_rss_kb={hwm}");
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = std::fs::remove_dir_all(&tmp);
+}

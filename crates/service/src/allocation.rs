@@ -6,6 +6,8 @@
 //! Each run records its lottery seed and the resulting order, so anyone can re-run the lot
 //! (see `subsidie_domain::lottery` for the recipe).
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use rand::RngCore;
@@ -187,7 +189,9 @@ fn run_in(
         .iter()
         .map(|a| Ok((a.id.clone(), money(a.requested_cents)?)))
         .collect::<Result<_, ServiceError>>()?;
-    let promoted = rules::promote_from_waiting_list(available_before, &queue);
+    let promoted: HashSet<String> = rules::promote_from_waiting_list(available_before, &queue)
+        .into_iter()
+        .collect();
     for app in waiting.iter_mut().filter(|a| promoted.contains(&a.id)) {
         move_app(
             conn,
@@ -250,10 +254,17 @@ fn run_in(
     .map_err(|e| ServiceError::Conflict(e.to_string()))?;
 
     let offset = placements.len();
+    // By reference, so an opening rush of 100,000 applications is not searched
+    // 100,000 times over.
+    let by_reference: HashMap<String, usize> = submitted
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.reference.clone(), i))
+        .collect();
     for placement in &outcome.placements {
-        let Some(app) = submitted
-            .iter_mut()
-            .find(|a| a.reference == placement.reference)
+        let Some(app) = by_reference
+            .get(&placement.reference)
+            .and_then(|&i| submitted.get_mut(i))
         else {
             return Err(ServiceError::Internal(format!(
                 "onbekende plaatsing {}",

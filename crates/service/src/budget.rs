@@ -11,7 +11,7 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use subsidie_domain::ledger::{BudgetPosition, InvariantViolation, Movement};
-use subsidie_store::rows::{InstrumentRow, LedgerRow, NewLedgerRow};
+use subsidie_store::rows::{InstrumentRow, NewLedgerRow};
 use subsidie_store::schema::{instruments, ledger_entries};
 use subsidie_store::DbConnection;
 
@@ -119,31 +119,35 @@ impl LedgerCheck {
 }
 
 /// Sums every instrument's ledger and compares it with the stored positions.
+///
+/// The database sums, so a run of a million payments is not read into memory. `SUM` of a
+/// BIGINT is NUMERIC on PostgreSQL and INTEGER on SQLite; the cast gives both the same
+/// type, and both refuse (rather than wrap) a sum beyond 64 bits.
 pub fn check_ledger(conn: &mut DbConnection) -> Result<Vec<LedgerCheck>, ServiceError> {
+    use diesel::dsl::sql;
+    use diesel::sql_types::BigInt;
     let rows: Vec<InstrumentRow> = instruments::table
         .select(InstrumentRow::as_select())
         .order(instruments::id)
         .load(conn)?;
+    let total = |column: &str| sql::<BigInt>(&format!("CAST(COALESCE(SUM({column}), 0) AS BIGINT)"));
+    let sums: Vec<(String, i64, i64, i64, i64, i64)> = ledger_entries::table
+        .group_by(ledger_entries::instrument_id)
+        .select((
+            ledger_entries::instrument_id,
+            total("reserved_delta"),
+            total("granted_delta"),
+            total("settled_delta"),
+            total("paid_delta"),
+            total("recovered_delta"),
+        ))
+        .load(conn)?;
     let mut checks = Vec::with_capacity(rows.len());
     for row in rows {
-        let entries: Vec<LedgerRow> = ledger_entries::table
-            .filter(ledger_entries::instrument_id.eq(&row.id))
-            .select(LedgerRow::as_select())
-            .load(conn)?;
-        let mut sum = [0i64; 5];
-        for e in &entries {
-            for (acc, delta) in sum.iter_mut().zip([
-                e.reserved_delta,
-                e.granted_delta,
-                e.settled_delta,
-                e.paid_delta,
-                e.recovered_delta,
-            ]) {
-                *acc = acc
-                    .checked_add(delta)
-                    .ok_or_else(|| ServiceError::Internal("grootboek loopt over".into()))?;
-            }
-        }
+        let sum = sums
+            .iter()
+            .find(|s| s.0 == row.id)
+            .map_or([0; 5], |s| [s.1, s.2, s.3, s.4, s.5]);
         let from_ledger = BudgetPosition {
             ceiling: money(row.ceiling_cents)?,
             reserved: money(sum[0])?,

@@ -1,5 +1,6 @@
 //! Connections, the pool, migrations and write transactions over both backends.
 
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
@@ -163,22 +164,102 @@ impl r2d2::ManageConnection for Manager {
     }
 }
 
-/// A pool of connections to one database.
-pub type Pool = r2d2::Pool<Manager>;
+/// A pool of connections to one database. On SQLite it also holds the one connection
+/// that writes ([`with_writer`]). It dereferences to the r2d2 pool for `get()`.
+#[derive(Clone)]
+pub struct Pool {
+    connections: r2d2::Pool<Manager>,
+    url: DatabaseUrl,
+    writer: Option<Arc<Mutex<DbConnection>>>,
+}
+
+impl std::fmt::Debug for Pool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pool")
+            .field("url", &self.url.redacted())
+            .field("state", &self.connections.state())
+            .finish()
+    }
+}
+
+impl std::ops::Deref for Pool {
+    type Target = r2d2::Pool<Manager>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.connections
+    }
+}
+
+impl Pool {
+    /// The backend this pool connects to.
+    pub fn backend(&self) -> Backend {
+        self.url.backend()
+    }
+}
+
 /// A connection borrowed from the [`Pool`].
 pub type PooledConnection = r2d2::PooledConnection<Manager>;
 
 /// Opens a pool, applies pending migrations and returns it.
 pub fn open(url: &DatabaseUrl, max_size: u32) -> Result<Pool, StoreError> {
-    let pool = r2d2::Pool::builder()
+    let connections = r2d2::Pool::builder()
         .max_size(max_size.max(1))
         .connection_timeout(Duration::from_secs(15))
         .test_on_check_out(true)
         .build(Manager { url: url.clone() })
         .map_err(|e| StoreError::Unavailable(e.to_string()))?;
-    let mut conn = pool.get()?;
+    let mut conn = connections.get()?;
     migrate(&mut conn)?;
-    Ok(pool)
+    drop(conn);
+    let writer = match url.backend() {
+        Backend::Postgres => None,
+        Backend::Sqlite => Some(Arc::new(Mutex::new(url.connect()?))),
+    };
+    Ok(Pool {
+        connections,
+        url: url.clone(),
+        writer,
+    })
+}
+
+/// Runs `work` on a connection that may write: on PostgreSQL one from the pool, whose row
+/// locks let writers run side by side; on SQLite the pool's one writing connection, after
+/// the writers before it are done.
+///
+/// SQLite admits one writer at a time. With every pooled connection writing, they
+/// competed for the file lock through SQLite's busy handler, which sleeps in growing
+/// steps (1, 2, 5, 10 … 100 ms) while the lock is usually free again within a
+/// millisecond, and each connection found its page cache outdated by the others' writes.
+/// Queueing on a mutex in the process hands the lock over at once and keeps one warm
+/// cache; waiting writers hold no pooled connection that readers need. Other processes on
+/// the same file still meet the busy timeout.
+pub fn with_writer<T, E>(
+    pool: &Pool,
+    work: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<StoreError>,
+{
+    match &pool.writer {
+        None => {
+            let mut conn = pool.get().map_err(|e| E::from(StoreError::from(e)))?;
+            work(&mut conn)
+        }
+        Some(writer) => {
+            let mut conn = match writer.lock() {
+                Ok(conn) => conn,
+                Err(poisoned) => {
+                    // A writer panicked; its transaction may still be open on this
+                    // connection. Start over with a fresh one.
+                    let mut conn = poisoned.into_inner();
+                    *conn = pool.url.connect().map_err(E::from)?;
+                    writer.clear_poison();
+                    conn
+                }
+            };
+            work(&mut conn)
+        }
+    }
 }
 
 /// Applies every pending migration of the connection's backend.

@@ -1,5 +1,10 @@
 //! Row types: one struct per table as it is read and written. Field names are the
 //! column names; see `migrations/` for their meaning.
+//!
+//! Inserts bind `None` as NULL (`treat_none_as_default_value = false`) instead of writing
+//! `DEFAULT`: the statement text is then the same for every row, so PostgreSQL gets it
+//! from diesel's prepared-statement cache instead of parsing and planning it each time.
+//! No nullable column has a default, so NULL is what `DEFAULT` gave.
 #![allow(missing_docs)]
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -9,7 +14,7 @@ use crate::schema::*;
 
 /// A programme (budget envelope).
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = programmes)]
+#[diesel(table_name = programmes, treat_none_as_default_value = false)]
 pub struct ProgrammeRow {
     pub id: String,
     pub name: String,
@@ -22,7 +27,7 @@ pub struct ProgrammeRow {
 
 /// An instrument with its configuration and live budget position.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = instruments)]
+#[diesel(table_name = instruments, treat_none_as_default_value = false)]
 pub struct InstrumentRow {
     pub id: String,
     pub programme_id: String,
@@ -52,7 +57,7 @@ pub struct InstrumentRow {
 
 /// A region.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = regions)]
+#[diesel(table_name = regions, treat_none_as_default_value = false)]
 pub struct RegionRow {
     pub id: String,
     pub name: String,
@@ -61,7 +66,7 @@ pub struct RegionRow {
 
 /// A discipline of primary care.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = disciplines)]
+#[diesel(table_name = disciplines, treat_none_as_default_value = false)]
 pub struct DisciplineRow {
     pub id: String,
     pub name: String,
@@ -69,7 +74,7 @@ pub struct DisciplineRow {
 
 /// An applying organisation.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = organisations)]
+#[diesel(table_name = organisations, treat_none_as_default_value = false)]
 pub struct OrganisationRow {
     pub id: String,
     pub name: String,
@@ -81,7 +86,7 @@ pub struct OrganisationRow {
 
 /// A user of the API.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = users)]
+#[diesel(table_name = users, treat_none_as_default_value = false)]
 pub struct UserRow {
     pub id: String,
     pub name: String,
@@ -93,7 +98,7 @@ pub struct UserRow {
 
 /// An API token, stored as a hash only.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = api_tokens)]
+#[diesel(table_name = api_tokens, treat_none_as_default_value = false)]
 pub struct ApiTokenRow {
     pub id: String,
     pub user_id: String,
@@ -105,7 +110,7 @@ pub struct ApiTokenRow {
 
 /// A reviewer's declared conflict of interest with a region.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = conflicts_of_interest)]
+#[diesel(table_name = conflicts_of_interest, treat_none_as_default_value = false)]
 pub struct ConflictRow {
     pub user_id: String,
     pub region_id: String,
@@ -114,7 +119,7 @@ pub struct ConflictRow {
 
 /// An application (aanvraag).
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = applications, treat_none_as_null = true)]
+#[diesel(table_name = applications, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct ApplicationRow {
     pub id: String,
     pub reference: String,
@@ -163,7 +168,7 @@ pub struct HistoryRow {
 
 /// A new history entry.
 #[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = application_history)]
+#[diesel(table_name = application_history, treat_none_as_default_value = false)]
 pub struct NewHistoryRow {
     pub application_id: String,
     pub at: NaiveDateTime,
@@ -193,7 +198,7 @@ pub struct LedgerRow {
 
 /// A new budget movement.
 #[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = ledger_entries)]
+#[diesel(table_name = ledger_entries, treat_none_as_default_value = false)]
 pub struct NewLedgerRow {
     pub instrument_id: String,
     pub application_id: Option<String>,
@@ -209,7 +214,7 @@ pub struct NewLedgerRow {
 
 /// An allocation run with its lottery seed.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = allocation_runs)]
+#[diesel(table_name = allocation_runs, treat_none_as_default_value = false)]
 pub struct AllocationRunRow {
     pub id: String,
     pub instrument_id: String,
@@ -224,7 +229,7 @@ pub struct AllocationRunRow {
 
 /// One application's place in an allocation run.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = allocation_placements)]
+#[diesel(table_name = allocation_placements, treat_none_as_default_value = false)]
 pub struct PlacementRow {
     pub run_id: String,
     pub position: i32,
@@ -236,7 +241,7 @@ pub struct PlacementRow {
 
 /// A scheduled, running or finished payment (or recovery).
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = payments)]
+#[diesel(table_name = payments, treat_none_as_default_value = false)]
 pub struct PaymentRow {
     pub id: String,
     pub reference: String,
@@ -253,7 +258,7 @@ pub struct PaymentRow {
 
 /// An objection (bezwaar) against a decision.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = objections)]
+#[diesel(table_name = objections, treat_none_as_default_value = false)]
 pub struct ObjectionRow {
     pub id: String,
     pub application_id: String,
@@ -266,7 +271,7 @@ pub struct ObjectionRow {
 
 /// An e-mail waiting in (or sent from) the outbox.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = outbox)]
+#[diesel(table_name = outbox, treat_none_as_default_value = false)]
 pub struct OutboxRow {
     pub id: String,
     pub application_id: Option<String>,
@@ -284,7 +289,7 @@ pub struct OutboxRow {
 
 /// A remembered answer to a POST with an `Idempotency-Key`.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = idempotency_keys)]
+#[diesel(table_name = idempotency_keys, treat_none_as_default_value = false)]
 pub struct IdempotencyRow {
     pub user_id: String,
     pub key: String,
@@ -296,7 +301,7 @@ pub struct IdempotencyRow {
 
 /// A payment run (betaalronde).
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = payment_runs)]
+#[diesel(table_name = payment_runs, treat_none_as_default_value = false)]
 pub struct PaymentRunRow {
     pub id: String,
     pub message_id: String,
@@ -312,7 +317,7 @@ pub struct PaymentRunRow {
 
 /// One transfer of a payment run, as written to the run's SEPA file.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = payment_run_items)]
+#[diesel(table_name = payment_run_items, treat_none_as_default_value = false)]
 pub struct PaymentRunItemRow {
     pub run_id: String,
     pub payment_id: String,

@@ -12,7 +12,7 @@ use utoipa::OpenApi;
 use crate::dto;
 use crate::middleware::{API_VERSION, API_VERSION_HEADER, IDEMPOTENCY_KEY};
 use crate::problem::{InvalidParam, Problem};
-use crate::routes::{admin, applications, finance, reference, reports, runs};
+use crate::routes::{admin, applications, finance, outbox, reference, reports, runs};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -68,6 +68,8 @@ use crate::routes::{admin, applications, finance, reference, reports, runs};
         admin::gebruiker_aanmaken,
         admin::token_uitgeven,
         admin::belangenconflict_melden,
+        outbox::zoeken,
+        outbox::opnieuw_versturen,
     ),
     components(schemas(Problem, InvalidParam, dto::Rol)),
     tags(
@@ -76,7 +78,7 @@ use crate::routes::{admin, applications, finance, reference, reports, runs};
         (name = "betalingen", description = "Voorschotten, restanten, terugvorderingen, betaalrondes met hun SEPA-bestand, en de grootboekcontrole."),
         (name = "rapportages", description = "Uitbetalingen, budgetpositie en dekking, als JSON, CSV of XLSX."),
         (name = "toewijzing", description = "Toewijzingsrondes met hun loting, en het sluiten van wachtlijsten."),
-        (name = "beheer", description = "Organisaties, gebruikers, tokens en belangenconflicten."),
+        (name = "beheer", description = "Organisaties, gebruikers, tokens, belangenconflicten en de e-mailwachtrij."),
     ),
 )]
 struct ApiDoc;

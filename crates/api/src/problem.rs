@@ -11,6 +11,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
+use subsidie_notify::NotifyError;
 use subsidie_service::{FieldError, ServiceError};
 use utoipa::ToSchema;
 
@@ -390,6 +391,24 @@ impl From<ServiceError> for ApiError {
                 )
             }
             ServiceError::Internal(cause) => ApiError::internal(&cause),
+        }
+    }
+}
+
+/// The outbox's errors (administration of e-mail, outside the service layer). Database
+/// errors take the service's mapping, so busy and unreachable answer 503 as everywhere.
+impl From<NotifyError> for ApiError {
+    fn from(err: NotifyError) -> Self {
+        match err {
+            NotifyError::Store(store) => ApiError::from(ServiceError::from(store)),
+            NotifyError::NotFound(detail) => ApiError::new(
+                StatusCode::NOT_FOUND,
+                "niet-gevonden",
+                "Niet gevonden",
+                detail,
+            ),
+            // A template or mail setting is not something the caller can fix.
+            other => ApiError::internal(&other.to_string()),
         }
     }
 }

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use subsidie_service::payments::FunderAccount;
 use subsidie_service::{Clock, Pool, ServiceError};
 
+use crate::auth::TokenCache;
 use crate::problem::ApiError;
 
 /// A clock that tests can move while the server runs; the service's [`Clock`] behind a
@@ -47,6 +48,8 @@ pub struct AppState {
     /// The funder's account for SEPA files, read once from the environment
     /// ([`FunderAccount::from_env`]); the error text when the configuration is wrong.
     pub funder: Result<FunderAccount, String>,
+    /// Tokens found recently.
+    pub tokens: Arc<TokenCache>,
 }
 
 impl AppState {
@@ -57,6 +60,7 @@ impl AppState {
             pool,
             clock,
             funder,
+            tokens: Arc::default(),
         }
     }
 
@@ -74,6 +78,22 @@ where
 {
     match web::block(work).await {
         Ok(result) => result.map_err(ApiError::from),
+        Err(_) => Err(ApiError::unavailable(
+            "de server kon het verzoek nu niet uitvoeren; probeer het opnieuw",
+            1,
+        )),
+    }
+}
+
+/// Runs blocking work that maps its own errors to answers (the e-mail outbox, which is not
+/// a service use case) on the blocking thread pool.
+pub async fn blocking_api<T, F>(work: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce() -> Result<T, ApiError> + Send + 'static,
+{
+    match web::block(work).await {
+        Ok(result) => result,
         Err(_) => Err(ApiError::unavailable(
             "de server kon het verzoek nu niet uitvoeren; probeer het opnieuw",
             1,

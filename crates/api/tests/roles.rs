@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{allocate, at, draft, draft_body, status_of, Cast, TestServer, User};
+use common::{allocate, at, draft, draft_body, failed_message, status_of, Cast, TestServer, User};
 use serde_json::{json, Value};
 use subsidie_service::{payments, Role};
 
@@ -45,6 +45,7 @@ enum Target {
     ResearchSubmitted,
     Run,
     Reviewer2,
+    FailedMessage,
 }
 
 struct Case {
@@ -400,6 +401,25 @@ fn cases() -> Vec<Case> {
             201,
             &[(Own, 403), (Other, 403), (Reviewer, 403), (Finance, 403)],
         ),
+        // The e-mail outbox.
+        case(
+            "GET",
+            "/berichten",
+            Target::Nothing,
+            None,
+            &[Admin],
+            200,
+            ADMIN_ONLY,
+        ),
+        case(
+            "POST",
+            "/berichten/{id}/herverzendingen",
+            Target::FailedMessage,
+            Some(json!({})),
+            &[Admin],
+            200,
+            ADMIN_ONLY,
+        ),
     ]
 }
 
@@ -448,6 +468,7 @@ impl World {
                 run["id"].as_str().unwrap().to_owned()
             }
             Target::Reviewer2 => c.reviewer2.id.clone(),
+            Target::FailedMessage => failed_message(s),
             Target::ResearchSubmitted => {
                 let id = draft(s, &own, draft_body("onderzoek", "300000.00", None));
                 s.post(&own, &format!("/aanvragen/{id}/indieningen"), json!({}))

@@ -8,6 +8,7 @@ use crate::problem::ApiError;
 pub mod admin;
 pub mod applications;
 pub mod finance;
+pub mod outbox;
 pub mod reference;
 pub mod reports;
 pub mod runs;
@@ -24,6 +25,7 @@ pub fn register(cfg: &mut web::ServiceConfig) {
     use admin as ad;
     use applications as ap;
     use finance as fi;
+    use outbox as ob;
     use reference as re;
     use reports as rp;
     use runs as ru;
@@ -121,5 +123,10 @@ pub fn register(cfg: &mut web::ServiceConfig) {
         .service(
             resource("/gebruikers/{id}/belangenconflicten", "POST")
                 .route(web::post().to(ad::belangenconflict_melden)),
+        )
+        .service(resource("/berichten", "GET").route(web::get().to(ob::zoeken)))
+        .service(
+            resource("/berichten/{id}/herverzendingen", "POST")
+                .route(web::post().to(ob::opnieuw_versturen)),
         );
 }

@@ -467,3 +467,50 @@ pub fn status_of(server: &TestServer, user: &User, id: &str) -> String {
     res.expect(200);
     res.json()["status"].as_str().unwrap().to_owned()
 }
+
+/// Puts an e-mail in the outbox that can never be sent (its template does not exist) and
+/// lets the dispatcher try it, so that it is marked failed the way a real one is; returns
+/// its id. Other due mails are written to a throwaway folder on the way.
+pub fn failed_message(server: &TestServer) -> String {
+    use diesel::prelude::*;
+    use subsidie_store::rows::OutboxRow;
+    use subsidie_store::schema::outbox;
+
+    let id = format!("bericht-{}-{}", std::process::id(), rand_suffix());
+    let queued = at(2025, 5, 1, 8).naive_utc();
+    let mut conn = server.pool.get().unwrap();
+    diesel::insert_into(outbox::table)
+        .values(&OutboxRow {
+            id: id.clone(),
+            application_id: None,
+            recipient: "info@r01.example.org".to_owned(),
+            template: "bestaat_niet".to_owned(),
+            payload: "{}".to_owned(),
+            created_at: queued,
+            due_at: queued,
+            attempts: 0,
+            last_error: None,
+            claimed_until: None,
+            sent_at: None,
+            failed_at: None,
+        })
+        .execute(&mut conn)
+        .unwrap();
+    drop(conn);
+    dispatch(server);
+    id
+}
+
+/// Sends every due outbox mail once (into a throwaway folder).
+pub fn dispatch(server: &TestServer) {
+    let dir = std::env::temp_dir().join(format!(
+        "subsidie-api-mail-{}-{}",
+        std::process::id(),
+        rand_suffix()
+    ));
+    let transport =
+        subsidie_notify::Transport::directory(&dir, "ZonMw subsidies <subsidies@zonmw.local>")
+            .unwrap();
+    subsidie_notify::drain(&server.pool, &transport).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+}

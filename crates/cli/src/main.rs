@@ -41,7 +41,9 @@ use subsidie_domain::lottery::Seed;
 use subsidie_service::payments::{self, FileFormat, FunderAccount};
 use subsidie_service::registry::{self, NewOrganisation};
 use subsidie_service::reports::{self, DisbursementQuery};
-use subsidie_service::{allocation, demo, queries, seed, Actor, Role, ServiceError};
+use subsidie_service::{
+    allocation, demo, idempotency, queries, reminders, seed, Actor, Role, ServiceError,
+};
 use subsidie_store::{DatabaseUrl, Pool, StoreError};
 
 /// The programme file shipped with the engine, used by `demo` when no `--file` is given.
@@ -185,6 +187,14 @@ enum MailCommand {
         /// Id van het bericht (zie `subsidie mail status`).
         #[arg(long)]
         id: String,
+    },
+    /// Zet herinneringen klaar voor verleende aanvragen waarvan de
+    /// verantwoordingstermijn binnen het aantal dagen afloopt; één per aanvraag, ook als
+    /// dit vaker draait. `subsidie serve` doet dit zelf eens per dag (30 dagen vooruit).
+    Reminders {
+        /// Hoeveel dagen vóór de uiterste verantwoordingsdatum de herinnering uitgaat.
+        #[arg(long, default_value_t = reminders::DEFAULT_DAYS_BEFORE)]
+        days: u32,
     },
 }
 
@@ -668,11 +678,46 @@ fn serve(cli: &Cli, bind: &str, demo_tokens: bool) -> Result<(), Failure> {
     let transport = subsidie_notify::Transport::from_env().map_err(mail_failure)?;
     say!("e-mail: {}", transport.describe());
     // The dispatcher sends what the use cases wrote to the outbox; it stops (after
-    // marking the message it is sending) when the server stops.
-    let mailer = subsidie_notify::spawn_dispatcher(
+    // marking the message it is sending) when the server stops. Before a round it queues
+    // the reminders before the accounting deadline, once per Amsterdam day: the first
+    // round after start-up and after midnight. A failed attempt is tried again next
+    // round; the reminders' ids keep that, and several servers on one database, from
+    // queueing one twice. Expired Idempotency-Keys are purged on the same beat.
+    let reminder_pool = pool.clone();
+    let mut reminded_on = None;
+    let mailer = subsidie_notify::spawn_dispatcher_with_hook(
         pool.clone(),
         transport,
         std::time::Duration::from_secs(10),
+        subsidie_notify::DispatchPolicy::default(),
+        move |now| {
+            let today = subsidie_domain::deadlines::amsterdam_date(now);
+            if reminded_on == Some(today) {
+                return;
+            }
+            match reminders::accounting_reminders(
+                &reminder_pool,
+                now,
+                reminders::DEFAULT_DAYS_BEFORE,
+            ) {
+                Ok(queued) => {
+                    reminded_on = Some(today);
+                    if queued > 0 {
+                        say!("e-mail: {queued} herinnering(en) voor de verantwoording klaargezet");
+                    }
+                }
+                Err(e) => say_err!(
+                    "e-mail: herinneringen klaarzetten mislukt ({e}); opnieuw bij de volgende ronde"
+                ),
+            }
+            // Housekeeping on the same daily beat: answers to Idempotency-Keys are kept
+            // for a day (a client may retry that long), then forgotten.
+            match idempotency::purge(&reminder_pool, now) {
+                Ok(0) => {}
+                Ok(purged) => say!("{purged} verlopen Idempotency-Key(s) opgeruimd"),
+                Err(e) => say_err!("Idempotency-Keys opruimen mislukt ({e})"),
+            }
+        },
     );
     say!("stoppen: Ctrl-C");
     let served = subsidie_api::run_blocking(listener, pool, subsidie_api::Config::new())
@@ -723,6 +768,14 @@ fn mail(cli: &Cli, command: &MailCommand) -> Result<(), Failure> {
         MailCommand::Retry { id } => {
             let row = subsidie_notify::admin::retry_failed(&pool, id).map_err(mail_failure)?;
             say!("bericht {} staat weer in de wachtrij", row.id);
+        }
+        MailCommand::Reminders { days } => {
+            let queued = reminders::accounting_reminders(&pool, Utc::now(), *days)?;
+            say!(
+                "{queued} herinnering(en) klaargezet voor verleende aanvragen met een \
+                 verantwoordingstermijn die binnen {days} dagen afloopt; verstuur ze met \
+                 'subsidie mail drain'"
+            );
         }
     }
     Ok(())

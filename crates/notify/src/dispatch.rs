@@ -10,7 +10,10 @@
 //! the first is claiming instead of waiting for them, and the `UPDATE` re-checks the
 //! free-claim condition in its `WHERE`. On SQLite the claim runs in a `BEGIN IMMEDIATE`
 //! transaction ([`subsidie_store::db::write_transaction`]), which holds the only write
-//! lock. Either way a row is claimed by one dispatcher at a time.
+//! lock; in this process it goes through the pool's writing connection
+//! ([`subsidie_store::db::with_writer`]), like the use cases, so it queues behind them
+//! instead of sleeping in SQLite's busy handler. Either way a row is claimed by one
+//! dispatcher at a time.
 //!
 //! Sending happens outside any transaction. Afterwards each row is marked *only where it
 //! still carries the dispatcher's token*: sent (`sent_at`), or failed once more
@@ -35,7 +38,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
 use diesel::prelude::*;
-use subsidie_store::db::write_transaction;
+use subsidie_store::db::{with_writer, write_transaction};
 use subsidie_store::rows::OutboxRow;
 use subsidie_store::schema::outbox;
 use subsidie_store::{DbConnection, Pool};
@@ -180,35 +183,36 @@ fn claim(
 ) -> Result<Vec<OutboxRow>, NotifyError> {
     let now_naive = naive(now);
     let until = naive(now + policy.lease);
-    let mut conn = pool.get()?;
     retry_busy(|| {
-        write_transaction(&mut conn, |conn| {
-            let ids = due_ids(conn, now_naive, policy.batch_size.max(1))?;
-            if ids.is_empty() {
-                return Ok(Vec::new());
-            }
-            diesel::update(
-                outbox::table
-                    .filter(outbox::id.eq_any(&ids))
+        with_writer(pool, |conn| {
+            write_transaction(conn, |conn| {
+                let ids = due_ids(conn, now_naive, policy.batch_size.max(1))?;
+                if ids.is_empty() {
+                    return Ok(Vec::new());
+                }
+                diesel::update(
+                    outbox::table
+                        .filter(outbox::id.eq_any(&ids))
+                        .filter(outbox::sent_at.is_null())
+                        .filter(outbox::failed_at.is_null())
+                        .filter(
+                            outbox::claimed_until
+                                .is_null()
+                                .or(outbox::claimed_until.lt(now_naive)),
+                        ),
+                )
+                .set((
+                    outbox::claim_token.eq(token),
+                    outbox::claimed_until.eq(until),
+                ))
+                .execute(conn)?;
+                Ok(outbox::table
+                    .filter(outbox::claim_token.eq(token))
                     .filter(outbox::sent_at.is_null())
-                    .filter(outbox::failed_at.is_null())
-                    .filter(
-                        outbox::claimed_until
-                            .is_null()
-                            .or(outbox::claimed_until.lt(now_naive)),
-                    ),
-            )
-            .set((
-                outbox::claim_token.eq(token),
-                outbox::claimed_until.eq(until),
-            ))
-            .execute(conn)?;
-            Ok(outbox::table
-                .filter(outbox::claim_token.eq(token))
-                .filter(outbox::sent_at.is_null())
-                .order((outbox::due_at.asc(), outbox::id.asc()))
-                .select(OutboxRow::as_select())
-                .load(conn)?)
+                    .order((outbox::due_at.asc(), outbox::id.asc()))
+                    .select(OutboxRow::as_select())
+                    .load(conn)?)
+            })
         })
     })
 }
@@ -323,11 +327,11 @@ pub fn dispatch_once_with(
     }
     let started = Instant::now();
     let budget = policy.lease.to_std().unwrap_or_default() / 2;
-    let mut conn = pool.get()?;
     for (index, row) in rows.iter().enumerate() {
         if started.elapsed() > budget {
             let rest: Vec<String> = rows[index..].iter().map(|r| r.id.clone()).collect();
-            report.released += retry_busy(|| release(&mut conn, &rest, &token))?;
+            report.released +=
+                retry_busy(|| with_writer(pool, |conn| release(conn, &rest, &token)))?;
             log::warn!(
                 "e-mail: batch liep over de halve claimduur; {} bericht(en) teruggegeven",
                 rest.len()
@@ -336,7 +340,7 @@ pub fn dispatch_once_with(
         }
         match transport.send(row, now) {
             Ok(()) => {
-                if retry_busy(|| mark_sent(&mut conn, &row.id, &token, now))? {
+                if retry_busy(|| with_writer(pool, |conn| mark_sent(conn, &row.id, &token, now)))? {
                     report.sent += 1;
                 } else {
                     report.lost += 1;
@@ -347,7 +351,11 @@ pub fn dispatch_once_with(
                 }
             }
             Err(error) => {
-                match retry_busy(|| mark_failed(&mut conn, row, &token, &error, now, policy))? {
+                match retry_busy(|| {
+                    with_writer(pool, |conn| {
+                        mark_failed(conn, row, &token, &error, now, policy)
+                    })
+                })? {
                     Some(Failure::Retry) => {
                         report.retried += 1;
                         log::info!(
@@ -459,6 +467,22 @@ pub fn spawn_dispatcher_with(
     interval: Duration,
     policy: DispatchPolicy,
 ) -> DispatcherHandle {
+    spawn_dispatcher_with_hook(pool, transport, interval, policy, |_| {})
+}
+
+/// [`spawn_dispatcher_with`], calling `before_round` with the current instant at the
+/// start of every round, before the outbox is drained. The server uses it to queue the
+/// scheduled mails (reminders before the accounting deadline) that the use cases of the
+/// service do not write themselves; whatever it queues goes out in the same round. The
+/// hook decides for itself how often it really does something, and reports its own
+/// errors: this crate knows nothing of what it queues.
+pub fn spawn_dispatcher_with_hook(
+    pool: Pool,
+    transport: Transport,
+    interval: Duration,
+    policy: DispatchPolicy,
+    mut before_round: impl FnMut(DateTime<Utc>) + Send + 'static,
+) -> DispatcherHandle {
     let stop = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&stop);
     let thread = std::thread::Builder::new()
@@ -466,6 +490,7 @@ pub fn spawn_dispatcher_with(
         .spawn(move || {
             log::info!("e-mail: verzenden via {}", transport.describe());
             while !flag.load(Ordering::SeqCst) {
+                before_round(Utc::now());
                 match drain_at(&pool, &transport, Utc::now(), &policy) {
                     Ok(report) if !report.is_idle() => log::info!(
                         "e-mail: {} verzonden, {} later opnieuw, {} mislukt",

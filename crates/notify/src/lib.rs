@@ -1,8 +1,10 @@
 //! E-mail for subsidie.
 //!
 //! Every event a person must hear of is written as a row to the `outbox` table in the same
-//! database transaction as the change itself (see `subsidie_service::applications`). This
-//! crate turns those rows into e-mails and delivers them:
+//! database transaction as the change itself (see `subsidie_service::applications` for the
+//! lifecycle notices and `subsidie_service::mail` for payment notices, reminders and the
+//! mails to reviewers and finance). This crate turns those rows into e-mails and delivers
+//! them:
 //!
 //! * [`templates`]: Dutch messages, plain text and HTML from one minijinja source each,
 //!   embedded in the binary;
@@ -11,8 +13,6 @@
 //! * [`dispatch`]: claims due rows so that two dispatchers never send the same one, sends
 //!   them, marks them sent, and retries failures with exponential back-off until a
 //!   maximum, after which the row is marked failed for an administrator ([`admin`]);
-//! * [`enqueue`]: outbox rows this crate adds itself (payment notices, reminders before
-//!   the accounting deadline);
 //! * [`testing`]: a small SMTP server for tests.
 //!
 //! Every message carries a stable `Message-ID` derived from its outbox row
@@ -20,7 +20,6 @@
 
 pub mod admin;
 pub mod dispatch;
-pub mod enqueue;
 pub mod error;
 pub mod format;
 pub mod templates;
@@ -28,8 +27,8 @@ pub mod testing;
 pub mod transport;
 
 pub use dispatch::{
-    dispatch_once, dispatch_once_with, drain, spawn_dispatcher, DispatchPolicy, DispatchReport,
-    DispatcherHandle,
+    dispatch_once, dispatch_once_with, drain, spawn_dispatcher, spawn_dispatcher_with_hook,
+    DispatchPolicy, DispatchReport, DispatcherHandle,
 };
 pub use error::{NotifyError, SendError, TemplateError};
 pub use templates::{render, Rendered, Templates};

@@ -50,6 +50,11 @@ use crate::format;
 pub const PAYMENT: &str = "betaling";
 /// The name of the reminder before the accounting deadline.
 pub const ACCOUNTING_REMINDER: &str = "herinnering_verantwoording";
+/// The name of the mail to reviewers: a grant above the four-eyes limit awaits a second
+/// reviewer.
+pub const SECOND_REVIEW: &str = "tweede_beoordeling_gevraagd";
+/// The name of the mail to finance: a payment run was made.
+pub const PAYMENT_RUN: &str = "betaalronde_aangemaakt";
 
 macro_rules! sources {
     ($($name:literal),* $(,)?) => {
@@ -71,10 +76,12 @@ const MESSAGES: &[(&str, &str)] = sources![
     "afzien_bevestigd",
     "betaling",
     "herinnering_verantwoording",
+    "tweede_beoordeling_gevraagd",
+    "betaalronde_aangemaakt",
 ];
 
 /// Passages shared by several messages; rendered in both formats like a message.
-const FRAGMENTS: &[(&str, &str)] = sources!["_bezwaar", "_slot"];
+const FRAGMENTS: &[(&str, &str)] = sources!["_bezwaar", "_slot", "_slot_intern"];
 
 /// The presentation of the building blocks and the HTML layout, one file per format.
 const PRESENTATION: &[(&str, &str)] = &[
@@ -640,6 +647,31 @@ pub fn example_payload(template: &str) -> Option<Json> {
                 "verantwoording_uiterlijk": "2027-06-30",
             }))
         }
+        SECOND_REVIEW => {
+            return Some(json!({
+                "naam": "Anna de Vries",
+                "referentie": "UITV-2025-0198A3F2C1",
+                "titel": "Regionale samenwerking huisartsen & wijkverpleging <Noord>",
+                "organisatie": "Stichting Eerstelijn Groningen-Stad",
+                "regeling": "Uitvoeringssubsidie regionaal eerstelijnssamenwerkingsverband (RESV)",
+                "aangevraagd": "1250000.00",
+                "voorgesteld": "1200000.00",
+                "grens": "1000000.00",
+                "voorgesteld_door": "Pieter Jansen",
+            }))
+        }
+        PAYMENT_RUN => {
+            return Some(json!({
+                "naam": "Fatima el Amrani",
+                "betaalronde": "BR01935F3E8F2A7C3B9D4E5F6A7B8C9D0E",
+                "ronde_id": "01935f3e-8f2a-7c3b-9d4e-5f6a7b8c9d0e",
+                "aantal": 1250,
+                "totaal": "31250000.00",
+                "tot_en_met": "2025-06-05",
+                "uitvoeringsdatum": "2025-06-05",
+                "aangemaakt_op": "2025-06-04T14:30:00+00:00",
+            }))
+        }
         _ => return None,
     }
     Some(payload)
@@ -671,6 +703,141 @@ mod tests {
         }
         assert!(names().any(|n| n == PAYMENT));
         assert!(names().any(|n| n == ACCOUNTING_REMINDER));
+        assert!(names().any(|n| n == SECOND_REVIEW));
+        assert!(names().any(|n| n == PAYMENT_RUN));
+    }
+
+    /// The service writes these rows; the names must be the ones this crate renders.
+    #[test]
+    fn every_mail_the_service_writes_has_a_template() {
+        use subsidie_service::mail;
+        assert_eq!(mail::PAYMENT, PAYMENT);
+        assert_eq!(mail::ACCOUNTING_REMINDER, ACCOUNTING_REMINDER);
+        assert_eq!(mail::SECOND_REVIEW, SECOND_REVIEW);
+        assert_eq!(mail::PAYMENT_RUN, PAYMENT_RUN);
+        for name in mail::TEMPLATES {
+            assert!(names().any(|n| n == name), "no template for {name}");
+        }
+    }
+
+    /// The payloads as the service builds them (its functions are the one source of the
+    /// keys) render completely, and say what they must.
+    #[test]
+    fn payloads_built_by_the_service_render() {
+        use chrono::{NaiveDate, TimeZone, Utc};
+        use subsidie_service::mail;
+        use subsidie_store::rows::PaymentRunRow;
+
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let facts = |kind: &str, cents: i64| mail::PaymentFacts {
+            payment_id: "p1".into(),
+            kind: kind.into(),
+            amount_cents: cents,
+            payment_reference: format!("UITV-2025-0198A3F2C1-{}", &kind[..1].to_uppercase()),
+            due_on: day(2025, 7, 15),
+            application_id: "a1".into(),
+            application_reference: "UITV-2025-0198A3F2C1".into(),
+            title: "Samenwerking <Noord>".into(),
+            organisation: "Stichting Eerstelijn".into(),
+            email: "info@eerstelijn.nl".into(),
+            iban: "NL91ABNA0417164300".into(),
+            instrument: "RESV".into(),
+        };
+        let paid =
+            mail::payment_payload(&facts("voorschot", 100_000_000), day(2025, 6, 5)).unwrap();
+        let r = render(PAYMENT, &paid).unwrap();
+        let text = flat(&r.text);
+        for expected in [
+            "€ 1.000.000,00",
+            "NL** **** **** **43 00",
+            "5 juni 2025",
+            "UITV-2025-0198A3F2C1-V",
+        ] {
+            assert!(
+                text.contains(expected),
+                "missing '{expected}' in:\n{}",
+                r.text
+            );
+        }
+        assert!(!text.contains("NL91ABNA0417164300"), "unmasked IBAN");
+        let recovery =
+            mail::payment_payload(&facts("terugvordering", 4_000_050), day(2025, 7, 15)).unwrap();
+        let r = render(PAYMENT, &recovery).unwrap();
+        assert!(r.subject.starts_with("Terugvordering"), "{}", r.subject);
+        assert!(
+            flat(&r.text).contains("uiterlijk op 15 juli 2025"),
+            "{}",
+            r.text
+        );
+        assert!(flat(&r.text).contains("€ 40.000,50"), "{}", r.text);
+
+        let reminder = mail::reminder_payload(&mail::ReminderFacts {
+            reference: "UITV-2025-0198A3F2C1",
+            title: "Samenwerking <Noord>",
+            organisation: "Stichting Eerstelijn",
+            instrument: "RESV",
+            granted_cents: 125_000_000,
+            deadline: day(2027, 6, 30),
+        })
+        .unwrap();
+        let r = render(ACCOUNTING_REMINDER, &reminder).unwrap();
+        assert!(r.subject.contains("30 juni 2027"), "{}", r.subject);
+
+        let proposal = mail::proposal_payload(
+            &mail::ProposalFacts {
+                application_id: "a1",
+                version: 4,
+                reference: "UITV-2025-0198A3F2C1",
+                title: "Samenwerking <Noord>",
+                organisation: "Stichting Eerstelijn",
+                instrument: "RESV",
+                region_id: "r01",
+                requested_cents: 180_000_000,
+                proposed_cents: 150_000_000,
+                limit_cents: 100_000_000,
+                proposer_id: Some("u1"),
+            },
+            "Pieter Jansen",
+            "Anna de Vries",
+        )
+        .unwrap();
+        let r = render(SECOND_REVIEW, &proposal).unwrap();
+        assert_eq!(
+            r.subject,
+            "Tweede beoordeling gevraagd: aanvraag UITV-2025-0198A3F2C1, voorstel € 1.500.000,00"
+        );
+        let text = flat(&r.text);
+        assert!(text.contains("Beste Anna de Vries,"), "{}", r.text);
+        assert!(text.contains("Pieter Jansen stelt voor"), "{}", r.text);
+        assert!(text.contains("€ 1.000.000,00, de grens"), "{}", r.text);
+
+        let run = PaymentRunRow {
+            id: "01935f3e-8f2a-7c3b-9d4e-5f6a7b8c9d0e".into(),
+            message_id: "BR01935F3E8F2A7C3B9D4E5F6A7B8C9D0E".into(),
+            created_at: Utc
+                .with_ymd_and_hms(2025, 6, 4, 14, 30, 0)
+                .unwrap()
+                .naive_utc(),
+            up_to: day(2025, 6, 5),
+            execution_date: day(2025, 6, 5),
+            payment_count: 1,
+            total_cents: 3_125_000,
+            state: "aangemaakt".into(),
+            actor_id: None,
+            paid_at: None,
+        };
+        let r = render(
+            PAYMENT_RUN,
+            &mail::run_payload(&run, "Fatima el Amrani").unwrap(),
+        )
+        .unwrap();
+        assert_eq!(
+            r.subject,
+            "Betaalronde BR01935F3E8F2A7C3B9D4E5F6A7B8C9D0E aangemaakt: 1 betaling, € 31.250,00"
+        );
+        let text = flat(&r.text);
+        assert!(text.contains("4 juni 2025 om 16:30 uur"), "{}", r.text);
+        assert!(text.contains("Aantal betalingen: 1"), "{}", r.text);
     }
 
     #[test]
@@ -694,14 +861,18 @@ mod tests {
                     );
                 }
             }
-            assert!(
-                rendered.text.contains("UITV-2025-0198A3F2C1"),
-                "{name}: reference"
-            );
-            assert!(
-                rendered.html.contains("UITV-2025-0198A3F2C1"),
-                "{name}: reference"
-            );
+            // Every message about an application names its reference (the run mail to
+            // finance is about no single application).
+            if payload.get("referentie").is_some() {
+                assert!(
+                    rendered.text.contains("UITV-2025-0198A3F2C1"),
+                    "{name}: reference"
+                );
+                assert!(
+                    rendered.html.contains("UITV-2025-0198A3F2C1"),
+                    "{name}: reference"
+                );
+            }
             assert!(rendered.text.contains(DEFAULT_SENDER), "{name}: signature");
             assert!(
                 rendered

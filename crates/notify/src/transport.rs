@@ -257,10 +257,13 @@ impl Transport {
                 row.recipient
             ))
         })?;
+        // The addressee's display name: a person (`naam`, in the mails to reviewers and
+        // finance), else the organisation the letter is addressed to.
         let payload_name = serde_json::from_str::<serde_json::Value>(&row.payload)
             .ok()
             .and_then(|p| {
-                p.get("organisatie")
+                p.get("naam")
+                    .or_else(|| p.get("organisatie"))
                     .and_then(|v| v.as_str())
                     .map(str::to_owned)
             });

@@ -16,13 +16,14 @@ use subsidie_notify::admin::{failed_messages, pending_messages, retry_failed, su
 use subsidie_notify::dispatch::{drain_at, DispatchPolicy};
 use subsidie_notify::testing::{ReceivedMail, SmtpSink};
 use subsidie_notify::transport::DEFAULT_FROM;
-use subsidie_notify::{dispatch_once_with, enqueue, templates, MailSettings, Transport};
+use subsidie_notify::{dispatch_once_with, templates, MailSettings, Transport};
 use subsidie_service::applications::{self, Action, NewApplication, Outcome};
 use subsidie_service::registry::{self, NewOrganisation};
-use subsidie_service::{allocation, queries, seed, Actor, Pool, Role, ServiceError};
+use subsidie_service::{allocation, payments as runs, queries, reminders, seed};
+use subsidie_service::{Actor, Pool, Role, ServiceError};
 use subsidie_store::db::write_transaction;
 use subsidie_store::rows::{ApplicationRow, OutboxRow};
-use subsidie_store::schema::{outbox, payments};
+use subsidie_store::schema::outbox;
 use subsidie_store::testing::TestDatabase;
 use subsidie_store::{Backend, DbConnection, StoreError};
 
@@ -90,18 +91,22 @@ fn applicant(pool: &Pool, region: &str, name: &str) -> (Actor, String) {
     )
 }
 
-fn reviewer(pool: &Pool, name: &str) -> Actor {
+fn staff(pool: &Pool, name: &str, role: Role) -> Actor {
     let user = registry::create_user(
         pool,
         &Actor::system(),
         name,
         &format!("{}@zonmw.voorbeeld.nl", name.to_lowercase()),
-        Role::Reviewer,
+        role,
         None,
         at(2025, 1, 6, 9, 0),
     )
     .unwrap();
-    Actor::user(user.id, Role::Reviewer, None)
+    Actor::user(user.id, role, None)
+}
+
+fn reviewer(pool: &Pool, name: &str) -> Actor {
+    staff(pool, name, Role::Reviewer)
 }
 
 fn act(pool: &Pool, actor: &Actor, app: &ApplicationRow, action: Action, now: DateTime<Utc>) {
@@ -261,18 +266,33 @@ fn the_lifecycle_produces_exactly_the_expected_mails() {
     let s = story(&w.pool);
     assert_eq!(s.a.state, "gehonoreerd");
     assert_eq!(s.b.state, "afgewezen");
+    // Finance pays A's advance: the run is made (finance hears of it), then booked paid
+    // (A hears of the payment).
+    let finance = staff(&w.pool, "Fatima", Role::Finance);
+    let up_to = chrono::NaiveDate::from_ymd_opt(2025, 6, 4).unwrap();
+    let run = runs::create_run(&w.pool, &finance, up_to, at(2025, 6, 4, 12, 30)).unwrap();
+    assert_eq!((run.payment_count, run.total_cents), (1, 100_000_000));
+    runs::mark_run_paid(&w.pool, &finance, &run.id, at(2025, 6, 5, 9, 0)).unwrap();
+
     let rows = outbox_rows(&w.pool);
-    let mut templates_per_app: Vec<(String, String)> = rows
+    let mut templates_per_app: Vec<(Option<String>, String)> = rows
         .iter()
-        .map(|r| (r.application_id.clone().unwrap(), r.template.clone()))
+        .map(|r| (r.application_id.clone(), r.template.clone()))
         .collect();
     templates_per_app.sort();
     let mut expected = vec![
-        (s.a.id.clone(), "ontvangstbevestiging".to_owned()),
-        (s.a.id.clone(), "aanvulling_gevraagd".to_owned()),
-        (s.a.id.clone(), "verleningsbeschikking".to_owned()),
-        (s.b.id.clone(), "ontvangstbevestiging".to_owned()),
-        (s.b.id.clone(), "afwijzingsbeschikking".to_owned()),
+        (Some(s.a.id.clone()), "ontvangstbevestiging".to_owned()),
+        (Some(s.a.id.clone()), "aanvulling_gevraagd".to_owned()),
+        // To the second reviewer only: the first one proposed the grant.
+        (
+            Some(s.a.id.clone()),
+            "tweede_beoordeling_gevraagd".to_owned(),
+        ),
+        (Some(s.a.id.clone()), "verleningsbeschikking".to_owned()),
+        (Some(s.a.id.clone()), "betaling".to_owned()),
+        (Some(s.b.id.clone()), "ontvangstbevestiging".to_owned()),
+        (Some(s.b.id.clone()), "afwijzingsbeschikking".to_owned()),
+        (None, "betaalronde_aangemaakt".to_owned()),
     ];
     expected.sort();
     assert_eq!(templates_per_app, expected);
@@ -282,14 +302,14 @@ fn the_lifecycle_produces_exactly_the_expected_mails() {
     let report = drain_at(
         &w.pool,
         &transport,
-        at(2025, 6, 2, 10, 0),
+        at(2025, 6, 5, 10, 0),
         &DispatchPolicy::default(),
     )
     .unwrap();
-    assert_eq!((report.sent, report.retried, report.failed), (5, 0, 0));
+    assert_eq!((report.sent, report.retried, report.failed), (8, 0, 0));
 
     let mails = sink.messages();
-    assert_eq!(mails.len(), 5);
+    assert_eq!(mails.len(), 8);
     // Every row was sent once, under the Message-ID derived from its id.
     let ids: BTreeSet<String> = message_ids(&mails).into_iter().collect();
     let expected_ids: BTreeSet<String> = rows
@@ -392,16 +412,76 @@ fn the_lifecycle_produces_exactly_the_expected_mails() {
         .unwrap()
         .contains("Coöperatie Zorg Ommeland"));
 
+    // The second reviewer is asked to confirm; the proposer is not.
+    let second = find(&mails, "Tweede beoordeling gevraagd", ra);
+    assert_eq!(second.rcpt_to, vec!["sven@zonmw.voorbeeld.nl".to_owned()]);
+    // Addressed to the person, not to the applicant's organisation.
+    assert!(
+        second.header("To").unwrap().contains("Sven"),
+        "{:?}",
+        second.header("To")
+    );
+    assert_eq!(
+        second.subject().unwrap(),
+        format!("Tweede beoordeling gevraagd: aanvraag {ra}, voorstel € 1.250.000,00")
+    );
+    let text = flat(&second.text().unwrap());
+    for expected in [
+        "Beste Sven,",
+        "Rianne stelt voor de aanvraag",
+        "Stichting Eerstelijn Groningen-Stad te honoreren met € 1.250.000,00",
+        "Dat is meer dan € 1.000.000,00",
+    ] {
+        assert!(text.contains(expected), "missing '{expected}': {text}");
+    }
+
+    // Finance hears of the run.
+    let made = mails
+        .iter()
+        .find(|m| m.subject().unwrap_or_default().starts_with("Betaalronde"))
+        .expect("the run mail");
+    assert_eq!(made.rcpt_to, vec!["fatima@zonmw.voorbeeld.nl".to_owned()]);
+    assert!(
+        made.header("To").unwrap().contains("Fatima"),
+        "{:?}",
+        made.header("To")
+    );
+    assert_eq!(
+        made.subject().unwrap(),
+        format!(
+            "Betaalronde {} aangemaakt: 1 betaling, € 1.000.000,00",
+            run.message_id
+        )
+    );
+    let text = flat(&made.text().unwrap());
+    assert!(text.contains("Beste Fatima,"), "{text}");
+    assert!(text.contains("4 juni 2025 om 14:30 uur"), "{text}");
+    assert!(text.contains("Uitvoeringsdatum: 4 juni 2025"), "{text}");
+
+    // A hears of the payment, to its own address, with the account masked.
+    let payment = find(&mails, "Betaling", ra);
+    assert_eq!(payment.rcpt_to, vec![s.a_email.clone()]);
+    let text = flat(&payment.text().unwrap());
+    for expected in [
+        format!("Betalingskenmerk: {ra}-V"),
+        "maken wij € 1.000.000,00 over als voorschot".to_owned(),
+        "Naar rekening: NL** **** **** **43 00".to_owned(),
+        "Betaaldatum: 4 juni 2025".to_owned(),
+    ] {
+        assert!(text.contains(&expected), "missing '{expected}': {text}");
+    }
+    assert!(!text.contains(IBAN), "{text}");
+
     // Nothing is sent twice.
     let again = drain_at(
         &w.pool,
         &transport,
-        at(2025, 6, 3, 10, 0),
+        at(2025, 6, 6, 10, 0),
         &DispatchPolicy::default(),
     )
     .unwrap();
     assert!(again.is_idle());
-    assert_eq!(sink.messages().len(), 5);
+    assert_eq!(sink.messages().len(), 8);
 }
 
 /// Inserts `n` receipt notices directly, as the service would, due at `due`.
@@ -816,61 +896,41 @@ fn without_smtp_mails_become_eml_files() {
 }
 
 #[test]
-fn payment_notices_and_accounting_reminders() {
+fn accounting_reminders_are_queued_once_and_delivered() {
     let w = world();
     let s = story(&w.pool);
     let sink = SmtpSink::start().unwrap();
     let transport = smtp(&sink);
-    drain_at(
+    let before = drain_at(
         &w.pool,
         &transport,
         at(2025, 6, 2, 10, 0),
         &DispatchPolicy::default(),
     )
-    .unwrap();
+    .unwrap()
+    .sent;
 
-    // The advance scheduled at the grant: its notice, queued once.
-    let mut conn = w.pool.get().unwrap();
-    let payment_id: String = payments::table
-        .filter(payments::application_id.eq(&s.a.id))
-        .select(payments::id)
-        .first(&mut conn)
-        .unwrap();
-    let now = at(2025, 6, 5, 9, 0);
-    for expected in [true, false] {
-        let queued = write_transaction(&mut conn, |conn| {
-            enqueue::payment_notice(conn, &payment_id, now)
-        })
-        .unwrap();
-        assert_eq!(queued, expected);
-    }
-    drop(conn);
-
-    // The reminder: nothing a year ahead, then once within 60 days of the deadline.
+    // Nothing a year ahead, then once within 60 days of the deadline (30 June 2027).
     assert_eq!(
-        enqueue::accounting_reminders(&w.pool, at(2026, 6, 1, 8, 0), 60).unwrap(),
+        reminders::accounting_reminders(&w.pool, at(2026, 6, 1, 8, 0), 60).unwrap(),
         0
     );
     let june = at(2027, 6, 1, 8, 0);
-    assert_eq!(enqueue::accounting_reminders(&w.pool, june, 60).unwrap(), 1);
-    assert_eq!(enqueue::accounting_reminders(&w.pool, june, 60).unwrap(), 0);
+    assert_eq!(
+        reminders::accounting_reminders(&w.pool, june, 60).unwrap(),
+        1
+    );
+    assert_eq!(
+        reminders::accounting_reminders(&w.pool, june, 60).unwrap(),
+        0
+    );
 
     let report = drain_at(&w.pool, &transport, june, &DispatchPolicy::default()).unwrap();
-    assert_eq!(report.sent, 2);
+    assert_eq!(report.sent, 1);
     let mails = sink.messages();
-    assert_eq!(mails.len(), 7);
-    let payment = find(&mails, "Betaling", &s.a.reference);
-    let text = flat(&payment.text().unwrap());
-    assert!(
-        text.contains(&format!("Betalingskenmerk: {}-V", s.a.reference)),
-        "{text}"
-    );
-    assert!(
-        text.contains("maken wij € 1.000.000,00 over als voorschot"),
-        "{text}"
-    );
-    assert!(text.contains("NL** **** **** **43 00"), "{text}");
+    assert_eq!(mails.len(), before + 1);
     let reminder = find(&mails, "Herinnering", &s.a.reference);
+    assert_eq!(reminder.rcpt_to, vec![s.a_email.clone()]);
     assert_eq!(
         reminder.subject().unwrap(),
         format!(

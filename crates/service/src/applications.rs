@@ -27,6 +27,7 @@ use crate::actor::{Actor, Role};
 use crate::budget;
 use crate::convert::{money, naive, new_id, state};
 use crate::error::{FieldError, ServiceError};
+use crate::mail::{self, ProposalFacts};
 use crate::tx;
 
 /// Longest title and description accepted, in characters.
@@ -791,6 +792,27 @@ fn execute_in(
                                 action.note(),
                                 now,
                             )?;
+                            let organisation: String = organisations::table
+                                .find(&app.organisation_id)
+                                .select(organisations::name)
+                                .first(conn)?;
+                            mail::queue_second_review(
+                                conn,
+                                &ProposalFacts {
+                                    application_id: &app.id,
+                                    version: app.version,
+                                    reference: &app.reference,
+                                    title: &app.title,
+                                    organisation: &organisation,
+                                    instrument: &instrument.name,
+                                    region_id: &app.region_id,
+                                    requested_cents: app.requested_cents,
+                                    proposed_cents: amount.cents(),
+                                    limit_cents: limit,
+                                    proposer_id: actor.user_id.as_deref(),
+                                },
+                                now,
+                            )?;
                             return Ok(Outcome::GrantProposed(Box::new(app)));
                         }
                     }
@@ -1074,9 +1096,7 @@ fn schedule_settlement(
         let paid = paid_total(conn, &app.id)?;
         let recover = paid - settled.cents();
         if recover > 0 {
-            diesel::insert_into(payments::table)
-                .values(&payment_row(app, "terugvordering", "T", recover, due, now))
-                .execute(conn)?;
+            raise_recovery(conn, app, recover, due, now)?;
         } else if settled.cents() - paid > 0 {
             diesel::insert_into(payments::table)
                 .values(&payment_row(
@@ -1129,10 +1149,26 @@ fn cancel_open_payments(
     if paid > 0 {
         let due = deadlines::term_end(today, Term::Weeks(6))
             .map_err(|e| ServiceError::Internal(e.to_string()))?;
-        diesel::insert_into(payments::table)
-            .values(&payment_row(app, "terugvordering", "T", paid, due, now))
-            .execute(conn)?;
+        raise_recovery(conn, app, paid, due, now)?;
     }
+    Ok(())
+}
+
+/// Schedules a recovery (*terugvordering*) due on `due` and queues its notice to the
+/// grantee (the `betaling` letter in its recovery form: how much, by when, under which
+/// reference), in the same transaction.
+fn raise_recovery(
+    conn: &mut DbConnection,
+    app: &ApplicationRow,
+    cents: i64,
+    due: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    let recovery = payment_row(app, "terugvordering", "T", cents, due, now);
+    diesel::insert_into(payments::table)
+        .values(&recovery)
+        .execute(conn)?;
+    mail::queue_payment_notice(conn, &recovery.id, now)?;
     Ok(())
 }
 

@@ -130,7 +130,8 @@ pub fn check_ledger(conn: &mut DbConnection) -> Result<Vec<LedgerCheck>, Service
         .select(InstrumentRow::as_select())
         .order(instruments::id)
         .load(conn)?;
-    let total = |column: &str| sql::<BigInt>(&format!("CAST(COALESCE(SUM({column}), 0) AS BIGINT)"));
+    let total =
+        |column: &str| sql::<BigInt>(&format!("CAST(COALESCE(SUM({column}), 0) AS BIGINT)"));
     let sums: Vec<(String, i64, i64, i64, i64, i64)> = ledger_entries::table
         .group_by(ledger_entries::instrument_id)
         .select((

@@ -5,7 +5,8 @@
 //! claims the key before it runs the command (a pending row), stores the answer when the
 //! command succeeded, and releases the claim when it did not, so a corrected retry can
 //! run. A pending claim older than [`STALE_AFTER_SECONDS`] is taken over: its request
-//! never finished.
+//! never finished. Keys are kept for [`KEEP_HOURS`] and then forgotten ([`purge`], run
+//! daily by `subsidie serve`), so a client can retry for a day.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -22,6 +23,9 @@ const PENDING: i32 = 0;
 
 /// After this many seconds a pending claim counts as abandoned.
 pub const STALE_AFTER_SECONDS: i64 = 300;
+
+/// How long an answered key is remembered.
+pub const KEEP_HOURS: i64 = 24;
 
 /// What claiming a key found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -134,4 +138,52 @@ pub fn release(pool: &Pool, user_id: &str, key: &str) -> Result<(), ServiceError
         .execute(conn)?;
         Ok(())
     })
+}
+
+/// Forgets every key claimed more than [`KEEP_HOURS`] before `now`; returns how many.
+/// A retry after that runs the request again, as a new one.
+pub fn purge(pool: &Pool, now: DateTime<Utc>) -> Result<usize, ServiceError> {
+    let before = naive(now - chrono::TimeDelta::hours(KEEP_HOURS));
+    tx::write(pool, |conn| {
+        Ok(
+            diesel::delete(idempotency_keys::table.filter(idempotency_keys::created_at.lt(before)))
+                .execute(conn)?,
+        )
+    })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use subsidie_store::testing::TestDatabase;
+
+    #[test]
+    fn keys_are_kept_for_a_day_then_forgotten() {
+        let db = TestDatabase::new().unwrap();
+        let pool = db.pool(2).unwrap();
+        let t0 = Utc.with_ymd_and_hms(2025, 3, 3, 9, 0, 0).unwrap();
+        assert_eq!(claim(&pool, "u1", "k1", "h1", t0).unwrap(), Claim::New);
+        complete(&pool, "u1", "k1", 201, "{}").unwrap();
+        let later = t0 + chrono::TimeDelta::hours(2);
+        assert_eq!(claim(&pool, "u1", "k2", "h2", later).unwrap(), Claim::New);
+
+        let almost = t0 + chrono::TimeDelta::hours(KEEP_HOURS) - chrono::TimeDelta::seconds(1);
+        assert_eq!(purge(&pool, almost).unwrap(), 0);
+        assert!(matches!(
+            claim(&pool, "u1", "k1", "h1", almost).unwrap(),
+            Claim::Replay { status: 201, .. }
+        ));
+
+        let past = t0 + chrono::TimeDelta::hours(KEEP_HOURS + 1);
+        assert_eq!(purge(&pool, past).unwrap(), 1);
+        assert_eq!(claim(&pool, "u1", "k1", "h1", past).unwrap(), Claim::New);
+        // The younger key stays: another request under it is still refused.
+        assert_eq!(
+            claim(&pool, "u1", "k2", "other", past).unwrap(),
+            Claim::Mismatch
+        );
+        drop(pool);
+    }
 }

@@ -23,7 +23,9 @@ fn ledger_sums_match_the_rows_and_catch_one_cent() {
         .load(&mut conn)
         .unwrap();
     for check in &checks {
-        let mine = rows.iter().filter(|r| r.instrument_id == check.instrument_id);
+        let mine = rows
+            .iter()
+            .filter(|r| r.instrument_id == check.instrument_id);
         let (mut reserved, mut granted, mut paid) = (0i64, 0i64, 0i64);
         for r in mine {
             reserved += r.reserved_delta;

@@ -257,12 +257,13 @@ fn uitvoering_from_draft_to_settlement_with_four_eyes_and_a_supplement() {
     };
     assert_eq!(proposed.grant_proposed_by, reviewer_a.user_id);
     assert_eq!(proposed.grant_proposed_cents, Some(150_000_000));
+    // Reviewer B, the only other reviewer, is asked to confirm.
     t.step(
         &reviewer_a,
         "honorering_voorstellen",
         "in_behandeling",
         "in_behandeling",
-        &[],
+        &["tweede_beoordeling_gevraagd"],
     );
     assert_eq!(position(pool, "uitvoering"), (180_000_000, 0, 0));
 
@@ -724,7 +725,7 @@ fn onderzoek_is_ranked_by_score_after_the_call_closes_and_every_grant_needs_four
             "honorering_voorstellen",
             "in_behandeling",
             "in_behandeling",
-            &[],
+            &["tweede_beoordeling_gevraagd"],
         );
         act(pool, &reviewer_b, &x.1, grant(amount), day);
         x.4.step(

@@ -54,21 +54,50 @@ fn require_admin(actor: &Actor) -> Result<(), ServiceError> {
     Ok(())
 }
 
+/// What an allocation run needs to know of an application to place it. A run may see
+/// 100,000 applications; holding their full rows (texts included) took the server over
+/// 200 MB, so the full row is read only when the application moves ([`load_for_move`]).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = applications)]
+struct Queued {
+    id: String,
+    reference: String,
+    requested_cents: i64,
+    received_at: Option<chrono::NaiveDateTime>,
+    received_day: Option<chrono::NaiveDate>,
+    score: Option<i32>,
+    waitlist_position: Option<i32>,
+    version: i64,
+}
+
 fn in_state(
     conn: &mut DbConnection,
     instrument_id: &str,
     state: State,
-) -> Result<Vec<ApplicationRow>, ServiceError> {
+) -> Result<Vec<Queued>, ServiceError> {
     Ok(applications::table
         .filter(applications::instrument_id.eq(instrument_id))
         .filter(applications::state.eq(state.as_str()))
-        .select(ApplicationRow::as_select())
+        .select(Queued::as_select())
         .order((
             applications::waitlist_position.asc(),
             applications::received_at.asc(),
             applications::id.asc(),
         ))
         .load(conn)?)
+}
+
+/// The full row of a queued application, as the run saw it. On PostgreSQL a command that
+/// needs no budget (a withdrawal) may have changed it since the list was read; then the
+/// run is retried as a whole, as when its own update finds another version.
+fn load_for_move(conn: &mut DbConnection, queued: &Queued) -> Result<ApplicationRow, ServiceError> {
+    applications::table
+        .find(&queued.id)
+        .filter(applications::version.eq(queued.version))
+        .select(ApplicationRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(ServiceError::Busy)
 }
 
 /// Moves `app` by `command`, reserving its requested amount when the table says so.
@@ -184,7 +213,7 @@ fn run_in(
     let mut placements = Vec::new();
 
     // 1. The waiting list first, strictly in its order.
-    let mut waiting = in_state(conn, instrument_id, State::WaitingList)?;
+    let waiting = in_state(conn, instrument_id, State::WaitingList)?;
     let queue: Vec<(String, subsidie_domain::Money)> = waiting
         .iter()
         .map(|a| Ok((a.id.clone(), money(a.requested_cents)?)))
@@ -192,11 +221,12 @@ fn run_in(
     let promoted: HashSet<String> = rules::promote_from_waiting_list(available_before, &queue)
         .into_iter()
         .collect();
-    for app in waiting.iter_mut().filter(|a| promoted.contains(&a.id)) {
+    for queued in waiting.iter().filter(|a| promoted.contains(&a.id)) {
+        let mut app = load_for_move(conn, queued)?;
         move_app(
             conn,
             &mut instrument,
-            app,
+            &mut app,
             Command::Allocate,
             actor,
             Some("van de wachtlijst".into()),
@@ -219,7 +249,7 @@ fn run_in(
         .unwrap_or(0);
 
     // 2. New applications; while others still wait, they queue behind them.
-    let mut submitted = in_state(conn, instrument_id, State::Submitted)?;
+    let submitted = in_state(conn, instrument_id, State::Submitted)?;
     let available_now = if still_waiting > 0 {
         subsidie_domain::Money::ZERO
     } else {
@@ -262,21 +292,22 @@ fn run_in(
         .map(|(i, a)| (a.reference.clone(), i))
         .collect();
     for placement in &outcome.placements {
-        let Some(app) = by_reference
+        let Some(queued) = by_reference
             .get(&placement.reference)
-            .and_then(|&i| submitted.get_mut(i))
+            .and_then(|&i| submitted.get(i))
         else {
             return Err(ServiceError::Internal(format!(
                 "onbekende plaatsing {}",
                 placement.reference
             )));
         };
+        let mut app = load_for_move(conn, queued)?;
         match placement.decision {
             PlacementDecision::Reserve => {
                 move_app(
                     conn,
                     &mut instrument,
-                    app,
+                    &mut app,
                     Command::Allocate,
                     actor,
                     None,
@@ -289,7 +320,7 @@ fn run_in(
                 move_app(
                     conn,
                     &mut instrument,
-                    app,
+                    &mut app,
                     Command::Waitlist,
                     actor,
                     None,
@@ -354,21 +385,24 @@ pub fn close_waiting_list(
             .set(instruments::waitlist_closed.eq(true))
             .execute(conn)?;
         instrument.waitlist_closed = true;
-        let mut waiting = in_state(conn, instrument_id, State::WaitingList)?;
+        let waiting = in_state(conn, instrument_id, State::WaitingList)?;
         let references: Vec<String> = waiting.iter().map(|a| a.id.clone()).collect();
         let reasons = rules::close_waiting_list(&references);
-        for (app, (_, reason)) in waiting.iter_mut().zip(reasons) {
+        let mut closed = Vec::with_capacity(waiting.len());
+        for (queued, (_, reason)) in waiting.iter().zip(reasons) {
+            let mut app = load_for_move(conn, queued)?;
             move_app(
                 conn,
                 &mut instrument,
-                app,
+                &mut app,
                 Command::CloseWaitlist,
                 actor,
                 Some(reason.to_owned()),
                 now,
             )?;
+            closed.push(app);
         }
-        Ok(waiting)
+        Ok(closed)
     })
 }
 

@@ -8,7 +8,7 @@
 //! 3. starts `BIN serve` on a free loopback port (e-mails as `.eml` files in a temporary
 //!    folder) and waits for it;
 //! 4. the rush: CLIENTS threads create and submit K applications over HTTP (one
-//!    connection per request); applications/s and p50/p99 of create + submit;
+//!    keep-alive connection per client); applications/s and p50/p99 of create + submit;
 //! 5. the read path: GET of every acknowledged application at concurrency CLIENTS,
 //!    which also checks that each exists in state `ingediend`; requests/s, p50/p99;
 //! 6. the allocation run (with a fixed seed): its duration, reserved ≤ ceiling, the
@@ -18,7 +18,7 @@
 //! It prints one `RESULT key=value` line per figure for `bench/run.sh`.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-use std::io::{Read, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::{Command, Stdio};
 use std::str::FromStr;
@@ -69,6 +69,115 @@ struct Res {
     body: Vec<u8>,
 }
 
+/// One keep-alive HTTP/1.1 connection per client thread, opened again when the server
+/// closed it: a connection per request would measure the kernel's TCP set-up more than
+/// the engine.
+struct Client {
+    addr: SocketAddr,
+    stream: Option<BufReader<TcpStream>>,
+}
+
+impl Client {
+    fn new(addr: SocketAddr) -> Client {
+        Client { addr, stream: None }
+    }
+
+    fn request(
+        &mut self,
+        method: &str,
+        path: &str,
+        token: &str,
+        body: Option<&Value>,
+    ) -> std::io::Result<Res> {
+        let result = self.exchange(method, path, token, body);
+        if result.is_err() {
+            self.stream = None;
+        }
+        result
+    }
+
+    fn exchange(
+        &mut self,
+        method: &str,
+        path: &str,
+        token: &str,
+        body: Option<&Value>,
+    ) -> std::io::Result<Res> {
+        if self.stream.is_none() {
+            let stream = TcpStream::connect(self.addr)?;
+            stream.set_read_timeout(Some(Duration::from_secs(120)))?;
+            stream.set_nodelay(true)?;
+            self.stream = Some(BufReader::new(stream));
+        }
+        let reader = self.stream.as_mut().expect("just connected");
+        let body = body.map(Value::to_string).unwrap_or_default();
+        let mut head = format!(
+            "{method} /api/v1{path} HTTP/1.1\r\nHost: {}\r\n\
+             Authorization: Bearer {token}\r\nContent-Length: {}\r\n",
+            self.addr,
+            body.len()
+        );
+        if !body.is_empty() {
+            head.push_str("Content-Type: application/json\r\n");
+        }
+        head.push_str("\r\n");
+        head.push_str(&body);
+        reader.get_mut().write_all(head.as_bytes())?;
+
+        let mut line = String::new();
+        reader.read_line(&mut line)?;
+        let status = line
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| std::io::Error::other(format!("geen statusregel: {line:?}")))?;
+        let (mut length, mut chunked, mut close) = (0usize, false, false);
+        loop {
+            line.clear();
+            if reader.read_line(&mut line)? == 0 {
+                return Err(std::io::Error::other("verbinding gesloten in de kop"));
+            }
+            let header = line.trim_end();
+            if header.is_empty() {
+                break;
+            }
+            let Some((name, value)) = header.split_once(':') else {
+                continue;
+            };
+            let (name, value) = (name.trim().to_ascii_lowercase(), value.trim());
+            match name.as_str() {
+                "content-length" => length = value.parse().unwrap_or(0),
+                "transfer-encoding" => chunked = value.eq_ignore_ascii_case("chunked"),
+                "connection" => close = value.eq_ignore_ascii_case("close"),
+                _ => {}
+            }
+        }
+        let mut body = Vec::new();
+        if chunked {
+            loop {
+                line.clear();
+                reader.read_line(&mut line)?;
+                let size = usize::from_str_radix(line.trim().split(';').next().unwrap_or("0"), 16)
+                    .map_err(std::io::Error::other)?;
+                let mut chunk = vec![0; size + 2];
+                reader.read_exact(&mut chunk)?;
+                if size == 0 {
+                    break;
+                }
+                body.extend_from_slice(&chunk[..size]);
+            }
+        } else {
+            body.resize(length, 0);
+            reader.read_exact(&mut body)?;
+        }
+        if close {
+            self.stream = None;
+        }
+        Ok(Res { status, body })
+    }
+}
+
+/// A single request on a connection of its own (start-up probes, the allocation run).
 fn request(
     addr: SocketAddr,
     method: &str,
@@ -76,57 +185,44 @@ fn request(
     token: &str,
     body: Option<&Value>,
 ) -> std::io::Result<Res> {
-    let mut stream = TcpStream::connect(addr)?;
-    stream.set_read_timeout(Some(Duration::from_secs(120)))?;
-    stream.set_nodelay(true)?;
-    let body = body.map(Value::to_string).unwrap_or_default();
-    let mut head = format!(
-        "{method} /api/v1{path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\
-         Authorization: Bearer {token}\r\nContent-Length: {}\r\n",
-        body.len()
-    );
-    if !body.is_empty() {
-        head.push_str("Content-Type: application/json\r\n");
-    }
-    head.push_str("\r\n");
-    head.push_str(&body);
-    stream.write_all(head.as_bytes())?;
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw)?;
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .ok_or_else(|| std::io::Error::other("onvolledig antwoord"))?;
-    let head = String::from_utf8_lossy(&raw[..split]).to_string();
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let mut body = raw[split + 4..].to_vec();
-    if head
-        .to_ascii_lowercase()
-        .contains("transfer-encoding: chunked")
-    {
-        body = dechunk(&body);
-    }
-    Ok(Res { status, body })
+    Client::new(addr).request(method, path, token, body)
 }
 
-fn dechunk(mut data: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    while let Some(end) = data.windows(2).position(|w| w == b"\r\n") {
-        let size_text = String::from_utf8_lossy(&data[..end]);
-        let size = usize::from_str_radix(size_text.split(';').next().unwrap_or("0").trim(), 16)
-            .unwrap_or(0);
-        data = &data[end + 2..];
-        if size == 0 || data.len() < size {
-            break;
-        }
-        out.extend_from_slice(&data[..size]);
-        data = &data[(size + 2).min(data.len())..];
-    }
-    out
+/// CPU seconds (user + system) a process has used so far, from `/proc/PID/stat`.
+fn cpu_seconds(pid: &str) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // The command name (field 2) may hold spaces; count from the closing parenthesis.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    // utime and stime are fields 14 and 15, i.e. 11 and 12 after the state field.
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+/// Busy CPU seconds of the whole machine so far, from the first line of `/proc/stat`.
+fn machine_cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    let fields: Vec<f64> = stat
+        .lines()
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .skip(1)
+        .filter_map(|f| f.parse().ok())
+        .collect();
+    // user nice system idle iowait irq softirq steal …: all but idle and iowait are busy.
+    let busy: f64 = fields
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != 3 && *i != 4 && *i < 8)
+        .map(|(_, v)| v)
+        .sum();
+    busy / 100.0
 }
 
 fn json_of(res: &Res) -> Value {
@@ -250,6 +346,9 @@ fn main() {
         "omschrijving": "Wat het geld doet voor de eerstelijnszorg in de regio.",
         "aangevraagdBedrag": "100.00",
     });
+    let server_pid = child.id().to_string();
+    let (server_cpu_before, client_cpu_before) = (cpu_seconds(&server_pid), cpu_seconds("self"));
+    let machine_cpu_before = machine_cpu_seconds();
     let rush_start = Instant::now();
     let threads: Vec<_> = tokens
         .iter()
@@ -259,11 +358,12 @@ fn main() {
             let (acknowledged, latencies) = (Arc::clone(&acknowledged), Arc::clone(&latencies));
             let body = body.clone();
             std::thread::spawn(move || {
+                let mut client = Client::new(addr);
                 let mut mine = Vec::new();
                 let mut lat = Vec::new();
                 while next.fetch_add(1, Ordering::Relaxed) < k {
                     let began = Instant::now();
-                    let created = request(addr, "POST", "/aanvragen", &token, Some(&body));
+                    let created = client.request("POST", "/aanvragen", &token, Some(&body));
                     let Ok(created) = created.map_err(|_| ()).and_then(|r| {
                         if r.status == 201 {
                             Ok(r)
@@ -276,7 +376,7 @@ fn main() {
                     };
                     let id = json_of(&created)["id"].as_str().unwrap_or("").to_owned();
                     let path = format!("/aanvragen/{id}/indieningen");
-                    match request(addr, "POST", &path, &token, Some(&json!({}))) {
+                    match client.request("POST", &path, &token, Some(&json!({}))) {
                         Ok(r) if (200..300).contains(&r.status) => {
                             lat.push(began.elapsed());
                             mine.push(id);
@@ -295,6 +395,9 @@ fn main() {
         t.join().unwrap();
     }
     let rush_secs = rush_start.elapsed().as_secs_f64();
+    let server_cpu = cpu_seconds(&server_pid) - server_cpu_before;
+    let client_cpu = cpu_seconds("self") - client_cpu_before;
+    let machine_cpu = machine_cpu_seconds() - machine_cpu_before;
     let acknowledged = acknowledged.lock().unwrap().clone();
     let mut lat = latencies.lock().unwrap().clone();
     lat.sort();
@@ -307,6 +410,21 @@ fn main() {
     );
     println!("RESULT rush_p50_ms={:.2}", percentile(&lat, 0.50));
     println!("RESULT rush_p99_ms={:.2}", percentile(&lat, 0.99));
+    // Where the time of the machine went: CPU per acknowledged application in the
+    // server (with its SQLite, but not PostgreSQL's own processes) and in this client.
+    let per_app_us = |cpu: f64| cpu * 1e6 / (acknowledged.len().max(1) as f64);
+    println!(
+        "RESULT rush_server_cpu_us_per_app={:.0}",
+        per_app_us(server_cpu)
+    );
+    println!(
+        "RESULT rush_client_cpu_us_per_app={:.0}",
+        per_app_us(client_cpu)
+    );
+    println!(
+        "RESULT rush_machine_cpu_us_per_app={:.0}",
+        per_app_us(machine_cpu)
+    );
 
     // 5. The read path: every acknowledged application exists and is submitted.
     let ids = Arc::new(acknowledged.clone());
@@ -320,12 +438,14 @@ fn main() {
             let latencies = Arc::clone(&latencies);
             let admin = admin.clone();
             std::thread::spawn(move || {
+                let mut client = Client::new(addr);
                 let mut lat = Vec::new();
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(id) = ids.get(i) else { break };
                     let began = Instant::now();
-                    let ok = request(addr, "GET", &format!("/aanvragen/{id}"), &admin, None)
+                    let ok = client
+                        .request("GET", &format!("/aanvragen/{id}"), &admin, None)
                         .map(|r| r.status == 200 && json_of(&r)["status"] == json!("ingediend"))
                         .unwrap_or(false);
                     lat.push(began.elapsed());

@@ -194,6 +194,7 @@ fn organisations_and_applications(conn: &mut DbConnection) {
 
 struct Measured {
     what: &'static str,
+    key: &'static str,
     rows: u64,
     bytes: u64,
     seconds: f64,
@@ -201,7 +202,7 @@ struct Measured {
 }
 
 fn measure(
-    what: &'static str,
+    (what, key): (&'static str, &'static str),
     rows: u64,
     out_dir: &Option<PathBuf>,
     file: &str,
@@ -237,6 +238,7 @@ fn measure(
     };
     Measured {
         what,
+        key,
         rows,
         bytes,
         seconds,
@@ -303,22 +305,27 @@ fn main() {
     let mut results = Vec::new();
     let run_id = run.id.clone();
     results.push(measure(
-        "SEPA pain.001 XML",
+        ("SEPA pain.001 XML", "sepa"),
         rows,
         &args.out,
         "run.xml",
         |w| payments::write_sepa(&pool, &actor, &run_id, &funder, w).unwrap(),
     ));
-    results.push(measure("run table CSV", rows, &args.out, "run.csv", |w| {
-        payments::write_run_table(&pool, &actor, &run_id, TableFormat::Csv, w).unwrap()
-    }));
     results.push(measure(
-        "run table XLSX",
+        ("run table CSV", "csv"),
+        rows,
+        &args.out,
+        "run.csv",
+        |w| payments::write_run_table(&pool, &actor, &run_id, TableFormat::Csv, w).unwrap(),
+    ));
+    results.push(measure(
+        ("run table XLSX", "xlsx"),
         rows,
         &args.out,
         "run.xlsx",
         |w| payments::write_run_table(&pool, &actor, &run_id, TableFormat::Xlsx, w).unwrap(),
     ));
+    let copy = copy_baseline(db.url(), &run_id);
     if args.mark_paid {
         let start = Instant::now();
         payments::mark_run_paid(&pool, &actor, &run.id, now).unwrap();
@@ -331,7 +338,7 @@ fn main() {
             ..Default::default()
         };
         results.push(measure(
-            "disbursements CSV",
+            ("disbursements CSV", "disbursements_csv"),
             rows,
             &args.out,
             "uitbetalingen.csv",
@@ -355,6 +362,66 @@ fn main() {
             mib(m.peak_kib)
         );
     }
+    if let Some((copy_text, copy_csv)) = copy {
+        println!(
+            "{:<20} {:>10} {:>10} {:>8.2} {:>12.0} {:>14}",
+            "COPY TO STDOUT",
+            rows,
+            "-",
+            copy_text,
+            rows as f64 / copy_text,
+            "-"
+        );
+        println!(
+            "{:<20} {:>10} {:>10} {:>8.2} {:>12.0} {:>14}",
+            "COPY … (FORMAT csv)",
+            rows,
+            "-",
+            copy_csv,
+            rows as f64 / copy_csv,
+            "-"
+        );
+        println!("RESULT copy_rows_per_second={:.0}", rows as f64 / copy_text);
+        println!(
+            "RESULT copy_csv_rows_per_second={:.0}",
+            rows as f64 / copy_csv
+        );
+    }
+    for m in &results {
+        let key = m.key;
+        println!(
+            "RESULT export_{key}_rows_per_second={:.0}",
+            m.rows as f64 / m.seconds
+        );
+        println!("RESULT export_{key}_peak_rss_mib={:.1}", mib(m.peak_kib));
+    }
+    println!("RESULT export_rows={rows}");
     drop(pool);
     drop(db);
+}
+
+/// PostgreSQL's own export of the same rows, as the baseline for the writers:
+/// `COPY (the run's transfers) TO STDOUT` through `psql` into `/dev/null`, in text and in
+/// CSV format; the seconds of each. `None` on SQLite, which has no COPY, or when `psql`
+/// cannot be run.
+fn copy_baseline(url: &subsidie_store::DatabaseUrl, run_id: &str) -> Option<(f64, f64)> {
+    if url.backend() != subsidie_store::db::Backend::Postgres {
+        return None;
+    }
+    let select = format!(
+        "SELECT payment_id, reference, kind, amount_cents, instrument_id, region_id, \
+                application_reference, creditor_name, creditor_iban \
+         FROM payment_run_items WHERE run_id = '{run_id}' ORDER BY payment_id"
+    );
+    let time = |options: &str| -> Option<f64> {
+        let start = Instant::now();
+        let status = std::process::Command::new("psql")
+            .args(["-q", "-X", url.target(), "-c"])
+            .arg(format!("COPY ({select}) TO STDOUT{options}"))
+            .stdout(std::process::Stdio::null())
+            .status()
+            .ok()?;
+        status.success().then(|| start.elapsed().as_secs_f64())
+    };
+    Some((time("")?, time(" WITH (FORMAT csv)")?))
 }

@@ -18,8 +18,7 @@
 //! It prints one `RESULT key=value` line per figure for `bench/run.sh`.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpListener};
 use std::process::{Command, Stdio};
 use std::str::FromStr;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -64,117 +63,29 @@ verantwoording_uiterlijk = 2031-06-30
     format!("{}{block}{}", &text[..at], &text[at..])
 }
 
-struct Res {
-    status: u16,
-    body: Vec<u8>,
-}
+use subsidie_httpclient::{Client, Response as Res};
 
-/// One keep-alive HTTP/1.1 connection per client thread, opened again when the server
-/// closed it: a connection per request would measure the kernel's TCP set-up more than
-/// the engine.
-struct Client {
-    addr: SocketAddr,
-    stream: Option<BufReader<TcpStream>>,
-}
-
-impl Client {
-    fn new(addr: SocketAddr) -> Client {
-        Client { addr, stream: None }
+/// A request below `/api/v1` with the bearer token (and a JSON body), on a keep-alive
+/// client.
+fn call(
+    client: &mut Client,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: Option<&Value>,
+) -> std::io::Result<Res> {
+    let body = body.map(Value::to_string).unwrap_or_default();
+    let bearer = format!("Bearer {token}");
+    let mut headers = vec![("Authorization", bearer.as_str())];
+    if !body.is_empty() {
+        headers.push(("Content-Type", "application/json"));
     }
-
-    fn request(
-        &mut self,
-        method: &str,
-        path: &str,
-        token: &str,
-        body: Option<&Value>,
-    ) -> std::io::Result<Res> {
-        let result = self.exchange(method, path, token, body);
-        if result.is_err() {
-            self.stream = None;
-        }
-        result
-    }
-
-    fn exchange(
-        &mut self,
-        method: &str,
-        path: &str,
-        token: &str,
-        body: Option<&Value>,
-    ) -> std::io::Result<Res> {
-        if self.stream.is_none() {
-            let stream = TcpStream::connect(self.addr)?;
-            stream.set_read_timeout(Some(Duration::from_secs(120)))?;
-            stream.set_nodelay(true)?;
-            self.stream = Some(BufReader::new(stream));
-        }
-        let reader = self.stream.as_mut().expect("just connected");
-        let body = body.map(Value::to_string).unwrap_or_default();
-        let mut head = format!(
-            "{method} /api/v1{path} HTTP/1.1\r\nHost: {}\r\n\
-             Authorization: Bearer {token}\r\nContent-Length: {}\r\n",
-            self.addr,
-            body.len()
-        );
-        if !body.is_empty() {
-            head.push_str("Content-Type: application/json\r\n");
-        }
-        head.push_str("\r\n");
-        head.push_str(&body);
-        reader.get_mut().write_all(head.as_bytes())?;
-
-        let mut line = String::new();
-        reader.read_line(&mut line)?;
-        let status = line
-            .split_whitespace()
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .ok_or_else(|| std::io::Error::other(format!("geen statusregel: {line:?}")))?;
-        let (mut length, mut chunked, mut close) = (0usize, false, false);
-        loop {
-            line.clear();
-            if reader.read_line(&mut line)? == 0 {
-                return Err(std::io::Error::other("verbinding gesloten in de kop"));
-            }
-            let header = line.trim_end();
-            if header.is_empty() {
-                break;
-            }
-            let Some((name, value)) = header.split_once(':') else {
-                continue;
-            };
-            let (name, value) = (name.trim().to_ascii_lowercase(), value.trim());
-            match name.as_str() {
-                "content-length" => length = value.parse().unwrap_or(0),
-                "transfer-encoding" => chunked = value.eq_ignore_ascii_case("chunked"),
-                "connection" => close = value.eq_ignore_ascii_case("close"),
-                _ => {}
-            }
-        }
-        let mut body = Vec::new();
-        if chunked {
-            loop {
-                line.clear();
-                reader.read_line(&mut line)?;
-                let size = usize::from_str_radix(line.trim().split(';').next().unwrap_or("0"), 16)
-                    .map_err(std::io::Error::other)?;
-                let mut chunk = vec![0; size + 2];
-                reader.read_exact(&mut chunk)?;
-                if size == 0 {
-                    break;
-                }
-                body.extend_from_slice(&chunk[..size]);
-            }
-        } else {
-            body.resize(length, 0);
-            reader.read_exact(&mut body)?;
-        }
-        if close {
-            self.stream = None;
-        }
-        Ok(Res { status, body })
-    }
+    client.request(
+        method,
+        &format!("/api/v1{path}"),
+        &headers,
+        Some(body.as_bytes()),
+    )
 }
 
 /// A single request on a connection of its own (start-up probes, the allocation run).
@@ -185,7 +96,7 @@ fn request(
     token: &str,
     body: Option<&Value>,
 ) -> std::io::Result<Res> {
-    Client::new(addr).request(method, path, token, body)
+    call(&mut Client::new(addr), method, path, token, body)
 }
 
 /// CPU seconds (user + system) a process has used so far, from `/proc/PID/stat`.
@@ -363,7 +274,7 @@ fn main() {
                 let mut lat = Vec::new();
                 while next.fetch_add(1, Ordering::Relaxed) < k {
                     let began = Instant::now();
-                    let created = client.request("POST", "/aanvragen", &token, Some(&body));
+                    let created = call(&mut client, "POST", "/aanvragen", &token, Some(&body));
                     let Ok(created) = created.map_err(|_| ()).and_then(|r| {
                         if r.status == 201 {
                             Ok(r)
@@ -376,7 +287,7 @@ fn main() {
                     };
                     let id = json_of(&created)["id"].as_str().unwrap_or("").to_owned();
                     let path = format!("/aanvragen/{id}/indieningen");
-                    match client.request("POST", &path, &token, Some(&json!({}))) {
+                    match call(&mut client, "POST", &path, &token, Some(&json!({}))) {
                         Ok(r) if (200..300).contains(&r.status) => {
                             lat.push(began.elapsed());
                             mine.push(id);
@@ -444,10 +355,15 @@ fn main() {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(id) = ids.get(i) else { break };
                     let began = Instant::now();
-                    let ok = client
-                        .request("GET", &format!("/aanvragen/{id}"), &admin, None)
-                        .map(|r| r.status == 200 && json_of(&r)["status"] == json!("ingediend"))
-                        .unwrap_or(false);
+                    let ok = call(
+                        &mut client,
+                        "GET",
+                        &format!("/aanvragen/{id}"),
+                        &admin,
+                        None,
+                    )
+                    .map(|r| r.status == 200 && json_of(&r)["status"] == json!("ingediend"))
+                    .unwrap_or(false);
                     lat.push(began.elapsed());
                     if !ok {
                         missing.fetch_add(1, Ordering::Relaxed);

@@ -7,8 +7,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -285,23 +284,21 @@ impl Drop for Server {
 
 // --- a tiny HTTP client ---------------------------------------------------------------
 
+/// The shared client's answer, with the assertions of these tests.
 #[derive(Debug)]
-struct Response {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
+struct Response(subsidie_httpclient::Response);
+
+impl std::ops::Deref for Response {
+    type Target = subsidie_httpclient::Response;
+
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
 }
 
 impl Response {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
     fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+        self.0.json().unwrap_or_else(|e| {
             panic!(
                 "geen JSON ({e}), status {}: {}",
                 self.status,
@@ -331,73 +328,24 @@ fn request(
     token: Option<&str>,
     body: Option<&Value>,
 ) -> std::io::Result<Response> {
-    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5))?;
-    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
-    stream.set_write_timeout(Some(Duration::from_secs(10)))?;
     let body = body.map(Value::to_string).unwrap_or_default();
-    let mut head = format!(
-        "{method} /api/v1{path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\
-         Accept: application/json\r\nContent-Length: {}\r\n",
-        body.len()
-    );
+    let bearer = token.map(|t| format!("Bearer {t}"));
+    let mut headers = vec![("Accept", "application/json")];
     if !body.is_empty() {
-        head.push_str("Content-Type: application/json\r\n");
+        headers.push(("Content-Type", "application/json"));
     }
-    if let Some(t) = token {
-        head.push_str(&format!("Authorization: Bearer {t}\r\n"));
+    if let Some(b) = &bearer {
+        headers.push(("Authorization", b));
     }
-    head.push_str("\r\n");
-    head.push_str(&body);
-    stream.write_all(head.as_bytes())?;
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw)?;
-    parse(&raw)
-}
-
-fn parse(raw: &[u8]) -> std::io::Result<Response> {
-    let bad = |m: &str| std::io::Error::new(std::io::ErrorKind::UnexpectedEof, m.to_owned());
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .ok_or_else(|| bad("onvolledig antwoord"))?;
-    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
-    let mut lines = head.split("\r\n");
-    let status: u16 = lines
-        .next()
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(|| bad("statusregel"))?;
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
-        .collect();
-    let mut body = raw[split + 4..].to_vec();
-    if headers.iter().any(|(k, v)| {
-        k.eq_ignore_ascii_case("transfer-encoding") && v.eq_ignore_ascii_case("chunked")
-    }) {
-        body = dechunk(&body);
-    }
-    Ok(Response {
-        status,
-        headers,
-        body,
-    })
-}
-
-fn dechunk(mut data: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    while let Some(end) = data.windows(2).position(|w| w == b"\r\n") {
-        let size_text = String::from_utf8_lossy(&data[..end]);
-        let size = usize::from_str_radix(size_text.split(';').next().unwrap_or("0").trim(), 16)
-            .unwrap_or(0);
-        data = &data[end + 2..];
-        if size == 0 || data.len() < size {
-            break;
-        }
-        out.extend_from_slice(&data[..size]);
-        data = &data[(size + 2).min(data.len())..];
-    }
-    out
+    subsidie_httpclient::request_with_timeout(
+        addr,
+        method,
+        &format!("/api/v1{path}"),
+        &headers,
+        Some(body.as_bytes()),
+        Duration::from_secs(30),
+    )
+    .map(Response)
 }
 
 fn draft_body() -> Value {

@@ -4,11 +4,9 @@
 //! can send anything, malformed requests included.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpListener};
 use std::sync::mpsc;
 use std::thread::JoinHandle;
-use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
 use serde_json::{json, Value};
@@ -172,12 +170,10 @@ impl TestServer {
         body: Option<&[u8]>,
     ) -> Response {
         let full = full_path(path);
-        let mut all: Vec<(String, String)> = headers
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
-        if let Some(u) = user {
-            all.push(("Authorization".into(), format!("Bearer {}", u.token)));
+        let bearer = user.map(|u| format!("Bearer {}", u.token));
+        let mut all: Vec<(&str, &str)> = headers.to_vec();
+        if let Some(b) = &bearer {
+            all.push(("Authorization", b));
         }
         raw_request(self.addr, method, &full, &all, body)
     }
@@ -219,34 +215,27 @@ impl User {
     }
 }
 
-/// An HTTP answer.
+/// An HTTP answer: the shared client's, with the assertions of these tests.
 #[derive(Debug, Clone)]
-pub struct Response {
-    pub status: u16,
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
+pub struct Response(pub subsidie_httpclient::Response);
+
+impl std::ops::Deref for Response {
+    type Target = subsidie_httpclient::Response;
+
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
 }
 
 impl Response {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
     pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+        self.0.json().unwrap_or_else(|e| {
             panic!(
                 "geen JSON ({e}), status {}: {}",
                 self.status,
                 String::from_utf8_lossy(&self.body)
             )
         })
-    }
-
-    pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
     }
 
     /// Asserts the status, showing the body when it differs.
@@ -300,100 +289,20 @@ pub fn raw_request(
     addr: SocketAddr,
     method: &str,
     path: &str,
-    headers: &[(String, String)],
+    headers: &[(&str, &str)],
     body: Option<&[u8]>,
 ) -> Response {
-    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
-    for (k, v) in headers {
-        head.push_str(&format!("{k}: {v}\r\n"));
-    }
-    if let Some(b) = body {
-        head.push_str(&format!("Content-Length: {}\r\n", b.len()));
-    }
-    head.push_str("\r\n");
-    let mut bytes = head.into_bytes();
-    if let Some(b) = body {
-        bytes.extend_from_slice(b);
-    }
-    raw_bytes(addr, &bytes)
+    Response(
+        subsidie_httpclient::request(addr, method, path, headers, body)
+            .unwrap_or_else(|e| panic!("geen antwoord: {e}")),
+    )
 }
 
 /// Sends raw bytes and parses the answer.
 pub fn raw_bytes(addr: SocketAddr, bytes: &[u8]) -> Response {
-    let mut stream = TcpStream::connect(addr).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(60)))
-        .unwrap();
-    let mut writer = stream.try_clone().unwrap();
-    let payload = bytes.to_vec();
-    // Write from another thread: the server may answer (and stop reading) before the
-    // whole body is sent.
-    let w = std::thread::spawn(move || {
-        let _ = writer.write_all(&payload);
-        let _ = writer.flush();
-    });
-    let mut raw = Vec::new();
-    let mut buf = [0u8; 16 * 1024];
-    loop {
-        match stream.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => raw.extend_from_slice(&buf[..n]),
-            Err(e) if !raw.is_empty() => {
-                let _ = e;
-                break;
-            }
-            Err(e) => panic!("geen antwoord: {e}"),
-        }
-    }
-    let _ = w.join();
-    parse(&raw)
-}
-
-fn parse(raw: &[u8]) -> Response {
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .unwrap_or_else(|| panic!("onvolledig antwoord: {}", String::from_utf8_lossy(raw)));
-    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
-    let mut lines = head.split("\r\n");
-    let status_line = lines.next().unwrap_or_default();
-    let status: u16 = status_line
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| panic!("statusregel: {status_line}"));
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
-        .collect();
-    let mut body = raw[split + 4..].to_vec();
-    let chunked = headers.iter().any(|(k, v)| {
-        k.eq_ignore_ascii_case("transfer-encoding") && v.eq_ignore_ascii_case("chunked")
-    });
-    if chunked {
-        body = dechunk(&body);
-    }
-    Response {
-        status,
-        headers,
-        body,
-    }
-}
-
-fn dechunk(mut data: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    while let Some(end) = data.windows(2).position(|w| w == b"\r\n") {
-        let size_text = String::from_utf8_lossy(&data[..end]);
-        let size = usize::from_str_radix(size_text.split(';').next().unwrap_or("0").trim(), 16)
-            .unwrap_or(0);
-        data = &data[end + 2..];
-        if size == 0 || data.len() < size {
-            break;
-        }
-        out.extend_from_slice(&data[..size]);
-        data = &data[(size + 2).min(data.len())..];
-    }
-    out
+    Response(
+        subsidie_httpclient::send_raw(addr, bytes).unwrap_or_else(|e| panic!("geen antwoord: {e}")),
+    )
 }
 
 /// The people of a typical test: two applicant organisations, two reviewers, finance and

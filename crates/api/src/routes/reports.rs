@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use subsidie_service::reports::{self, DisbursementQuery, Period};
-use subsidie_service::ServiceError;
+use subsidie_service::{Actor, Pool, ServiceError};
 use utoipa::IntoParams;
 
 use crate::auth::Caller;
@@ -77,6 +77,35 @@ fn camel_keys(value: Value) -> Value {
 fn json<T: serde::Serialize>(report: &T) -> Result<HttpResponse, ApiError> {
     let value = serde_json::to_value(report).map_err(|e| ApiError::internal(&e.to_string()))?;
     Ok(HttpResponse::Ok().json(camel_keys(value)))
+}
+
+/// Answers a report in the asked format: as JSON from `report`, or as a table file named
+/// `{stem}-{programme}.{extension}`, streamed from `table`. Only one of the two runs, with
+/// the caller's pool and actor.
+async fn answer<R, J, T>(
+    fmt: Format,
+    (stem, programme): (&str, &str),
+    (pool, actor): (Pool, Actor),
+    report: J,
+    table: T,
+) -> Result<HttpResponse, ApiError>
+where
+    R: serde::Serialize + Send + 'static,
+    J: FnOnce(&Pool, &Actor) -> Result<R, ServiceError> + Send + 'static,
+    T: FnOnce(&Pool, &Actor, FileFormat, &mut dyn std::io::Write) -> Result<(), ServiceError>
+        + Send
+        + 'static,
+{
+    match fmt {
+        Format::Json => json(&blocking(move || report(&pool, &actor)).await?),
+        Format::Table(t) => {
+            let name = format!("{stem}-{programme}.{}", t.extension());
+            download::stream(t.content_type(), &name, move |out| {
+                table(&pool, &actor, t, out)
+            })
+            .await
+        }
+    }
 }
 
 /// The service names the period `periode`; the API's parameters are `van` and `totEnMet`.
@@ -189,25 +218,19 @@ pub async fn uitbetalingen(
         region_id,
         run_id,
     };
-    let pool = state.pool.clone();
-    let actor = caller.0;
-    match fmt {
-        Format::Json => {
-            let report =
-                blocking(move || reports::disbursements(&pool, &actor, &dq).map_err(period_names))
-                    .await?;
-            json(&report)
-        }
-        Format::Table(t) => {
-            let name = format!("uitbetalingen-{}.{}", q.programma, t.extension());
-            download::stream(t.content_type(), &name, move |out| {
-                reports::write_disbursements(&pool, &actor, &dq, t, out)
-                    .map(drop)
-                    .map_err(period_names)
-            })
-            .await
-        }
-    }
+    let table_query = dq.clone();
+    answer(
+        fmt,
+        ("uitbetalingen", &q.programma),
+        (state.pool.clone(), caller.0),
+        move |pool, actor| reports::disbursements(pool, actor, &dq).map_err(period_names),
+        move |pool, actor, t, out| {
+            reports::write_disbursements(pool, actor, &table_query, t, out)
+                .map(drop)
+                .map_err(period_names)
+        },
+    )
+    .await
 }
 
 /// Query parameters of the programme reports.
@@ -247,23 +270,17 @@ pub async fn budgetpositie(
 ) -> Result<HttpResponse, ApiError> {
     let q = query.0;
     let fmt = format(q.formaat.as_deref()).map_err(|e| ApiError::invalid(vec![e]))?;
-    let pool = state.pool.clone();
-    let actor = caller.0;
-    let programme = q.programma.clone();
-    match fmt {
-        Format::Json => {
-            let report =
-                blocking(move || reports::budget_position(&pool, &actor, &programme)).await?;
-            json(&report)
-        }
-        Format::Table(t) => {
-            let name = format!("budgetpositie-{}.{}", q.programma, t.extension());
-            download::stream(t.content_type(), &name, move |out| {
-                reports::write_budget_position(&pool, &actor, &programme, t, out).map(drop)
-            })
-            .await
-        }
-    }
+    let (programme, table_programme) = (q.programma.clone(), q.programma.clone());
+    answer(
+        fmt,
+        ("budgetpositie", &q.programma),
+        (state.pool.clone(), caller.0),
+        move |pool, actor| reports::budget_position(pool, actor, &programme),
+        move |pool, actor, t, out| {
+            reports::write_budget_position(pool, actor, &table_programme, t, out).map(drop)
+        },
+    )
+    .await
 }
 
 /// The coverage report.
@@ -290,20 +307,15 @@ pub async fn dekking(
 ) -> Result<HttpResponse, ApiError> {
     let q = query.0;
     let fmt = format(q.formaat.as_deref()).map_err(|e| ApiError::invalid(vec![e]))?;
-    let pool = state.pool.clone();
-    let actor = caller.0;
-    let programme = q.programma.clone();
-    match fmt {
-        Format::Json => {
-            let report = blocking(move || reports::coverage(&pool, &actor, &programme)).await?;
-            json(&report)
-        }
-        Format::Table(t) => {
-            let name = format!("dekking-{}.{}", q.programma, t.extension());
-            download::stream(t.content_type(), &name, move |out| {
-                reports::write_coverage(&pool, &actor, &programme, t, out).map(drop)
-            })
-            .await
-        }
-    }
+    let (programme, table_programme) = (q.programma.clone(), q.programma.clone());
+    answer(
+        fmt,
+        ("dekking", &q.programma),
+        (state.pool.clone(), caller.0),
+        move |pool, actor| reports::coverage(pool, actor, &programme),
+        move |pool, actor, t, out| {
+            reports::write_coverage(pool, actor, &table_programme, t, out).map(drop)
+        },
+    )
+    .await
 }

@@ -4,18 +4,19 @@
 use actix_web::web::Data;
 use actix_web::HttpResponse;
 use chrono::NaiveDate;
-use serde::Deserialize;
 use serde_json::{Map, Value};
+use subsidie_service::payments::FileFormat;
 use subsidie_service::reports::{self, DisbursementQuery, Period};
 use subsidie_service::{Actor, Pool, ServiceError};
-use utoipa::IntoParams;
 
 use crate::auth::Caller;
 use crate::download;
+use crate::dto::reports::{
+    Dekking, ProgrammaBudgetpositie, ProgrammaRapport, Uitbetalingen, UitbetalingenFilter,
+};
 use crate::input::{optional_id, QueryParams};
 use crate::problem::{ApiError, InvalidParam};
 use crate::state::{blocking, AppState};
-use subsidie_service::payments::FileFormat;
 
 /// `json`, or a table format.
 enum Format {
@@ -123,34 +124,6 @@ fn period_names(e: ServiceError) -> ServiceError {
     }
 }
 
-/// Query parameters of the disbursement report.
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-#[allow(non_snake_case)]
-pub struct UitbetalingenFilter {
-    /// De code van het programma.
-    #[param(example = "versterking-eerstelijnszorg")]
-    pub programma: String,
-    /// Eerste dag van de periode (betaald op of na), `JJJJ-MM-DD`.
-    #[param(example = "2025-01-01")]
-    pub van: Option<String>,
-    /// Laatste dag van de periode, `JJJJ-MM-DD`; niet vóór `van`.
-    #[param(example = "2025-12-31")]
-    pub totEnMet: Option<String>,
-    /// Alleen dit instrument.
-    #[param(example = "uitvoering")]
-    pub instrument: Option<String>,
-    /// Alleen deze regio.
-    #[param(example = "r07")]
-    pub regio: Option<String>,
-    /// Alleen deze betaalronde.
-    pub betaalronde: Option<String>,
-    /// `json` (standaard), `csv` of `xlsx`.
-    #[param(example = "json")]
-    pub formaat: Option<String>,
-}
-
 /// The disbursement report.
 #[utoipa::path(
     get,
@@ -197,14 +170,11 @@ pub async fn uitbetalingen(
     let instrument_id = id(q.instrument, "instrument");
     let region_id = id(q.regio, "regio");
     let run_id = id(q.betaalronde, "betaalronde");
+    // Checked here too, so that a backwards period is named with the other parameters.
     if let (Some(f), Some(t)) = (from, to) {
-        if Period::new(f, t).is_err() {
-            errors.push(InvalidParam {
-                name: "totEnMet".into(),
-                reason: format!(
-                    "de periode eindigt ({t}) vóór ze begint ({f}); geef een einddatum op of na de begindatum"
-                ),
-            });
+        if let Err(e) = Period::new(f, t) {
+            let e = ApiError::from(period_names(e));
+            errors.extend(e.problem().invalid_params.iter().cloned());
         }
     }
     if !errors.is_empty() {
@@ -223,7 +193,11 @@ pub async fn uitbetalingen(
         fmt,
         ("uitbetalingen", &q.programma),
         (state.pool.clone(), caller.0),
-        move |pool, actor| reports::disbursements(pool, actor, &dq).map_err(period_names),
+        move |pool, actor| {
+            reports::disbursements(pool, actor, &dq)
+                .map(|r| Uitbetalingen::from(&r))
+                .map_err(period_names)
+        },
         move |pool, actor, t, out| {
             reports::write_disbursements(pool, actor, &table_query, t, out)
                 .map(drop)
@@ -233,17 +207,31 @@ pub async fn uitbetalingen(
     .await
 }
 
-/// Query parameters of the programme reports.
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct ProgrammaRapport {
-    /// De code van het programma.
-    #[param(example = "versterking-eerstelijnszorg")]
-    pub programma: String,
-    /// `json` (standaard), `csv` of `xlsx`.
-    #[param(example = "json")]
-    pub formaat: Option<String>,
+/// Answers a report of a whole programme (`programma`, `formaat`): as JSON from `report`
+/// or as a table from `table`, both given the programme's code.
+async fn programme_report<R, J, T>(
+    (state, caller, query): (Data<AppState>, Caller, ProgrammaRapport),
+    stem: &str,
+    report: J,
+    table: T,
+) -> Result<HttpResponse, ApiError>
+where
+    R: serde::Serialize + Send + 'static,
+    J: FnOnce(&Pool, &Actor, &str) -> Result<R, ServiceError> + Send + 'static,
+    T: FnOnce(&Pool, &Actor, &str, FileFormat, &mut dyn std::io::Write) -> Result<(), ServiceError>
+        + Send
+        + 'static,
+{
+    let fmt = format(query.formaat.as_deref()).map_err(|e| ApiError::invalid(vec![e]))?;
+    let (programme, table_programme) = (query.programma.clone(), query.programma.clone());
+    answer(
+        fmt,
+        (stem, &query.programma),
+        (state.pool.clone(), caller.0),
+        move |pool, actor| report(pool, actor, &programme),
+        move |pool, actor, t, out| table(pool, actor, &table_programme, t, out),
+    )
+    .await
 }
 
 /// The budget position.
@@ -268,16 +256,15 @@ pub async fn budgetpositie(
     caller: Caller,
     query: QueryParams<ProgrammaRapport>,
 ) -> Result<HttpResponse, ApiError> {
-    let q = query.0;
-    let fmt = format(q.formaat.as_deref()).map_err(|e| ApiError::invalid(vec![e]))?;
-    let (programme, table_programme) = (q.programma.clone(), q.programma.clone());
-    answer(
-        fmt,
-        ("budgetpositie", &q.programma),
-        (state.pool.clone(), caller.0),
-        move |pool, actor| reports::budget_position(pool, actor, &programme),
-        move |pool, actor, t, out| {
-            reports::write_budget_position(pool, actor, &table_programme, t, out).map(drop)
+    programme_report(
+        (state, caller, query.0),
+        "budgetpositie",
+        |pool, actor, programme| {
+            reports::budget_position(pool, actor, programme)
+                .map(|r| ProgrammaBudgetpositie::from(&r))
+        },
+        |pool, actor, programme, t, out| {
+            reports::write_budget_position(pool, actor, programme, t, out).map(drop)
         },
     )
     .await
@@ -305,16 +292,14 @@ pub async fn dekking(
     caller: Caller,
     query: QueryParams<ProgrammaRapport>,
 ) -> Result<HttpResponse, ApiError> {
-    let q = query.0;
-    let fmt = format(q.formaat.as_deref()).map_err(|e| ApiError::invalid(vec![e]))?;
-    let (programme, table_programme) = (q.programma.clone(), q.programma.clone());
-    answer(
-        fmt,
-        ("dekking", &q.programma),
-        (state.pool.clone(), caller.0),
-        move |pool, actor| reports::coverage(pool, actor, &programme),
-        move |pool, actor, t, out| {
-            reports::write_coverage(pool, actor, &table_programme, t, out).map(drop)
+    programme_report(
+        (state, caller, query.0),
+        "dekking",
+        |pool, actor, programme| {
+            reports::coverage(pool, actor, programme).map(|r| Dekking::from(&r))
+        },
+        |pool, actor, programme, t, out| {
+            reports::write_coverage(pool, actor, programme, t, out).map(drop)
         },
     )
     .await

@@ -1,6 +1,8 @@
 //! Reports (`/rapportages/…`): disbursements, budget position and coverage, as JSON or as
 //! a CSV/XLSX file.
 
+use std::io::Write;
+
 use actix_web::web::Data;
 use actix_web::HttpResponse;
 use chrono::NaiveDate;
@@ -17,6 +19,39 @@ use crate::dto::reports::{
 use crate::input::{optional_id, QueryParams};
 use crate::problem::{ApiError, InvalidParam};
 use crate::state::{blocking, AppState};
+
+/// Declares a report operation for the OpenAPI document: a `GET` of the tag `rapportages`
+/// whose 200 answer is JSON, CSV or XLSX, the files as attachments. Only what differs per
+/// report is written at the handler.
+macro_rules! report_operation {
+    (
+        path = $path:literal,
+        operation_id = $operation:literal,
+        summary = $summary:literal,
+        description = $description:literal,
+        params = $params:ident,
+        answer = $answer:literal,
+        $handler:item
+    ) => {
+        #[utoipa::path(
+            get,
+            path = $path,
+            tag = "rapportages",
+            operation_id = $operation,
+            summary = $summary,
+            description = $description,
+            params($params),
+            responses((status = 200, description = $answer, content(
+                (Object = "application/json"),
+                (String = "text/csv"),
+                (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            ), headers(
+                ("Content-Disposition" = String, description = "Bij `csv` en `xlsx`: `attachment` met de bestandsnaam."),
+            )))
+        )]
+        $handler
+    };
+}
 
 /// `json`, or a table format.
 enum Format {
@@ -93,7 +128,7 @@ async fn answer<R, J, T>(
 where
     R: serde::Serialize + Send + 'static,
     J: FnOnce(&Pool, &Actor) -> Result<R, ServiceError> + Send + 'static,
-    T: FnOnce(&Pool, &Actor, FileFormat, &mut dyn std::io::Write) -> Result<(), ServiceError>
+    T: FnOnce(&Pool, &Actor, FileFormat, &mut dyn Write) -> Result<(), ServiceError>
         + Send
         + 'static,
 {
@@ -124,29 +159,27 @@ fn period_names(e: ServiceError) -> ServiceError {
     }
 }
 
-/// The disbursement report.
-#[utoipa::path(
-    get,
+report_operation! {
     path = "/rapportages/uitbetalingen",
-    tag = "rapportages",
     operation_id = "uitbetalingenRapporteren",
     summary = "Uitbetalingen per betaalronde, instrument, regio en maand",
     description = "Voor financiën en beheerders. Als JSON de totalen per groep en de terugvorderingen; als CSV (puntkomma, decimale komma, UTF-8 met BOM) of XLSX één regel per betaling. Een onbekend programma of een periode die eindigt vóór ze begint geeft 400 met de reden.",
-    params(UitbetalingenFilter),
-    responses((status = 200, description = "Het overzicht.", content(
-        (Object = "application/json"),
-        (String = "text/csv"),
-        (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    ), headers(
-        ("Content-Disposition" = String, description = "Bij `csv` en `xlsx`: `attachment` met de bestandsnaam."),
-    )))
-)]
-pub async fn uitbetalingen(
-    state: Data<AppState>,
-    caller: Caller,
-    query: QueryParams<UitbetalingenFilter>,
+    params = UitbetalingenFilter,
+    answer = "Het overzicht.",
+    /// The disbursement report.
+    pub async fn uitbetalingen(
+        state: Data<AppState>,
+        caller: Caller,
+        query: QueryParams<UitbetalingenFilter>,
+    ) -> Result<HttpResponse, ApiError> {
+        disbursements((state, caller, query.0)).await
+    }
+}
+
+/// The disbursement report, after checking every parameter at once.
+async fn disbursements(
+    (state, caller, q): (Data<AppState>, Caller, UitbetalingenFilter),
 ) -> Result<HttpResponse, ApiError> {
-    let q = query.0;
     let mut errors = Vec::new();
     let from = date("van", q.van.as_deref()).unwrap_or_else(|e| {
         errors.push(e);
@@ -207,100 +240,99 @@ pub async fn uitbetalingen(
     .await
 }
 
-/// Answers a report of a whole programme (`programma`, `formaat`): as JSON from `report`
-/// or as a table from `table`, both given the programme's code.
-async fn programme_report<R, J, T>(
+/// A report of a whole programme: one place says which service call answers it as JSON
+/// and which writes its table.
+#[derive(Debug, Clone, Copy)]
+enum ProgrammeReport {
+    Budget,
+    Coverage,
+}
+
+impl ProgrammeReport {
+    /// The stem of the file name.
+    fn stem(self) -> &'static str {
+        match self {
+            ProgrammeReport::Budget => "budgetpositie",
+            ProgrammeReport::Coverage => "dekking",
+        }
+    }
+
+    /// The report in its Dutch shape.
+    fn json(self, pool: &Pool, actor: &Actor, programme: &str) -> Result<Value, ServiceError> {
+        let value = match self {
+            ProgrammeReport::Budget => reports::budget_position(pool, actor, programme)
+                .map(|r| serde_json::to_value(ProgrammaBudgetpositie::from(&r)))?,
+            ProgrammeReport::Coverage => reports::coverage(pool, actor, programme)
+                .map(|r| serde_json::to_value(Dekking::from(&r)))?,
+        };
+        value.map_err(|e| ServiceError::Internal(e.to_string()))
+    }
+
+    /// Writes the report as a table.
+    fn table(
+        self,
+        (pool, actor, programme): (&Pool, &Actor, &str),
+        format: FileFormat,
+        out: &mut dyn Write,
+    ) -> Result<(), ServiceError> {
+        match self {
+            ProgrammeReport::Budget => {
+                reports::write_budget_position(pool, actor, programme, format, out).map(drop)
+            }
+            ProgrammeReport::Coverage => {
+                reports::write_coverage(pool, actor, programme, format, out).map(drop)
+            }
+        }
+    }
+}
+
+/// Answers a report of a whole programme (`programma`, `formaat`).
+async fn programme_report(
     (state, caller, query): (Data<AppState>, Caller, ProgrammaRapport),
-    stem: &str,
-    report: J,
-    table: T,
-) -> Result<HttpResponse, ApiError>
-where
-    R: serde::Serialize + Send + 'static,
-    J: FnOnce(&Pool, &Actor, &str) -> Result<R, ServiceError> + Send + 'static,
-    T: FnOnce(&Pool, &Actor, &str, FileFormat, &mut dyn std::io::Write) -> Result<(), ServiceError>
-        + Send
-        + 'static,
-{
+    report: ProgrammeReport,
+) -> Result<HttpResponse, ApiError> {
     let fmt = format(query.formaat.as_deref()).map_err(|e| ApiError::invalid(vec![e]))?;
     let (programme, table_programme) = (query.programma.clone(), query.programma.clone());
     answer(
         fmt,
-        (stem, &query.programma),
+        (report.stem(), &query.programma),
         (state.pool.clone(), caller.0),
-        move |pool, actor| report(pool, actor, &programme),
-        move |pool, actor, t, out| table(pool, actor, &table_programme, t, out),
+        move |pool, actor| report.json(pool, actor, &programme),
+        move |pool, actor, t, out| report.table((pool, actor, &table_programme), t, out),
     )
     .await
 }
 
-/// The budget position.
-#[utoipa::path(
-    get,
+report_operation! {
     path = "/rapportages/budgetpositie",
-    tag = "rapportages",
     operation_id = "budgetpositieRapporteren",
     summary = "De budgetpositie per instrument, gecontroleerd tegen het grootboek",
     description = "Voor financiën en beheerders. Plafond, gereserveerd, verleend, vastgesteld, betaald, teruggevorderd en beschikbaar per instrument en in totaal, en of dat tot op de cent klopt met het grootboek.",
-    params(ProgrammaRapport),
-    responses((status = 200, description = "De budgetpositie.", content(
-        (Object = "application/json"),
-        (String = "text/csv"),
-        (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    ), headers(
-        ("Content-Disposition" = String, description = "Bij `csv` en `xlsx`: `attachment` met de bestandsnaam."),
-    )))
-)]
-pub async fn budgetpositie(
-    state: Data<AppState>,
-    caller: Caller,
-    query: QueryParams<ProgrammaRapport>,
-) -> Result<HttpResponse, ApiError> {
-    programme_report(
-        (state, caller, query.0),
-        "budgetpositie",
-        |pool, actor, programme| {
-            reports::budget_position(pool, actor, programme)
-                .map(|r| ProgrammaBudgetpositie::from(&r))
-        },
-        |pool, actor, programme, t, out| {
-            reports::write_budget_position(pool, actor, programme, t, out).map(drop)
-        },
-    )
-    .await
+    params = ProgrammaRapport,
+    answer = "De budgetpositie.",
+    /// The budget position.
+    pub async fn budgetpositie(
+        state: Data<AppState>,
+        caller: Caller,
+        query: QueryParams<ProgrammaRapport>,
+    ) -> Result<HttpResponse, ApiError> {
+        programme_report((state, caller, query.0), ProgrammeReport::Budget).await
+    }
 }
 
-/// The coverage report.
-#[utoipa::path(
-    get,
+report_operation! {
     path = "/rapportages/dekking",
-    tag = "rapportages",
     operation_id = "dekkingRapporteren",
     summary = "De dekking: regio's en inwoners met een gehonoreerde uitvoeringsaanvraag",
     description = "Voor financiën, beheerders en beoordelaars. Ook aanvragen en honoreringen per instrument.",
-    params(ProgrammaRapport),
-    responses((status = 200, description = "De dekking.", content(
-        (Object = "application/json"),
-        (String = "text/csv"),
-        (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    ), headers(
-        ("Content-Disposition" = String, description = "Bij `csv` en `xlsx`: `attachment` met de bestandsnaam."),
-    )))
-)]
-pub async fn dekking(
-    state: Data<AppState>,
-    caller: Caller,
-    query: QueryParams<ProgrammaRapport>,
-) -> Result<HttpResponse, ApiError> {
-    programme_report(
-        (state, caller, query.0),
-        "dekking",
-        |pool, actor, programme| {
-            reports::coverage(pool, actor, programme).map(|r| Dekking::from(&r))
-        },
-        |pool, actor, programme, t, out| {
-            reports::write_coverage(pool, actor, programme, t, out).map(drop)
-        },
-    )
-    .await
+    params = ProgrammaRapport,
+    answer = "De dekking.",
+    /// The coverage report.
+    pub async fn dekking(
+        state: Data<AppState>,
+        caller: Caller,
+        query: QueryParams<ProgrammaRapport>,
+    ) -> Result<HttpResponse, ApiError> {
+        programme_report((state, caller, query.0), ProgrammeReport::Coverage).await
+    }
 }

@@ -7,6 +7,7 @@
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 use subsidie_domain::Money;
 use subsidie_service::reports::{
     Amounts, BudgetReport, CoverageReport, DisbursementReport, Group, InstrumentBudget,
@@ -389,6 +390,36 @@ impl From<&CoverageReport> for Dekking {
                 .map(InstrumentDekking::from)
                 .collect(),
         }
+    }
+}
+
+fn camel(key: &str) -> String {
+    let mut out = String::with_capacity(key.len());
+    let mut upper = false;
+    for c in key.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A report with lowerCamelCase keys, as the API's other resources answer; the keys come
+/// out sorted, as they always have.
+pub fn camel_keys(value: Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (camel(&k), camel_keys(v)))
+                .collect::<Map<String, Value>>(),
+        ),
+        Value::Array(items) => Value::Array(items.into_iter().map(camel_keys).collect()),
+        other => other,
     }
 }
 

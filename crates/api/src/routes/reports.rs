@@ -6,7 +6,7 @@ use std::io::Write;
 use actix_web::web::Data;
 use actix_web::HttpResponse;
 use chrono::NaiveDate;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use subsidie_service::payments::FileFormat;
 use subsidie_service::reports::{self, DisbursementQuery, Period};
 use subsidie_service::{Actor, Pool, ServiceError};
@@ -14,7 +14,8 @@ use subsidie_service::{Actor, Pool, ServiceError};
 use crate::auth::Caller;
 use crate::download;
 use crate::dto::reports::{
-    Dekking, ProgrammaBudgetpositie, ProgrammaRapport, Uitbetalingen, UitbetalingenFilter,
+    camel_keys, Dekking, ProgrammaBudgetpositie, ProgrammaRapport, Uitbetalingen,
+    UitbetalingenFilter,
 };
 use crate::input::{optional_id, QueryParams};
 use crate::problem::{ApiError, InvalidParam};
@@ -78,35 +79,6 @@ fn date(name: &str, value: Option<&str>) -> Result<Option<NaiveDate>, InvalidPar
                 name: name.into(),
                 reason: "verwacht een datum JJJJ-MM-DD".into(),
             }),
-    }
-}
-
-fn camel(key: &str) -> String {
-    let mut out = String::with_capacity(key.len());
-    let mut upper = false;
-    for c in key.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.extend(c.to_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// The service's report with lowerCamelCase keys, as the API's other resources.
-fn camel_keys(value: Value) -> Value {
-    match value {
-        Value::Object(map) => Value::Object(
-            map.into_iter()
-                .map(|(k, v)| (camel(&k), camel_keys(v)))
-                .collect::<Map<String, Value>>(),
-        ),
-        Value::Array(items) => Value::Array(items.into_iter().map(camel_keys).collect()),
-        other => other,
     }
 }
 

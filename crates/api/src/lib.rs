@@ -30,6 +30,7 @@ pub mod openapi;
 pub mod problem;
 pub mod routes;
 pub mod state;
+pub mod tokens;
 
 pub use middleware::API_VERSION;
 pub use openapi::{document, document_text};

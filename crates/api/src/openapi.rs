@@ -9,7 +9,7 @@
 use serde_json::{json, Map, Value};
 use utoipa::OpenApi;
 
-use crate::dto;
+use crate::dto::admin::Rol;
 use crate::middleware::{API_VERSION, API_VERSION_HEADER, IDEMPOTENCY_KEY};
 use crate::problem::{InvalidParam, Problem};
 use crate::routes::{admin, applications, finance, outbox, reference, reports, runs};
@@ -71,7 +71,7 @@ use crate::routes::{admin, applications, finance, outbox, reference, reports, ru
         outbox::zoeken,
         outbox::opnieuw_versturen,
     ),
-    components(schemas(Problem, InvalidParam, dto::Rol)),
+    components(schemas(Problem, InvalidParam, Rol)),
     tags(
         (name = "referentiegegevens", description = "Programma's, instrumenten met hun budgetpositie, regio's en disciplines."),
         (name = "aanvragen", description = "Aanvragen en elke opdracht in hun levensloop, als subresource."),

@@ -5,10 +5,10 @@ use std::sync::{Arc, RwLock};
 use actix_web::web;
 use chrono::{DateTime, Utc};
 use subsidie_service::payments::FunderAccount;
-use subsidie_service::{Clock, Pool, ServiceError};
+use subsidie_service::{Actor, Clock, Pool, ServiceError};
 
-use crate::auth::TokenCache;
 use crate::problem::ApiError;
+use crate::tokens::TokenCache;
 
 /// A clock that tests can move while the server runs; the service's [`Clock`] behind a
 /// shared lock.
@@ -67,6 +67,28 @@ impl AppState {
     /// The current instant by the app's clock.
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
+    }
+}
+
+impl AppState {
+    /// Runs a use case on the blocking thread pool with the database; its error becomes
+    /// the answer.
+    pub async fn run<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Pool) -> Result<T, ServiceError> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        blocking(move || work(&pool)).await
+    }
+
+    /// Runs a use case on the blocking thread pool with the database, for `actor`.
+    pub async fn run_as<T, F>(&self, actor: Actor, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Pool, &Actor) -> Result<T, ServiceError> + Send + 'static,
+    {
+        self.run(move |pool| work(pool, &actor)).await
     }
 }
 

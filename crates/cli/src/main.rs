@@ -36,6 +36,7 @@ use std::process::ExitCode;
 
 use chrono::Utc;
 use clap::{Args, Parser, Subcommand};
+use subsidie_api::dto::reports as dto;
 use subsidie_domain::iban::Iban;
 use subsidie_domain::lottery::Seed;
 use subsidie_service::payments::{self, FileFormat, FunderAccount};
@@ -545,7 +546,8 @@ fn report(
                 }
                 None => {
                     let r = reports::disbursements(&pool, &actor, &query)?;
-                    serde_json::to_writer_pretty(&mut sink, &r).map_err(json_failure)?;
+                    serde_json::to_writer_pretty(&mut sink, &dto::Uitbetalingen::from(&r))
+                        .map_err(json_failure)?;
                 }
             }
         }
@@ -554,14 +556,16 @@ fn report(
         }
         (ReportKind::Budget, None) => {
             let r = reports::budget_position(&pool, &actor, programme)?;
-            serde_json::to_writer_pretty(&mut sink, &r).map_err(json_failure)?;
+            serde_json::to_writer_pretty(&mut sink, &dto::ProgrammaBudgetpositie::from(&r))
+                .map_err(json_failure)?;
         }
         (ReportKind::Coverage, Some(t)) => {
             reports::write_coverage(&pool, &actor, programme, t, &mut sink)?;
         }
         (ReportKind::Coverage, None) => {
             let r = reports::coverage(&pool, &actor, programme)?;
-            serde_json::to_writer_pretty(&mut sink, &r).map_err(json_failure)?;
+            serde_json::to_writer_pretty(&mut sink, &dto::Dekking::from(&r))
+                .map_err(json_failure)?;
         }
     }
     if table.is_none() {

@@ -1,5 +1,6 @@
-//! Reports: disbursements per run, instrument, region and month (JSON and files), the
+//! Reports: disbursements per run, instrument, region and month (summaries and files), the
 //! budget position checked against the ledger, coverage of the regions; bad input.
+//! Their Dutch JSON shapes are tested with the API's `dto::reports`.
 #![allow(clippy::unwrap_used)]
 
 mod finance_support;
@@ -81,12 +82,6 @@ fn disbursements_per_run_instrument_region_and_month() {
     assert_eq!(r.recoveries.open.amount, eur("79999.97"));
     assert_eq!(r.recoveries.received.count, 0);
 
-    // JSON: Dutch names, amounts as strings.
-    let json = serde_json::to_value(&r).unwrap();
-    assert_eq!(json["totaal"]["bedrag"], "930000.00");
-    assert_eq!(json["per_maand"][0]["sleutel"], "2025-03");
-    assert_eq!(json["terugvorderingen"]["open"]["bedrag"], "79999.97");
-
     // A period: June only.
     let june = DisbursementQuery {
         from: Some(day(2025, 6, 1)),
@@ -160,9 +155,6 @@ fn budget_position_adds_up_to_the_ledger() {
     let r = reports::budget_position(&w.pool, &w.finance, PROGRAMME).unwrap();
     assert!(r.ledger_matches);
     assert_eq!(r.total.recovered, eur("79999.97"));
-    let json = serde_json::to_value(&r).unwrap();
-    assert_eq!(json["totaal"]["teruggevorderd"], "79999.97");
-    assert_eq!(json["grootboek_klopt"], true);
 
     let csv = reports::write_budget_position(
         &w.pool,
@@ -207,9 +199,6 @@ fn coverage_of_the_regions() {
         .find(|i| i.instrument_id == "discipline-voucher")
         .unwrap();
     assert_eq!((voucher.applications, voucher.honoured), (0, 0));
-    let json = serde_json::to_value(&r).unwrap();
-    assert_eq!(json["regios_met_uitvoering"], 2);
-    assert!(json["aandeel_inwoners_procent"].is_string());
     let csv = reports::write_coverage(&w.pool, &w.finance, PROGRAMME, TableFormat::Csv, Vec::new())
         .unwrap();
     let text = std::str::from_utf8(&csv[BOM.len()..]).unwrap();

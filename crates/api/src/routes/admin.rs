@@ -8,14 +8,18 @@ use subsidie_domain::lottery::Seed;
 use subsidie_service::{allocation, registry, Role};
 
 use crate::auth::Caller;
-use crate::dto::{
-    Aanvraag, Belangenconflict, Gebruiker, NieuwBelangenconflict, NieuwToken, NieuweGebruiker,
-    NieuweOrganisatie, NieuweToewijzingsronde, Organisatie, Toewijzingsronde, Token,
-    WachtlijstGesloten, WachtlijstSluiting, BASE,
+use crate::dto::admin::{
+    Belangenconflict, Gebruiker, NieuwBelangenconflict, NieuwToken, NieuweGebruiker,
+    NieuweOrganisatie, Organisatie, Token,
 };
+use crate::dto::allocation::{
+    NieuweToewijzingsronde, Toewijzingsronde, WachtlijstGesloten, WachtlijstSluiting,
+};
+use crate::dto::applications::Aanvraag;
+use crate::dto::common::BASE;
 use crate::input::{optional_id, path_id, JsonBody, OptionalJsonBody};
 use crate::problem::ApiError;
-use crate::state::{blocking, AppState};
+use crate::state::AppState;
 
 fn created<T: serde::Serialize>(location: String, body: &T) -> HttpResponse {
     HttpResponse::Created()
@@ -51,9 +55,11 @@ pub async fn ronde_starten(
         ),
     };
     let now = state.now();
-    let pool = state.pool.clone();
-    let actor = caller.0;
-    let run = blocking(move || allocation::run(&pool, &actor, &instrument_id, seed, now)).await?;
+    let run = state
+        .run_as(caller.0, move |pool, actor| {
+            allocation::run(pool, actor, &instrument_id, seed, now)
+        })
+        .await?;
     let dto = Toewijzingsronde::from(run);
     Ok(created(
         format!("{BASE}/toewijzingsrondes/{}", dto.id),
@@ -83,8 +89,9 @@ pub async fn ronde_ophalen(
         ));
     }
     let id = path_id(&id, "toewijzingsronde")?;
-    let pool = state.pool.clone();
-    let run = blocking(move || allocation::get_run(&pool, &id)).await?;
+    let run = state
+        .run(move |pool| allocation::get_run(pool, &id))
+        .await?;
     Ok(HttpResponse::Ok().json(Toewijzingsronde::from(run)))
 }
 
@@ -108,9 +115,11 @@ pub async fn wachtlijst_sluiten(
 ) -> Result<HttpResponse, ApiError> {
     let id = path_id(&id, "instrument")?;
     let now = state.now();
-    let pool = state.pool.clone();
-    let actor = caller.0;
-    let rows = blocking(move || allocation::close_waiting_list(&pool, &actor, &id, now)).await?;
+    let rows = state
+        .run_as(caller.0, move |pool, actor| {
+            allocation::close_waiting_list(pool, actor, &id, now)
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(WachtlijstGesloten {
         afgewezen: rows.into_iter().map(Aanvraag::from).collect(),
     }))
@@ -141,9 +150,10 @@ pub async fn organisatie_registreren(
         email: b.email,
     };
     let now = state.now();
-    let pool = state.pool.clone();
-    let actor = caller.0;
-    let row = blocking(move || registry::register_organisation(&pool, &actor, &new, now))
+    let row = state
+        .run_as(caller.0, move |pool, actor| {
+            registry::register_organisation(pool, actor, &new, now)
+        })
         .await
         .map_err(|e| e.rename_fields(&[("regio", "regioId")]))?;
     Ok(HttpResponse::Created().json(Organisatie::from(row)))
@@ -169,21 +179,20 @@ pub async fn gebruiker_aanmaken(
     let organisation_id = optional_id(b.organisatieId, "organisatieId")?;
     let role: Role = b.rol.into();
     let now = state.now();
-    let pool = state.pool.clone();
-    let actor = caller.0;
-    let row = blocking(move || {
-        registry::create_user(
-            &pool,
-            &actor,
-            &b.naam,
-            &b.email,
-            role,
-            organisation_id.as_deref(),
-            now,
-        )
-    })
-    .await
-    .map_err(|e| e.rename_fields(&[("organisatie", "organisatieId")]))?;
+    let row = state
+        .run_as(caller.0, move |pool, actor| {
+            registry::create_user(
+                pool,
+                actor,
+                &b.naam,
+                &b.email,
+                role,
+                organisation_id.as_deref(),
+                now,
+            )
+        })
+        .await
+        .map_err(|e| e.rename_fields(&[("organisatie", "organisatieId")]))?;
     Ok(HttpResponse::Created().json(Gebruiker::from(row)))
 }
 
@@ -214,10 +223,12 @@ pub async fn token_uitgeven(
         ));
     }
     let now = state.now();
-    let pool = state.pool.clone();
-    let actor = caller.0;
     let (user, lab) = (id.clone(), label.clone());
-    let token = blocking(move || registry::create_token(&pool, &actor, &user, &lab, now)).await?;
+    let token = state
+        .run_as(caller.0, move |pool, actor| {
+            registry::create_token(pool, actor, &user, &lab, now)
+        })
+        .await?;
     Ok(HttpResponse::Created().json(Token {
         gebruikerId: id,
         label,
@@ -246,10 +257,11 @@ pub async fn belangenconflict_melden(
     let id = path_id(&id, "gebruiker")?;
     let region = optional_id(Some(body.0.regioId), "regioId")?.unwrap_or_default();
     let now = state.now();
-    let pool = state.pool.clone();
-    let actor = caller.0;
     let (user, reg) = (id.clone(), region.clone());
-    blocking(move || registry::declare_conflict(&pool, &actor, &user, &reg, now))
+    state
+        .run_as(caller.0, move |pool, actor| {
+            registry::declare_conflict(pool, actor, &user, &reg, now)
+        })
         .await
         .map_err(|e| e.rename_fields(&[("regio", "regioId")]))?;
     Ok(HttpResponse::Created().json(Belangenconflict {

@@ -5,13 +5,13 @@ use actix_web::HttpResponse;
 use subsidie_service::queries;
 
 use crate::auth::Caller;
-use crate::dto::{
+use crate::dto::reference::{
     Discipline, DisciplineLijst, Instrument, InstrumentLijst, Programma, ProgrammaLijst, Regio,
     RegioLijst,
 };
 use crate::input::path_id;
 use crate::problem::ApiError;
-use crate::state::{blocking, AppState};
+use crate::state::AppState;
 
 /// Every programme.
 #[utoipa::path(
@@ -24,8 +24,7 @@ use crate::state::{blocking, AppState};
     responses((status = 200, description = "De programma's.", body = ProgrammaLijst))
 )]
 pub async fn programmas(state: Data<AppState>, _caller: Caller) -> Result<HttpResponse, ApiError> {
-    let pool = state.pool.clone();
-    let rows = blocking(move || queries::programmes(&pool)).await?;
+    let rows = state.run(queries::programmes).await?;
     Ok(HttpResponse::Ok().json(ProgrammaLijst {
         programmas: rows.into_iter().map(Programma::from).collect(),
     }))
@@ -45,8 +44,7 @@ pub async fn instrumenten(
     state: Data<AppState>,
     _caller: Caller,
 ) -> Result<HttpResponse, ApiError> {
-    let pool = state.pool.clone();
-    let rows = blocking(move || queries::instruments(&pool)).await?;
+    let rows = state.run(queries::instruments).await?;
     Ok(HttpResponse::Ok().json(InstrumentLijst {
         instrumenten: rows.into_iter().map(Instrument::from).collect(),
     }))
@@ -68,8 +66,9 @@ pub async fn instrument(
     id: Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path_id(&id, "instrument")?;
-    let pool = state.pool.clone();
-    let row = blocking(move || queries::instrument(&pool, &id)).await?;
+    let row = state
+        .run(move |pool| queries::instrument(pool, &id))
+        .await?;
     Ok(HttpResponse::Ok().json(Instrument::from(row)))
 }
 
@@ -83,8 +82,7 @@ pub async fn instrument(
     responses((status = 200, description = "De regio's.", body = RegioLijst))
 )]
 pub async fn regios(state: Data<AppState>, _caller: Caller) -> Result<HttpResponse, ApiError> {
-    let pool = state.pool.clone();
-    let rows = blocking(move || queries::regions(&pool)).await?;
+    let rows = state.run(queries::regions).await?;
     Ok(HttpResponse::Ok().json(RegioLijst {
         regios: rows.into_iter().map(Regio::from).collect(),
     }))
@@ -100,8 +98,7 @@ pub async fn regios(state: Data<AppState>, _caller: Caller) -> Result<HttpRespon
     responses((status = 200, description = "De disciplines.", body = DisciplineLijst))
 )]
 pub async fn disciplines(state: Data<AppState>, _caller: Caller) -> Result<HttpResponse, ApiError> {
-    let pool = state.pool.clone();
-    let rows = blocking(move || queries::disciplines(&pool)).await?;
+    let rows = state.run(queries::disciplines).await?;
     Ok(HttpResponse::Ok().json(DisciplineLijst {
         disciplines: rows.into_iter().map(Discipline::from).collect(),
     }))

@@ -1,21 +1,58 @@
 //! Reports (`/rapportages/…`): disbursements, budget position and coverage, as JSON or as
 //! a CSV/XLSX file.
 
+use std::io::Write;
+
 use actix_web::web::Data;
 use actix_web::HttpResponse;
 use chrono::NaiveDate;
-use serde::Deserialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
+use subsidie_service::payments::FileFormat;
 use subsidie_service::reports::{self, DisbursementQuery, Period};
 use subsidie_service::{Actor, Pool, ServiceError};
-use utoipa::IntoParams;
 
 use crate::auth::Caller;
 use crate::download;
+use crate::dto::reports::{
+    camel_keys, Dekking, ProgrammaBudgetpositie, ProgrammaRapport, Uitbetalingen,
+    UitbetalingenFilter,
+};
 use crate::input::{optional_id, QueryParams};
 use crate::problem::{ApiError, InvalidParam};
 use crate::state::{blocking, AppState};
-use subsidie_service::payments::FileFormat;
+
+/// Declares a report operation for the OpenAPI document: a `GET` of the tag `rapportages`
+/// whose 200 answer is JSON, CSV or XLSX, the files as attachments. Only what differs per
+/// report is written at the handler.
+macro_rules! report_operation {
+    (
+        path = $path:literal,
+        operation_id = $operation:literal,
+        summary = $summary:literal,
+        description = $description:literal,
+        params = $params:ident,
+        answer = $answer:literal,
+        $handler:item
+    ) => {
+        #[utoipa::path(
+            get,
+            path = $path,
+            tag = "rapportages",
+            operation_id = $operation,
+            summary = $summary,
+            description = $description,
+            params($params),
+            responses((status = 200, description = $answer, content(
+                (Object = "application/json"),
+                (String = "text/csv"),
+                (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            ), headers(
+                ("Content-Disposition" = String, description = "Bij `csv` en `xlsx`: `attachment` met de bestandsnaam."),
+            )))
+        )]
+        $handler
+    };
+}
 
 /// `json`, or a table format.
 enum Format {
@@ -45,35 +82,6 @@ fn date(name: &str, value: Option<&str>) -> Result<Option<NaiveDate>, InvalidPar
     }
 }
 
-fn camel(key: &str) -> String {
-    let mut out = String::with_capacity(key.len());
-    let mut upper = false;
-    for c in key.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.extend(c.to_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// The service's report with lowerCamelCase keys, as the API's other resources.
-fn camel_keys(value: Value) -> Value {
-    match value {
-        Value::Object(map) => Value::Object(
-            map.into_iter()
-                .map(|(k, v)| (camel(&k), camel_keys(v)))
-                .collect::<Map<String, Value>>(),
-        ),
-        Value::Array(items) => Value::Array(items.into_iter().map(camel_keys).collect()),
-        other => other,
-    }
-}
-
 fn json<T: serde::Serialize>(report: &T) -> Result<HttpResponse, ApiError> {
     let value = serde_json::to_value(report).map_err(|e| ApiError::internal(&e.to_string()))?;
     Ok(HttpResponse::Ok().json(camel_keys(value)))
@@ -92,7 +100,7 @@ async fn answer<R, J, T>(
 where
     R: serde::Serialize + Send + 'static,
     J: FnOnce(&Pool, &Actor) -> Result<R, ServiceError> + Send + 'static,
-    T: FnOnce(&Pool, &Actor, FileFormat, &mut dyn std::io::Write) -> Result<(), ServiceError>
+    T: FnOnce(&Pool, &Actor, FileFormat, &mut dyn Write) -> Result<(), ServiceError>
         + Send
         + 'static,
 {
@@ -123,57 +131,27 @@ fn period_names(e: ServiceError) -> ServiceError {
     }
 }
 
-/// Query parameters of the disbursement report.
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-#[allow(non_snake_case)]
-pub struct UitbetalingenFilter {
-    /// De code van het programma.
-    #[param(example = "versterking-eerstelijnszorg")]
-    pub programma: String,
-    /// Eerste dag van de periode (betaald op of na), `JJJJ-MM-DD`.
-    #[param(example = "2025-01-01")]
-    pub van: Option<String>,
-    /// Laatste dag van de periode, `JJJJ-MM-DD`; niet vóór `van`.
-    #[param(example = "2025-12-31")]
-    pub totEnMet: Option<String>,
-    /// Alleen dit instrument.
-    #[param(example = "uitvoering")]
-    pub instrument: Option<String>,
-    /// Alleen deze regio.
-    #[param(example = "r07")]
-    pub regio: Option<String>,
-    /// Alleen deze betaalronde.
-    pub betaalronde: Option<String>,
-    /// `json` (standaard), `csv` of `xlsx`.
-    #[param(example = "json")]
-    pub formaat: Option<String>,
-}
-
-/// The disbursement report.
-#[utoipa::path(
-    get,
+report_operation! {
     path = "/rapportages/uitbetalingen",
-    tag = "rapportages",
     operation_id = "uitbetalingenRapporteren",
     summary = "Uitbetalingen per betaalronde, instrument, regio en maand",
     description = "Voor financiën en beheerders. Als JSON de totalen per groep en de terugvorderingen; als CSV (puntkomma, decimale komma, UTF-8 met BOM) of XLSX één regel per betaling. Een onbekend programma of een periode die eindigt vóór ze begint geeft 400 met de reden.",
-    params(UitbetalingenFilter),
-    responses((status = 200, description = "Het overzicht.", content(
-        (Object = "application/json"),
-        (String = "text/csv"),
-        (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    ), headers(
-        ("Content-Disposition" = String, description = "Bij `csv` en `xlsx`: `attachment` met de bestandsnaam."),
-    )))
-)]
-pub async fn uitbetalingen(
-    state: Data<AppState>,
-    caller: Caller,
-    query: QueryParams<UitbetalingenFilter>,
+    params = UitbetalingenFilter,
+    answer = "Het overzicht.",
+    /// The disbursement report.
+    pub async fn uitbetalingen(
+        state: Data<AppState>,
+        caller: Caller,
+        query: QueryParams<UitbetalingenFilter>,
+    ) -> Result<HttpResponse, ApiError> {
+        disbursements((state, caller, query.0)).await
+    }
+}
+
+/// The disbursement report, after checking every parameter at once.
+async fn disbursements(
+    (state, caller, q): (Data<AppState>, Caller, UitbetalingenFilter),
 ) -> Result<HttpResponse, ApiError> {
-    let q = query.0;
     let mut errors = Vec::new();
     let from = date("van", q.van.as_deref()).unwrap_or_else(|e| {
         errors.push(e);
@@ -197,14 +175,11 @@ pub async fn uitbetalingen(
     let instrument_id = id(q.instrument, "instrument");
     let region_id = id(q.regio, "regio");
     let run_id = id(q.betaalronde, "betaalronde");
+    // Checked here too, so that a backwards period is named with the other parameters.
     if let (Some(f), Some(t)) = (from, to) {
-        if Period::new(f, t).is_err() {
-            errors.push(InvalidParam {
-                name: "totEnMet".into(),
-                reason: format!(
-                    "de periode eindigt ({t}) vóór ze begint ({f}); geef een einddatum op of na de begindatum"
-                ),
-            });
+        if let Err(e) = Period::new(f, t) {
+            let e = ApiError::from(period_names(e));
+            errors.extend(e.problem().invalid_params.iter().cloned());
         }
     }
     if !errors.is_empty() {
@@ -223,7 +198,11 @@ pub async fn uitbetalingen(
         fmt,
         ("uitbetalingen", &q.programma),
         (state.pool.clone(), caller.0),
-        move |pool, actor| reports::disbursements(pool, actor, &dq).map_err(period_names),
+        move |pool, actor| {
+            reports::disbursements(pool, actor, &dq)
+                .map(|r| Uitbetalingen::from(&r))
+                .map_err(period_names)
+        },
         move |pool, actor, t, out| {
             reports::write_disbursements(pool, actor, &table_query, t, out)
                 .map(drop)
@@ -233,89 +212,99 @@ pub async fn uitbetalingen(
     .await
 }
 
-/// Query parameters of the programme reports.
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct ProgrammaRapport {
-    /// De code van het programma.
-    #[param(example = "versterking-eerstelijnszorg")]
-    pub programma: String,
-    /// `json` (standaard), `csv` of `xlsx`.
-    #[param(example = "json")]
-    pub formaat: Option<String>,
+/// A report of a whole programme: one place says which service call answers it as JSON
+/// and which writes its table.
+#[derive(Debug, Clone, Copy)]
+enum ProgrammeReport {
+    Budget,
+    Coverage,
 }
 
-/// The budget position.
-#[utoipa::path(
-    get,
+impl ProgrammeReport {
+    /// The stem of the file name.
+    fn stem(self) -> &'static str {
+        match self {
+            ProgrammeReport::Budget => "budgetpositie",
+            ProgrammeReport::Coverage => "dekking",
+        }
+    }
+
+    /// The report in its Dutch shape.
+    fn json(self, pool: &Pool, actor: &Actor, programme: &str) -> Result<Value, ServiceError> {
+        let value = match self {
+            ProgrammeReport::Budget => reports::budget_position(pool, actor, programme)
+                .map(|r| serde_json::to_value(ProgrammaBudgetpositie::from(&r)))?,
+            ProgrammeReport::Coverage => reports::coverage(pool, actor, programme)
+                .map(|r| serde_json::to_value(Dekking::from(&r)))?,
+        };
+        value.map_err(|e| ServiceError::Internal(e.to_string()))
+    }
+
+    /// Writes the report as a table.
+    fn table(
+        self,
+        (pool, actor, programme): (&Pool, &Actor, &str),
+        format: FileFormat,
+        out: &mut dyn Write,
+    ) -> Result<(), ServiceError> {
+        match self {
+            ProgrammeReport::Budget => {
+                reports::write_budget_position(pool, actor, programme, format, out).map(drop)
+            }
+            ProgrammeReport::Coverage => {
+                reports::write_coverage(pool, actor, programme, format, out).map(drop)
+            }
+        }
+    }
+}
+
+/// Answers a report of a whole programme (`programma`, `formaat`).
+async fn programme_report(
+    (state, caller, query): (Data<AppState>, Caller, ProgrammaRapport),
+    report: ProgrammeReport,
+) -> Result<HttpResponse, ApiError> {
+    let fmt = format(query.formaat.as_deref()).map_err(|e| ApiError::invalid(vec![e]))?;
+    let (programme, table_programme) = (query.programma.clone(), query.programma.clone());
+    answer(
+        fmt,
+        (report.stem(), &query.programma),
+        (state.pool.clone(), caller.0),
+        move |pool, actor| report.json(pool, actor, &programme),
+        move |pool, actor, t, out| report.table((pool, actor, &table_programme), t, out),
+    )
+    .await
+}
+
+report_operation! {
     path = "/rapportages/budgetpositie",
-    tag = "rapportages",
     operation_id = "budgetpositieRapporteren",
     summary = "De budgetpositie per instrument, gecontroleerd tegen het grootboek",
     description = "Voor financiën en beheerders. Plafond, gereserveerd, verleend, vastgesteld, betaald, teruggevorderd en beschikbaar per instrument en in totaal, en of dat tot op de cent klopt met het grootboek.",
-    params(ProgrammaRapport),
-    responses((status = 200, description = "De budgetpositie.", content(
-        (Object = "application/json"),
-        (String = "text/csv"),
-        (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    ), headers(
-        ("Content-Disposition" = String, description = "Bij `csv` en `xlsx`: `attachment` met de bestandsnaam."),
-    )))
-)]
-pub async fn budgetpositie(
-    state: Data<AppState>,
-    caller: Caller,
-    query: QueryParams<ProgrammaRapport>,
-) -> Result<HttpResponse, ApiError> {
-    let q = query.0;
-    let fmt = format(q.formaat.as_deref()).map_err(|e| ApiError::invalid(vec![e]))?;
-    let (programme, table_programme) = (q.programma.clone(), q.programma.clone());
-    answer(
-        fmt,
-        ("budgetpositie", &q.programma),
-        (state.pool.clone(), caller.0),
-        move |pool, actor| reports::budget_position(pool, actor, &programme),
-        move |pool, actor, t, out| {
-            reports::write_budget_position(pool, actor, &table_programme, t, out).map(drop)
-        },
-    )
-    .await
+    params = ProgrammaRapport,
+    answer = "De budgetpositie.",
+    /// The budget position.
+    pub async fn budgetpositie(
+        state: Data<AppState>,
+        caller: Caller,
+        query: QueryParams<ProgrammaRapport>,
+    ) -> Result<HttpResponse, ApiError> {
+        programme_report((state, caller, query.0), ProgrammeReport::Budget).await
+    }
 }
 
-/// The coverage report.
-#[utoipa::path(
-    get,
+report_operation! {
     path = "/rapportages/dekking",
-    tag = "rapportages",
     operation_id = "dekkingRapporteren",
     summary = "De dekking: regio's en inwoners met een gehonoreerde uitvoeringsaanvraag",
     description = "Voor financiën, beheerders en beoordelaars. Ook aanvragen en honoreringen per instrument.",
-    params(ProgrammaRapport),
-    responses((status = 200, description = "De dekking.", content(
-        (Object = "application/json"),
-        (String = "text/csv"),
-        (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    ), headers(
-        ("Content-Disposition" = String, description = "Bij `csv` en `xlsx`: `attachment` met de bestandsnaam."),
-    )))
-)]
-pub async fn dekking(
-    state: Data<AppState>,
-    caller: Caller,
-    query: QueryParams<ProgrammaRapport>,
-) -> Result<HttpResponse, ApiError> {
-    let q = query.0;
-    let fmt = format(q.formaat.as_deref()).map_err(|e| ApiError::invalid(vec![e]))?;
-    let (programme, table_programme) = (q.programma.clone(), q.programma.clone());
-    answer(
-        fmt,
-        ("dekking", &q.programma),
-        (state.pool.clone(), caller.0),
-        move |pool, actor| reports::coverage(pool, actor, &programme),
-        move |pool, actor, t, out| {
-            reports::write_coverage(pool, actor, &table_programme, t, out).map(drop)
-        },
-    )
-    .await
+    params = ProgrammaRapport,
+    answer = "De dekking.",
+    /// The coverage report.
+    pub async fn dekking(
+        state: Data<AppState>,
+        caller: Caller,
+        query: QueryParams<ProgrammaRapport>,
+    ) -> Result<HttpResponse, ApiError> {
+        programme_report((state, caller, query.0), ProgrammeReport::Coverage).await
+    }
 }

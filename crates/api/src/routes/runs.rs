@@ -4,134 +4,18 @@
 use actix_web::http::header;
 use actix_web::web::{Data, Path};
 use actix_web::HttpResponse;
-use chrono::{DateTime, NaiveDate, Utc};
-use serde::{Deserialize, Serialize};
-use subsidie_service::payments::{self, FileFormat, RunDetail};
-use subsidie_store::rows::PaymentRunRow;
-use utoipa::{IntoParams, ToSchema};
+use subsidie_service::payments::{self, FileFormat};
 
 use crate::auth::Caller;
 use crate::download;
-use crate::dto::{bedrag, Betaling, BASE};
+use crate::dto::common::BASE;
+use crate::dto::finance::{
+    Betaalronde, BetaalrondeLijst, Betaling, BetalingVerwerkt, Mislukking, NieuweBetaalronde,
+    TabelFormaat, Terugontvangst,
+};
 use crate::input::{path_id, JsonBody, OptionalJsonBody, QueryParams};
 use crate::problem::ApiError;
-use crate::state::{blocking, AppState};
-
-/// Een nieuwe betaalronde.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[allow(non_snake_case)]
-pub struct NieuweBetaalronde {
-    /// Neem elke geplande betaling mee die uiterlijk op deze dag vervalt.
-    #[schema(value_type = String, format = Date, example = "2025-04-01")]
-    pub totEnMet: NaiveDate,
-}
-
-/// Een betaalronde: betalingen die samen in één SEPA-bestand naar de bank gaan.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[allow(non_snake_case)]
-pub struct Betaalronde {
-    /// Het id van de ronde.
-    pub id: String,
-    /// De `MsgId` in het SEPA-bestand.
-    #[schema(example = "BR0F1E2D3C4B5A69788796A5B4C3D2E1F0")]
-    pub berichtId: String,
-    /// Wanneer de ronde is gemaakt.
-    #[schema(value_type = String, format = DateTime)]
-    pub aangemaaktOp: DateTime<Utc>,
-    /// Betalingen die uiterlijk op deze dag vervielen zijn meegenomen.
-    #[schema(value_type = String, format = Date, example = "2025-04-01")]
-    pub totEnMet: NaiveDate,
-    /// De gevraagde uitvoeringsdatum (een Nederlandse werkdag).
-    #[schema(value_type = String, format = Date, example = "2025-04-01")]
-    pub uitvoeringsdatum: NaiveDate,
-    /// Het aantal overboekingen in het bestand.
-    pub aantalBetalingen: i64,
-    /// Het totaal van het bestand.
-    #[schema(example = "1000000.00")]
-    pub totaal: String,
-    /// `aangemaakt` of `betaald`.
-    #[schema(example = "aangemaakt")]
-    pub status: String,
-    /// Wanneer de ronde als betaald is geboekt.
-    #[schema(value_type = Option<String>, format = DateTime)]
-    pub betaaldOp: Option<DateTime<Utc>>,
-    /// Overboekingen van de ronde die als betaald zijn geboekt (alleen bij één ronde).
-    pub aantalBetaald: Option<i64>,
-    /// Hun bedrag.
-    pub bedragBetaald: Option<String>,
-    /// Overboekingen die de bank weigerde (alleen bij één ronde).
-    pub aantalMislukt: Option<i64>,
-    /// Hun bedrag.
-    pub bedragMislukt: Option<String>,
-}
-
-impl From<PaymentRunRow> for Betaalronde {
-    fn from(r: PaymentRunRow) -> Self {
-        Betaalronde {
-            id: r.id,
-            berichtId: r.message_id,
-            aangemaaktOp: r.created_at.and_utc(),
-            totEnMet: r.up_to,
-            uitvoeringsdatum: r.execution_date,
-            aantalBetalingen: r.payment_count,
-            totaal: bedrag(r.total_cents),
-            status: r.state,
-            betaaldOp: r.paid_at.map(|t| t.and_utc()),
-            aantalBetaald: None,
-            bedragBetaald: None,
-            aantalMislukt: None,
-            bedragMislukt: None,
-        }
-    }
-}
-
-impl From<RunDetail> for Betaalronde {
-    fn from(d: RunDetail) -> Self {
-        let mut r = Betaalronde::from(d.run);
-        r.aantalBetaald = Some(d.paid_count);
-        r.bedragBetaald = Some(bedrag(d.paid_cents));
-        r.aantalMislukt = Some(d.failed_count);
-        r.bedragMislukt = Some(bedrag(d.failed_cents));
-        r
-    }
-}
-
-/// De betaalrondes, nieuwste eerst.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct BetaalrondeLijst {
-    /// De rondes.
-    pub betaalrondes: Vec<Betaalronde>,
-}
-
-/// Een overboeking die de bank weigerde.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Mislukking {
-    /// Waarom de bank de overboeking weigerde.
-    #[schema(example = "rekening opgeheven (AC04)")]
-    pub reden: String,
-}
-
-/// Een ontvangen terugbetaling; een lege body of `{}`.
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Terugontvangst {}
-
-/// Een betaalronde als betaald boeken; een lege body of `{}`.
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct BetalingVerwerkt {}
-
-/// Query parameters of a run's table.
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct TabelFormaat {
-    /// `csv` (standaard; puntkomma, decimale komma, UTF-8 met BOM) of `xlsx`.
-    #[param(example = "csv")]
-    pub formaat: Option<String>,
-}
+use crate::state::AppState;
 
 /// Parses a table format, `csv` when absent.
 pub fn table_format(value: Option<&str>) -> Result<FileFormat, ApiError> {
@@ -162,9 +46,11 @@ pub async fn maken(
 ) -> Result<HttpResponse, ApiError> {
     let up_to = body.0.totEnMet;
     let now = state.now();
-    let pool = state.pool.clone();
-    let actor = caller.0;
-    let run = blocking(move || payments::create_run(&pool, &actor, up_to, now)).await?;
+    let run = state
+        .run_as(caller.0, move |pool, actor| {
+            payments::create_run(pool, actor, up_to, now)
+        })
+        .await?;
     let dto = Betaalronde::from(run);
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("{BASE}/betaalrondes/{}", dto.id)))
@@ -182,9 +68,11 @@ pub async fn maken(
     responses((status = 200, description = "De rondes.", body = BetaalrondeLijst))
 )]
 pub async fn zoeken(state: Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
-    let pool = state.pool.clone();
-    let actor = caller.0;
-    let rows = blocking(move || payments::runs(&pool, &actor, 100)).await?;
+    let rows = state
+        .run_as(caller.0, move |pool, actor| {
+            payments::runs(pool, actor, 100)
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(BetaalrondeLijst {
         betaalrondes: rows.into_iter().map(Betaalronde::from).collect(),
     }))
@@ -207,9 +95,9 @@ pub async fn ophalen(
     id: Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path_id(&id, "betaalronde")?;
-    let pool = state.pool.clone();
-    let actor = caller.0;
-    let detail = blocking(move || payments::run(&pool, &actor, &id)).await?;
+    let detail = state
+        .run_as(caller.0, move |pool, actor| payments::run(pool, actor, &id))
+        .await?;
     Ok(HttpResponse::Ok().json(Betaalronde::from(detail)))
 }
 
@@ -238,8 +126,8 @@ pub async fn sepa(
     };
     let pool = state.pool.clone();
     let actor = caller.0;
-    let (p, a, i) = (pool.clone(), actor.clone(), id.clone());
-    let detail = blocking(move || payments::run(&p, &a, &i)).await?;
+    let (a, i) = (actor.clone(), id.clone());
+    let detail = state.run(move |p| payments::run(p, &a, &i)).await?;
     let name = payments::sepa_file_name(&detail.run);
     download::stream("application/xml", &name, move |out| {
         payments::write_sepa(&pool, &actor, &id, &funder, out).map(drop)
@@ -300,9 +188,11 @@ pub async fn betaald(
 ) -> Result<HttpResponse, ApiError> {
     let id = path_id(&id, "betaalronde")?;
     let now = state.now();
-    let pool = state.pool.clone();
-    let actor = caller.0;
-    let detail = blocking(move || payments::mark_run_paid(&pool, &actor, &id, now)).await?;
+    let detail = state
+        .run_as(caller.0, move |pool, actor| {
+            payments::mark_run_paid(pool, actor, &id, now)
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(Betaalronde::from(detail)))
 }
 
@@ -327,10 +217,11 @@ pub async fn mislukt(
     let id = path_id(&id, "betaling")?;
     let reason = body.0.reden;
     let now = state.now();
-    let pool = state.pool.clone();
-    let actor = caller.0;
-    let row =
-        blocking(move || payments::mark_payment_failed(&pool, &actor, &id, &reason, now)).await?;
+    let row = state
+        .run_as(caller.0, move |pool, actor| {
+            payments::mark_payment_failed(pool, actor, &id, &reason, now)
+        })
+        .await?;
     Ok(HttpResponse::Created().json(Betaling::from(row)))
 }
 
@@ -354,8 +245,10 @@ pub async fn terugontvangen(
 ) -> Result<HttpResponse, ApiError> {
     let id = path_id(&id, "betaling")?;
     let now = state.now();
-    let pool = state.pool.clone();
-    let actor = caller.0;
-    let row = blocking(move || payments::record_recovery_received(&pool, &actor, &id, now)).await?;
+    let row = state
+        .run_as(caller.0, move |pool, actor| {
+            payments::record_recovery_received(pool, actor, &id, now)
+        })
+        .await?;
     Ok(HttpResponse::Created().json(Betaling::from(row)))
 }

@@ -1,0 +1,181 @@
+//! Administration: organisations, users and their roles, tokens, conflicts of interest.
+
+#![allow(non_snake_case)]
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use subsidie_store::rows::{OrganisationRow, UserRow};
+use utoipa::ToSchema;
+
+use super::common::utc;
+
+/// Een nieuwe organisatie.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NieuweOrganisatie {
+    /// Naam.
+    #[schema(example = "Stichting Eerstelijn Groningen-Stad")]
+    pub naam: String,
+    /// De code van de regio.
+    #[schema(example = "r01")]
+    pub regioId: String,
+    /// De bankrekening voor betalingen.
+    #[schema(example = "NL91ABNA0417164300")]
+    pub iban: String,
+    /// Het contactadres voor elke e-mail over haar aanvragen.
+    #[schema(example = "subsidie@eerstelijn-groningen.nl")]
+    pub email: String,
+}
+
+/// Een organisatie.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Organisatie {
+    /// Het id van de organisatie.
+    pub id: String,
+    /// Naam.
+    pub naam: String,
+    /// De regio.
+    #[schema(example = "r01")]
+    pub regioId: String,
+    /// De bankrekening.
+    #[schema(example = "NL91ABNA0417164300")]
+    pub iban: String,
+    /// Het contactadres.
+    pub email: String,
+    /// Wanneer de organisatie is geregistreerd.
+    #[schema(value_type = String, format = DateTime)]
+    pub aangemaaktOp: DateTime<Utc>,
+}
+
+impl From<OrganisationRow> for Organisatie {
+    fn from(r: OrganisationRow) -> Self {
+        Organisatie {
+            id: r.id,
+            naam: r.name,
+            regioId: r.region_id,
+            iban: r.iban,
+            email: r.email,
+            aangemaaktOp: utc(r.created_at),
+        }
+    }
+}
+
+/// Een rol.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Rol {
+    /// Een aanvrager, gebonden aan één organisatie.
+    Aanvrager,
+    /// Een beoordelaar.
+    Beoordelaar,
+    /// Financiën.
+    Financien,
+    /// Een beheerder.
+    Beheerder,
+}
+
+impl From<Rol> for subsidie_service::Role {
+    fn from(r: Rol) -> Self {
+        use subsidie_service::Role;
+        match r {
+            Rol::Aanvrager => Role::Applicant,
+            Rol::Beoordelaar => Role::Reviewer,
+            Rol::Financien => Role::Finance,
+            Rol::Beheerder => Role::Admin,
+        }
+    }
+}
+
+/// Een nieuwe gebruiker.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NieuweGebruiker {
+    /// Naam.
+    #[schema(example = "A. de Vries")]
+    pub naam: String,
+    /// E-mailadres.
+    #[schema(example = "a.devries@eerstelijn-groningen.nl")]
+    pub email: String,
+    /// De rol.
+    pub rol: Rol,
+    /// Bij aanvragers: hun organisatie.
+    #[serde(default)]
+    pub organisatieId: Option<String>,
+}
+
+/// Een gebruiker.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Gebruiker {
+    /// Het id van de gebruiker.
+    pub id: String,
+    /// Naam.
+    pub naam: String,
+    /// E-mailadres.
+    pub email: String,
+    /// De rol.
+    #[schema(example = "aanvrager")]
+    pub rol: String,
+    /// Bij aanvragers: hun organisatie.
+    pub organisatieId: Option<String>,
+    /// Wanneer de gebruiker is aangemaakt.
+    #[schema(value_type = String, format = DateTime)]
+    pub aangemaaktOp: DateTime<Utc>,
+}
+
+impl From<UserRow> for Gebruiker {
+    fn from(r: UserRow) -> Self {
+        Gebruiker {
+            id: r.id,
+            naam: r.name,
+            email: r.email,
+            rol: r.role,
+            organisatieId: r.organisation_id,
+            aangemaaktOp: utc(r.created_at),
+        }
+    }
+}
+
+/// Een nieuw API-token voor een gebruiker.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NieuwToken {
+    /// Waar het token voor is, om het later te herkennen.
+    #[schema(example = "koppeling zaaksysteem")]
+    #[serde(default)]
+    pub label: Option<String>,
+}
+
+/// Een token, eenmalig getoond: alleen de hash wordt opgeslagen.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Token {
+    /// De gebruiker.
+    pub gebruikerId: String,
+    /// Het label.
+    pub label: String,
+    /// Het token; stuur het mee als `Authorization: Bearer <token>`.
+    #[schema(example = "3f1c…")]
+    pub token: String,
+}
+
+/// Het melden van een belangenconflict met een regio.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NieuwBelangenconflict {
+    /// De regio waarover de beoordelaar niet mag beslissen.
+    #[schema(example = "r07")]
+    pub regioId: String,
+}
+
+/// Een gemeld belangenconflict.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Belangenconflict {
+    /// De beoordelaar.
+    pub gebruikerId: String,
+    /// De regio.
+    #[schema(example = "r07")]
+    pub regioId: String,
+}

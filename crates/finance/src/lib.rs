@@ -16,6 +16,7 @@
 pub mod csv;
 pub mod sepa;
 pub mod table;
+#[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod text;
 pub mod xlsx;

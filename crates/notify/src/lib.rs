@@ -23,6 +23,7 @@ pub mod dispatch;
 pub mod error;
 pub mod format;
 pub mod templates;
+#[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod transport;
 

@@ -8,6 +8,7 @@ pub mod db;
 pub mod error;
 pub mod rows;
 pub mod schema;
+#[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
 pub use db::{Backend, DatabaseUrl, DbConnection, Pool, PooledConnection};

@@ -54,7 +54,7 @@ pub use report::{
 use calendar::{date, local};
 use cast::register_cast;
 use plans::{implementation_plans, preparation_plans, research_plans, voucher_plans};
-use read::read;
+use read::connection;
 use replay::{run_by_receipt, run_research, settle_preparation};
 
 fn instrument_of_kind<'a>(
@@ -80,12 +80,10 @@ fn check_empty(pool: &Pool) -> Result<(), ServiceError> {
         )));
     }
     let pattern = format!("%@%{DEMO_DOMAIN}");
-    let leftovers = read(pool, |conn| {
-        Ok(organisations::table
-            .filter(organisations::email.like(&pattern))
-            .count()
-            .get_result::<i64>(conn)?)
-    })?;
+    let leftovers = organisations::table
+        .filter(organisations::email.like(&pattern))
+        .count()
+        .get_result::<i64>(&mut *connection(pool)?)?;
     if leftovers > 0 {
         return Err(ServiceError::Conflict(format!(
             "de database bevat al {leftovers} organisaties van een eerdere, onderbroken demo \

@@ -1,15 +1,11 @@
 //! A pooled connection for the demo's few reads of its own (counts the service has no
 //! use case for).
 
-use subsidie_service::{DbConnection, Pool, ServiceError};
+use subsidie_service::{Pool, ServiceError};
+use subsidie_store::PooledConnection;
 
-/// Runs `work` on a connection from the pool.
-pub(crate) fn read<T>(
-    pool: &Pool,
-    work: impl FnOnce(&mut DbConnection) -> Result<T, ServiceError>,
-) -> Result<T, ServiceError> {
-    let mut conn = pool
-        .get()
-        .map_err(|e| ServiceError::Unavailable(e.to_string()))?;
-    work(&mut conn)
+/// A connection from the pool; a pool that cannot give one is "unavailable".
+pub(crate) fn connection(pool: &Pool) -> Result<PooledConnection, ServiceError> {
+    pool.get()
+        .map_err(|e| ServiceError::Unavailable(e.to_string()))
 }

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Utc};
+use subsidie_domain::allocation::PlacementDecision;
 use subsidie_domain::deadlines;
 use subsidie_domain::lifecycle::State;
 use subsidie_domain::lottery::Seed;
@@ -149,28 +150,40 @@ pub(crate) fn run_by_receipt(
             i += 1;
         }
         let run_day = first_working_day_of_next_month(last_day)?;
-        let run = allocation::run(
-            pool,
-            &Actor::system(),
-            &instrument.id,
-            Some(demo_seed()),
-            local(run_day, 7 * 60),
-        )?;
+        let placed = allocate(pool, instrument, local(run_day, 7 * 60))?;
         let review_day = working_day(run_day, 5)?;
         let decision_day = working_day(review_day, 5)?;
-        for placement in &run.placements {
-            if placement.decision
-                == subsidie_domain::allocation::PlacementDecision::WaitingList.as_str()
-            {
-                continue;
-            }
-            let app = queries::application(pool, &Actor::system(), &placement.application_id)?;
+        for id in &placed {
+            let app = queries::application(pool, &Actor::system(), id)?;
             let verdict = verdicts.get(&app.id).cloned().unwrap_or(Verdict::Grant);
             decide(pool, cast, &app, &verdict, k, review_day, decision_day)?;
             k += 1;
         }
     }
     Ok(submitted)
+}
+
+/// An allocation round at `at` with the demo's seed; the ids of the applications it
+/// placed under the ceiling (not those put on the waiting list), in the round's order.
+fn allocate(
+    pool: &Pool,
+    instrument: &InstrumentRow,
+    at: DateTime<Utc>,
+) -> Result<Vec<String>, ServiceError> {
+    let run = allocation::run(
+        pool,
+        &Actor::system(),
+        &instrument.id,
+        Some(demo_seed()),
+        at,
+    )?;
+    let waiting = PlacementDecision::WaitingList.as_str();
+    Ok(run
+        .placements
+        .into_iter()
+        .filter(|p| p.decision != waiting)
+        .map(|p| p.application_id)
+        .collect())
 }
 
 /// Research: submitted in the window, scored in July, ranked on 1 September 2025, the
@@ -197,24 +210,11 @@ pub(crate) fn run_research(
         )?;
     }
     let ranking_day = working_day(date(2025, 9, 1)?, 0)?;
-    let run = allocation::run(
-        pool,
-        &Actor::system(),
-        &instrument.id,
-        Some(demo_seed()),
-        local(ranking_day, 8 * 60),
-    )?;
+    let placed = allocate(pool, instrument, local(ranking_day, 8 * 60))?;
     let review_day = working_day(ranking_day, 2)?;
     let decision_day = working_day(ranking_day, 5)?;
-    for (k, placement) in run
-        .placements
-        .iter()
-        .filter(|p| {
-            p.decision != subsidie_domain::allocation::PlacementDecision::WaitingList.as_str()
-        })
-        .enumerate()
-    {
-        let app = queries::application(pool, &Actor::system(), &placement.application_id)?;
+    for (k, id) in placed.iter().enumerate() {
+        let app = queries::application(pool, &Actor::system(), id)?;
         decide(
             pool,
             cast,

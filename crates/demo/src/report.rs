@@ -11,7 +11,7 @@ use subsidie_service::{budget, queries, Pool, ServiceError};
 use subsidie_store::rows::{ApplicationRow, InstrumentRow};
 use subsidie_store::schema::{allocation_runs, applications as application_rows};
 
-use crate::read::read;
+use crate::read::connection;
 
 /// The counts and the live budget position of one instrument.
 #[derive(Debug, Clone)]
@@ -107,9 +107,9 @@ impl DemoReport {
 
 /// The number of applications in the database (drafts included).
 pub fn application_count(pool: &Pool) -> Result<i64, ServiceError> {
-    read(pool, |conn| {
-        Ok(application_rows::table.count().get_result::<i64>(conn)?)
-    })
+    Ok(application_rows::table
+        .count()
+        .get_result::<i64>(&mut *connection(pool)?)?)
 }
 
 fn kind_order(kind: &str) -> usize {
@@ -143,15 +143,17 @@ pub fn report(pool: &Pool) -> Result<DemoReport, ServiceError> {
             .then_with(|| a.code.cmp(&b.code))
     });
     let regions = queries::regions(pool)?;
-    let (apps, runs) = read(pool, |conn| {
+    // The connection goes back to the pool before the ledger check takes one.
+    let (apps, runs) = {
+        let mut conn = connection(pool)?;
         let apps: Vec<ApplicationRow> = application_rows::table
             .select(ApplicationRow::as_select())
-            .load(conn)?;
+            .load(&mut *conn)?;
         let runs: Vec<String> = allocation_runs::table
             .select(allocation_runs::instrument_id)
-            .load(conn)?;
-        Ok((apps, runs))
-    })?;
+            .load(&mut *conn)?;
+        (apps, runs)
+    };
 
     let summaries = instruments
         .into_iter()

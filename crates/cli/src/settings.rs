@@ -3,7 +3,9 @@
 //! what a process does is decided here and `subsidie config` can show all of it.
 //!
 //! Every variable is in the README's configuration table. Empty values count as unset,
-//! except `FUNDER_BIC`, where empty means "no BIC" (`NOTPROVIDED` in the SEPA file).
+//! except for `FUNDER_*`, which are taken as given: an empty `FUNDER_BIC` means "no BIC"
+//! (`NOTPROVIDED` in the SEPA file), an empty name or IBAN is refused by the account's
+//! checks.
 
 use std::path::PathBuf;
 

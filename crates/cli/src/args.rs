@@ -25,8 +25,10 @@ pub struct Cli {
 pub enum Command {
     /// Maak of werk het databaseschema bij.
     Migrate,
-    /// Toon de instellingen die gelden (elke variabele, haar waarde en of die uit de
-    /// omgeving komt of de standaard is); wachtwoorden en tokens onleesbaar gemaakt.
+    /// Toon de instellingen die gelden, met hun herkomst (wachtwoorden onleesbaar).
+    ///
+    /// Elke variabele, haar waarde en of die uit de omgeving, een optie of de standaard
+    /// komt; wachtwoorden en tokens onleesbaar gemaakt. Opent de database niet.
     Config,
     /// Lees een programmabestand, controleer het en laad het in de database.
     Seed {

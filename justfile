@@ -19,10 +19,15 @@ ci:
 fmt:
     cargo fmt --all
 
-# The OpenAPI document against the NLGov API Design Rules (as CI does); regenerate it
-# first with `UPDATE_OPENAPI=1 cargo test -p subsidie-api --test openapi_document`.
+# The OpenAPI document against the NLGov API Design Rules (as CI does), with the ruleset
+# vendored in openapi/nlgov-api-design-rules/ (see its SOURCE.md); regenerate the
+# document first with `UPDATE_OPENAPI=1 cargo test -p subsidie-api --test openapi_document`.
 lint-api:
-    npx --yes @stoplight/spectral-cli@6 lint -r ../shared/api-design-rules/linter.yaml openapi/openapi.json
+    npx --yes @stoplight/spectral-cli@6 lint --fail-severity error -r openapi/nlgov-api-design-rules/linter.yaml openapi/openapi.json
+
+# Import circles, long functions and long files (as CI does).
+check-architecture:
+    python3 scripts/check_architecture.py
 
 # The benchmark (bench/run.sh): opening rush on PostgreSQL and SQLite against the
 # database's own rate, read path, allocation; writes bench/RESULTS.md. BENCH_K=5000 for a

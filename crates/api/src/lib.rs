@@ -19,6 +19,7 @@ use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::header;
 use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
+use subsidie_service::payments::FunderAccount;
 use subsidie_service::{Clock, Pool};
 
 pub mod auth;
@@ -37,38 +38,39 @@ pub use openapi::{document, document_text};
 pub use problem::ApiError;
 pub use state::{AppState, SharedClock};
 
-/// The environment variable with the address to listen on.
-pub const BIND_ENV: &str = "SUBSIDIE_BIND";
-
-/// Where the API listens when nothing else is said.
-pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
-
-/// The address to listen on: `flag`, else `SUBSIDIE_BIND`, else [`DEFAULT_BIND`].
-pub fn bind_address(flag: Option<&str>) -> String {
-    flag.map(str::to_owned)
-        .or_else(|| {
-            std::env::var(BIND_ENV)
-                .ok()
-                .filter(|v| !v.trim().is_empty())
-        })
-        .unwrap_or_else(|| DEFAULT_BIND.to_owned())
-}
-
-/// How the server runs.
-#[derive(Debug, Clone, Default)]
+/// How the server runs. The caller (the CLI, from its settings) says everything; the
+/// library reads no environment.
+#[derive(Debug, Clone)]
 pub struct Config {
     /// Where "now" comes from (tests fix it; production uses the system clock).
     pub clock: SharedClock,
     /// Worker threads; `None` is one per core.
     pub workers: Option<usize>,
+    /// The funder's account for SEPA files; the error text when the configuration is
+    /// wrong, so the server still starts and only the SEPA download says what to fix.
+    pub funder: Result<FunderAccount, String>,
 }
 
 impl Config {
-    /// The production configuration: system clock, one worker per core.
-    pub fn new() -> Config {
+    /// The production configuration with the funder's account: system clock, one worker
+    /// per core.
+    pub fn new(funder: Result<FunderAccount, String>) -> Config {
         Config {
             clock: SharedClock::new(Clock::System),
             workers: None,
+            funder,
+        }
+    }
+}
+
+impl Default for Config {
+    /// System clock, one worker per core, and the default (example) funder account of
+    /// [`FunderAccount::from_lookup`] with nothing set.
+    fn default() -> Config {
+        Config {
+            clock: SharedClock::default(),
+            workers: None,
+            funder: FunderAccount::from_lookup(|_| None).map_err(|e| e.to_string()),
         }
     }
 }
@@ -154,7 +156,7 @@ pub fn app(
 /// Starts the server on `listener` and returns its handle without waiting for it.
 /// Must be called inside an actix (tokio) runtime.
 pub fn server(listener: TcpListener, pool: Pool, config: Config) -> std::io::Result<Server> {
-    let state = AppState::new(pool, config.clock.clone());
+    let state = AppState::new(pool, config.clock.clone(), config.funder.clone());
     let mut server = HttpServer::new(move || app(state.clone())).listen(listener)?;
     if let Some(workers) = config.workers {
         server = server.workers(workers.max(1));

@@ -45,17 +45,17 @@ pub struct AppState {
     pub pool: Pool,
     /// Where "now" comes from.
     pub clock: SharedClock,
-    /// The funder's account for SEPA files, read once from the environment
-    /// ([`FunderAccount::from_env`]); the error text when the configuration is wrong.
+    /// The funder's account for SEPA files, as the caller configured it
+    /// ([`crate::Config::funder`]); the error text when the configuration is wrong.
     pub funder: Result<FunderAccount, String>,
     /// Tokens found recently.
     pub tokens: Arc<TokenCache>,
 }
 
 impl AppState {
-    /// State over a pool, with a clock; the funder's account is read from the environment.
-    pub fn new(pool: Pool, clock: SharedClock) -> AppState {
-        let funder = FunderAccount::from_env().map_err(|e| e.to_string());
+    /// State over a pool, with a clock and the funder's account (or what is wrong with
+    /// its configuration).
+    pub fn new(pool: Pool, clock: SharedClock, funder: Result<FunderAccount, String>) -> AppState {
         AppState {
             pool,
             clock,

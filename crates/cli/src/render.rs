@@ -3,11 +3,11 @@
 
 use std::fmt::Write as _;
 
+use subsidie_demo::{dutch_percent, DemoReport};
 use subsidie_domain::ledger::BudgetPosition;
 use subsidie_domain::Money;
 use subsidie_service::allocation::AllocationRun;
 use subsidie_service::budget::LedgerCheck;
-use subsidie_service::demo::{dutch_percent, DemoReport};
 use subsidie_service::ServiceError;
 
 const MONEY: usize = 17;

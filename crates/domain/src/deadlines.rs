@@ -1,8 +1,8 @@
 //! Deadlines: Europe/Amsterdam time, Dutch general holidays and term arithmetic.
 //!
 //! Decision terms, supplement deadlines and objection periods are computed here, in
-//! Europe/Amsterdam time (see DESIGN.md §5). The module is pure: it never reads the
-//! clock, callers pass every instant in.
+//! Europe/Amsterdam time (see `docs/architecture.md`). The module is pure: it never
+//! reads the clock, callers pass every instant in.
 //!
 //! Three building blocks:
 //!

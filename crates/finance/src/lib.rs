@@ -7,7 +7,8 @@
 //!   ([`zip`]);
 //! - [`table`]: one row type ([`table::Cell`]) for both, chosen at run time
 //!   ([`table::TableFormat`]);
-//! - [`testing`]: read-backs and the XSD check for tests (and a look before sending).
+//! - `testing` (feature `testing`): read-backs and the XSD check for tests (and a look
+//!   before sending).
 //!
 //! Nothing here reads a clock, a database or the network: the same input gives the same
 //! bytes. Memory does not grow with the number of rows. Amounts are whole euro-cents
@@ -16,6 +17,9 @@
 pub mod csv;
 pub mod sepa;
 pub mod table;
+// Test support stays out of release builds; other crates enable it from their
+// dev-dependencies.
+#[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod text;
 pub mod xlsx;

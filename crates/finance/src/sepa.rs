@@ -159,18 +159,17 @@ impl FunderAccount {
         })
     }
 
-    /// The account from the environment:
+    /// The account from configuration variables, each looked up by name through
+    /// `lookup` (the CLI's settings, which read the environment once at start; the
+    /// library itself never reads it):
     ///
     /// | variable | default | meaning |
     /// |---|---|---|
     /// | `FUNDER_NAME` | `ZonMw` | account holder |
     /// | `FUNDER_IBAN` | `NL91ABNA0417164300` (example IBAN, set the real one) | debtor IBAN, checked mod-97 |
     /// | `FUNDER_BIC` | `ABNANL2A` | debtor BIC; set it empty for `NOTPROVIDED` |
-    pub fn from_env() -> Result<FunderAccount, SepaError> {
-        FunderAccount::from_lookup(|key| std::env::var(key).ok())
-    }
-
-    /// As [`FunderAccount::from_env`], reading variables through `lookup` (for tests).
+    ///
+    /// Errors name the variable, so a wrong setting is found by its name.
     pub fn from_lookup(
         lookup: impl Fn(&str) -> Option<String>,
     ) -> Result<FunderAccount, SepaError> {

@@ -13,7 +13,7 @@
 //! * [`dispatch`]: claims due rows so that two dispatchers never send the same one, sends
 //!   them, marks them sent, and retries failures with exponential back-off until a
 //!   maximum, after which the row is marked failed for an administrator ([`admin`]);
-//! * [`testing`]: a small SMTP server for tests.
+//! * `testing` (feature `testing`, for tests only): a small SMTP server.
 //!
 //! Every message carries a stable `Message-ID` derived from its outbox row
 //! (`<{id}@{domain}>`), so a resend after a crash is recognisable as the same message.
@@ -23,6 +23,9 @@ pub mod dispatch;
 pub mod error;
 pub mod format;
 pub mod templates;
+// Test support stays out of release builds; other crates enable it from their
+// dev-dependencies.
+#[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod transport;
 

@@ -1,6 +1,9 @@
 //! How messages leave: SMTP with lettre, or `.eml` files in a folder.
 //!
-//! # Configuration (environment)
+//! # Configuration
+//!
+//! The CLI reads these variables once at start (its settings module) and hands them over
+//! as [`MailSettings`]; this crate never reads the environment itself.
 //!
 //! | variable | meaning | default |
 //! | --- | --- | --- |
@@ -56,7 +59,7 @@ pub const DEFAULT_MESSAGE_ID_DOMAIN: &str = "subsidie.local";
 /// Timeout of each SMTP command when the URL does not set one.
 pub const DEFAULT_SMTP_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// The mail settings, as read from the environment or given by a caller.
+/// The mail settings, as the caller read them (the CLI from the environment).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MailSettings {
     /// `SMTP_URL`; `None` writes `.eml` files.
@@ -67,24 +70,6 @@ pub struct MailSettings {
     pub mail_dir: Option<PathBuf>,
     /// `MAIL_MESSAGE_ID_DOMAIN`.
     pub message_id_domain: Option<String>,
-}
-
-impl MailSettings {
-    /// Reads `SMTP_URL`, `MAIL_FROM`, `MAIL_DIR` and `MAIL_MESSAGE_ID_DOMAIN`.
-    pub fn from_env() -> MailSettings {
-        let var = |name: &str| {
-            std::env::var(name)
-                .ok()
-                .map(|v| v.trim().to_owned())
-                .filter(|v| !v.is_empty())
-        };
-        MailSettings {
-            smtp_url: var("SMTP_URL"),
-            mail_from: var("MAIL_FROM"),
-            mail_dir: var("MAIL_DIR").map(PathBuf::from),
-            message_id_domain: var("MAIL_MESSAGE_ID_DOMAIN"),
-        }
-    }
 }
 
 enum Kind {
@@ -132,11 +117,6 @@ impl Header for AutoSubmitted {
 }
 
 impl Transport {
-    /// The transport the environment configures (see the module documentation).
-    pub fn from_env() -> Result<Transport, NotifyError> {
-        Transport::from_settings(&MailSettings::from_env())
-    }
-
     /// The transport `settings` configure: SMTP when `smtp_url` is set, else `.eml` files.
     pub fn from_settings(settings: &MailSettings) -> Result<Transport, NotifyError> {
         let from = settings.mail_from.as_deref().unwrap_or(DEFAULT_FROM);

@@ -10,7 +10,6 @@ pub mod allocation;
 pub mod applications;
 pub mod budget;
 mod convert;
-pub mod demo;
 pub mod disbursement;
 pub mod error;
 pub mod idempotency;

@@ -8,6 +8,9 @@ pub mod db;
 pub mod error;
 pub mod rows;
 pub mod schema;
+// Test support stays out of release builds; other crates enable it from their
+// dev-dependencies.
+#[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
 pub use db::{Backend, DatabaseUrl, DbConnection, Pool, PooledConnection};

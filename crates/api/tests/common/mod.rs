@@ -49,6 +49,7 @@ impl TestServer {
         let config = Config {
             clock: clock.clone(),
             workers: Some(2),
+            ..Config::default()
         };
         let (tx, rx) = mpsc::channel();
         let server_pool = pool.clone();

@@ -4,7 +4,8 @@
 #![allow(clippy::unwrap_used)]
 
 use chrono::{TimeZone, Utc};
-use subsidie_service::{demo, seed, ServiceError};
+use subsidie_demo as demo;
+use subsidie_service::{seed, ServiceError};
 use subsidie_store::testing::TestDatabase;
 
 const FIXTURE: &str = include_str!("../../../fixtures/versterking-eerstelijnszorg.toml");

@@ -2,16 +2,34 @@
 //! here row by row, and a stored position one cent off is caught.
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
+use chrono::{TimeZone, Utc};
 use diesel::prelude::*;
-use subsidie_service::{demo, queries};
+use subsidie_demo as demo;
+use subsidie_service::{queries, seed, Pool};
 use subsidie_store::rows::LedgerRow;
 use subsidie_store::schema::{instruments, ledger_entries};
+use subsidie_store::testing::TestDatabase;
+
+const FIXTURE: &str = include_str!("../../../fixtures/versterking-eerstelijnszorg.toml");
+
+/// A fresh database with the programme loaded; the pool is dropped before the database.
+struct World {
+    pool: Pool,
+    _db: TestDatabase,
+}
+
+fn world() -> World {
+    let db = TestDatabase::new().unwrap();
+    let pool = db.pool(4).unwrap();
+    let file = seed::parse_programme_file(FIXTURE).unwrap();
+    let at = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).single().unwrap();
+    seed::load(&pool, &file, at).unwrap();
+    World { pool, _db: db }
+}
 
 #[test]
 fn ledger_sums_match_the_rows_and_catch_one_cent() {
-    let w = common::world();
+    let w = world();
     demo::run(&w.pool).unwrap();
     let checks = queries::check_ledger(&w.pool).unwrap();
     assert!(!checks.is_empty());

@@ -1,0 +1,214 @@
+//! The command line: every verb and option, with the Dutch help texts `--help` shows.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use subsidie_service::reminders;
+
+use crate::programme::DEFAULT_FIXTURE;
+
+/// Subsidie-engine voor het programma Versterking eerstelijnszorg (ZonMw).
+#[derive(Debug, Parser)]
+#[command(name = "subsidie", version)]
+pub struct Cli {
+    /// Database: sqlite://pad, een bestandspad, of postgres://gebruiker@host/database
+    /// (standaard DATABASE_URL, anders sqlite://subsidie.db).
+    #[arg(long, global = true)]
+    pub database_url: Option<String>,
+
+    /// Wat er moet gebeuren.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Maak of werk het databaseschema bij.
+    Migrate,
+    /// Toon de instellingen die gelden, met hun herkomst (wachtwoorden onleesbaar).
+    ///
+    /// Elke variabele, haar waarde en of die uit de omgeving, een optie of de standaard
+    /// komt; wachtwoorden en tokens onleesbaar gemaakt. Opent de database niet.
+    Config,
+    /// Lees een programmabestand, controleer het en laad het in de database.
+    Seed {
+        /// Het programmabestand (TOML).
+        #[arg(long, default_value = DEFAULT_FIXTURE)]
+        file: PathBuf,
+    },
+    /// Speel het scenario van de Kamerbrief na en toon de budgetstand.
+    Demo {
+        /// Programmabestand om te laden als de database nog geen programma heeft
+        /// (standaard het meegeleverde bestand).
+        #[arg(long)]
+        file: Option<PathBuf>,
+    },
+    /// Toon de budgetstand per regeling en controleer het grootboek.
+    Budget,
+    /// Organisaties (aanvragers).
+    #[command(subcommand)]
+    Organisation(OrganisationCommand),
+    /// Gebruikers.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// API-tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Start de REST API (/api/v1, documentatie op /api/v1/docs/); laadt het meegeleverde
+    /// programma als de database er nog geen heeft.
+    Serve {
+        /// Adres om op te luisteren (standaard SUBSIDIE_BIND, anders 127.0.0.1:8080).
+        #[arg(long)]
+        bind: Option<String>,
+        /// Maak bij het starten een demo-organisatie en één gebruiker per rol aan en toon
+        /// hun tokens, om de API meteen uit te proberen.
+        #[arg(long)]
+        demo_tokens: bool,
+    },
+    /// E-mail: de outbox verzenden, mislukte berichten tonen of opnieuw proberen.
+    #[command(subcommand)]
+    Mail(MailCommand),
+    /// Draai een toewijzingsronde voor een regeling.
+    Allocate {
+        /// Code van de regeling, bijvoorbeeld uitvoering.
+        #[arg(long)]
+        instrument: String,
+        /// Loting-seed: 64 hexadecimale tekens; zonder deze optie wordt er een getrokken.
+        #[arg(long)]
+        seed: Option<String>,
+    },
+    /// Betaalrondes: maken, het SEPA-bestand schrijven, als betaald boeken.
+    #[command(subcommand, name = "payment-run")]
+    PaymentRun(PaymentRunCommand),
+    /// Rapportages: uitbetalingen, budgetpositie of dekking, als CSV, XLSX of JSON.
+    Report {
+        /// Welke rapportage.
+        #[arg(value_enum)]
+        kind: ReportKind,
+        /// Code van het programma.
+        #[arg(long)]
+        programme: String,
+        /// csv, xlsx of json (standaard csv).
+        #[arg(long, default_value = "csv")]
+        format: String,
+        /// Bestand om naar te schrijven (standaard de standaarduitvoer).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ReportKind {
+    /// Uitbetalingen per betaling.
+    Disbursements,
+    /// Budgetpositie per instrument.
+    Budget,
+    /// Dekking per instrument en regio.
+    Coverage,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PaymentRunCommand {
+    /// Maak een betaalronde van alle betalingen die uiterlijk op een datum vervallen.
+    Create {
+        /// Laatste vervaldatum, JJJJ-MM-DD.
+        #[arg(long)]
+        up_to: chrono::NaiveDate,
+    },
+    /// Schrijf het SEPA-bestand (pain.001.001.03) van een ronde.
+    Sepa {
+        /// Id van de ronde.
+        #[arg(long)]
+        run: String,
+        /// Bestand om naar te schrijven (standaard de naam van de ronde in de huidige map).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Boek een ronde als betaald.
+    Paid {
+        /// Id van de ronde.
+        #[arg(long)]
+        run: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MailCommand {
+    /// Verstuur alle berichten die nu aan de beurt zijn (SMTP_URL, anders .eml-bestanden
+    /// in MAIL_DIR) en stop als er niets meer klaarstaat.
+    Drain,
+    /// Toon hoeveel berichten wachten, opnieuw geprobeerd worden, mislukt en verzonden zijn,
+    /// en de mislukte berichten met hun laatste fout.
+    Status,
+    /// Zet een mislukt bericht terug in de wachtrij.
+    Retry {
+        /// Id van het bericht (zie `subsidie mail status`).
+        #[arg(long)]
+        id: String,
+    },
+    /// Zet herinneringen klaar voor verleende aanvragen waarvan de
+    /// verantwoordingstermijn binnen het aantal dagen afloopt; één per aanvraag, ook als
+    /// dit vaker draait. `subsidie serve` doet dit zelf eens per dag (30 dagen vooruit).
+    Reminders {
+        /// Hoeveel dagen vóór de uiterste verantwoordingsdatum de herinnering uitgaat.
+        #[arg(long, default_value_t = reminders::DEFAULT_DAYS_BEFORE)]
+        days: u32,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrganisationCommand {
+    /// Registreer een organisatie.
+    Add(OrganisationArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct OrganisationArgs {
+    /// Naam van de organisatie.
+    #[arg(long)]
+    pub name: String,
+    /// Code van de regio, bijvoorbeeld r07.
+    #[arg(long)]
+    pub region: String,
+    /// IBAN voor betalingen.
+    #[arg(long)]
+    pub iban: String,
+    /// E-mailadres voor alle berichten over aanvragen.
+    #[arg(long)]
+    pub email: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Maak een gebruiker aan.
+    Add(UserArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UserArgs {
+    /// Naam.
+    #[arg(long)]
+    pub name: String,
+    /// E-mailadres.
+    #[arg(long)]
+    pub email: String,
+    /// Rol: aanvrager, beoordelaar, financien of beheerder.
+    #[arg(long)]
+    pub role: String,
+    /// Id van de organisatie (alleen en verplicht voor een aanvrager).
+    #[arg(long)]
+    pub organisation: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Maak een API-token voor een gebruiker; het token wordt één keer getoond.
+    Create {
+        /// Id van de gebruiker.
+        #[arg(long)]
+        user: String,
+        /// Omschrijving, bijvoorbeeld waar het token gebruikt wordt.
+        #[arg(long)]
+        label: String,
+    },
+}

@@ -1,0 +1,358 @@
+//! The settings of one `subsidie` process, read once from the environment at start and
+//! passed down as plain values: the libraries never read the environment themselves, so
+//! what a process does is decided here and `subsidie config` can show all of it.
+//!
+//! Every variable is in the README's configuration table. Empty values count as unset,
+//! except for `FUNDER_*`, which are taken as given: an empty `FUNDER_BIC` means "no BIC"
+//! (`NOTPROVIDED` in the SEPA file), an empty name or IBAN is refused by the account's
+//! checks.
+
+use std::path::PathBuf;
+
+use subsidie_finance::sepa::{
+    FunderAccount, SepaError, DEFAULT_FUNDER_BIC, DEFAULT_FUNDER_IBAN, DEFAULT_FUNDER_NAME,
+};
+use subsidie_notify::transport::{DEFAULT_FROM, DEFAULT_MAIL_DIR, DEFAULT_MESSAGE_ID_DOMAIN};
+use subsidie_notify::MailSettings;
+
+/// The database when neither `--database-url` nor `DATABASE_URL` says one.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://subsidie.db";
+/// Where `serve` listens when neither `--bind` nor `SUBSIDIE_BIND` says where.
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+/// Every variable the engine reads, in the order `subsidie config` shows them.
+pub const VARIABLES: [&str; 9] = [
+    "DATABASE_URL",
+    "SUBSIDIE_BIND",
+    "SMTP_URL",
+    "MAIL_DIR",
+    "MAIL_FROM",
+    "MAIL_MESSAGE_ID_DOMAIN",
+    "FUNDER_NAME",
+    "FUNDER_IBAN",
+    "FUNDER_BIC",
+];
+
+/// Where a setting's value came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// A command-line option, named.
+    Option(&'static str),
+    /// The environment variable of the same name.
+    Environment,
+    /// Nothing was set; the engine's default.
+    Default,
+}
+
+impl Source {
+    /// In Dutch, as `subsidie config` prints it.
+    pub fn describe(self) -> String {
+        match self {
+            Source::Option(flag) => format!("optie {flag}"),
+            Source::Environment => "omgeving".to_owned(),
+            Source::Default => "standaard".to_owned(),
+        }
+    }
+}
+
+/// One setting: its value (`None`: unset, and its default is "nothing") and its source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Setting {
+    /// The value in force.
+    pub value: Option<String>,
+    /// Where it came from.
+    pub source: Source,
+}
+
+impl Setting {
+    fn from(found: Option<String>, default: Option<&str>) -> Setting {
+        match found {
+            Some(value) => Setting {
+                value: Some(value),
+                source: Source::Environment,
+            },
+            None => Setting {
+                value: default.map(str::to_owned),
+                source: Source::Default,
+            },
+        }
+    }
+
+    fn text(&self) -> String {
+        self.value.clone().unwrap_or_default()
+    }
+}
+
+/// The settings of this process.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// `DATABASE_URL` (or `--database-url`).
+    pub database_url: Setting,
+    /// `SUBSIDIE_BIND` (or `serve --bind`).
+    pub bind: Setting,
+    /// `SMTP_URL`; unset writes `.eml` files.
+    pub smtp_url: Setting,
+    /// `MAIL_DIR`.
+    pub mail_dir: Setting,
+    /// `MAIL_FROM`.
+    pub mail_from: Setting,
+    /// `MAIL_MESSAGE_ID_DOMAIN`.
+    pub message_id_domain: Setting,
+    /// `FUNDER_NAME`.
+    pub funder_name: Setting,
+    /// `FUNDER_IBAN`.
+    pub funder_iban: Setting,
+    /// `FUNDER_BIC`.
+    pub funder_bic: Setting,
+}
+
+impl Settings {
+    /// Reads every variable of [`VARIABLES`] from the process environment. The only place
+    /// the engine reads it.
+    pub fn from_env() -> Settings {
+        Settings::from_lookup(|name| {
+            std::env::var_os(name).map(|v| v.to_string_lossy().into_owned())
+        })
+    }
+
+    /// As [`Settings::from_env`], with the variables looked up through `lookup` (tests).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Settings {
+        let set = |name: &str| {
+            lookup(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        Settings {
+            database_url: Setting::from(set("DATABASE_URL"), Some(DEFAULT_DATABASE_URL)),
+            bind: Setting::from(set("SUBSIDIE_BIND"), Some(DEFAULT_BIND)),
+            smtp_url: Setting::from(set("SMTP_URL"), None),
+            mail_dir: Setting::from(set("MAIL_DIR"), None),
+            mail_from: Setting::from(set("MAIL_FROM"), None),
+            message_id_domain: Setting::from(set("MAIL_MESSAGE_ID_DOMAIN"), None),
+            // Taken as given: the account checks trim them, and an empty BIC is a choice.
+            funder_name: Setting::from(lookup("FUNDER_NAME"), Some(DEFAULT_FUNDER_NAME)),
+            funder_iban: Setting::from(lookup("FUNDER_IBAN"), Some(DEFAULT_FUNDER_IBAN)),
+            funder_bic: Setting::from(lookup("FUNDER_BIC"), Some(DEFAULT_FUNDER_BIC)),
+        }
+    }
+
+    /// The database URL, `--database-url` first when given.
+    pub fn with_database_flag(mut self, flag: Option<&str>) -> Settings {
+        if let Some(url) = flag {
+            self.database_url = Setting {
+                value: Some(url.to_owned()),
+                source: Source::Option("--database-url"),
+            };
+        }
+        self
+    }
+
+    /// The database URL in force.
+    pub fn database_url(&self) -> String {
+        self.database_url.text()
+    }
+
+    /// The address `serve` listens on: `flag` (`--bind`) when given, else this setting.
+    pub fn bind(&self, flag: Option<&str>) -> String {
+        flag.map_or_else(|| self.bind.text(), str::to_owned)
+    }
+
+    /// The mail transport's settings, for [`subsidie_notify::Transport::from_settings`].
+    pub fn mail(&self) -> MailSettings {
+        MailSettings {
+            smtp_url: self.smtp_url.value.clone(),
+            mail_from: self.mail_from.value.clone(),
+            mail_dir: self.mail_dir.value.as_ref().map(PathBuf::from),
+            message_id_domain: self.message_id_domain.value.clone(),
+        }
+    }
+
+    /// The funder's account, checked; the error names the variable that is wrong.
+    pub fn funder(&self) -> Result<FunderAccount, SepaError> {
+        FunderAccount::from_lookup(|name| match name {
+            "FUNDER_NAME" => self.funder_name.value.clone(),
+            "FUNDER_IBAN" => self.funder_iban.value.clone(),
+            "FUNDER_BIC" => self.funder_bic.value.clone(),
+            _ => None,
+        })
+    }
+
+    /// Each variable with the value in force, ready to show: secrets redacted, and what an
+    /// unset variable means instead of an empty value.
+    pub fn effective(&self) -> Vec<(&'static str, String, Source)> {
+        let shown = |s: &Setting, unset: &str| s.value.clone().unwrap_or_else(|| unset.to_owned());
+        let rows = [
+            (&self.database_url, redact_url(&self.database_url.text())),
+            (&self.bind, self.bind.text()),
+            (
+                &self.smtp_url,
+                self.smtp_url.value.as_deref().map_or_else(
+                    || "(niet gezet: .eml-bestanden in MAIL_DIR)".to_owned(),
+                    redact_url,
+                ),
+            ),
+            (
+                &self.mail_dir,
+                shown(&self.mail_dir, &format!("./{DEFAULT_MAIL_DIR}")),
+            ),
+            (&self.mail_from, shown(&self.mail_from, DEFAULT_FROM)),
+            (
+                &self.message_id_domain,
+                shown(&self.message_id_domain, DEFAULT_MESSAGE_ID_DOMAIN),
+            ),
+            (&self.funder_name, self.funder_name.text()),
+            (&self.funder_iban, self.funder_iban.text()),
+            (&self.funder_bic, shown_bic(&self.funder_bic)),
+        ];
+        VARIABLES
+            .iter()
+            .zip(rows)
+            .map(|(name, (setting, value))| {
+                let value = if is_secret_name(name) {
+                    "***".to_owned()
+                } else {
+                    value
+                };
+                (*name, value, setting.source)
+            })
+            .collect()
+    }
+}
+
+fn shown_bic(bic: &Setting) -> String {
+    match bic.value.as_deref().map(str::trim) {
+        Some("") => "(leeg: NOTPROVIDED in het SEPA-bestand)".to_owned(),
+        other => other.unwrap_or_default().to_owned(),
+    }
+}
+
+/// A variable whose whole value is a secret (none today; a future `…_TOKEN` is caught).
+fn is_secret_name(name: &str) -> bool {
+    ["TOKEN", "PASSWORD", "SECRET"]
+        .iter()
+        .any(|word| name.contains(word))
+}
+
+/// `url` with the password of its user part, and any `password`, `token` or `secret`
+/// query parameter, replaced by `***`: `smtp://mailer:geheim@host` →
+/// `smtp://mailer:***@host`. Text that is no URL is returned as it is.
+pub fn redact_url(url: &str) -> String {
+    let Some(scheme_end) = url.find("://") else {
+        return url.to_owned();
+    };
+    let rest = &url[scheme_end + 3..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    let authority = match authority.rfind('@') {
+        Some(at) => {
+            let (user_info, host) = authority.split_at(at);
+            match user_info.split_once(':') {
+                Some((user, _password)) => format!("{user}:***{host}"),
+                None => authority.to_owned(),
+            }
+        }
+        None => authority.to_owned(),
+    };
+    format!(
+        "{}{authority}{}",
+        &url[..scheme_end + 3],
+        redact_query(tail)
+    )
+}
+
+fn redact_query(tail: &str) -> String {
+    let Some((path, query)) = tail.split_once('?') else {
+        return tail.to_owned();
+    };
+    let pairs: Vec<String> = query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((key, _)) if is_secret_name(&key.to_ascii_uppercase()) => format!("{key}=***"),
+            _ => pair.to_owned(),
+        })
+        .collect();
+    format!("{path}?{}", pairs.join("&"))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn lookup(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |name| {
+            pairs
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (*v).to_owned())
+        }
+    }
+
+    #[test]
+    fn nothing_set_gives_the_defaults() {
+        let s = Settings::from_lookup(|_| None);
+        assert_eq!(s.database_url(), DEFAULT_DATABASE_URL);
+        assert_eq!(s.bind(None), DEFAULT_BIND);
+        assert_eq!(s.mail(), MailSettings::default());
+        assert!(s.funder().is_ok());
+        for (_, _, source) in s.effective() {
+            assert_eq!(source, Source::Default);
+        }
+    }
+
+    #[test]
+    fn environment_values_are_trimmed_and_empty_counts_as_unset() {
+        let s = Settings::from_lookup(lookup(&[
+            ("DATABASE_URL", " postgres://u@h/db "),
+            ("SUBSIDIE_BIND", ""),
+            ("MAIL_DIR", "/var/mail/subsidie"),
+        ]));
+        assert_eq!(s.database_url(), "postgres://u@h/db");
+        assert_eq!(s.database_url.source, Source::Environment);
+        assert_eq!(s.bind(None), DEFAULT_BIND);
+        assert_eq!(s.bind.source, Source::Default);
+        assert_eq!(s.mail().mail_dir, Some(PathBuf::from("/var/mail/subsidie")));
+    }
+
+    #[test]
+    fn options_win_over_the_environment() {
+        let s = Settings::from_lookup(lookup(&[
+            ("DATABASE_URL", "sqlite://a.db"),
+            ("SUBSIDIE_BIND", "0.0.0.0:9000"),
+        ]))
+        .with_database_flag(Some("sqlite://b.db"));
+        assert_eq!(s.database_url(), "sqlite://b.db");
+        assert_eq!(s.database_url.source, Source::Option("--database-url"));
+        assert_eq!(s.bind(Some("127.0.0.1:1")), "127.0.0.1:1");
+        assert_eq!(s.bind(None), "0.0.0.0:9000");
+    }
+
+    #[test]
+    fn an_empty_bic_means_none_and_a_wrong_iban_is_named() {
+        let s = Settings::from_lookup(lookup(&[("FUNDER_BIC", "")]));
+        assert_eq!(s.funder().unwrap().bic, None);
+        let s = Settings::from_lookup(lookup(&[("FUNDER_IBAN", "NL00FOUT")]));
+        assert!(s.funder().unwrap_err().to_string().contains("FUNDER_IBAN"));
+    }
+
+    #[test]
+    fn secrets_are_redacted() {
+        assert_eq!(
+            redact_url("smtp://mailer:geheim@mail.example:587?tls=required"),
+            "smtp://mailer:***@mail.example:587?tls=required"
+        );
+        assert_eq!(
+            redact_url("postgres://app:p%40ss@db/subsidie"),
+            "postgres://app:***@db/subsidie"
+        );
+        assert_eq!(redact_url("smtp://relay:25"), "smtp://relay:25");
+        assert_eq!(redact_url("smtp://user@relay"), "smtp://user@relay");
+        assert_eq!(
+            redact_url("smtps://h/?token=abc&timeout=5"),
+            "smtps://h/?token=***&timeout=5"
+        );
+        assert_eq!(redact_url("subsidie.db"), "subsidie.db");
+        let s = Settings::from_lookup(lookup(&[("SMTP_URL", "smtps://a:b@c")]));
+        let shown = s.effective();
+        assert!(shown.iter().all(|(_, value, _)| !value.contains(":b@")));
+    }
+}

@@ -1,0 +1,145 @@
+//! The demo scenario of the parliamentary letter (the *voortgangsbrief* on the vision
+//! on primary care 2030, summer 2025): the programme *Versterking eerstelijnszorg*
+//! replayed from January 2024 to September 2025.
+//!
+//! On a database with the programme loaded (`subsidie seed`) and **no applications**,
+//! [`run`] registers one organisation with an applicant for each of the 54 regions, three
+//! reviewers (one of whom declared a conflict of interest for one region) and a finance
+//! officer, and then goes through the letter:
+//!
+//! * *voorbereiding*: every region applies, is allocated and granted; in 2025 every region
+//!   accounts for the money and finance settles it (some a little lower than granted);
+//! * *uitvoering*: 52 of the 54 regions apply (the two smallest do not, so the applicants
+//!   cover about 98% of the inhabitants, as in the letter), each on its own working day
+//!   between September 2024 and spring 2025, for € 3,50 per inhabitant (within the
+//!   instrument's bounds); monthly allocation runs reserve the budget in order of receipt;
+//!   48 are granted (above € 1 mln by two reviewers: one proposes, another confirms) and 4
+//!   rejected with a motivation;
+//! * *discipline-voucher*: 198 ("bijna 200") combinations of region and discipline,
+//!   submitted from March 2024 to autumn 2025, allocated monthly, all granted;
+//! * *onderzoek*: 10 proposals in the call's window (April–June 2025), scored by a
+//!   reviewer, ranked after the call closed (two equal scores are ordered by lot), the
+//!   top ones granted in September 2025 with four eyes, and the waiting list closed, so the
+//!   rest is rejected because the ceiling is reached (Awb 4:25).
+//!
+//! Every instant is fixed and every lot uses [`demo_seed`], so two runs on two empty
+//! databases produce the same decisions, amounts and budget positions.
+//!
+//! # Not twice
+//!
+//! [`run`] refuses with [`ServiceError::Conflict`] when the database already holds an
+//! application (or organisations of an earlier, interrupted demo, recognised by their
+//! e-mail domain [`DEMO_DOMAIN`]), so it never doubles anything. [`report`] shows the
+//! current positions of any database without changing it.
+
+mod calendar;
+mod cast;
+mod fault;
+mod plans;
+mod read;
+mod replay;
+mod report;
+
+use diesel::prelude::*;
+use subsidie_service::{queries, Pool, ServiceError};
+use subsidie_store::rows::InstrumentRow;
+use subsidie_store::schema::organisations;
+
+pub use cast::{demo_iban, DEMO_DOMAIN};
+pub use replay::demo_seed;
+pub use report::{
+    application_count, dutch_percent, report, Coverage, DemoReport, InstrumentSummary,
+};
+
+use calendar::{date, local};
+use cast::register_cast;
+use plans::{implementation_plans, preparation_plans, research_plans, voucher_plans};
+use read::connection;
+use replay::{run_by_receipt, run_research, settle_preparation};
+
+fn instrument_of_kind<'a>(
+    instruments: &'a [InstrumentRow],
+    kind: &str,
+) -> Result<&'a InstrumentRow, ServiceError> {
+    instruments.iter().find(|i| i.kind == kind).ok_or_else(|| {
+        ServiceError::Conflict(format!(
+            "het programma heeft geen regeling van soort '{kind}'; laad eerst het programma \
+             (subsidie seed --file fixtures/versterking-eerstelijnszorg.toml)"
+        ))
+    })
+}
+
+fn check_empty(pool: &Pool) -> Result<(), ServiceError> {
+    let existing = application_count(pool)?;
+    if existing > 0 {
+        return Err(ServiceError::Conflict(format!(
+            "de database bevat al {existing} aanvra{}; de demo draait alleen op een database \
+             zonder aanvragen, zodat er niets dubbel wordt aangemaakt (bekijk de stand met \
+             'subsidie budget', of begin met een lege database)",
+            if existing == 1 { "ag" } else { "gen" }
+        )));
+    }
+    let pattern = format!("%@%{DEMO_DOMAIN}");
+    let leftovers = organisations::table
+        .filter(organisations::email.like(&pattern))
+        .count()
+        .get_result::<i64>(&mut *connection(pool)?)?;
+    if leftovers > 0 {
+        return Err(ServiceError::Conflict(format!(
+            "de database bevat al {leftovers} organisaties van een eerdere, onderbroken demo \
+             (e-mailadressen op {DEMO_DOMAIN}); begin met een lege database"
+        )));
+    }
+    Ok(())
+}
+
+/// Replays the letter on a database with the programme loaded and no applications; see
+/// the [module documentation](self). Returns the [`report`] afterwards.
+///
+/// Refuses with [`ServiceError::Conflict`] when the database already holds applications
+/// (or organisations of an interrupted demo), so nothing is ever doubled, and when the
+/// programme is not loaded.
+pub fn run(pool: &Pool) -> Result<DemoReport, ServiceError> {
+    check_empty(pool)?;
+    let instruments = queries::instruments(pool)?;
+    let preparation = instrument_of_kind(&instruments, "voorbereiding")?;
+    let implementation = instrument_of_kind(&instruments, "uitvoering")?;
+    let voucher = instrument_of_kind(&instruments, "discipline-voucher")?;
+    let research = instrument_of_kind(&instruments, "onderzoek")?;
+    let disciplines: Vec<(String, String)> = queries::disciplines(pool)?
+        .into_iter()
+        .map(|d| (d.id, d.name))
+        .collect();
+
+    let cast = register_cast(pool, local(date(2024, 1, 2)?, 9 * 60))?;
+    if cast.regions.is_empty() {
+        return Err(ServiceError::Conflict(
+            "het programma heeft geen regio's; laad eerst het programma (subsidie seed)".into(),
+        ));
+    }
+
+    let prepared = run_by_receipt(
+        pool,
+        &cast,
+        preparation,
+        preparation_plans(&cast, preparation)?,
+    )?;
+    run_by_receipt(
+        pool,
+        &cast,
+        implementation,
+        implementation_plans(&cast, implementation)?,
+    )?;
+    run_by_receipt(
+        pool,
+        &cast,
+        voucher,
+        voucher_plans(&cast, voucher, &disciplines)?,
+    )?;
+    run_research(pool, &cast, research, &research_plans(&cast, research)?)?;
+    settle_preparation(pool, &cast, &prepared)?;
+
+    let mut report = report(pool)?;
+    report.seed = Some(demo_seed());
+    Ok(report)
+}

@@ -35,6 +35,22 @@ pub fn lock(conn: &mut DbConnection, instrument_id: &str) -> Result<InstrumentRo
         .first(conn)?)
 }
 
+/// The instrument's row, read without a lock (for commands that move no money).
+pub fn load_instrument(
+    conn: &mut DbConnection,
+    instrument_id: &str,
+) -> Result<InstrumentRow, ServiceError> {
+    instruments::table
+        .find(instrument_id)
+        .select(InstrumentRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| ServiceError::NotFound {
+            what: "instrument",
+            id: instrument_id.to_owned(),
+        })
+}
+
 /// The budget position stored on an instrument row.
 pub fn position_of(row: &InstrumentRow) -> Result<BudgetPosition, ServiceError> {
     Ok(BudgetPosition {

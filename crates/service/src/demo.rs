@@ -46,7 +46,7 @@ use subsidie_store::Pool;
 
 use crate::actor::{Actor, Role};
 use crate::allocation;
-use crate::applications::{self, Action, NewApplication, Outcome};
+use crate::application::{self, Action, NewApplication, Outcome};
 use crate::budget;
 use crate::error::ServiceError;
 use crate::queries;
@@ -501,7 +501,7 @@ fn submit(
         .applicants
         .get(plan.region)
         .ok_or_else(|| internal("onbekende regio"))?;
-    let draft = applications::create_draft(
+    let draft = application::create_draft(
         pool,
         applicant,
         &NewApplication {
@@ -513,8 +513,7 @@ fn submit(
         },
         plan.at - TimeDelta::minutes(45),
     )?;
-    let outcome =
-        applications::execute(pool, applicant, &draft.id, None, &Action::Submit, plan.at)?;
+    let outcome = application::execute(pool, applicant, &draft.id, None, &Action::Submit, plan.at)?;
     outcome
         .application()
         .cloned()
@@ -535,7 +534,7 @@ fn decide(
 ) -> Result<(), ServiceError> {
     let (first, second) = cast.reviewers_for(&app.region_id, k)?;
     let minute = 9 * 60 + (k % 400) as i64;
-    applications::execute(
+    application::execute(
         pool,
         first,
         &app.id,
@@ -546,7 +545,7 @@ fn decide(
     let decided_at = local(decision_day, minute);
     match verdict {
         Verdict::Reject(motivation) => {
-            applications::execute(
+            application::execute(
                 pool,
                 first,
                 &app.id,
@@ -562,10 +561,10 @@ fn decide(
                 amount: Money::from_cents(app.reserved_cents)?,
                 motivation: GRANT_MOTIVATION.to_owned(),
             };
-            let outcome = applications::execute(pool, first, &app.id, None, &grant, decided_at)?;
+            let outcome = application::execute(pool, first, &app.id, None, &grant, decided_at)?;
             if let Outcome::GrantProposed(_) = outcome {
                 let confirm_day = working_day(decision_day, 2)?;
-                let confirmed = applications::execute(
+                let confirmed = application::execute(
                     pool,
                     second,
                     &app.id,
@@ -886,7 +885,7 @@ fn run_research(
     let scoring_days = working_days(date(2025, 7, 7)?, submitted.len(), 1)?;
     for (k, ((app, plan), day)) in submitted.iter().zip(plans).zip(scoring_days).enumerate() {
         let (reviewer, _) = cast.reviewers_for(&app.region_id, k)?;
-        applications::score(
+        application::score(
             pool,
             reviewer,
             &app.id,
@@ -950,7 +949,7 @@ fn settle_preparation(
             .iter()
             .position(|r| r.id == app.region_id)
             .ok_or_else(|| internal("onbekende regio"))?;
-        applications::execute(
+        application::execute(
             pool,
             &cast.applicants[region],
             &app.id,
@@ -976,7 +975,7 @@ fn settle_preparation(
                  wordt vastgesteld op het verleende bedrag.",
             )
         };
-        applications::execute(
+        application::execute(
             pool,
             &cast.finance,
             &app.id,

@@ -39,11 +39,18 @@ use subsidie_store::schema::{
 };
 use subsidie_store::{DbConnection, Pool};
 
+use crate::access::require_finance_or_admin;
 use crate::actor::{Actor, Role};
 use crate::budget;
 use crate::convert::money;
 use crate::error::{FieldError, ServiceError};
-use crate::payments::{require_finance_or_admin, PAGE, PAID, RECOVERY, TRANSFER_KINDS};
+use crate::paging::PAGE;
+use subsidie_domain::payment::{PaymentKind, PaymentState};
+
+const PAID: &str = PaymentState::Paid.as_str();
+const SCHEDULED: &str = PaymentState::Scheduled.as_str();
+const RECOVERY: &str = PaymentKind::Recovery.as_str();
+const TRANSFER_KINDS: [&str; 2] = PaymentKind::transfer_names();
 use crate::tx;
 
 /// The states in which an application counts as honoured (granted and not waived).
@@ -541,7 +548,7 @@ fn recoveries(conn: &mut DbConnection, r: &Resolved) -> Result<Recoveries, Servi
     for (p, application, region_id, organisation) in rows {
         match p.state.as_str() {
             PAID => out.received.add(p.amount_cents)?,
-            crate::payments::SCHEDULED => out.open.add(p.amount_cents)?,
+            SCHEDULED => out.open.add(p.amount_cents)?,
             _ => {}
         }
         out.lines.push(RecoveryLine {

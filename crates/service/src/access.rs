@@ -51,6 +51,15 @@ pub fn require(actor: &Actor, roles: &[Role], what: &str) -> Result<(), ServiceE
     )))
 }
 
+/// Refuses an actor not in `role` with `refusal`, which says who may.
+pub fn only(actor: &Actor, role: Role, refusal: &str) -> Result<(), ServiceError> {
+    if actor.role == role {
+        Ok(())
+    } else {
+        Err(ServiceError::Forbidden(refusal.to_owned()))
+    }
+}
+
 /// The finance role, or the engine itself (the CLI acts as [`Actor::system`]).
 pub fn require_finance(actor: &Actor, what: &str) -> Result<(), ServiceError> {
     let system = actor.user_id.is_none() && actor.role == Role::Admin;

@@ -15,6 +15,7 @@ use subsidie_store::rows::{InstrumentRow, NewLedgerRow};
 use subsidie_store::schema::{instruments, ledger_entries};
 use subsidie_store::DbConnection;
 
+use crate::actor::Actor;
 use crate::convert::{money, naive};
 use crate::error::ServiceError;
 
@@ -113,6 +114,25 @@ pub fn apply(
     row.paid_cents = position.paid.cents();
     row.recovered_cents = position.recovered.cents();
     Ok(())
+}
+
+/// [`apply`] for a movement of one application, booked by `actor`.
+pub fn book(
+    conn: &mut DbConnection,
+    row: &mut InstrumentRow,
+    movement: &Movement,
+    application_id: &str,
+    actor: &Actor,
+    at: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    apply(
+        conn,
+        row,
+        movement,
+        Some(application_id),
+        actor.user_id.as_deref(),
+        at,
+    )
 }
 
 /// The result of re-adding an instrument's ledger from scratch.

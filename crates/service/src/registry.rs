@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use subsidie_domain::iban::Iban;
 use subsidie_store::rows::{ApiTokenRow, ConflictRow, OrganisationRow, UserRow};
 use subsidie_store::schema::{api_tokens, conflicts_of_interest, organisations, regions, users};
-use subsidie_store::Pool;
+use subsidie_store::{DbConnection, Pool};
 
 use crate::actor::{Actor, Role};
 use crate::convert::{naive, new_id};
@@ -70,6 +70,22 @@ fn require_admin(actor: &Actor) -> Result<(), ServiceError> {
     Ok(())
 }
 
+/// A region that exists, or a refusal that says where the codes are.
+fn check_region(conn: &mut DbConnection, region_id: &str) -> Result<(), ServiceError> {
+    let exists = regions::table
+        .find(region_id)
+        .count()
+        .get_result::<i64>(conn)?
+        > 0;
+    if !exists {
+        return Err(ServiceError::field(
+            "regio",
+            format!("onbekende regio '{region_id}'; zie /regios voor de geldige codes"),
+        ));
+    }
+    Ok(())
+}
+
 /// Registers an organisation after checking its IBAN and e-mail address.
 pub fn register_organisation(
     pool: &Pool,
@@ -94,20 +110,7 @@ pub fn register_organisation(
         _ => return Err(ServiceError::Validation(errors)),
     };
     tx::write(pool, |conn| {
-        let region_exists = regions::table
-            .find(&new.region_id)
-            .count()
-            .get_result::<i64>(conn)?
-            > 0;
-        if !region_exists {
-            return Err(ServiceError::field(
-                "regio",
-                format!(
-                    "onbekende regio '{}'; zie /regios voor de geldige codes",
-                    new.region_id
-                ),
-            ));
-        }
+        check_region(conn, &new.region_id)?;
         let row = OrganisationRow {
             id: new_id(),
             name: new.name.trim().to_owned(),
@@ -273,17 +276,7 @@ pub fn declare_conflict(
                 user.role
             )));
         }
-        let region_exists = regions::table
-            .find(region_id)
-            .count()
-            .get_result::<i64>(conn)?
-            > 0;
-        if !region_exists {
-            return Err(ServiceError::field(
-                "regio",
-                format!("onbekende regio '{region_id}'; zie /regios voor de geldige codes"),
-            ));
-        }
+        check_region(conn, region_id)?;
         let exists = conflicts_of_interest::table
             .find((user_id, region_id))
             .count()

@@ -15,6 +15,7 @@ use subsidie_domain::lifecycle::{Command, State};
 use subsidie_service::access;
 use subsidie_service::application::{self, Action, DraftChanges, NewApplication, Outcome};
 use subsidie_service::queries::{self, ApplicationFilter};
+use subsidie_service::ServiceError;
 use subsidie_store::rows::ApplicationRow;
 use utoipa::IntoParams;
 
@@ -65,10 +66,32 @@ fn outcome_response(outcome: Outcome) -> HttpResponse {
     }
 }
 
-/// Refuses a caller whose role may not issue `command` (the service's role table), before
-/// the body is looked at.
-pub(crate) fn authorise(caller: &Caller, command: Command) -> Result<(), ApiError> {
-    Ok(access::authorise(&caller.0, command)?)
+/// Refuses a caller whose role may not issue `command` (the service's role table) before
+/// the body is looked at, in the service's order: an application the caller may not see
+/// is not found (its existence does not leak), a stale `If-Match` is 412, then the role.
+/// Only a refusal costs a read.
+pub(crate) async fn authorise(
+    state: &Data<AppState>,
+    caller: &Caller,
+    id: &str,
+    if_match: &IfMatch,
+    command: Command,
+) -> Result<(), ApiError> {
+    let Err(refusal) = access::authorise(&caller.0, command) else {
+        return Ok(());
+    };
+    let id = path_id(id, "aanvraag")?;
+    let pool = state.pool.clone();
+    let actor = caller.0.clone();
+    let row = blocking(move || queries::application(&pool, &actor, &id)).await?;
+    if let Some(expected) = if_match.0.filter(|v| *v != row.version) {
+        return Err(ServiceError::StaleVersion {
+            expected,
+            current: row.version,
+        }
+        .into());
+    }
+    Err(refusal.into())
 }
 
 pub(crate) async fn run_command(
@@ -353,7 +376,7 @@ pub async fn indienen(
     if_match: IfMatch,
     body: Result<OptionalJsonBody<Indiening>, ApiError>,
 ) -> Result<HttpResponse, ApiError> {
-    authorise(&caller, Command::Submit)?;
+    authorise(&state, &caller, &id, &if_match, Command::Submit).await?;
     body?;
     run_command(state, caller, &id, if_match, Action::Submit).await
 }
@@ -382,7 +405,7 @@ pub async fn aanvullen(
     if_match: IfMatch,
     body: Result<JsonBody<Aanvulling>, ApiError>,
 ) -> Result<HttpResponse, ApiError> {
-    authorise(&caller, Command::Supply)?;
+    authorise(&state, &caller, &id, &if_match, Command::Supply).await?;
     let note = body?.0.toelichting;
     if note.trim().is_empty() {
         return Err(ApiError::field("toelichting", "mag niet leeg zijn"));
@@ -414,7 +437,7 @@ pub async fn intrekken(
     if_match: IfMatch,
     body: Result<OptionalJsonBody<Intrekking>, ApiError>,
 ) -> Result<HttpResponse, ApiError> {
-    authorise(&caller, Command::Withdraw)?;
+    authorise(&state, &caller, &id, &if_match, Command::Withdraw).await?;
     let reason = body?.0.reden;
     run_command(state, caller, &id, if_match, Action::Withdraw { reason }).await
 }
@@ -443,7 +466,7 @@ pub async fn verantwoorden(
     if_match: IfMatch,
     body: Result<JsonBody<Verantwoording>, ApiError>,
 ) -> Result<HttpResponse, ApiError> {
-    authorise(&caller, Command::Report)?;
+    authorise(&state, &caller, &id, &if_match, Command::Report).await?;
     let summary = body?.0.samenvatting;
     if summary.trim().is_empty() {
         return Err(ApiError::field("samenvatting", "mag niet leeg zijn"));
@@ -475,7 +498,7 @@ pub async fn vaststellen(
     if_match: IfMatch,
     body: Result<JsonBody<Vaststelling>, ApiError>,
 ) -> Result<HttpResponse, ApiError> {
-    authorise(&caller, Command::Settle)?;
+    authorise(&state, &caller, &id, &if_match, Command::Settle).await?;
     let b = body?.0;
     let amount = money("bedrag", &b.bedrag).map_err(|e| ApiError::invalid(vec![e]))?;
     let action = Action::Settle {
@@ -509,7 +532,7 @@ pub async fn afsluiten(
     if_match: IfMatch,
     body: Result<OptionalJsonBody<Afsluiting>, ApiError>,
 ) -> Result<HttpResponse, ApiError> {
-    authorise(&caller, Command::Close)?;
+    authorise(&state, &caller, &id, &if_match, Command::Close).await?;
     body?;
     run_command(state, caller, &id, if_match, Action::Close).await
 }
@@ -538,7 +561,7 @@ pub async fn afzien(
     if_match: IfMatch,
     body: Result<OptionalJsonBody<Afzien>, ApiError>,
 ) -> Result<HttpResponse, ApiError> {
-    authorise(&caller, Command::Waive)?;
+    authorise(&state, &caller, &id, &if_match, Command::Waive).await?;
     let reason = body?.0.reden;
     run_command(state, caller, &id, if_match, Action::Waive { reason }).await
 }

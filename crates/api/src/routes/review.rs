@@ -173,7 +173,7 @@ pub async fn beoordelen(
     let command = body
         .as_ref()
         .map_or(Command::StartReview, |b| review_command(&b.0.besluit));
-    authorise(&caller, command)?;
+    authorise(&state, &caller, &id, &if_match, command).await?;
     let action = review_action(body?.0)?;
     run_command(state, caller, &id, if_match, action).await
 }

@@ -28,14 +28,7 @@ pub(super) fn move_app(
     if step.effects.contains(&Effect::ReserveBudget) {
         let amount = money(app.requested_cents)?;
         let movement = budget::position_of(instrument)?.reserve(amount)?;
-        budget::apply(
-            conn,
-            instrument,
-            &movement,
-            Some(&app.id),
-            actor.user_id.as_deref(),
-            now,
-        )?;
+        budget::book(conn, instrument, &movement, &app.id, actor, now)?;
         app.reserved_cents = amount.cents();
     }
     if command.is_decision() {

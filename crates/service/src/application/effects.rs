@@ -29,14 +29,7 @@ pub(super) fn move_budget(
 ) -> Result<(), ServiceError> {
     for effect in effects {
         if let Some(movement) = movement_of(*effect, action, app, instrument)? {
-            budget::apply(
-                conn,
-                instrument,
-                &movement,
-                Some(&app.id),
-                actor.user_id.as_deref(),
-                now,
-            )?;
+            budget::book(conn, instrument, &movement, &app.id, actor, now)?;
         }
     }
     Ok(())

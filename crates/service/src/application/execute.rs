@@ -34,59 +34,67 @@ pub fn execute(
     action: &Action,
     now: DateTime<Utc>,
 ) -> Result<Outcome, ServiceError> {
-    tx::write(pool, |conn| {
-        execute_in(conn, actor, id, expected_version, action, now)
-    })
+    let pipeline = Pipeline { actor, action, now };
+    tx::write(pool, |conn| pipeline.run(conn, id, expected_version))
 }
 
-fn execute_in(
-    conn: &mut DbConnection,
-    actor: &Actor,
-    id: &str,
-    expected_version: Option<i64>,
-    action: &Action,
+/// One command being carried out: who asks, what, and when.
+struct Pipeline<'a> {
+    actor: &'a Actor,
+    action: &'a Action,
     now: DateTime<Utc>,
-) -> Result<Outcome, ServiceError> {
-    let command = action.command();
-    let mut app = load_visible(conn, actor, id)?;
-    check_version(&app, expected_version)?;
-    authorise(actor, command)?;
-    if actor.role == Role::Reviewer {
-        check_conflict_of_interest(conn, actor, &app)?;
+}
+
+impl Pipeline<'_> {
+    fn run(
+        &self,
+        conn: &mut DbConnection,
+        id: &str,
+        expected_version: Option<i64>,
+    ) -> Result<Outcome, ServiceError> {
+        let Pipeline { actor, action, now } = *self;
+        let command = action.command();
+        let mut app = load_visible(conn, actor, id)?;
+        check_version(&app, expected_version)?;
+        authorise(actor, command)?;
+        if actor.role == Role::Reviewer {
+            check_conflict_of_interest(conn, actor, &app)?;
+        }
+        let from = state(&app.state)?;
+        let step = transition(from, command)?;
+        check_texts(command, action)?;
+        let mut instrument = instrument_for(conn, &app, &step)?;
+        if let Some(outcome) = command_checks(conn, actor, action, &mut app, &instrument, now)? {
+            return Ok(outcome);
+        }
+        move_budget(
+            conn,
+            actor,
+            action,
+            &mut app,
+            &mut instrument,
+            step.effects,
+            now,
+        )?;
+        conclude(&mut app, command, action.motivation(), step.to, now)?;
+        save(conn, &mut app, now)?;
+        let note = action.note();
+        history(
+            conn,
+            &app.id,
+            actor,
+            command.as_str(),
+            Some(from),
+            step.to,
+            note,
+            now,
+        )?;
+        schedule_payments(conn, action, &app, &instrument, now)?;
+        for notice in step.notices() {
+            notify(conn, &app, &instrument, notice, now)?;
+        }
+        Ok(Outcome::Changed(Box::new(app)))
     }
-    let from = state(&app.state)?;
-    let step = transition(from, command)?;
-    check_texts(command, action)?;
-    let mut instrument = instrument_for(conn, &app, &step)?;
-    if let Some(outcome) = command_checks(conn, actor, action, &mut app, &instrument, now)? {
-        return Ok(outcome);
-    }
-    move_budget(
-        conn,
-        actor,
-        action,
-        &mut app,
-        &mut instrument,
-        step.effects,
-        now,
-    )?;
-    conclude(&mut app, command, action.motivation(), step.to, now)?;
-    save(conn, &mut app, now)?;
-    history(
-        conn,
-        &app.id,
-        actor,
-        command.as_str(),
-        Some(from),
-        step.to,
-        action.note(),
-        now,
-    )?;
-    schedule_payments(conn, action, &app, &instrument, now)?;
-    for notice in step.notices() {
-        notify(conn, &app, &instrument, notice, now)?;
-    }
-    Ok(Outcome::Changed(Box::new(app)))
 }
 
 /// A decision's motivation is required (Awb 3:46); no note is longer than the longest

@@ -11,7 +11,7 @@ use subsidie_store::{DbConnection, Pool};
 
 use super::checks::require_text;
 use super::record::history;
-use crate::access::load_visible;
+use crate::access::{self, load_visible};
 use crate::actor::{Actor, Role};
 use crate::convert::{naive, new_id, state};
 use crate::error::ServiceError;
@@ -70,12 +70,11 @@ pub fn object(
 
 /// Only the applicant objects; the API asks before it reads the grounds.
 pub fn may_object(actor: &Actor) -> Result<(), ServiceError> {
-    if actor.role != Role::Applicant {
-        return Err(ServiceError::Forbidden(
-            "alleen de aanvrager kan bezwaar maken".into(),
-        ));
-    }
-    Ok(())
+    access::only(
+        actor,
+        Role::Applicant,
+        "alleen de aanvrager kan bezwaar maken",
+    )
 }
 
 fn last_decision(conn: &mut DbConnection, app_id: &str) -> Result<String, ServiceError> {

@@ -14,7 +14,7 @@ use subsidie_store::{DbConnection, Pool};
 use super::action::Outcome;
 use super::checks::{amount_rule, require_text};
 use super::record::{history, save};
-use crate::access::{check_conflict_of_interest, load_visible};
+use crate::access::{self, check_conflict_of_interest, load_visible};
 use crate::actor::{Actor, Role};
 use crate::convert::{money, state};
 use crate::error::ServiceError;
@@ -199,10 +199,5 @@ pub fn score(
 
 /// Only a reviewer scores; the API asks before it reads the score.
 pub fn may_score(actor: &Actor) -> Result<(), ServiceError> {
-    if actor.role != Role::Reviewer {
-        return Err(ServiceError::Forbidden(
-            "alleen een beoordelaar kan scoren".into(),
-        ));
-    }
-    Ok(())
+    access::only(actor, Role::Reviewer, "alleen een beoordelaar kan scoren")
 }

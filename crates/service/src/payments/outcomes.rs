@@ -156,12 +156,12 @@ pub fn record_recovery_received(
         }
         let mut instrument = budget::lock(conn, &payment.instrument_id)?;
         let movement = budget::position_of(&instrument)?.recover(money(payment.amount_cents)?)?;
-        budget::apply(
+        budget::book(
             conn,
             &mut instrument,
             &movement,
-            Some(&payment.application_id),
-            actor.user_id.as_deref(),
+            &payment.application_id,
+            actor,
             now,
         )?;
         let updated = diesel::update(

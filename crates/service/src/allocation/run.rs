@@ -147,7 +147,7 @@ fn policy_of(
     Ok(policy)
 }
 
-/// 1. The waiting list first, strictly in its order. Returns the highest waiting-list
+/// First the waiting list, strictly in its order. Returns the highest waiting-list
 /// position and whether anyone is still waiting.
 fn promote_waiting_list(
     conn: &mut DbConnection,
@@ -193,7 +193,7 @@ struct Waiting {
     last_position: i32,
 }
 
-/// 2. New applications; while others still wait, they queue behind them.
+/// Then the new applications; while others still wait, they queue behind them.
 fn place_submitted(
     conn: &mut DbConnection,
     run: &mut Run<'_>,

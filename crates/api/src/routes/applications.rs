@@ -77,7 +77,26 @@ pub(crate) async fn authorise(
     if_match: &IfMatch,
     command: Command,
 ) -> Result<(), ApiError> {
-    let Err(refusal) = access::authorise(&caller.0, command) else {
+    refuse_in_order(
+        state,
+        caller,
+        id,
+        if_match,
+        access::authorise(&caller.0, command),
+    )
+    .await
+}
+
+/// A refusal of the caller's role, answered as the service would: not found or stale
+/// first.
+async fn refuse_in_order(
+    state: &Data<AppState>,
+    caller: &Caller,
+    id: &str,
+    if_match: &IfMatch,
+    role_check: Result<(), ServiceError>,
+) -> Result<(), ApiError> {
+    let Err(refusal) = role_check else {
         return Ok(());
     };
     let id = path_id(id, "aanvraag")?;
@@ -295,10 +314,12 @@ pub async fn wijzigen(
     caller: Caller,
     id: Path<String>,
     if_match: IfMatch,
-    body: JsonBody<AanvraagWijziging>,
+    body: Result<JsonBody<AanvraagWijziging>, ApiError>,
 ) -> Result<HttpResponse, ApiError> {
+    let may_edit = application::may_edit(&caller.0);
+    refuse_in_order(&state, &caller, &id, &if_match, may_edit).await?;
     let id = path_id(&id, "aanvraag")?;
-    let b = body.0;
+    let b = body?.0;
     let mut errors = Vec::new();
     let discipline_id = optional_id(b.disciplineId, "disciplineId")
         .map_err(|e| errors.extend(e.problem().invalid_params.clone()))

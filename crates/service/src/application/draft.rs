@@ -15,7 +15,7 @@ use super::checks::{
     MAX_TEXT, MAX_TITLE,
 };
 use super::record::{check_version, history, save};
-use crate::access::load_visible;
+use crate::access::{self, load_visible};
 use crate::actor::{Actor, Role};
 use crate::budget::load_instrument;
 use crate::convert::{naive, new_id};
@@ -206,11 +206,7 @@ pub fn edit_draft(
     tx::write(pool, |conn| {
         let mut app = load_visible(conn, actor, id)?;
         check_version(&app, expected_version)?;
-        if actor.role != Role::Applicant {
-            return Err(ServiceError::Forbidden(
-                "alleen de aanvrager kan een concept wijzigen".into(),
-            ));
-        }
+        may_edit(actor)?;
         if app.state != State::Draft.as_str() {
             return Err(ServiceError::Conflict(format!(
                 "alleen een concept kan worden gewijzigd; deze aanvraag is '{}'",
@@ -225,6 +221,15 @@ pub fn edit_draft(
         })?;
         Ok(app)
     })
+}
+
+/// Only the applicant changes a draft; the API asks before it reads the changes.
+pub fn may_edit(actor: &Actor) -> Result<(), ServiceError> {
+    access::only(
+        actor,
+        Role::Applicant,
+        "alleen de aanvrager kan een concept wijzigen",
+    )
 }
 
 fn apply_changes(

@@ -20,7 +20,7 @@ mod settlement;
 mod submit;
 
 pub use action::{Action, Outcome};
-pub use draft::{create_draft, edit_draft, may_draft, DraftChanges, NewApplication};
+pub use draft::{create_draft, edit_draft, may_draft, may_edit, DraftChanges, NewApplication};
 pub use execute::execute;
 pub use objection::{may_object, object};
 pub use review::{may_score, score};

@@ -3,6 +3,8 @@
 //! service than shown so the answer knows whether a next page exists, and the `self`
 //! and `volgende` links that repeat the filters.
 
+use std::str::FromStr;
+
 use crate::dto::{Link, PaginaLinks, BASE};
 use crate::input::optional_id;
 use crate::problem::{ApiError, InvalidParam};
@@ -23,6 +25,23 @@ impl QueryErrors {
             Ok(v) => v,
             Err(e) => {
                 self.0.extend(e.problem().invalid_params.iter().cloned());
+                None
+            }
+        }
+    }
+
+    /// An optional parameter read as a `T`; one that does not parse is noted with
+    /// `reason` and read as absent.
+    pub fn parse<T: FromStr>(
+        &mut self,
+        value: Option<&str>,
+        name: &str,
+        reason: impl FnOnce(T::Err) -> String,
+    ) -> Option<T> {
+        match value.map(str::parse::<T>)? {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.push(name, reason(e));
                 None
             }
         }

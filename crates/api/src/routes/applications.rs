@@ -173,14 +173,7 @@ pub async fn zoeken(
     let instrument_id = errors.id(q.instrumentId.clone(), "instrumentId");
     let region_id = errors.id(q.regioId.clone(), "regioId");
     let after = errors.id(q.na.clone(), "na");
-    let state_filter = match q.status.as_deref().map(str::parse::<State>) {
-        None => None,
-        Some(Ok(st)) => Some(st),
-        Some(Err(e)) => {
-            errors.push("status", e.to_string());
-            None
-        }
-    };
+    let state_filter = errors.parse::<State>(q.status.as_deref(), "status", |e| e.to_string());
     let limit = errors.limit(q.limiet);
     errors.check()?;
     let filter = ApplicationFilter {

@@ -89,20 +89,12 @@ pub async fn zoeken(
     let instrument_id = errors.id(q.instrumentId.clone(), "instrumentId");
     let application_id = errors.id(q.aanvraagId.clone(), "aanvraagId");
     let after = errors.id(q.na.clone(), "na");
-    let state_filter = match q.status.as_deref().map(str::parse::<PaymentState>) {
-        None => None,
-        Some(Ok(s)) => Some(s),
-        Some(Err(_)) => {
-            errors.push(
-                "status",
-                format!(
-                    "onbekende status; bekend zijn: {}",
-                    PaymentState::names().join(", ")
-                ),
-            );
-            None
-        }
-    };
+    let state_filter = errors.parse::<PaymentState>(q.status.as_deref(), "status", |_| {
+        format!(
+            "onbekende status; bekend zijn: {}",
+            PaymentState::names().join(", ")
+        )
+    });
     let limit = errors.limit(q.limiet);
     errors.check()?;
     let filter = PaymentFilter {

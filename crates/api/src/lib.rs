@@ -28,6 +28,7 @@ pub mod dto;
 pub mod input;
 pub mod middleware;
 pub mod openapi;
+pub mod paging;
 pub mod problem;
 pub mod routes;
 pub mod state;

@@ -12,7 +12,7 @@ use utoipa::OpenApi;
 use crate::dto::admin::Rol;
 use crate::middleware::{API_VERSION, API_VERSION_HEADER, IDEMPOTENCY_KEY};
 use crate::problem::{InvalidParam, Problem};
-use crate::routes::{admin, applications, finance, outbox, reference, reports, runs};
+use crate::routes::{admin, applications, finance, outbox, reference, reports, review, runs};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -36,8 +36,8 @@ use crate::routes::{admin, applications, finance, outbox, reference, reports, ru
         applications::wijzigen,
         applications::verwijderen,
         applications::indienen,
-        applications::beoordelen,
-        applications::scoren,
+        review::beoordelen,
+        review::scoren,
         applications::aanvullen,
         applications::intrekken,
         applications::verantwoorden,

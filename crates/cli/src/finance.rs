@@ -132,7 +132,8 @@ pub fn report(
         }
         (ReportKind::Coverage, None) => {
             let r = reports::coverage(&pool, &actor, programme)?;
-            serde_json::to_writer_pretty(&mut sink, &dto::Dekking::from(&r)).map_err(json_failure)?;
+            serde_json::to_writer_pretty(&mut sink, &dto::Dekking::from(&r))
+                .map_err(json_failure)?;
         }
     }
     if table.is_none() {

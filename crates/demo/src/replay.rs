@@ -10,7 +10,7 @@ use subsidie_domain::deadlines;
 use subsidie_domain::lifecycle::State;
 use subsidie_domain::lottery::Seed;
 use subsidie_domain::Money;
-use subsidie_service::applications::{self, Action, NewApplication, Outcome};
+use subsidie_service::application::{self, Action, NewApplication, Outcome};
 use subsidie_service::{allocation, queries, Actor, Pool, ServiceError};
 use subsidie_store::rows::{ApplicationRow, InstrumentRow};
 
@@ -40,7 +40,7 @@ fn submit(
         .applicants
         .get(plan.region)
         .ok_or_else(|| internal("onbekende regio"))?;
-    let draft = applications::create_draft(
+    let draft = application::create_draft(
         pool,
         applicant,
         &NewApplication {
@@ -52,8 +52,7 @@ fn submit(
         },
         plan.at - TimeDelta::minutes(45),
     )?;
-    let outcome =
-        applications::execute(pool, applicant, &draft.id, None, &Action::Submit, plan.at)?;
+    let outcome = application::execute(pool, applicant, &draft.id, None, &Action::Submit, plan.at)?;
     outcome
         .application()
         .cloned()
@@ -74,7 +73,7 @@ fn decide(
 ) -> Result<(), ServiceError> {
     let (first, second) = cast.reviewers_for(&app.region_id, k)?;
     let minute = 9 * 60 + (k % 400) as i64;
-    applications::execute(
+    application::execute(
         pool,
         first,
         &app.id,
@@ -85,7 +84,7 @@ fn decide(
     let decided_at = local(decision_day, minute);
     match verdict {
         Verdict::Reject(motivation) => {
-            applications::execute(
+            application::execute(
                 pool,
                 first,
                 &app.id,
@@ -101,10 +100,10 @@ fn decide(
                 amount: Money::from_cents(app.reserved_cents)?,
                 motivation: GRANT_MOTIVATION.to_owned(),
             };
-            let outcome = applications::execute(pool, first, &app.id, None, &grant, decided_at)?;
+            let outcome = application::execute(pool, first, &app.id, None, &grant, decided_at)?;
             if let Outcome::GrantProposed(_) = outcome {
                 let confirm_day = working_day(decision_day, 2)?;
-                let confirmed = applications::execute(
+                let confirmed = application::execute(
                     pool,
                     second,
                     &app.id,
@@ -201,7 +200,7 @@ pub(crate) fn run_research(
     let scoring_days = working_days(date(2025, 7, 7)?, submitted.len(), 1)?;
     for (k, ((app, plan), day)) in submitted.iter().zip(plans).zip(scoring_days).enumerate() {
         let (reviewer, _) = cast.reviewers_for(&app.region_id, k)?;
-        applications::score(
+        application::score(
             pool,
             reviewer,
             &app.id,
@@ -252,7 +251,7 @@ pub(crate) fn settle_preparation(
             .iter()
             .position(|r| r.id == app.region_id)
             .ok_or_else(|| internal("onbekende regio"))?;
-        applications::execute(
+        application::execute(
             pool,
             &cast.applicants[region],
             &app.id,
@@ -278,7 +277,7 @@ pub(crate) fn settle_preparation(
                  wordt vastgesteld op het verleende bedrag.",
             )
         };
-        applications::execute(
+        application::execute(
             pool,
             &cast.finance,
             &app.id,

@@ -11,6 +11,7 @@ pub mod ledger;
 pub mod lifecycle;
 pub mod lottery;
 pub mod money;
+pub mod payment;
 pub mod programme;
 
 pub use money::{Money, MoneyError};

@@ -26,6 +26,7 @@ use std::time::Instant;
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use diesel::prelude::*;
+use subsidie_domain::payment::{PaymentKind, PaymentState};
 use subsidie_finance::table::TableFormat;
 use subsidie_service::payments::{self, FunderAccount};
 use subsidie_service::reports::{self, DisbursementQuery};
@@ -108,13 +109,15 @@ fn mib(kib: u64) -> f64 {
 }
 
 fn insert_payments(conn: &mut DbConnection, n: u64) {
+    let kind = PaymentKind::Advance.as_str();
+    let scheduled = PaymentState::Scheduled.as_str();
     // 'B-' and 8 digits: the payment reference (EndToEndId); amounts 1,000.00–1,099.72.
     let sqlite = format!(
         "WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < {n}) \
          INSERT INTO payments (id, reference, application_id, instrument_id, kind, amount_cents, \
                                due_on, state, run_id, created_at, settled_at) \
          SELECT printf('p%08d', n), printf('B-%08d', n), printf('bench-app-%02d', (n % {REGIONS}) + 1), \
-                'uitvoering', 'voorschot', 100000 + (n % 9973), '2025-03-03', 'gepland', NULL, \
+                'uitvoering', '{kind}', 100000 + (n % 9973), '2025-03-03', '{scheduled}', NULL, \
                 '2025-03-03 10:00:00', NULL FROM g"
     );
     let postgres = format!(
@@ -122,7 +125,7 @@ fn insert_payments(conn: &mut DbConnection, n: u64) {
                                due_on, state, run_id, created_at, settled_at) \
          SELECT 'p' || lpad(n::text, 8, '0'), 'B-' || lpad(n::text, 8, '0'), \
                 'bench-app-' || lpad(((n % {REGIONS}) + 1)::text, 2, '0'), \
-                'uitvoering', 'voorschot', 100000 + (n % 9973), DATE '2025-03-03', 'gepland', NULL, \
+                'uitvoering', '{kind}', 100000 + (n % 9973), DATE '2025-03-03', '{scheduled}', NULL, \
                 TIMESTAMP '2025-03-03 10:00:00', NULL FROM generate_series(1, {n}) AS g(n)"
     );
     match conn {

@@ -1,7 +1,7 @@
 //! E-mail for subsidie.
 //!
 //! Every event a person must hear of is written as a row to the `outbox` table in the same
-//! database transaction as the change itself (see `subsidie_service::applications` for the
+//! database transaction as the change itself (see `subsidie_service::application` for the
 //! lifecycle notices and `subsidie_service::mail` for payment notices, reminders and the
 //! mails to reviewers and finance). This crate turns those rows into e-mails and delivers
 //! them:

@@ -17,7 +17,7 @@ use subsidie_notify::dispatch::{drain_at, DispatchPolicy};
 use subsidie_notify::testing::{ReceivedMail, SmtpSink};
 use subsidie_notify::transport::DEFAULT_FROM;
 use subsidie_notify::{dispatch_once_with, templates, MailSettings, Transport};
-use subsidie_service::applications::{self, Action, NewApplication, Outcome};
+use subsidie_service::application::{self as applications, Action, NewApplication, Outcome};
 use subsidie_service::registry::{self, NewOrganisation};
 use subsidie_service::{allocation, payments as runs, queries, reminders, seed};
 use subsidie_service::{Actor, Pool, Role, ServiceError};

@@ -15,6 +15,7 @@ use subsidie_store::rows::{InstrumentRow, NewLedgerRow};
 use subsidie_store::schema::{instruments, ledger_entries};
 use subsidie_store::DbConnection;
 
+use crate::actor::Actor;
 use crate::convert::{money, naive};
 use crate::error::ServiceError;
 
@@ -33,6 +34,22 @@ pub fn lock(conn: &mut DbConnection, instrument_id: &str) -> Result<InstrumentRo
         .find(instrument_id)
         .select(InstrumentRow::as_select())
         .first(conn)?)
+}
+
+/// The instrument's row, read without a lock (for commands that move no money).
+pub fn load_instrument(
+    conn: &mut DbConnection,
+    instrument_id: &str,
+) -> Result<InstrumentRow, ServiceError> {
+    instruments::table
+        .find(instrument_id)
+        .select(InstrumentRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| ServiceError::NotFound {
+            what: "instrument",
+            id: instrument_id.to_owned(),
+        })
 }
 
 /// The budget position stored on an instrument row.
@@ -97,6 +114,25 @@ pub fn apply(
     row.paid_cents = position.paid.cents();
     row.recovered_cents = position.recovered.cents();
     Ok(())
+}
+
+/// [`apply`] for a movement of one application, booked by `actor`.
+pub fn book(
+    conn: &mut DbConnection,
+    row: &mut InstrumentRow,
+    movement: &Movement,
+    application_id: &str,
+    actor: &Actor,
+    at: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    apply(
+        conn,
+        row,
+        movement,
+        Some(application_id),
+        actor.user_id.as_deref(),
+        at,
+    )
 }
 
 /// The result of re-adding an instrument's ledger from scratch.

@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use subsidie_store::rows::IdempotencyRow;
 use subsidie_store::schema::idempotency_keys;
-use subsidie_store::Pool;
+use subsidie_store::{DbConnection, Pool};
 
 use crate::convert::naive;
 use crate::error::ServiceError;
@@ -54,57 +54,56 @@ pub fn claim(
     request_hash: &str,
     now: DateTime<Utc>,
 ) -> Result<Claim, ServiceError> {
-    match claim_once(pool, user_id, key, request_hash, now) {
+    let once = || tx::write(pool, |conn| claim_in(conn, user_id, key, request_hash, now));
+    match once() {
         // Two first requests raced on PostgreSQL and the other one inserted first: look
         // again, now the row is there.
-        Err(ServiceError::Conflict(_)) => claim_once(pool, user_id, key, request_hash, now),
+        Err(ServiceError::Conflict(_)) => once(),
         other => other,
     }
 }
 
-fn claim_once(
-    pool: &Pool,
+fn claim_in(
+    conn: &mut DbConnection,
     user_id: &str,
     key: &str,
     request_hash: &str,
     now: DateTime<Utc>,
 ) -> Result<Claim, ServiceError> {
-    tx::write(pool, |conn| {
-        let existing: Option<IdempotencyRow> = idempotency_keys::table
-            .find((user_id, key))
-            .select(IdempotencyRow::as_select())
-            .first(conn)
-            .optional()?;
-        let Some(row) = existing else {
-            diesel::insert_into(idempotency_keys::table)
-                .values(&IdempotencyRow {
-                    user_id: user_id.to_owned(),
-                    key: key.to_owned(),
-                    request_hash: request_hash.to_owned(),
-                    response_status: PENDING,
-                    response_body: String::new(),
-                    created_at: naive(now),
-                })
-                .execute(conn)?;
-            return Ok(Claim::New);
-        };
-        if row.request_hash != request_hash {
-            return Ok(Claim::Mismatch);
+    let existing: Option<IdempotencyRow> = idempotency_keys::table
+        .find((user_id, key))
+        .select(IdempotencyRow::as_select())
+        .first(conn)
+        .optional()?;
+    let Some(row) = existing else {
+        diesel::insert_into(idempotency_keys::table)
+            .values(&IdempotencyRow {
+                user_id: user_id.to_owned(),
+                key: key.to_owned(),
+                request_hash: request_hash.to_owned(),
+                response_status: PENDING,
+                response_body: String::new(),
+                created_at: naive(now),
+            })
+            .execute(conn)?;
+        return Ok(Claim::New);
+    };
+    if row.request_hash != request_hash {
+        return Ok(Claim::Mismatch);
+    }
+    if row.response_status == PENDING {
+        let age = naive(now) - row.created_at;
+        if age.num_seconds() < STALE_AFTER_SECONDS {
+            return Ok(Claim::InProgress);
         }
-        if row.response_status == PENDING {
-            let age = naive(now) - row.created_at;
-            if age.num_seconds() < STALE_AFTER_SECONDS {
-                return Ok(Claim::InProgress);
-            }
-            diesel::update(idempotency_keys::table.find((user_id, key)))
-                .set(idempotency_keys::created_at.eq(naive(now)))
-                .execute(conn)?;
-            return Ok(Claim::New);
-        }
-        Ok(Claim::Replay {
-            status: u16::try_from(row.response_status).unwrap_or(200),
-            body: row.response_body,
-        })
+        diesel::update(idempotency_keys::table.find((user_id, key)))
+            .set(idempotency_keys::created_at.eq(naive(now)))
+            .execute(conn)?;
+        return Ok(Claim::New);
+    }
+    Ok(Claim::Replay {
+        status: u16::try_from(row.response_status).unwrap_or(200),
+        body: row.response_body,
     })
 }
 

@@ -5,15 +5,17 @@
 //! the whole command back. The caller passes who acts ([`Actor`]) and when
 //! ([`Clock`]), so deadlines are testable without waiting.
 
+pub mod access;
 pub mod actor;
 pub mod allocation;
-pub mod applications;
+pub mod application;
 pub mod budget;
 mod convert;
 pub mod disbursement;
 pub mod error;
 pub mod idempotency;
 pub mod mail;
+pub mod paging;
 pub mod payments;
 pub mod queries;
 pub mod registry;

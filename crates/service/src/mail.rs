@@ -1,7 +1,7 @@
 //! E-mails that are not lifecycle notices: payment notices, the reminder before the
 //! accounting deadline, and the internal mails to reviewers and finance.
 //!
-//! Like the lifecycle notices ([`crate::applications`]), each is an `outbox` row written in
+//! Like the lifecycle notices ([`crate::application`]), each is an `outbox` row written in
 //! the transaction of the change it reports, with a JSON payload of the facts its
 //! template (in `subsidie-notify`) prints. The payload keys are built here and only here;
 //! notify's tests render payloads made by these functions, so a key that a template needs
@@ -17,6 +17,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use serde_json::{json, Value as Json};
 use subsidie_domain::iban;
+use subsidie_domain::payment::PaymentState;
 use subsidie_store::rows::{PaymentRunRow, UserRow};
 use subsidie_store::schema::{
     applications, conflicts_of_interest, instruments, organisations, outbox, payments, users,
@@ -26,6 +27,7 @@ use subsidie_store::DbConnection;
 use crate::actor::Role;
 use crate::convert::{money, naive};
 use crate::error::ServiceError;
+use crate::paging::PAGE;
 
 /// The payment notice to the grantee: an advance or remainder paid, or a recovery due.
 /// (The same name as `subsidie_notify::templates::PAYMENT`; a notify test checks it.)
@@ -224,10 +226,10 @@ fn payment_facts(
         Which::One(id) => query.filter(payments::id.eq(id.to_owned())),
         Which::RunPage { run_id, after } => query
             .filter(payments::run_id.eq(run_id.to_owned()))
-            .filter(payments::state.eq(crate::payments::IN_RUN))
+            .filter(payments::state.eq(PaymentState::InRun.as_str()))
             .filter(payments::id.gt(after.to_owned()))
             .order(payments::id.asc())
-            .limit(crate::payments::PAGE),
+            .limit(PAGE),
     };
     Ok(query.load::<PaymentFacts>(conn)?)
 }

@@ -12,14 +12,12 @@ use subsidie_store::schema::{
 };
 use subsidie_store::Pool;
 
+use crate::access::load_visible;
 use crate::actor::{Actor, Role};
-use crate::applications::load_visible;
 use crate::budget::{self, LedgerCheck};
 use crate::error::ServiceError;
+use crate::paging::page_size;
 use crate::tx;
-
-/// The most rows one page of a list returns.
-pub const MAX_PAGE: i64 = 500;
 
 /// One application, if the actor may see it.
 pub fn application(pool: &Pool, actor: &Actor, id: &str) -> Result<ApplicationRow, ServiceError> {
@@ -46,7 +44,7 @@ pub fn applications(
     after: Option<&str>,
     limit: i64,
 ) -> Result<Vec<ApplicationRow>, ServiceError> {
-    let limit = limit.clamp(1, MAX_PAGE);
+    let limit = page_size(limit);
     tx::read(pool, |conn| {
         let mut query = applications::table
             .select(ApplicationRow::as_select())
@@ -137,17 +135,7 @@ pub fn instruments(pool: &Pool) -> Result<Vec<InstrumentRow>, ServiceError> {
 
 /// One instrument.
 pub fn instrument(pool: &Pool, id: &str) -> Result<InstrumentRow, ServiceError> {
-    tx::read(pool, |conn| {
-        instruments::table
-            .find(id)
-            .select(InstrumentRow::as_select())
-            .first(conn)
-            .optional()?
-            .ok_or_else(|| ServiceError::NotFound {
-                what: "instrument",
-                id: id.to_owned(),
-            })
-    })
+    tx::read(pool, |conn| budget::load_instrument(conn, id))
 }
 
 /// Every region.

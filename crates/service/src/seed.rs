@@ -99,7 +99,7 @@ fn load_in(
     }
 
     for config in &p.instruments {
-        load_instrument(conn, &p.code, config, &mut report)?;
+        upsert_instrument(conn, &p.code, config, &mut report)?;
     }
 
     for region in &file.regions {
@@ -199,7 +199,7 @@ pub(crate) fn instrument_row(programme_id: &str, c: &InstrumentConfig) -> Instru
     }
 }
 
-fn load_instrument(
+fn upsert_instrument(
     conn: &mut DbConnection,
     programme_id: &str,
     config: &InstrumentConfig,

@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use subsidie_domain::lifecycle::{Command, State};
-use subsidie_service::applications::{self, Action, DraftChanges};
+use subsidie_service::application::{self as applications, Action, DraftChanges};
 use subsidie_service::registry::{self, NewOrganisation};
 use subsidie_service::{allocation, queries, Actor, Pool, Role, ServiceError};
 use subsidie_store::rows::ApplicationRow;

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use subsidie_domain::lifecycle::State;
-use subsidie_service::applications::{self, Action};
+use subsidie_service::application::{self as applications, Action};
 use subsidie_service::queries::{self, ApplicationFilter};
 use subsidie_service::{allocation, seed, Actor, Pool, Role, ServiceError};
 use subsidie_store::testing::selected_backend;

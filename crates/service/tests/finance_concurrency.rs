@@ -8,9 +8,12 @@ use std::sync::{Arc, Barrier};
 
 use diesel::prelude::*;
 use finance_support::*;
-use subsidie_service::payments::{self, IN_RUN};
+use subsidie_domain::payment::PaymentState;
+use subsidie_service::payments;
 use subsidie_service::ServiceError;
 use subsidie_store::schema::payment_run_items;
+
+const IN_RUN: &str = PaymentState::InRun.as_str();
 
 #[test]
 fn two_runs_started_at_once_never_share_a_payment() {

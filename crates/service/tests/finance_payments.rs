@@ -6,10 +6,17 @@ mod finance_support;
 
 use diesel::prelude::*;
 use finance_support::*;
-use subsidie_service::applications::{self, Action};
-use subsidie_service::payments::{self, IN_RUN, PAID, RUN_CREATED, RUN_PAID, SCHEDULED};
+use subsidie_domain::payment::{PaymentState, RunState};
+use subsidie_service::application::{self as applications, Action};
+use subsidie_service::payments;
 use subsidie_service::{queries, ServiceError};
 use subsidie_store::schema::{ledger_entries, payment_run_items, payment_runs};
+
+const SCHEDULED: &str = PaymentState::Scheduled.as_str();
+const IN_RUN: &str = PaymentState::InRun.as_str();
+const PAID: &str = PaymentState::Paid.as_str();
+const RUN_CREATED: &str = RunState::Created.as_str();
+const RUN_PAID: &str = RunState::Paid.as_str();
 
 fn cents(text: &str) -> i64 {
     eur(text).cents()

@@ -7,7 +7,7 @@ mod common;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use common::*;
 use subsidie_domain::deadlines;
-use subsidie_service::applications::{self, Action, Outcome};
+use subsidie_service::application::{self as applications, Action, Outcome};
 use subsidie_service::{allocation, queries, Actor, Pool, Role, ServiceError};
 use subsidie_store::rows::{ApplicationRow, PaymentRow};
 

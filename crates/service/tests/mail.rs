@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use diesel::prelude::*;
 use finance_support::*;
 use serde_json::Value as Json;
-use subsidie_service::applications::{self, Action, NewApplication, Outcome};
+use subsidie_service::application::{self as applications, Action, NewApplication, Outcome};
 use subsidie_service::mail::{ACCOUNTING_REMINDER, PAYMENT, PAYMENT_RUN, SECOND_REVIEW};
 use subsidie_service::payments;
 use subsidie_service::registry;

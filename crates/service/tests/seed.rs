@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use subsidie_service::applications::{self, Action};
+use subsidie_service::application::{self as applications, Action};
 use subsidie_service::seed::{self, SeedReport};
 use subsidie_service::{allocation, queries, Actor, ServiceError};
 

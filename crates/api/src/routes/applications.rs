@@ -1,32 +1,34 @@
-//! Applications: drafts, the list with filters and cursor, and every lifecycle command
-//! as a sub-resource (`/aanvragen/{id}/indieningen`, `/beoordelingen`, …).
+//! Applications: drafts, the list with filters and cursor, and the lifecycle commands
+//! of applicant and finance as sub-resources (`/aanvragen/{id}/indieningen`, …); the
+//! reviewer's are in [`super::review`].
+//!
+//! A command's route asks whether the caller's role may issue it before it reads the
+//! body ([`authorise`]), so a caller in the wrong role hears 403, not what is wrong with
+//! the fields.
 
 use actix_web::http::header;
 use actix_web::http::StatusCode;
 use actix_web::web::{Data, Path};
 use actix_web::HttpResponse;
 use serde::Deserialize;
-use subsidie_domain::lifecycle::State;
-use subsidie_service::applications::{self, Action, DraftChanges, NewApplication, Outcome};
+use subsidie_domain::lifecycle::{Command, State};
+use subsidie_service::access;
+use subsidie_service::application::{self, Action, DraftChanges, NewApplication, Outcome};
 use subsidie_service::queries::{self, ApplicationFilter};
+use subsidie_service::ServiceError;
 use subsidie_store::rows::ApplicationRow;
 use utoipa::IntoParams;
 
 use crate::auth::Caller;
 use crate::dto::{
     Aanvraag, AanvraagLijst, AanvraagStatus, AanvraagWijziging, Aanvulling, Afsluiting, Afzien,
-    Beoordeling, Besluit, Bezwaar, BezwaarLijst, Historie, HistorieRegel, HonoreringVoorgesteld,
-    Indiening, Intrekking, Link, NieuwBezwaar, NieuweAanvraag, PaginaLinks, Score, Vaststelling,
-    Verantwoording, BASE,
+    Bezwaar, BezwaarLijst, Historie, HistorieRegel, HonoreringVoorgesteld, Indiening, Intrekking,
+    NieuwBezwaar, NieuweAanvraag, Vaststelling, Verantwoording, BASE,
 };
 use crate::input::{money, optional_id, path_id, IfMatch, JsonBody, OptionalJsonBody, QueryParams};
-use crate::problem::{ApiError, InvalidParam};
+use crate::paging::{Page, QueryErrors};
+use crate::problem::ApiError;
 use crate::state::{blocking, AppState};
-
-/// The largest page.
-pub const MAX_LIMIT: i64 = 100;
-/// The page size when `limiet` is left out.
-pub const DEFAULT_LIMIT: i64 = 25;
 
 /// The service's field names and this API's, for drafts.
 const DRAFT_FIELDS: &[(&str, &str)] = &[
@@ -64,7 +66,54 @@ fn outcome_response(outcome: Outcome) -> HttpResponse {
     }
 }
 
-async fn run_command(
+/// Refuses a caller whose role may not issue `command` (the service's role table) before
+/// the body is looked at, in the service's order: an application the caller may not see
+/// is not found (its existence does not leak), a stale `If-Match` is 412, then the role.
+/// Only a refusal costs a read.
+pub(crate) async fn authorise(
+    state: &Data<AppState>,
+    caller: &Caller,
+    id: &str,
+    if_match: &IfMatch,
+    command: Command,
+) -> Result<(), ApiError> {
+    refuse_in_order(
+        state,
+        caller,
+        id,
+        if_match,
+        access::authorise(&caller.0, command),
+    )
+    .await
+}
+
+/// A refusal of the caller's role, answered as the service would: not found or stale
+/// first.
+async fn refuse_in_order(
+    state: &Data<AppState>,
+    caller: &Caller,
+    id: &str,
+    if_match: &IfMatch,
+    role_check: Result<(), ServiceError>,
+) -> Result<(), ApiError> {
+    let Err(refusal) = role_check else {
+        return Ok(());
+    };
+    let id = path_id(id, "aanvraag")?;
+    let pool = state.pool.clone();
+    let actor = caller.0.clone();
+    let row = blocking(move || queries::application(&pool, &actor, &id)).await?;
+    if let Some(expected) = if_match.0.filter(|v| *v != row.version) {
+        return Err(ServiceError::StaleVersion {
+            expected,
+            current: row.version,
+        }
+        .into());
+    }
+    Err(refusal.into())
+}
+
+pub(crate) async fn run_command(
     state: Data<AppState>,
     caller: Caller,
     id: &str,
@@ -76,7 +125,7 @@ async fn run_command(
     let pool = state.pool.clone();
     let actor = caller.0;
     let outcome =
-        blocking(move || applications::execute(&pool, &actor, &id, if_match.0, &action, now))
+        blocking(move || application::execute(&pool, &actor, &id, if_match.0, &action, now))
             .await?;
     Ok(outcome_response(outcome))
 }
@@ -103,18 +152,6 @@ pub struct AanvraagFilter {
     pub limiet: Option<i64>,
 }
 
-fn query_string(pairs: &[(&str, Option<String>)]) -> String {
-    let parts: Vec<String> = pairs
-        .iter()
-        .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}={v}")))
-        .collect();
-    if parts.is_empty() {
-        String::new()
-    } else {
-        format!("?{}", parts.join("&"))
-    }
-}
-
 /// Lists applications.
 #[utoipa::path(
     get,
@@ -132,40 +169,13 @@ pub async fn zoeken(
     query: QueryParams<AanvraagFilter>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.0;
-    let mut errors = Vec::new();
-    let mut check = |r: Result<Option<String>, ApiError>| match r {
-        Ok(v) => v,
-        Err(e) => {
-            errors.extend(e.problem().invalid_params.iter().cloned());
-            None
-        }
-    };
-    let instrument_id = check(optional_id(q.instrumentId.clone(), "instrumentId"));
-    let region_id = check(optional_id(q.regioId.clone(), "regioId"));
-    let after = check(optional_id(q.na.clone(), "na"));
-    let state_filter = match &q.status {
-        None => None,
-        Some(s) => match s.parse::<State>() {
-            Ok(st) => Some(st),
-            Err(e) => {
-                errors.push(InvalidParam {
-                    name: "status".into(),
-                    reason: e.to_string(),
-                });
-                None
-            }
-        },
-    };
-    let limit = q.limiet.unwrap_or(DEFAULT_LIMIT);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        errors.push(InvalidParam {
-            name: "limiet".into(),
-            reason: format!("{limit} ligt niet tussen 1 en {MAX_LIMIT}"),
-        });
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::invalid(errors));
-    }
+    let mut errors = QueryErrors::default();
+    let instrument_id = errors.id(q.instrumentId.clone(), "instrumentId");
+    let region_id = errors.id(q.regioId.clone(), "regioId");
+    let after = errors.id(q.na.clone(), "na");
+    let state_filter = errors.parse::<State>(q.status.as_deref(), "status", |e| e.to_string());
+    let limit = errors.limit(q.limiet);
+    errors.check()?;
     let filter = ApplicationFilter {
         instrument_id: instrument_id.clone(),
         state: state_filter,
@@ -174,38 +184,20 @@ pub async fn zoeken(
     let pool = state.pool.clone();
     let actor = caller.0;
     let after_q = after.clone();
-    let mut rows = blocking(move || {
+    let rows = blocking(move || {
         queries::applications(&pool, &actor, &filter, after_q.as_deref(), limit + 1)
     })
     .await?;
-    let more = rows.len() as i64 > limit;
-    rows.truncate(usize::try_from(limit).unwrap_or(0));
-    let next = if more {
-        rows.last().map(|r| r.id.clone())
-    } else {
-        None
-    };
-    let base = |na: Option<String>| {
-        format!(
-            "{BASE}/aanvragen{}",
-            query_string(&[
-                ("instrumentId", instrument_id.clone()),
-                ("status", q.status.clone()),
-                ("regioId", region_id.clone()),
-                ("na", na),
-                ("limiet", q.limiet.map(|l| l.to_string())),
-            ])
-        )
-    };
-    let links = PaginaLinks {
-        zelf: Link { href: base(after) },
-        volgende: next.clone().map(|n| Link {
-            href: base(Some(n)),
-        }),
-    };
+    let page = Page::cut(rows, limit, |r| r.id.clone());
+    let filters = [
+        ("instrumentId", instrument_id),
+        ("status", q.status.clone()),
+        ("regioId", region_id),
+    ];
+    let links = page.links("/aanvragen", &filters, after, q.limiet);
     Ok(HttpResponse::Ok().json(AanvraagLijst {
-        aanvragen: rows.into_iter().map(Aanvraag::from).collect(),
-        volgende: next,
+        aanvragen: page.rows.into_iter().map(Aanvraag::from).collect(),
+        volgende: page.next,
         links,
     }))
 }
@@ -227,9 +219,10 @@ pub async fn zoeken(
 pub async fn opstellen(
     state: Data<AppState>,
     caller: Caller,
-    body: JsonBody<NieuweAanvraag>,
+    body: Result<JsonBody<NieuweAanvraag>, ApiError>,
 ) -> Result<HttpResponse, ApiError> {
-    let b = body.0;
+    application::may_draft(&caller.0)?;
+    let b = body?.0;
     let mut errors = Vec::new();
     let instrument_id = optional_id(Some(b.instrumentId), "instrumentId")
         .map_err(|e| errors.extend(e.problem().invalid_params.clone()))
@@ -256,7 +249,7 @@ pub async fn opstellen(
     let now = state.now();
     let pool = state.pool.clone();
     let actor = caller.0;
-    let row = blocking(move || applications::create_draft(&pool, &actor, &new, now))
+    let row = blocking(move || application::create_draft(&pool, &actor, &new, now))
         .await
         .map_err(|e| e.rename_fields(DRAFT_FIELDS))?;
     let location = format!("{BASE}/aanvragen/{}", row.id);
@@ -314,10 +307,12 @@ pub async fn wijzigen(
     caller: Caller,
     id: Path<String>,
     if_match: IfMatch,
-    body: JsonBody<AanvraagWijziging>,
+    body: Result<JsonBody<AanvraagWijziging>, ApiError>,
 ) -> Result<HttpResponse, ApiError> {
+    let may_edit = application::may_edit(&caller.0);
+    refuse_in_order(&state, &caller, &id, &if_match, may_edit).await?;
     let id = path_id(&id, "aanvraag")?;
-    let b = body.0;
+    let b = body?.0;
     let mut errors = Vec::new();
     let discipline_id = optional_id(b.disciplineId, "disciplineId")
         .map_err(|e| errors.extend(e.problem().invalid_params.clone()))
@@ -342,7 +337,7 @@ pub async fn wijzigen(
     let pool = state.pool.clone();
     let actor = caller.0;
     let row =
-        blocking(move || applications::edit_draft(&pool, &actor, &id, if_match.0, &changes, now))
+        blocking(move || application::edit_draft(&pool, &actor, &id, if_match.0, &changes, now))
             .await
             .map_err(|e| e.rename_fields(DRAFT_FIELDS))?;
     Ok(application_response(StatusCode::OK, row))
@@ -393,185 +388,11 @@ pub async fn indienen(
     caller: Caller,
     id: Path<String>,
     if_match: IfMatch,
-    _body: OptionalJsonBody<Indiening>,
+    body: Result<OptionalJsonBody<Indiening>, ApiError>,
 ) -> Result<HttpResponse, ApiError> {
+    authorise(&state, &caller, &id, &if_match, Command::Submit).await?;
+    body?;
     run_command(state, caller, &id, if_match, Action::Submit).await
-}
-
-fn required(
-    value: Option<String>,
-    name: &str,
-    besluit: &str,
-    errors: &mut Vec<InvalidParam>,
-) -> String {
-    match value {
-        Some(v) => v,
-        None => {
-            errors.push(InvalidParam {
-                name: name.to_owned(),
-                reason: format!("is verplicht bij besluit '{besluit}'"),
-            });
-            String::new()
-        }
-    }
-}
-
-fn not_applicable(present: bool, name: &str, besluit: &str, errors: &mut Vec<InvalidParam>) {
-    if present {
-        errors.push(InvalidParam {
-            name: name.to_owned(),
-            reason: format!("hoort niet bij besluit '{besluit}'; laat het weg"),
-        });
-    }
-}
-
-fn review_action(b: Beoordeling) -> Result<Action, ApiError> {
-    let mut errors = Vec::new();
-    let action = match b.besluit {
-        Besluit::Starten => {
-            not_applicable(b.bedrag.is_some(), "bedrag", "starten", &mut errors);
-            not_applicable(b.motivering.is_some(), "motivering", "starten", &mut errors);
-            not_applicable(b.aanvulling.is_some(), "aanvulling", "starten", &mut errors);
-            Action::StartReview
-        }
-        Besluit::Honoreren => {
-            not_applicable(
-                b.aanvulling.is_some(),
-                "aanvulling",
-                "honoreren",
-                &mut errors,
-            );
-            let text = required(b.bedrag, "bedrag", "honoreren", &mut errors);
-            let motivation = required(b.motivering, "motivering", "honoreren", &mut errors);
-            let amount = if text.is_empty() {
-                None
-            } else {
-                money("bedrag", &text).map_err(|e| errors.push(e)).ok()
-            };
-            match amount {
-                Some(amount) => Action::Grant { amount, motivation },
-                None => return Err(ApiError::invalid(errors)),
-            }
-        }
-        Besluit::Afwijzen => {
-            not_applicable(b.bedrag.is_some(), "bedrag", "afwijzen", &mut errors);
-            not_applicable(
-                b.aanvulling.is_some(),
-                "aanvulling",
-                "afwijzen",
-                &mut errors,
-            );
-            Action::Reject {
-                motivation: required(b.motivering, "motivering", "afwijzen", &mut errors),
-            }
-        }
-        Besluit::AanvullingVragen => {
-            not_applicable(
-                b.bedrag.is_some(),
-                "bedrag",
-                "aanvulling-vragen",
-                &mut errors,
-            );
-            not_applicable(
-                b.motivering.is_some(),
-                "motivering",
-                "aanvulling-vragen",
-                &mut errors,
-            );
-            Action::RequestSupplement {
-                request: required(b.aanvulling, "aanvulling", "aanvulling-vragen", &mut errors),
-            }
-        }
-        Besluit::BuitenBehandeling => {
-            not_applicable(
-                b.bedrag.is_some(),
-                "bedrag",
-                "buiten-behandeling",
-                &mut errors,
-            );
-            not_applicable(
-                b.aanvulling.is_some(),
-                "aanvulling",
-                "buiten-behandeling",
-                &mut errors,
-            );
-            Action::Lapse {
-                motivation: required(
-                    b.motivering,
-                    "motivering",
-                    "buiten-behandeling",
-                    &mut errors,
-                ),
-            }
-        }
-    };
-    if errors.is_empty() {
-        Ok(action)
-    } else {
-        Err(ApiError::invalid(errors))
-    }
-}
-
-/// A reviewer's step: start, grant, reject, request a supplement, or lapse.
-#[utoipa::path(
-    post,
-    path = "/aanvragen/{id}/beoordelingen",
-    tag = "aanvragen",
-    operation_id = "aanvraagBeoordelen",
-    summary = "Beoordeel een aanvraag",
-    description = "Alleen een beoordelaar zonder belangenconflict met de regio van de aanvraag.\n\n- `starten`: de beoordeling begint (status `gereserveerd` → `in_behandeling`).\n- `honoreren` met `bedrag` (hoogstens de reservering) en `motivering`. Boven de vier-ogengrens van het instrument is het eerste besluit een voorstel (202); een tweede, andere beoordelaar bevestigt het met hetzelfde bedrag (200).\n- `afwijzen` met `motivering`.\n- `aanvulling-vragen` met `aanvulling`: wat ontbreekt; de aanvrager krijgt een termijn.\n- `buiten-behandeling` met `motivering`, nadat de aanvultermijn is verstreken.",
-    params(
-        ("id" = String, Path, description = "Het id van de aanvraag."),
-        ("If-Match" = Option<String>, Header, description = "De ETag van de versie waarop het besluit gebaseerd is."),
-    ),
-    request_body(content = Beoordeling, content_type = "application/json"),
-    responses(
-        (status = 200, description = "De aanvraag na het besluit.", body = Aanvraag, headers(
-            ("ETag" = String, description = "De nieuwe versie van de aanvraag."),
-        )),
-        (status = 202, description = "Honorering voorgesteld; een tweede beoordelaar moet bevestigen.", body = HonoreringVoorgesteld, headers(
-            ("ETag" = String, description = "De nieuwe versie van de aanvraag."),
-        )),
-    )
-)]
-pub async fn beoordelen(
-    state: Data<AppState>,
-    caller: Caller,
-    id: Path<String>,
-    if_match: IfMatch,
-    body: JsonBody<Beoordeling>,
-) -> Result<HttpResponse, ApiError> {
-    let action = review_action(body.0)?;
-    run_command(state, caller, &id, if_match, action).await
-}
-
-/// Records a review score.
-#[utoipa::path(
-    post,
-    path = "/aanvragen/{id}/scores",
-    tag = "aanvragen",
-    operation_id = "aanvraagScoren",
-    summary = "Geef een ingediende aanvraag een score",
-    description = "Voor instrumenten die rangschikken (de onderzoeksoproep): een beoordelaar geeft een score van 0 tot en met 100 vóór de toewijzingsronde.",
-    params(("id" = String, Path, description = "Het id van de aanvraag.")),
-    request_body(content = Score, content_type = "application/json"),
-    responses((status = 200, description = "De aanvraag met de score.", body = Aanvraag, headers(
-        ("ETag" = String, description = "De nieuwe versie van de aanvraag."),
-    )))
-)]
-pub async fn scoren(
-    state: Data<AppState>,
-    caller: Caller,
-    id: Path<String>,
-    body: JsonBody<Score>,
-) -> Result<HttpResponse, ApiError> {
-    let id = path_id(&id, "aanvraag")?;
-    let score = body.0.score;
-    let now = state.now();
-    let pool = state.pool.clone();
-    let actor = caller.0;
-    let row = blocking(move || applications::score(&pool, &actor, &id, score, now)).await?;
-    Ok(application_response(StatusCode::OK, row))
 }
 
 /// Supplies missing information.
@@ -596,9 +417,10 @@ pub async fn aanvullen(
     caller: Caller,
     id: Path<String>,
     if_match: IfMatch,
-    body: JsonBody<Aanvulling>,
+    body: Result<JsonBody<Aanvulling>, ApiError>,
 ) -> Result<HttpResponse, ApiError> {
-    let note = body.0.toelichting;
+    authorise(&state, &caller, &id, &if_match, Command::Supply).await?;
+    let note = body?.0.toelichting;
     if note.trim().is_empty() {
         return Err(ApiError::field("toelichting", "mag niet leeg zijn"));
     }
@@ -627,9 +449,10 @@ pub async fn intrekken(
     caller: Caller,
     id: Path<String>,
     if_match: IfMatch,
-    body: OptionalJsonBody<Intrekking>,
+    body: Result<OptionalJsonBody<Intrekking>, ApiError>,
 ) -> Result<HttpResponse, ApiError> {
-    let reason = body.0.reden;
+    authorise(&state, &caller, &id, &if_match, Command::Withdraw).await?;
+    let reason = body?.0.reden;
     run_command(state, caller, &id, if_match, Action::Withdraw { reason }).await
 }
 
@@ -655,9 +478,10 @@ pub async fn verantwoorden(
     caller: Caller,
     id: Path<String>,
     if_match: IfMatch,
-    body: JsonBody<Verantwoording>,
+    body: Result<JsonBody<Verantwoording>, ApiError>,
 ) -> Result<HttpResponse, ApiError> {
-    let summary = body.0.samenvatting;
+    authorise(&state, &caller, &id, &if_match, Command::Report).await?;
+    let summary = body?.0.samenvatting;
     if summary.trim().is_empty() {
         return Err(ApiError::field("samenvatting", "mag niet leeg zijn"));
     }
@@ -686,9 +510,10 @@ pub async fn vaststellen(
     caller: Caller,
     id: Path<String>,
     if_match: IfMatch,
-    body: JsonBody<Vaststelling>,
+    body: Result<JsonBody<Vaststelling>, ApiError>,
 ) -> Result<HttpResponse, ApiError> {
-    let b = body.0;
+    authorise(&state, &caller, &id, &if_match, Command::Settle).await?;
+    let b = body?.0;
     let amount = money("bedrag", &b.bedrag).map_err(|e| ApiError::invalid(vec![e]))?;
     let action = Action::Settle {
         amount,
@@ -719,8 +544,10 @@ pub async fn afsluiten(
     caller: Caller,
     id: Path<String>,
     if_match: IfMatch,
-    _body: OptionalJsonBody<Afsluiting>,
+    body: Result<OptionalJsonBody<Afsluiting>, ApiError>,
 ) -> Result<HttpResponse, ApiError> {
+    authorise(&state, &caller, &id, &if_match, Command::Close).await?;
+    body?;
     run_command(state, caller, &id, if_match, Action::Close).await
 }
 
@@ -746,9 +573,10 @@ pub async fn afzien(
     caller: Caller,
     id: Path<String>,
     if_match: IfMatch,
-    body: OptionalJsonBody<Afzien>,
+    body: Result<OptionalJsonBody<Afzien>, ApiError>,
 ) -> Result<HttpResponse, ApiError> {
-    let reason = body.0.reden;
+    authorise(&state, &caller, &id, &if_match, Command::Waive).await?;
+    let reason = body?.0.reden;
     run_command(state, caller, &id, if_match, Action::Waive { reason }).await
 }
 
@@ -770,15 +598,16 @@ pub async fn bezwaar_maken(
     state: Data<AppState>,
     caller: Caller,
     id: Path<String>,
-    body: JsonBody<NieuwBezwaar>,
+    body: Result<JsonBody<NieuwBezwaar>, ApiError>,
 ) -> Result<HttpResponse, ApiError> {
+    application::may_object(&caller.0)?;
     let id = path_id(&id, "aanvraag")?;
-    let grounds = body.0.gronden;
+    let grounds = body?.0.gronden;
     let now = state.now();
     let pool = state.pool.clone();
     let actor = caller.0;
     let location = format!("{BASE}/aanvragen/{id}/bezwaren");
-    let row = blocking(move || applications::object(&pool, &actor, &id, &grounds, now)).await?;
+    let row = blocking(move || application::object(&pool, &actor, &id, &grounds, now)).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, location))
         .json(Bezwaar::from(row)))

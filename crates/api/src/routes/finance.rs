@@ -3,6 +3,7 @@
 use actix_web::web::{Data, Path};
 use actix_web::HttpResponse;
 use serde::Deserialize;
+use subsidie_domain::payment::PaymentState;
 use subsidie_service::disbursement::{self, PaymentFilter};
 use subsidie_service::{queries, Role};
 use utoipa::IntoParams;
@@ -11,9 +12,9 @@ use crate::auth::Caller;
 use crate::dto::{
     Betaling, BetalingLijst, Grootboekcontrole, GrootboekcontroleRegel, Link, PaginaLinks, BASE,
 };
-use crate::input::{optional_id, path_id, QueryParams};
-use crate::problem::{ApiError, InvalidParam};
-use crate::routes::applications::{DEFAULT_LIMIT, MAX_LIMIT};
+use crate::input::{path_id, QueryParams};
+use crate::paging::{Page, QueryErrors};
+use crate::problem::ApiError;
 use crate::state::{blocking, AppState};
 
 /// The payments of one application.
@@ -84,83 +85,41 @@ pub async fn zoeken(
     query: QueryParams<BetalingFilter>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.0;
-    let mut errors: Vec<InvalidParam> = Vec::new();
-    let mut check = |r: Result<Option<String>, ApiError>| match r {
-        Ok(v) => v,
-        Err(e) => {
-            errors.extend(e.problem().invalid_params.iter().cloned());
-            None
-        }
-    };
-    let instrument_id = check(optional_id(q.instrumentId.clone(), "instrumentId"));
-    let application_id = check(optional_id(q.aanvraagId.clone(), "aanvraagId"));
-    let after = check(optional_id(q.na.clone(), "na"));
-    if let Some(s) = &q.status {
-        if !disbursement::STATES.contains(&s.as_str()) {
-            errors.push(InvalidParam {
-                name: "status".into(),
-                reason: format!(
-                    "onbekende status; bekend zijn: {}",
-                    disbursement::STATES.join(", ")
-                ),
-            });
-        }
-    }
-    let limit = q.limiet.unwrap_or(DEFAULT_LIMIT);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        errors.push(InvalidParam {
-            name: "limiet".into(),
-            reason: format!("{limit} ligt niet tussen 1 en {MAX_LIMIT}"),
-        });
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::invalid(errors));
-    }
+    let mut errors = QueryErrors::default();
+    let instrument_id = errors.id(q.instrumentId.clone(), "instrumentId");
+    let application_id = errors.id(q.aanvraagId.clone(), "aanvraagId");
+    let after = errors.id(q.na.clone(), "na");
+    let state_filter = errors.parse::<PaymentState>(q.status.as_deref(), "status", |_| {
+        format!(
+            "onbekende status; bekend zijn: {}",
+            PaymentState::names().join(", ")
+        )
+    });
+    let limit = errors.limit(q.limiet);
+    errors.check()?;
     let filter = PaymentFilter {
-        state: q.status.clone(),
+        state: state_filter,
         instrument_id: instrument_id.clone(),
         application_id: application_id.clone(),
     };
     let pool = state.pool.clone();
     let actor = caller.0;
     let after_q = after.clone();
-    let mut rows = blocking(move || {
+    let rows = blocking(move || {
         disbursement::payments(&pool, &actor, &filter, after_q.as_deref(), limit + 1)
     })
     .await?;
-    let more = rows.len() as i64 > limit;
-    rows.truncate(usize::try_from(limit).unwrap_or(0));
-    let next = if more {
-        rows.last().map(|r| r.id.clone())
-    } else {
-        None
-    };
-    let href = |na: Option<String>| {
-        let parts: Vec<String> = [
-            ("status", q.status.clone()),
-            ("instrumentId", instrument_id.clone()),
-            ("aanvraagId", application_id.clone()),
-            ("na", na),
-            ("limiet", q.limiet.map(|l| l.to_string())),
-        ]
-        .into_iter()
-        .filter_map(|(k, v)| v.map(|v| format!("{k}={v}")))
-        .collect();
-        if parts.is_empty() {
-            format!("{BASE}/betalingen")
-        } else {
-            format!("{BASE}/betalingen?{}", parts.join("&"))
-        }
-    };
+    let page = Page::cut(rows, limit, |r| r.id.clone());
+    let filters = [
+        ("status", q.status.clone()),
+        ("instrumentId", instrument_id),
+        ("aanvraagId", application_id),
+    ];
+    let links = page.links("/betalingen", &filters, after, q.limiet);
     Ok(HttpResponse::Ok().json(BetalingLijst {
-        betalingen: rows.into_iter().map(Betaling::from).collect(),
-        links: PaginaLinks {
-            zelf: Link { href: href(after) },
-            volgende: next.clone().map(|n| Link {
-                href: href(Some(n)),
-            }),
-        },
-        volgende: next,
+        betalingen: page.rows.into_iter().map(Betaling::from).collect(),
+        links,
+        volgende: page.next,
     }))
 }
 

@@ -11,6 +11,7 @@ pub mod finance;
 pub mod outbox;
 pub mod reference;
 pub mod reports;
+pub mod review;
 pub mod runs;
 
 /// A resource whose other methods answer 405 naming the allowed ones.
@@ -28,6 +29,7 @@ pub fn register(cfg: &mut web::ServiceConfig) {
     use outbox as ob;
     use reference as re;
     use reports as rp;
+    use review as rv;
     use runs as ru;
     cfg.service(resource("/programmas", "GET").route(web::get().to(re::programmas)))
         .service(resource("/instrumenten", "GET").route(web::get().to(re::instrumenten)))
@@ -53,9 +55,9 @@ pub fn register(cfg: &mut web::ServiceConfig) {
             resource("/aanvragen/{id}/indieningen", "POST").route(web::post().to(ap::indienen)),
         )
         .service(
-            resource("/aanvragen/{id}/beoordelingen", "POST").route(web::post().to(ap::beoordelen)),
+            resource("/aanvragen/{id}/beoordelingen", "POST").route(web::post().to(rv::beoordelen)),
         )
-        .service(resource("/aanvragen/{id}/scores", "POST").route(web::post().to(ap::scoren)))
+        .service(resource("/aanvragen/{id}/scores", "POST").route(web::post().to(rv::scoren)))
         .service(
             resource("/aanvragen/{id}/aanvullingen", "POST").route(web::post().to(ap::aanvullen)),
         )

@@ -9,11 +9,11 @@ use subsidie_finance::table::{Cell, TableFormat, TableWriter};
 use subsidie_store::Pool;
 
 use super::shared::{io_error, load_programme, programme_instruments, write_table};
+use crate::access::require_finance_or_admin;
 use crate::actor::Actor;
 use crate::budget;
 use crate::convert::money;
 use crate::error::ServiceError;
-use crate::payments::require_finance_or_admin;
 use crate::tx;
 
 /// Amounts of a budget position.

@@ -15,9 +15,14 @@ use subsidie_store::{DbConnection, Pool};
 use super::query::{resolve, DisbursementQuery, Resolved};
 use super::recoveries::{recoveries, Recoveries};
 use super::shared::{groups, io_error, paid_on, write_table, Group, Total};
+use crate::access::require_finance_or_admin;
 use crate::actor::Actor;
 use crate::error::ServiceError;
-use crate::payments::{require_finance_or_admin, PAGE, PAID, TRANSFER_KINDS};
+use crate::paging::PAGE;
+use subsidie_domain::payment::{PaymentKind, PaymentState};
+
+const PAID: &str = PaymentState::Paid.as_str();
+const TRANSFER_KINDS: [&str; 2] = PaymentKind::transfer_names();
 use crate::tx;
 
 /// Disbursements of a programme: see the [module documentation](super).

@@ -12,7 +12,12 @@ use super::query::Resolved;
 use super::shared::{paid_on, Total};
 use crate::convert::money;
 use crate::error::ServiceError;
-use crate::payments::{PAID, RECOVERY, SCHEDULED};
+use subsidie_domain::payment::{PaymentKind, PaymentState};
+
+// Constants, not calls: the payment states are matched on below.
+const PAID: &str = PaymentState::Paid.as_str();
+const SCHEDULED: &str = PaymentState::Scheduled.as_str();
+const RECOVERY: &str = PaymentKind::Recovery.as_str();
 
 /// One recovery in a report.
 #[derive(Debug, Clone, PartialEq, Eq)]

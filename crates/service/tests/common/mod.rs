@@ -9,7 +9,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use diesel::prelude::*;
 use subsidie_domain::programme::ProgrammeFile;
 use subsidie_domain::Money;
-use subsidie_service::applications::{self, Action, NewApplication, Outcome};
+use subsidie_service::application::{self as applications, Action, NewApplication, Outcome};
 use subsidie_service::registry::{self, NewOrganisation};
 use subsidie_service::{queries, seed, Actor, Pool, Role, ServiceError};
 use subsidie_store::rows::{ApplicationRow, HistoryRow, InstrumentRow, OrganisationRow};

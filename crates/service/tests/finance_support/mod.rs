@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use diesel::prelude::*;
 use subsidie_domain::Money;
-use subsidie_service::applications::{self, Action, NewApplication};
+use subsidie_service::application::{self as applications, Action, NewApplication};
 use subsidie_service::payments::FunderAccount;
 use subsidie_service::registry::{self, NewOrganisation};
 use subsidie_service::{allocation, seed, Actor, Pool, Role};

@@ -1,0 +1,75 @@
+//! Authorisation comes before the body: a caller whose role may not issue a command hears
+//! 403 with the roles that may, whatever is wrong with the body; a caller in the right
+//! role still hears what is wrong with the fields. (An application the caller may not
+//! see stays not found: `roles.rs`.)
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+mod common;
+
+use common::{at, draft, draft_body, Cast, TestServer};
+use serde_json::json;
+
+#[test]
+fn the_wrong_role_hears_403_before_anything_about_the_body() {
+    let s = TestServer::start(at(2024, 2, 5, 9));
+    let cast = Cast::new(&s);
+    let id = draft(
+        &s,
+        &cast.applicant_a,
+        draft_body("voorbereiding", "50000.00", None),
+    );
+    s.post(
+        &cast.applicant_a,
+        &format!("/aanvragen/{id}/indieningen"),
+        json!({}),
+    )
+    .expect(200);
+    let refused = [
+        (
+            "beoordelingen",
+            json!({"besluit": "honoreren", "bedrag": "geen bedrag"}),
+        ),
+        ("beoordelingen", json!({"onbekend": true})),
+        ("scores", json!({"score": "hoog"})),
+        (
+            "vaststellingen",
+            json!({"bedrag": "veel", "motivering": ""}),
+        ),
+        ("afsluitingen", json!({"onbekend": true})),
+    ];
+    for (resource, body) in refused {
+        let p = s
+            .post(
+                &cast.applicant_a,
+                &format!("/aanvragen/{id}/{resource}"),
+                body,
+            )
+            .problem(403);
+        let detail = p["detail"].as_str().unwrap_or_default().to_owned();
+        assert!(
+            detail.contains("voorbehouden") || detail.contains("alleen"),
+            "{detail}"
+        );
+    }
+    for (resource, body) in [
+        ("aanvullingen", json!({"toelichting": ""})),
+        ("verantwoordingen", json!({"samenvatting": ""})),
+        ("bezwaren", json!({"gronden": 7})),
+    ] {
+        s.post(&cast.reviewer, &format!("/aanvragen/{id}/{resource}"), body)
+            .problem(403);
+    }
+    // The right role with a wrong body: the fields.
+    s.post(
+        &cast.reviewer,
+        &format!("/aanvragen/{id}/beoordelingen"),
+        json!({"besluit": "honoreren", "bedrag": "geen bedrag"}),
+    )
+    .problem(400);
+    s.post(
+        &cast.applicant_a,
+        &format!("/aanvragen/{id}/aanvullingen"),
+        json!({"toelichting": ""}),
+    )
+    .problem(400);
+}

@@ -1,0 +1,29 @@
+//! The lifecycle of an application, by what a user does: open and change a draft
+//! ([`draft`]), submit it ([`submit`]), review and decide ([`review`], with the four-eyes
+//! flow), settle and close ([`settlement`]), object ([`objection`]).
+//!
+//! Every lifecycle command goes through one pipeline ([`execute`]): load, authorise,
+//! ask the domain's transition table, the command's own checks, the budget effects on
+//! the locked instrument row, save with a new version and history, then payments and
+//! e-mails, in one transaction. Who may issue which command: [`crate::access`].
+
+mod action;
+mod checks;
+mod draft;
+mod effects;
+mod execute;
+mod notice;
+mod objection;
+mod record;
+mod review;
+mod settlement;
+mod submit;
+
+pub use action::{Action, Outcome};
+pub use draft::{create_draft, edit_draft, may_draft, may_edit, DraftChanges, NewApplication};
+pub use execute::execute;
+pub use objection::{may_object, object};
+pub use review::{may_score, score};
+
+pub(crate) use notice::notify;
+pub(crate) use record::{history, save};

@@ -1,0 +1,51 @@
+//! Submitting (*indienen*): within the instrument's opening, while its waiting list is
+//! open, for an amount it accepts. The application gets its moment of receipt and its
+//! decision deadline.
+
+use chrono::{DateTime, Utc};
+use subsidie_domain::deadlines::{self, Term};
+use subsidie_store::rows::{ApplicationRow, InstrumentRow};
+
+use super::checks::{amount_rule, refuse_any};
+use crate::convert::{money, naive};
+use crate::error::{FieldError, ServiceError};
+
+/// Checks that `app` may be submitted under `instrument` now, and stamps its receipt.
+pub(super) fn submit(
+    app: &mut ApplicationRow,
+    instrument: &InstrumentRow,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    let today = deadlines::amsterdam_date(now);
+    let mut errors = Vec::new();
+    if today < instrument.opens_on || today > instrument.closes_on {
+        errors.push(FieldError::new(
+            "instrument",
+            format!(
+                "'{}' is open voor aanvragen van {} tot en met {}; vandaag is {today}",
+                instrument.name, instrument.opens_on, instrument.closes_on
+            ),
+        ));
+    }
+    if instrument.waitlist_closed {
+        errors.push(FieldError::new(
+            "instrument",
+            format!(
+                "het subsidieplafond van '{}' is bereikt en de wachtlijst is gesloten",
+                instrument.name
+            ),
+        ));
+    }
+    if let Err(e) = amount_rule(instrument)?.check(money(app.requested_cents)?) {
+        errors.push(FieldError::new("bedrag", e.to_string()));
+    }
+    refuse_any(errors)?;
+    let term = Term::Weeks(u32::try_from(instrument.decision_term_weeks).unwrap_or(13));
+    app.received_at = Some(naive(now));
+    app.received_day = Some(today);
+    app.decision_due_on = Some(
+        deadlines::decision_deadline(now, term)
+            .map_err(|e| ServiceError::Internal(e.to_string()))?,
+    );
+    Ok(())
+}

@@ -38,12 +38,11 @@ use chrono::Utc;
 use clap::{Args, Parser, Subcommand};
 use subsidie_domain::iban::Iban;
 use subsidie_domain::lottery::Seed;
+use subsidie_service::outbox::{admin as outbox, reminders};
 use subsidie_service::payments::{self, FileFormat, FunderAccount};
 use subsidie_service::registry::{self, NewOrganisation};
 use subsidie_service::reports::{self, DisbursementQuery};
-use subsidie_service::{
-    allocation, demo, idempotency, queries, reminders, seed, Actor, Role, ServiceError,
-};
+use subsidie_service::{allocation, demo, idempotency, queries, seed, Actor, Role, ServiceError};
 use subsidie_store::{DatabaseUrl, Pool, StoreError};
 
 /// The programme file shipped with the engine, used by `demo` when no `--file` is given.
@@ -746,7 +745,10 @@ fn mail(cli: &Cli, command: &MailCommand) -> Result<(), Failure> {
             );
         }
         MailCommand::Status => {
-            let s = subsidie_notify::admin::summary(&pool).map_err(mail_failure)?;
+            let outbox::Overview {
+                summary: s,
+                messages,
+            } = outbox::overview(&pool, &Actor::system(), None, None)?;
             say!(
                 "wachtend: {}, opnieuw te proberen: {}, mislukt: {}, verzonden: {}",
                 s.waiting,
@@ -754,7 +756,7 @@ fn mail(cli: &Cli, command: &MailCommand) -> Result<(), Failure> {
                 s.failed,
                 s.sent
             );
-            for row in subsidie_notify::admin::failed_messages(&pool).map_err(mail_failure)? {
+            for row in messages {
                 say!(
                     "  {}  {}  {}  pogingen {}: {}",
                     row.id,
@@ -766,7 +768,7 @@ fn mail(cli: &Cli, command: &MailCommand) -> Result<(), Failure> {
             }
         }
         MailCommand::Retry { id } => {
-            let row = subsidie_notify::admin::retry_failed(&pool, id).map_err(mail_failure)?;
+            let row = outbox::retry(&pool, &Actor::system(), id)?;
             say!("bericht {} staat weer in de wachtrij", row.id);
         }
         MailCommand::Reminders { days } => {

@@ -22,10 +22,11 @@ use subsidie_store::schema::{allocation_placements, allocation_runs, application
 use subsidie_store::{DbConnection, Pool};
 
 use crate::actor::{Actor, Role};
-use crate::applications::{history, notify};
+use crate::applications::history;
 use crate::budget;
 use crate::convert::{money, naive, new_id, state};
 use crate::error::ServiceError;
+use crate::outbox::letters::queue_notice;
 use crate::tx;
 
 /// A finished run with its placements in order.
@@ -166,7 +167,7 @@ fn move_app(
         now,
     )?;
     for notice in step.notices() {
-        notify(conn, app, instrument, notice, now)?;
+        queue_notice(conn, app, instrument, notice, now)?;
     }
     Ok(())
 }

@@ -25,10 +25,10 @@
 //!   one transaction, which PostgreSQL handles very badly: every update adds a row version
 //!   that the next one must step over.)
 //!   In the same transaction every grantee's payment notice is queued (outbox id
-//!   `betaling-{payment id}`, [`crate::mail`]), a page of rows per statement.
+//!   `betaling-{payment id}`, [`crate::outbox::letters`]), a page of rows per statement.
 //! - [`mark_payment_failed`] sends one refused transfer back to `gepland`.
 //!
-//! Making a run queues a mail to every finance user ([`crate::mail::PAYMENT_RUN`]).
+//! Making a run queues a mail to every finance user ([`crate::outbox::letters`]).
 //!
 //! Who: finance (`financien`), or the engine itself ([`Actor::system`], for the CLI).
 
@@ -56,7 +56,7 @@ use crate::actor::{Actor, Role};
 use crate::budget;
 use crate::convert::{money, naive, new_id};
 use crate::error::{FieldError, ServiceError};
-use crate::mail;
+use crate::outbox::letters as mail;
 use crate::tx;
 
 /// Rows read from the database at a time when streaming a file.
@@ -629,7 +629,7 @@ pub fn mark_run_paid(
         // The grantees hear of it in the same transaction: one notice per payment,
         // dated the day the bank was asked to execute the run. Written while the
         // payments are still `in_betaalronde`, which is how the notices find them.
-        mail::queue_run_payment_notices(conn, run_id, run.execution_date, now)?;
+        mail::queue_run_payment_notices(conn, run_id, IN_RUN, run.execution_date, now)?;
         diesel::update(
             payments::table
                 .filter(payments::run_id.eq(run_id))

@@ -66,8 +66,8 @@ fn derive_advance(context: &mut Map<String, Json>) -> Result<(), String> {
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
+    use super::super::examples::example_payload;
     use super::*;
-    use crate::templates::example_payload;
 
     /// Read as its letter and written back, every example is what it was: a template
     /// sees what the row says, as when it rendered the row's JSON as it stood.

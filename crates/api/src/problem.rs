@@ -401,12 +401,6 @@ impl From<NotifyError> for ApiError {
     fn from(err: NotifyError) -> Self {
         match err {
             NotifyError::Store(store) => ApiError::from(ServiceError::from(store)),
-            NotifyError::NotFound(detail) => ApiError::new(
-                StatusCode::NOT_FOUND,
-                "niet-gevonden",
-                "Niet gevonden",
-                detail,
-            ),
             // A template or mail setting is not something the caller can fix.
             other => ApiError::internal(&other.to_string()),
         }

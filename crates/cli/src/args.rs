@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
-use subsidie_service::reminders;
+use subsidie_service::outbox::reminders;
 
 use crate::programme::DEFAULT_FIXTURE;
 

@@ -2,7 +2,8 @@
 
 use chrono::Utc;
 use subsidie_notify::Transport;
-use subsidie_service::reminders;
+use subsidie_service::outbox::{admin as outbox, reminders};
+use subsidie_service::Actor;
 
 use crate::args::MailCommand;
 use crate::database::open;
@@ -25,7 +26,10 @@ pub fn mail(settings: &Settings, command: &MailCommand) -> Result<(), Failure> {
             );
         }
         MailCommand::Status => {
-            let s = subsidie_notify::admin::summary(&pool).map_err(mail_failure)?;
+            let outbox::Overview {
+                summary: s,
+                messages,
+            } = outbox::overview(&pool, &Actor::system(), None, None)?;
             say!(
                 "wachtend: {}, opnieuw te proberen: {}, mislukt: {}, verzonden: {}",
                 s.waiting,
@@ -33,7 +37,7 @@ pub fn mail(settings: &Settings, command: &MailCommand) -> Result<(), Failure> {
                 s.failed,
                 s.sent
             );
-            for row in subsidie_notify::admin::failed_messages(&pool).map_err(mail_failure)? {
+            for row in messages {
                 say!(
                     "  {}  {}  {}  pogingen {}: {}",
                     row.id,
@@ -45,7 +49,7 @@ pub fn mail(settings: &Settings, command: &MailCommand) -> Result<(), Failure> {
             }
         }
         MailCommand::Retry { id } => {
-            let row = subsidie_notify::admin::retry_failed(&pool, id).map_err(mail_failure)?;
+            let row = outbox::retry(&pool, &Actor::system(), id)?;
             say!("bericht {} staat weer in de wachtrij", row.id);
         }
         MailCommand::Reminders { days } => {

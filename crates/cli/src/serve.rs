@@ -3,8 +3,9 @@
 
 use chrono::{DateTime, Utc};
 use subsidie_notify::Transport;
+use subsidie_service::outbox::reminders;
 use subsidie_service::registry::{self, NewOrganisation};
-use subsidie_service::{idempotency, queries, reminders, seed, Actor, Pool, Role};
+use subsidie_service::{idempotency, queries, seed, Actor, Pool, Role};
 
 use crate::database::open;
 use crate::failure::{mail_failure, Failure};

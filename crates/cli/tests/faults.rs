@@ -505,7 +505,9 @@ fn kill_9_during_submission_storm_loses_no_acknowledged_submission() {
     // Every outbox row is delivered, duplicates only with the same Message-ID.
     let out = run_cli(&url, &["mail", "drain"], &[("SMTP_URL", &smtp)]);
     eprintln!("mail drain: {}", out.trim());
-    let summary = subsidie_notify::admin::summary(&pool).unwrap();
+    let summary =
+        subsidie_service::outbox::admin::summary(&pool, &subsidie_service::Actor::system())
+            .unwrap();
     assert_eq!(
         (summary.waiting, summary.retrying, summary.failed),
         (0, 0, 0),
@@ -557,7 +559,9 @@ fn smtp_down_then_back_delivers_every_mail_once() {
     // While SMTP is down a drain sends nothing and the mails wait for a retry.
     let out = run_cli(&url, &["mail", "drain"], &[("SMTP_URL", &smtp)]);
     assert!(out.contains("verzonden: 0"), "{out}");
-    let waiting = subsidie_notify::admin::summary(&pool).unwrap();
+    let waiting =
+        subsidie_service::outbox::admin::summary(&pool, &subsidie_service::Actor::system())
+            .unwrap();
     assert_eq!((waiting.sent, waiting.failed), (0, 0), "{waiting:?}");
     let total = waiting.waiting + waiting.retrying;
     assert!(waiting.retrying > 0 && total >= 3, "{waiting:?}");
@@ -574,7 +578,8 @@ fn smtp_down_then_back_delivers_every_mail_once() {
     assert_eq!(report.sent as i64, total, "{report:?}");
     let again = subsidie_notify::dispatch::drain_at(&pool, &transport, later, &policy).unwrap();
     assert_eq!(again.sent, 0, "{again:?}");
-    let done = subsidie_notify::admin::summary(&pool).unwrap();
+    let done = subsidie_service::outbox::admin::summary(&pool, &subsidie_service::Actor::system())
+        .unwrap();
     assert_eq!(
         (done.waiting, done.retrying, done.failed, done.sent),
         (0, 0, 0, total),

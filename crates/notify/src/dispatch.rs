@@ -38,6 +38,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
 use diesel::prelude::*;
+use subsidie_domain::letters::MessageState;
 use subsidie_store::db::{with_writer, write_transaction};
 use subsidie_store::rows::OutboxRow;
 use subsidie_store::schema::outbox;
@@ -240,12 +241,8 @@ fn mark_sent(
     Ok(updated == 1)
 }
 
-enum Failure {
-    Retry,
-    GiveUp,
-}
-
-/// Records a failed attempt on a claimed row; `None` when the claim was gone.
+/// Records a failed attempt on a claimed row: the state it is in now (retrying or
+/// failed), or `None` when the claim was gone.
 fn mark_failed(
     conn: &mut DbConnection,
     row: &OutboxRow,
@@ -253,7 +250,7 @@ fn mark_failed(
     error: &SendError,
     now: DateTime<Utc>,
     policy: &DispatchPolicy,
-) -> Result<Option<Failure>, NotifyError> {
+) -> Result<Option<MessageState>, NotifyError> {
     let attempts = row.attempts.saturating_add(1);
     let give_up = error.is_permanent() || attempts >= policy.max_attempts;
     let message: String = error.to_string().chars().take(MAX_ERROR_CHARS).collect();
@@ -278,11 +275,7 @@ fn mark_failed(
             ))
             .execute(conn)?
     };
-    Ok((updated == 1).then_some(if give_up {
-        Failure::GiveUp
-    } else {
-        Failure::Retry
-    }))
+    Ok((updated == 1).then_some(MessageState::of(false, give_up, attempts)))
 }
 
 /// Gives unsent claimed rows back, due as they were.
@@ -351,30 +344,29 @@ pub fn dispatch_once_with(
                 }
             }
             Err(error) => {
-                match retry_busy(|| {
+                let state = retry_busy(|| {
                     with_writer(pool, |conn| {
                         mark_failed(conn, row, &token, &error, now, policy)
                     })
-                })? {
-                    Some(Failure::Retry) => {
+                })?;
+                let (id, to, n) = (
+                    transport.message_id(&row.id),
+                    &row.recipient,
+                    row.attempts + 1,
+                );
+                match state {
+                    Some(MessageState::Retrying) => {
                         report.retried += 1;
-                        log::info!(
-                            "e-mail {} aan {} mislukt (poging {}), volgt later opnieuw: {error}",
-                            transport.message_id(&row.id),
-                            row.recipient,
-                            row.attempts + 1
-                        );
+                        log::info!("e-mail {id} aan {to} mislukt (poging {n}), volgt later opnieuw: {error}");
                     }
-                    Some(Failure::GiveUp) => {
+                    Some(MessageState::Failed) => {
                         report.failed += 1;
                         log::error!(
-                            "e-mail {} aan {} definitief mislukt na {} poging(en): {error}",
-                            transport.message_id(&row.id),
-                            row.recipient,
-                            row.attempts + 1
+                            "e-mail {id} aan {to} definitief mislukt na {n} poging(en): {error}"
                         );
                     }
-                    None => report.lost += 1,
+                    // Not a state a failed attempt leaves: only the claim was gone.
+                    Some(MessageState::Waiting | MessageState::Sent) | None => report.lost += 1,
                 }
             }
         }
@@ -457,22 +449,12 @@ impl Drop for DispatcherHandle {
 /// clock and the default policy, until the handle is stopped or dropped. Errors (the
 /// database or SMTP down) are logged and retried at the next round.
 pub fn spawn_dispatcher(pool: Pool, transport: Transport, interval: Duration) -> DispatcherHandle {
-    spawn_dispatcher_with(pool, transport, interval, DispatchPolicy::default())
+    spawn_dispatcher_with_hook(pool, transport, interval, DispatchPolicy::default(), |_| {})
 }
 
-/// [`spawn_dispatcher`] with an explicit policy.
-pub fn spawn_dispatcher_with(
-    pool: Pool,
-    transport: Transport,
-    interval: Duration,
-    policy: DispatchPolicy,
-) -> DispatcherHandle {
-    spawn_dispatcher_with_hook(pool, transport, interval, policy, |_| {})
-}
-
-/// [`spawn_dispatcher_with`], calling `before_round` with the current instant at the
-/// start of every round, before the outbox is drained. The server uses it to queue the
-/// scheduled mails (reminders before the accounting deadline) that the use cases of the
+/// [`spawn_dispatcher`] with an explicit policy, calling `before_round` with the current
+/// instant at the start of every round, before the outbox is drained. The server uses it
+/// to queue the scheduled mails (reminders before the accounting deadline) that the use cases of the
 /// service do not write themselves; whatever it queues goes out in the same round. The
 /// hook decides for itself how often it really does something, and reports its own
 /// errors: this crate knows nothing of what it queues.

@@ -65,9 +65,6 @@ pub enum NotifyError {
     /// `SMTP_URL`, `MAIL_FROM`, `MAIL_DIR` or a related setting is unusable.
     #[error("ongeldige e-mailinstelling: {0}")]
     Config(String),
-    /// No outbox row with this id is in the state the operation needs.
-    #[error("{0}")]
-    NotFound(String),
 }
 
 impl From<diesel::result::Error> for NotifyError {

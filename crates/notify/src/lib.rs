@@ -1,10 +1,10 @@
 //! E-mail for subsidie.
 //!
 //! Every event a person must hear of is written as a row to the `outbox` table in the same
-//! database transaction as the change itself (see `subsidie_service::application` for the
-//! lifecycle notices and `subsidie_service::mail` for payment notices, reminders and the
-//! mails to reviewers and finance). This crate turns those rows into e-mails and delivers
-//! them:
+//! database transaction as the change itself (see `subsidie_service::outbox`), with the
+//! facts its template prints as its payload: one of the letters of
+//! `subsidie_domain::letters`, which also names the templates and the states of a row.
+//! This crate turns those rows into e-mails and delivers them:
 //!
 //! * [`templates`]: Dutch messages, plain text and HTML from one minijinja source each,
 //!   embedded in the binary;
@@ -12,13 +12,13 @@
 //!   (`MAIL_DIR`) when no SMTP server is configured;
 //! * [`dispatch`]: claims due rows so that two dispatchers never send the same one, sends
 //!   them, marks them sent, and retries failures with exponential back-off until a
-//!   maximum, after which the row is marked failed for an administrator ([`admin`]);
+//!   maximum, after which the row is marked failed for an administrator
+//!   (`subsidie_service::outbox::admin`);
 //! * `testing` (feature `testing`, for tests only): a small SMTP server.
 //!
 //! Every message carries a stable `Message-ID` derived from its outbox row
 //! (`<{id}@{domain}>`), so a resend after a crash is recognisable as the same message.
 
-pub mod admin;
 pub mod dispatch;
 pub mod error;
 pub mod format;

@@ -12,14 +12,15 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use subsidie_domain::lottery::Seed;
 use subsidie_domain::Money;
-use subsidie_notify::admin::{failed_messages, pending_messages, retry_failed, summary};
 use subsidie_notify::dispatch::{drain_at, DispatchPolicy};
 use subsidie_notify::testing::{ReceivedMail, SmtpSink};
 use subsidie_notify::transport::DEFAULT_FROM;
 use subsidie_notify::{dispatch_once_with, templates, MailSettings, Transport};
 use subsidie_service::application::{self as applications, Action, NewApplication, Outcome};
+use subsidie_service::outbox::admin::{self, OutboxSummary};
+use subsidie_service::outbox::reminders;
 use subsidie_service::registry::{self, NewOrganisation};
-use subsidie_service::{allocation, payments as runs, queries, reminders, seed};
+use subsidie_service::{allocation, payments as runs, queries, seed};
 use subsidie_service::{Actor, Pool, Role, ServiceError};
 use subsidie_store::db::write_transaction;
 use subsidie_store::rows::{ApplicationRow, OutboxRow};
@@ -41,6 +42,28 @@ fn eur(text: &str) -> Money {
 /// Whitespace (including no-break spaces) collapsed, so wrapped text can be searched.
 fn flat(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The outbox as an administrator sees it.
+fn summary(pool: &Pool) -> Result<OutboxSummary, ServiceError> {
+    admin::summary(pool, &Actor::system())
+}
+
+fn failed_messages(pool: &Pool) -> Result<Vec<OutboxRow>, ServiceError> {
+    Ok(admin::overview(pool, &Actor::system(), None, None)?.messages)
+}
+
+/// Waiting and retrying messages alike.
+fn pending_messages(pool: &Pool) -> Result<Vec<OutboxRow>, ServiceError> {
+    let mut pending = Vec::new();
+    for status in ["wachtend", "opnieuw_te_proberen"] {
+        pending.extend(admin::overview(pool, &Actor::system(), Some(status), None)?.messages);
+    }
+    Ok(pending)
+}
+
+fn retry_failed(pool: &Pool, id: &str) -> Result<OutboxRow, ServiceError> {
+    admin::retry(pool, &Actor::system(), id)
 }
 
 /// A database; the pool is dropped before the database.
@@ -761,7 +784,7 @@ fn exhausted_retries_mark_the_row_failed_for_the_admin() {
     // The admin puts it back once SMTP works again; it goes out once.
     assert!(matches!(
         retry_failed(&w.pool, "bestaat-niet"),
-        Err(subsidie_notify::NotifyError::NotFound(_))
+        Err(ServiceError::NotFound { .. })
     ));
     let retried = retry_failed(&w.pool, &id).unwrap();
     assert_eq!((retried.attempts, retried.failed_at), (0, None));
@@ -773,9 +796,10 @@ fn exhausted_retries_mark_the_row_failed_for_the_admin() {
         message_ids(&sink.messages()),
         vec![format!("<{id}@subsidie.local>")]
     );
+    // Sent now: no longer failed, so not put back.
     assert!(matches!(
         retry_failed(&w.pool, &id),
-        Err(subsidie_notify::NotifyError::NotFound(_))
+        Err(ServiceError::Conflict(_))
     ));
 }
 

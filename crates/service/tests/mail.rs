@@ -11,11 +11,11 @@ use std::collections::BTreeSet;
 use diesel::prelude::*;
 use finance_support::*;
 use serde_json::Value as Json;
+use subsidie_domain::letters::Template;
 use subsidie_service::application::{self as applications, Action, NewApplication, Outcome};
-use subsidie_service::mail::{ACCOUNTING_REMINDER, PAYMENT, PAYMENT_RUN, SECOND_REVIEW};
+use subsidie_service::outbox::reminders::accounting_reminders;
 use subsidie_service::payments;
 use subsidie_service::registry;
-use subsidie_service::reminders::accounting_reminders;
 use subsidie_service::{allocation, queries, Actor, Pool, Role, ServiceError};
 use subsidie_store::rows::{OutboxRow, UserRow};
 use subsidie_store::schema::{organisations, users};
@@ -72,6 +72,11 @@ fn user(pool: &Pool, name: &str, role: Role) -> (Actor, UserRow) {
     .unwrap();
     (Actor::user(row.id.clone(), role, None), row)
 }
+
+const PAYMENT: &str = Template::Payment.as_str();
+const ACCOUNTING_REMINDER: &str = Template::AccountingReminder.as_str();
+const SECOND_REVIEW: &str = Template::SecondReview.as_str();
+const PAYMENT_RUN: &str = Template::PaymentRun.as_str();
 
 const PAYMENT_KEYS: [&str; 9] = [
     "referentie",

@@ -4,7 +4,8 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use subsidie_notify::admin::OutboxSummary;
+use subsidie_domain::letters::MessageState;
+use subsidie_service::outbox::admin::OutboxSummary;
 use subsidie_store::rows::OutboxRow;
 use utoipa::ToSchema;
 
@@ -27,24 +28,11 @@ pub enum BerichtStatus {
 impl BerichtStatus {
     /// The state of an outbox row, by the same rules as the dispatcher and the summary.
     pub fn of(row: &OutboxRow) -> BerichtStatus {
-        if row.sent_at.is_some() {
-            BerichtStatus::Verzonden
-        } else if row.failed_at.is_some() {
-            BerichtStatus::Mislukt
-        } else if row.attempts > 0 {
-            BerichtStatus::OpnieuwTeProberen
-        } else {
-            BerichtStatus::Wachtend
-        }
-    }
-
-    /// The name on the wire.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            BerichtStatus::Wachtend => "wachtend",
-            BerichtStatus::OpnieuwTeProberen => "opnieuw_te_proberen",
-            BerichtStatus::Mislukt => "mislukt",
-            BerichtStatus::Verzonden => "verzonden",
+        match MessageState::of(row.sent_at.is_some(), row.failed_at.is_some(), row.attempts) {
+            MessageState::Waiting => BerichtStatus::Wachtend,
+            MessageState::Retrying => BerichtStatus::OpnieuwTeProberen,
+            MessageState::Failed => BerichtStatus::Mislukt,
+            MessageState::Sent => BerichtStatus::Verzonden,
         }
     }
 }

@@ -8,10 +8,11 @@ use subsidie_store::rows::{ApplicationRow, InstrumentRow};
 use subsidie_store::DbConnection;
 
 use crate::actor::Actor;
-use crate::application::{history, notify, save};
+use crate::application::{history, save};
 use crate::budget;
 use crate::convert::{money, naive, state};
 use crate::error::ServiceError;
+use crate::outbox::letters::queue_notice;
 
 /// Moves `app` by `command`, reserving its requested amount when the table says so.
 pub(super) fn move_app(
@@ -64,7 +65,7 @@ pub(super) fn move_app(
         now,
     )?;
     for notice in step.notices() {
-        notify(conn, app, instrument, notice, now)?;
+        queue_notice(conn, app, instrument, notice, now)?;
     }
     Ok(())
 }

@@ -13,7 +13,6 @@ use subsidie_store::{DbConnection, Pool};
 use super::action::{Action, Outcome};
 use super::checks::{require_text, MAX_TEXT};
 use super::effects::{conclude, move_budget, schedule_payments};
-use super::notice::notify;
 use super::record::{check_unchanged_since_read, check_version, history, save};
 use super::{review, settlement, submit};
 use crate::access::{authorise, check_conflict_of_interest, load_visible};
@@ -21,6 +20,7 @@ use crate::actor::{Actor, Role};
 use crate::budget;
 use crate::convert::state;
 use crate::error::ServiceError;
+use crate::outbox::letters::queue_notice;
 use crate::tx;
 
 /// Carries out one lifecycle command on an application.
@@ -91,7 +91,7 @@ impl Pipeline<'_> {
         )?;
         schedule_payments(conn, action, &app, &instrument, now)?;
         for notice in step.notices() {
-            notify(conn, &app, &instrument, notice, now)?;
+            queue_notice(conn, &app, &instrument, notice, now)?;
         }
         Ok(Outcome::Changed(Box::new(app)))
     }

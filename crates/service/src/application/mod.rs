@@ -12,7 +12,6 @@ mod checks;
 mod draft;
 mod effects;
 mod execute;
-mod notice;
 mod objection;
 mod record;
 mod review;
@@ -25,5 +24,4 @@ pub use execute::execute;
 pub use objection::{may_object, object};
 pub use review::{may_score, score};
 
-pub(crate) use notice::notify;
 pub(crate) use record::{history, save};

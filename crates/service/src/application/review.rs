@@ -18,7 +18,7 @@ use crate::access::{self, check_conflict_of_interest, load_visible};
 use crate::actor::{Actor, Role};
 use crate::convert::{money, state};
 use crate::error::ServiceError;
-use crate::mail::{self, ProposalFacts};
+use crate::outbox::letters::{self as mail, ProposalFacts};
 use crate::tx;
 
 /// `aanvulling_vragen`: what is missing, and the term to supply it in.

@@ -19,7 +19,7 @@ use crate::actor::Actor;
 use crate::budget;
 use crate::convert::{money, naive};
 use crate::error::ServiceError;
-use crate::mail;
+use crate::outbox::letters as mail;
 use crate::tx;
 
 /// Books every transfer of the run that was not refused as paid: the instruments' paid
@@ -100,7 +100,13 @@ pub fn mark_run_paid(
         // The grantees hear of it in the same transaction: one notice per payment,
         // dated the day the bank was asked to execute the run. Written while the
         // payments are still `in_betaalronde`, which is how the notices find them.
-        mail::queue_run_payment_notices(conn, run_id, run.execution_date, now)?;
+        mail::queue_run_payment_notices(
+            conn,
+            run_id,
+            PaymentState::InRun.as_str(),
+            run.execution_date,
+            now,
+        )?;
         diesel::update(
             payments::table
                 .filter(payments::run_id.eq(run_id))

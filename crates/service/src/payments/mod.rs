@@ -25,10 +25,10 @@
 //!   one transaction, which PostgreSQL handles very badly: every update adds a row version
 //!   that the next one must step over.)
 //!   In the same transaction every grantee's payment notice is queued (outbox id
-//!   `betaling-{payment id}`, [`crate::mail`]), a page of rows per statement.
+//!   `betaling-{payment id}`, [`crate::outbox::letters`]), a page of rows per statement.
 //! - [`mark_payment_failed`] sends one refused transfer back to `gepland`.
 //!
-//! Making a run queues a mail to every finance user ([`crate::mail::PAYMENT_RUN`]).
+//! Making a run queues a mail to every finance user ([`crate::outbox::letters`]).
 //!
 //! Who: finance (`financien`), or the engine itself ([`crate::actor::Actor::system`], for the CLI).
 //!

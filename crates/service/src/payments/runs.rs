@@ -17,7 +17,7 @@ use crate::access::{require_finance, require_finance_or_admin};
 use crate::actor::Actor;
 use crate::convert::{naive, new_id};
 use crate::error::{FieldError, ServiceError};
-use crate::mail;
+use crate::outbox::letters as mail;
 use crate::paging::page_size;
 use crate::tx;
 

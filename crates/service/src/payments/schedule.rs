@@ -14,7 +14,7 @@ use subsidie_store::DbConnection;
 
 use crate::convert::{naive, new_id};
 use crate::error::ServiceError;
-use crate::mail;
+use crate::outbox::letters as mail;
 
 /// A recovery is due six weeks after it is raised.
 const RECOVERY_TERM: Term = Term::Weeks(6);

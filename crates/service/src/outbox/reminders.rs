@@ -7,18 +7,17 @@
 //! `herinnering_verantwoording-{application id}`: running it again, daily or twice at
 //! once from two servers, adds nothing.
 
-use std::collections::HashSet;
-
 use chrono::{DateTime, Days, Utc};
 use diesel::prelude::*;
 use subsidie_domain::deadlines::amsterdam_date;
 use subsidie_domain::lifecycle::State;
 use subsidie_store::rows::{ApplicationRow, InstrumentRow, OrganisationRow};
-use subsidie_store::schema::{applications, instruments, organisations, outbox};
+use subsidie_store::schema::{applications, instruments, organisations};
 use subsidie_store::Pool;
 
 use crate::error::ServiceError;
-use crate::mail::{self, ReminderFacts};
+use crate::outbox::letters::{queue_reminder, reminder_id, ReminderFacts};
+use crate::outbox::queue::queued_ids;
 use crate::tx;
 
 /// Days before the accounting deadline that the reminder goes out, unless told otherwise.
@@ -52,17 +51,12 @@ pub fn accounting_reminders(
         // for them.
         let mut open = Vec::with_capacity(candidates.len());
         for chunk in candidates.chunks(1_000) {
-            let ids: Vec<String> = chunk.iter().map(|id| mail::reminder_id(id)).collect();
-            let queued: HashSet<String> = outbox::table
-                .filter(outbox::id.eq_any(&ids))
-                .select(outbox::id)
-                .load::<String>(conn)?
-                .into_iter()
-                .collect();
+            let ids: Vec<String> = chunk.iter().map(|id| reminder_id(id)).collect();
+            let queued = queued_ids(conn, &ids)?;
             open.extend(
                 chunk
                     .iter()
-                    .filter(|id| !queued.contains(&mail::reminder_id(id)))
+                    .filter(|id| !queued.contains(&reminder_id(id)))
                     .cloned(),
             );
         }
@@ -103,7 +97,7 @@ pub fn accounting_reminders(
                 granted_cents: app.granted_cents,
                 deadline,
             };
-            mail::queue_reminder(conn, &app.id, &org.email, &facts, now)
+            queue_reminder(conn, &app.id, &org.email, &facts, now)
         });
         match added {
             Ok(true) => queued += 1,

@@ -24,9 +24,11 @@
 //!
 //! # Payload
 //!
-//! The payload is the JSON object the outbox row carries (Dutch keys, machine forms:
-//! amounts as `"1250000.00"`, dates as `"2025-07-14"`, instants in RFC 3339). Filters turn
-//! them into Dutch notation: `bedrag` (`€ 1.250.000,00`), `datum` (`14 juli 2025`) and
+//! The payload is the JSON object the outbox row carries: the template's letter of
+//! [`subsidie_domain::letters`] (Dutch keys, machine forms: amounts as `"1250000.00"`,
+//! dates as `"2025-07-14"`, instants in RFC 3339), read as that letter first
+//! ([`context`]), so a fact that is malformed is refused before rendering. Filters turn
+//! them into Dutch notation ([`filters`]): `bedrag` (`€ 1.250.000,00`), `datum` (`14 juli 2025`) and
 //! `tijdstip` (`3 maart 2025 om 10:15 uur`, Europe/Amsterdam). Before rendering, the
 //! advance schedule is derived: `voorschot` and `restant` from `verleend` and
 //! `voorschot_percentage`, rounded as the payment schedule rounds (the advance down to
@@ -36,33 +38,29 @@
 //! payload that lacks what a message needs fails loudly in the tests instead of sending
 //! a letter with a hole in it.
 
+mod context;
+mod examples;
+mod filters;
+
 use std::sync::OnceLock;
 
-use minijinja::value::{Kwargs, Serde, Value};
+use minijinja::value::{Serde, Value};
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior};
 use serde_json::{json, Map, Value as Json};
-use subsidie_domain::Money;
+use subsidie_domain::letters::Template;
 
 use crate::error::TemplateError;
-use crate::format;
-
-/// The name of the payment notice, which the lifecycle's notices do not cover.
-pub const PAYMENT: &str = "betaling";
-/// The name of the reminder before the accounting deadline.
-pub const ACCOUNTING_REMINDER: &str = "herinnering_verantwoording";
-/// The name of the mail to reviewers: a grant above the four-eyes limit awaits a second
-/// reviewer.
-pub const SECOND_REVIEW: &str = "tweede_beoordeling_gevraagd";
-/// The name of the mail to finance: a payment run was made.
-pub const PAYMENT_RUN: &str = "betaalronde_aangemaakt";
+pub use examples::example_payload;
+use filters::tidy_text;
 
 macro_rules! sources {
     ($($name:literal),* $(,)?) => {
-        &[$(($name, include_str!(concat!("../templates/berichten/", $name, ".j2")))),*]
+        &[$(($name, include_str!(concat!("../../templates/berichten/", $name, ".j2")))),*]
     };
 }
 
-/// Every message: its name (the outbox `template`) and its source.
+/// Every message: its name (the outbox `template`, [`Template::as_str`]) and its source.
+/// A test checks that every [`Template`] has one.
 const MESSAGES: &[(&str, &str)] = sources![
     "ontvangstbevestiging",
     "aanvulling_gevraagd",
@@ -87,24 +85,21 @@ const FRAGMENTS: &[(&str, &str)] = sources!["_bezwaar", "_slot", "_slot_intern"]
 const PRESENTATION: &[(&str, &str)] = &[
     (
         "blokken.txt",
-        include_str!("../templates/opmaak/blokken.txt.j2"),
+        include_str!("../../templates/opmaak/blokken.txt.j2"),
     ),
     (
         "blokken.html",
-        include_str!("../templates/opmaak/blokken.html.j2"),
+        include_str!("../../templates/opmaak/blokken.html.j2"),
     ),
     (
         "omhulsel.html",
-        include_str!("../templates/opmaak/omhulsel.html.j2"),
+        include_str!("../../templates/opmaak/omhulsel.html.j2"),
     ),
 ];
 
-/// Width of the plain-text body.
-const TEXT_WIDTH: usize = 72;
-
 /// The names of all templates, in a stable order.
 pub fn names() -> impl Iterator<Item = &'static str> {
-    MESSAGES.iter().map(|(name, _)| *name)
+    Template::ALL.into_iter().map(Template::as_str)
 }
 
 /// A rendered message.
@@ -164,12 +159,7 @@ impl Templates {
             }
             minijinja::escape_formatter(out, state, value)
         });
-        env.add_filter("bedrag", filter_amount);
-        env.add_filter("datum", filter_date);
-        env.add_filter("tijdstip", filter_instant);
-        env.add_filter("ombreek", filter_wrap);
-        env.add_filter("regels", filter_lines);
-        env.add_function("uitlijnen", align_columns);
+        filters::register(&mut env);
 
         for (name, source) in MESSAGES.iter().chain(FRAGMENTS) {
             for suffix in ["txt", "html"] {
@@ -195,17 +185,10 @@ impl Templates {
 
     /// Renders `template` with `payload` into subject, text and HTML.
     pub fn render(&self, template: &str, payload: &Json) -> Result<Rendered, TemplateError> {
-        if !MESSAGES.iter().any(|(name, _)| *name == template) {
-            return Err(TemplateError::Unknown(template.to_owned()));
-        }
-        let mut context = payload
-            .as_object()
-            .cloned()
-            .ok_or_else(|| TemplateError::Payload {
-                template: template.to_owned(),
-                reason: "de gegevens zijn geen JSON-object".into(),
-            })?;
-        derive_advance(&mut context).map_err(|reason| TemplateError::Payload {
+        let known: Template = template
+            .parse()
+            .map_err(|_| TemplateError::Unknown(template.to_owned()))?;
+        let mut context = context::of(known, payload).map_err(|reason| TemplateError::Payload {
             template: template.to_owned(),
             reason,
         })?;
@@ -294,394 +277,56 @@ fn merge_safe(base: Value, value: Value) -> Value {
     minijinja::context! { inhoud => value, ..base }
 }
 
-/// Adds `voorschot` and `restant` (API form) when `verleend` and `voorschot_percentage`
-/// are present, rounding as the payment schedule does.
-fn derive_advance(context: &mut Map<String, Json>) -> Result<(), String> {
-    let granted = context.get("verleend").and_then(Json::as_str);
-    let percent = context.get("voorschot_percentage").and_then(Json::as_u64);
-    let (Some(granted), Some(percent)) = (granted, percent) else {
-        return Ok(());
-    };
-    let granted = Money::parse(granted).map_err(|e| format!("verleend: {e}"))?;
-    let percent = u32::try_from(percent.min(100)).unwrap_or(100);
-    let advance = granted
-        .share(percent, 100)
-        .map_err(|e| format!("voorschot: {e}"))?;
-    let rest = granted
-        .checked_sub(advance)
-        .map_err(|e| format!("restant: {e}"))?;
-    context
-        .entry("voorschot")
-        .or_insert_with(|| Json::String(advance.to_string()));
-    context
-        .entry("restant")
-        .or_insert_with(|| Json::String(rest.to_string()));
-    Ok(())
-}
-
 fn single_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// Normalises the plain-text render: no trailing blanks (except the signature marker
-/// `-- `), at most one empty line in a row, no leading or trailing empty lines.
-fn tidy_text(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    let mut blank_run = 0;
-    let raw = raw.replace(NBSP, " ");
-    for line in raw.lines() {
-        let line = if line == "-- " { line } else { line.trim_end() };
-        if line.is_empty() {
-            blank_run += 1;
-            continue;
-        }
-        if !out.is_empty() && blank_run > 0 {
-            out.push('\n');
-        }
-        blank_run = 0;
-        out.push_str(line);
-        out.push('\n');
-    }
-    out
-}
-
-fn value_text(filter: &str, value: &Value) -> Result<String, Error> {
-    match value.as_str() {
-        Some(s) => Ok(s.to_owned()),
-        None if value.is_undefined() || value.is_none() => Err(Error::new(
-            ErrorKind::UndefinedError,
-            format!("{filter}: de waarde ontbreekt"),
-        )),
-        None => Err(Error::new(
-            ErrorKind::InvalidOperation,
-            format!("{filter}: verwacht tekst, kreeg {value}"),
-        )),
-    }
-}
-
-/// A no-break space: amounts, dates and instants are never split over two lines. The
-/// plain text turns them back into ordinary spaces after wrapping; HTML keeps them.
-const NBSP: char = '\u{a0}';
-
-fn unbreakable(text: String) -> String {
-    text.replace(' ', "\u{a0}")
-}
-
-fn filter_amount(value: Value) -> Result<String, Error> {
-    let text = value_text("bedrag", &value)?;
-    format::amount(&text)
-        .map(unbreakable)
-        .map_err(|e| Error::new(ErrorKind::InvalidOperation, e))
-}
-
-fn filter_date(value: Value) -> Result<String, Error> {
-    let text = value_text("datum", &value)?;
-    format::date(&text)
-        .map(unbreakable)
-        .map_err(|e| Error::new(ErrorKind::InvalidOperation, e))
-}
-
-fn filter_instant(value: Value) -> Result<String, Error> {
-    let text = value_text("tijdstip", &value)?;
-    format::instant_text(&text)
-        .map(unbreakable)
-        .map_err(|e| Error::new(ErrorKind::InvalidOperation, e))
-}
-
-/// `ombreek(eerste="", volgende="", regels=false, breedte=72)`: wraps text at the width.
-/// Without `regels` all whitespace is collapsed into one paragraph; with it every input
-/// line is wrapped on its own (for text that someone typed).
-fn filter_wrap(value: Value, kwargs: Kwargs) -> Result<String, Error> {
-    let text = value_text("ombreek", &value)?;
-    let first: Option<String> = kwargs.get("eerste")?;
-    let next: Option<String> = kwargs.get("volgende")?;
-    let keep_lines: Option<bool> = kwargs.get("regels")?;
-    let width: Option<usize> = kwargs.get("breedte")?;
-    kwargs.assert_all_used()?;
-    let first = first.unwrap_or_default();
-    let next = next.unwrap_or_else(|| first.clone());
-    let width = width.unwrap_or(TEXT_WIDTH);
-    if keep_lines.unwrap_or(false) {
-        let lines = lines_of(&text);
-        let wrapped: Vec<String> = lines
-            .iter()
-            .map(|line| {
-                if line.trim().is_empty() {
-                    first.trim_end().to_owned()
-                } else {
-                    wrap(line, width, &first, &next)
-                }
-            })
-            .collect();
-        Ok(wrapped.join("\n"))
-    } else {
-        Ok(wrap(&text, width, &first, &next))
-    }
-}
-
-fn wrap(text: &str, width: usize, first: &str, next: &str) -> String {
-    let mut out = String::new();
-    let mut line = String::from(first);
-    let mut line_has_word = false;
-    for word in text.split_ascii_whitespace() {
-        let current = line.chars().count();
-        if line_has_word && current + 1 + word.chars().count() > width {
-            out.push_str(&line);
-            out.push('\n');
-            line = String::from(next);
-            line_has_word = false;
-        }
-        if line_has_word {
-            line.push(' ');
-        }
-        line.push_str(word);
-        line_has_word = true;
-    }
-    out.push_str(&line);
-    out
-}
-
-fn lines_of(text: &str) -> Vec<&str> {
-    let lines: Vec<&str> = text.lines().map(str::trim_end).collect();
-    let start = lines.iter().position(|l| !l.trim().is_empty());
-    let end = lines.iter().rposition(|l| !l.trim().is_empty());
-    match (start, end) {
-        (Some(s), Some(e)) => lines[s..=e].to_vec(),
-        _ => Vec::new(),
-    }
-}
-
-fn filter_lines(value: Value) -> Result<Vec<String>, Error> {
-    let text = value_text("regels", &value)?;
-    Ok(lines_of(&text).into_iter().map(str::to_owned).collect())
-}
-
-/// `uitlijnen(rijen, dubbelepunt=false, kopregel=false)`: rows as aligned plain-text
-/// columns, indented by two spaces. `dubbelepunt` puts a colon after the first column;
-/// `kopregel` underlines the first row.
-fn align_columns(rows: Vec<Vec<Value>>, kwargs: Kwargs) -> Result<String, Error> {
-    let colon: Option<bool> = kwargs.get("dubbelepunt")?;
-    let header: Option<bool> = kwargs.get("kopregel")?;
-    kwargs.assert_all_used()?;
-    let colon = colon.unwrap_or(false);
-    let mut cells: Vec<Vec<String>> = Vec::with_capacity(rows.len());
-    for row in &rows {
-        let mut out = Vec::with_capacity(row.len());
-        for (i, cell) in row.iter().enumerate() {
-            if cell.is_undefined() || cell.is_none() {
-                return Err(Error::new(
-                    ErrorKind::UndefinedError,
-                    "uitlijnen: een cel is leeg (null)",
-                ));
-            }
-            let text = cell.to_string();
-            out.push(if i == 0 && colon {
-                format!("{text}:")
-            } else {
-                text
-            });
-        }
-        cells.push(out);
-    }
-    let columns = cells.iter().map(Vec::len).max().unwrap_or(0);
-    let widths: Vec<usize> = (0..columns)
-        .map(|c| {
-            cells
-                .iter()
-                .filter_map(|r| r.get(c))
-                .map(|s| s.chars().count())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    // Every column but the last is padded; the last is wrapped under itself.
-    let render_row = |row: &[String]| {
-        let mut line = String::from("  ");
-        for (i, cell) in row.iter().enumerate() {
-            if i + 1 < row.len() {
-                line.push_str(cell);
-                let pad = widths[i].saturating_sub(cell.chars().count()) + 2;
-                line.push_str(&" ".repeat(pad));
-            } else {
-                let indent = " ".repeat(line.chars().count());
-                line = wrap(cell, TEXT_WIDTH, &line, &indent);
-            }
-        }
-        line.trim_end().to_owned()
-    };
-    let mut lines = Vec::with_capacity(cells.len() + 1);
-    for (i, row) in cells.iter().enumerate() {
-        lines.push(render_row(row));
-        if i == 0 && header.unwrap_or(false) {
-            let total: usize = widths.iter().sum::<usize>() + 2 * widths.len().saturating_sub(1);
-            lines.push(format!("  {}", "-".repeat(total)));
-        }
-    }
-    Ok(lines.join("\n"))
-}
-
-/// A representative payload for each template, as the service writes it: for previews,
-/// and for the test that renders every template.
-pub fn example_payload(template: &str) -> Option<Json> {
-    let base = json!({
-        "referentie": "UITV-2025-0198A3F2C1",
-        "titel": "Regionale samenwerking huisartsen & wijkverpleging <Noord>",
-        "organisatie": "Stichting Eerstelijn Groningen-Stad",
-        "regeling": "Uitvoeringssubsidie regionaal eerstelijnssamenwerkingsverband (RESV)",
-        "status": "ingediend",
-        "aangevraagd": "1250000.00",
-        "verleend": "0.00",
-        "vastgesteld": null,
-        "ontvangen_op": "2025-03-03T09:15:00+00:00",
-        "beslissen_uiterlijk": "2025-06-02",
-        "aanvulling": null,
-        "aanvullen_uiterlijk": null,
-        "motivering": null,
-        "bezwaar_uiterlijk": null,
-        "voorschot_percentage": 80,
-        "verantwoording_uiterlijk": "2027-06-30",
-        "wachtlijstpositie": null,
-    });
-    let mut payload = base;
-    let set = |p: &mut Json, key: &str, value: Json| {
-        if let Some(map) = p.as_object_mut() {
-            map.insert(key.to_owned(), value);
-        }
-    };
-    match template {
-        "ontvangstbevestiging" => {}
-        "aanvulling_gevraagd" => {
-            set(&mut payload, "status", json!("aanvulling_gevraagd"));
-            set(
-                &mut payload,
-                "aanvulling",
-                json!("De begroting voor 2026 ontbreekt.\nStuur ook de samenwerkingsovereenkomst mee."),
-            );
-            set(&mut payload, "aanvullen_uiterlijk", json!("2025-04-15"));
-        }
-        "verleningsbeschikking" => {
-            set(&mut payload, "status", json!("verleend"));
-            set(&mut payload, "verleend", json!("1250000.00"));
-            set(
-                &mut payload,
-                "motivering",
-                json!("De aanvraag voldoet aan de criteria van de regeling."),
-            );
-            set(&mut payload, "bezwaar_uiterlijk", json!("2025-07-14"));
-        }
-        "afwijzingsbeschikking" => {
-            set(&mut payload, "status", json!("afgewezen"));
-            set(
-                &mut payload,
-                "motivering",
-                json!("Het plan beschrijft niet hoe de samenwerking na afloop van de subsidie wordt voortgezet."),
-            );
-            set(&mut payload, "bezwaar_uiterlijk", json!("2025-07-14"));
-        }
-        "buitenbehandelingstelling" => {
-            set(&mut payload, "status", json!("buiten_behandeling"));
-            set(
-                &mut payload,
-                "aanvulling",
-                json!("De begroting voor 2026 ontbreekt."),
-            );
-            set(&mut payload, "aanvullen_uiterlijk", json!("2025-04-15"));
-            set(
-                &mut payload,
-                "motivering",
-                json!("De gevraagde begroting is niet binnen de termijn ontvangen."),
-            );
-            set(&mut payload, "bezwaar_uiterlijk", json!("2025-06-03"));
-        }
-        "wachtlijst" => {
-            set(&mut payload, "status", json!("wachtlijst"));
-            set(&mut payload, "wachtlijstpositie", json!(3));
-        }
-        "plafond_bereikt" => {
-            set(&mut payload, "status", json!("afgewezen"));
-            set(
-                &mut payload,
-                "motivering",
-                json!("Het subsidieplafond is bereikt (art. 4:25 lid 2 Awb)."),
-            );
-            set(&mut payload, "bezwaar_uiterlijk", json!("2026-02-10"));
-        }
-        "intrekking_bevestigd" => {
-            set(&mut payload, "status", json!("ingetrokken"));
-        }
-        "vaststellingsbeschikking" => {
-            set(&mut payload, "status", json!("vastgesteld"));
-            set(&mut payload, "verleend", json!("1180000.00"));
-            set(&mut payload, "vastgesteld", json!("1180000.00"));
-            set(
-                &mut payload,
-                "motivering",
-                json!("De verantwoorde kosten zijn lager dan begroot."),
-            );
-            set(&mut payload, "bezwaar_uiterlijk", json!("2027-10-05"));
-        }
-        "afzien_bevestigd" => {
-            set(&mut payload, "status", json!("afgezien"));
-            set(&mut payload, "verleend", json!("0.00"));
-        }
-        PAYMENT => {
-            return Some(json!({
-                "referentie": "UITV-2025-0198A3F2C1",
-                "titel": "Regionale samenwerking huisartsen & wijkverpleging <Noord>",
-                "organisatie": "Stichting Eerstelijn Groningen-Stad",
-                "regeling": "Uitvoeringssubsidie regionaal eerstelijnssamenwerkingsverband (RESV)",
-                "soort": "voorschot",
-                "bedrag": "1000000.00",
-                "betalingskenmerk": "UITV-2025-0198A3F2C1-V",
-                "rekening": "NL** **** **** **43 00",
-                "datum": "2025-06-05",
-            }))
-        }
-        ACCOUNTING_REMINDER => {
-            return Some(json!({
-                "referentie": "UITV-2025-0198A3F2C1",
-                "titel": "Regionale samenwerking huisartsen & wijkverpleging <Noord>",
-                "organisatie": "Stichting Eerstelijn Groningen-Stad",
-                "regeling": "Uitvoeringssubsidie regionaal eerstelijnssamenwerkingsverband (RESV)",
-                "verleend": "1250000.00",
-                "verantwoording_uiterlijk": "2027-06-30",
-            }))
-        }
-        SECOND_REVIEW => {
-            return Some(json!({
-                "naam": "Anna de Vries",
-                "referentie": "UITV-2025-0198A3F2C1",
-                "titel": "Regionale samenwerking huisartsen & wijkverpleging <Noord>",
-                "organisatie": "Stichting Eerstelijn Groningen-Stad",
-                "regeling": "Uitvoeringssubsidie regionaal eerstelijnssamenwerkingsverband (RESV)",
-                "aangevraagd": "1250000.00",
-                "voorgesteld": "1200000.00",
-                "grens": "1000000.00",
-                "voorgesteld_door": "Pieter Jansen",
-            }))
-        }
-        PAYMENT_RUN => {
-            return Some(json!({
-                "naam": "Fatima el Amrani",
-                "betaalronde": "BR01935F3E8F2A7C3B9D4E5F6A7B8C9D0E",
-                "ronde_id": "01935f3e-8f2a-7c3b-9d4e-5f6a7b8c9d0e",
-                "aantal": 1250,
-                "totaal": "31250000.00",
-                "tot_en_met": "2025-06-05",
-                "uitvoeringsdatum": "2025-06-05",
-                "aangemaakt_op": "2025-06-04T14:30:00+00:00",
-            }))
-        }
-        _ => return None,
-    }
-    Some(payload)
 }
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
+    use super::filters::TEXT_WIDTH;
     use super::*;
     use subsidie_domain::lifecycle::Notice;
+
+    const PAYMENT: &str = Template::Payment.as_str();
+    const ACCOUNTING_REMINDER: &str = Template::AccountingReminder.as_str();
+    const SECOND_REVIEW: &str = Template::SecondReview.as_str();
+    const PAYMENT_RUN: &str = Template::PaymentRun.as_str();
+
+    /// The letters the service builds, as the JSON their rows carry.
+    mod mail {
+        use serde_json::Value as Json;
+        pub use subsidie_service::outbox::letters::*;
+        use subsidie_service::ServiceError;
+        use subsidie_store::rows::PaymentRunRow;
+
+        fn json(letter: impl serde::Serialize) -> Json {
+            serde_json::to_value(letter).unwrap()
+        }
+
+        pub fn payment_payload(
+            facts: &PaymentFacts,
+            date: chrono::NaiveDate,
+        ) -> Result<Json, ServiceError> {
+            payment_letter(facts, date).map(json)
+        }
+
+        pub fn reminder_payload(facts: &ReminderFacts<'_>) -> Result<Json, ServiceError> {
+            reminder_letter(facts).map(json)
+        }
+
+        pub fn proposal_payload(
+            facts: &ProposalFacts<'_>,
+            proposer: &str,
+            name: &str,
+        ) -> Result<Json, ServiceError> {
+            proposal_letter(facts, proposer, name).map(json)
+        }
+
+        pub fn run_payload(run: &PaymentRunRow, name: &str) -> Result<Json, ServiceError> {
+            run_letter(run, name).map(json)
+        }
+    }
 
     fn leftover(text: &str) -> Option<&'static str> {
         ["{{", "}}", "{%", "%}", "{#", "#}"]
@@ -707,17 +352,16 @@ mod tests {
         assert!(names().any(|n| n == PAYMENT_RUN));
     }
 
-    /// The service writes these rows; the names must be the ones this crate renders.
+    /// Every template the service may write has a source here, and nothing else has.
     #[test]
-    fn every_mail_the_service_writes_has_a_template() {
-        use subsidie_service::mail;
-        assert_eq!(mail::PAYMENT, PAYMENT);
-        assert_eq!(mail::ACCOUNTING_REMINDER, ACCOUNTING_REMINDER);
-        assert_eq!(mail::SECOND_REVIEW, SECOND_REVIEW);
-        assert_eq!(mail::PAYMENT_RUN, PAYMENT_RUN);
-        for name in mail::TEMPLATES {
-            assert!(names().any(|n| n == name), "no template for {name}");
+    fn every_template_has_a_source() {
+        for template in Template::ALL {
+            assert!(
+                MESSAGES.iter().any(|(name, _)| *name == template.as_str()),
+                "no source for {template}"
+            );
         }
+        assert_eq!(MESSAGES.len(), Template::ALL.len());
     }
 
     /// The payloads as the service builds them (its functions are the one source of the
@@ -725,7 +369,6 @@ mod tests {
     #[test]
     fn payloads_built_by_the_service_render() {
         use chrono::{NaiveDate, TimeZone, Utc};
-        use subsidie_service::mail;
         use subsidie_store::rows::PaymentRunRow;
 
         let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
@@ -967,19 +610,5 @@ mod tests {
         let mut payload = example_payload("ontvangstbevestiging").unwrap();
         payload["aangevraagd"] = json!("1.250.000,00");
         assert!(render("ontvangstbevestiging", &payload).is_err());
-    }
-
-    #[test]
-    fn wrapping_and_alignment() {
-        assert_eq!(wrap("a b c", 3, "", ""), "a b\nc");
-        assert_eq!(wrap("een twee", 72, "  - ", "    "), "  - een twee");
-        assert_eq!(
-            wrap("aaaa bbbb cccc", 10, "  - ", "    "),
-            "  - aaaa\n    bbbb\n    cccc"
-        );
-        assert_eq!(
-            tidy_text("\n\na  \n\n\n\nb\n-- \nc\n\n"),
-            "a\n\nb\n-- \nc\n"
-        );
     }
 }

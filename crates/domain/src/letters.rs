@@ -1,0 +1,395 @@
+//! The contract between the service, which writes e-mails to the outbox, and the
+//! notification crate, which renders and sends them: the names of the templates, the
+//! facts each one prints, and the states an outbox row passes through.
+//!
+//! Both sides name these types instead of strings, so a template the service writes
+//! and notify cannot render, or a key one side spells differently, does not compile.
+//! The facts are serialized with Dutch keys in machine forms (amounts as `"1250000.00"`,
+//! dates as `"2025-07-14"`, instants in RFC 3339), as outbox rows have always carried
+//! them: rows written before these types existed still read.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::lifecycle::{Notice, State};
+use crate::Money;
+
+/// One e-mail template: a lifecycle notice to the applicant, or one of the mails the
+/// lifecycle does not cover (payments, reminders, internal mails).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Template {
+    /// A notice of the lifecycle (receipt, decisions, …); its facts: [`ApplicationLetter`].
+    Notice(Notice),
+    /// `betaling`: an advance or remainder paid, or a recovery due ([`PaymentLetter`]).
+    Payment,
+    /// `herinnering_verantwoording`: the accounting deadline draws near
+    /// ([`ReminderLetter`]).
+    AccountingReminder,
+    /// `tweede_beoordeling_gevraagd`: to reviewers, a grant above the four-eyes limit
+    /// awaits a second reviewer ([`SecondReviewLetter`]).
+    SecondReview,
+    /// `betaalronde_aangemaakt`: to finance, a payment run was made
+    /// ([`PaymentRunLetter`]).
+    PaymentRun,
+}
+
+/// The number of templates: every notice and the four others.
+const COUNT: usize = Notice::ALL.len() + 4;
+
+impl Template {
+    /// Every template: the lifecycle's notices in their order, then the others.
+    pub const ALL: [Template; COUNT] = {
+        let mut all = [Template::Payment; COUNT];
+        let mut i = 0;
+        while i < Notice::ALL.len() {
+            all[i] = Template::Notice(Notice::ALL[i]);
+            i += 1;
+        }
+        all[i] = Template::Payment;
+        all[i + 1] = Template::AccountingReminder;
+        all[i + 2] = Template::SecondReview;
+        all[i + 3] = Template::PaymentRun;
+        all
+    };
+
+    /// The Dutch name: the outbox's `template` column and the template's file name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Template::Notice(notice) => notice.as_str(),
+            Template::Payment => "betaling",
+            Template::AccountingReminder => "herinnering_verantwoording",
+            Template::SecondReview => "tweede_beoordeling_gevraagd",
+            Template::PaymentRun => "betaalronde_aangemaakt",
+        }
+    }
+}
+
+impl From<Notice> for Template {
+    fn from(notice: Notice) -> Self {
+        Template::Notice(notice)
+    }
+}
+
+impl fmt::Display for Template {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A name that is no template.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "onbekend e-mailsjabloon '{0}'; bekend zijn: {known}",
+    known = Template::ALL.map(Template::as_str).join(", ")
+)]
+pub struct UnknownTemplate(pub String);
+
+impl FromStr for Template {
+    type Err = UnknownTemplate;
+
+    /// Parses the Dutch name, exactly as [`Template::as_str`] gives it.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Template::ALL
+            .into_iter()
+            .find(|t| t.as_str() == s)
+            .ok_or_else(|| UnknownTemplate(s.to_owned()))
+    }
+}
+
+impl Serialize for Template {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Template {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// Where an outbox row is. Not a column: it follows from `sent_at`, `failed_at` and
+/// `attempts`, which the dispatcher sets ([`MessageState::of`] is the one reading of
+/// them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MessageState {
+    /// `wachtend`: not yet attempted.
+    Waiting,
+    /// `opnieuw_te_proberen`: attempted and failed, waiting for its back-off.
+    Retrying,
+    /// `mislukt`: given up after the last attempt (or at once, for a permanent error).
+    Failed,
+    /// `verzonden`: sent.
+    Sent,
+}
+
+impl MessageState {
+    /// Every state.
+    pub const ALL: [MessageState; 4] = [
+        MessageState::Waiting,
+        MessageState::Retrying,
+        MessageState::Failed,
+        MessageState::Sent,
+    ];
+
+    /// The state of a row that is `sent` or `failed` (its timestamps are set) after
+    /// `attempts` failed attempts. A sent row counts as sent even if it was failed
+    /// before.
+    pub const fn of(sent: bool, failed: bool, attempts: i32) -> MessageState {
+        if sent {
+            MessageState::Sent
+        } else if failed {
+            MessageState::Failed
+        } else if attempts > 0 {
+            MessageState::Retrying
+        } else {
+            MessageState::Waiting
+        }
+    }
+
+    /// The Dutch name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            MessageState::Waiting => "wachtend",
+            MessageState::Retrying => "opnieuw_te_proberen",
+            MessageState::Failed => "mislukt",
+            MessageState::Sent => "verzonden",
+        }
+    }
+}
+
+impl fmt::Display for MessageState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A name that is no state of an outbox row.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "onbekende status '{0}'; bekend zijn: {known}",
+    known = MessageState::ALL.map(MessageState::as_str).join(", ")
+)]
+pub struct UnknownMessageState(pub String);
+
+impl FromStr for MessageState {
+    type Err = UnknownMessageState;
+
+    /// Parses the Dutch name, exactly as [`MessageState::as_str`] gives it.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        MessageState::ALL
+            .into_iter()
+            .find(|state| state.as_str() == s)
+            .ok_or_else(|| UnknownMessageState(s.to_owned()))
+    }
+}
+
+/// Instants as RFC 3339 with an explicit offset (`2025-03-03T09:15:00+00:00`), the form
+/// the outbox has always stored; serde's own form for `DateTime` writes `Z` instead.
+mod rfc3339 {
+    use chrono::{DateTime, Utc};
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(at: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&at.to_rfc3339())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        DateTime::parse_from_rfc3339(&text)
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(serde::de::Error::custom)
+    }
+
+    pub mod option {
+        use chrono::{DateTime, Utc};
+        use serde::{Deserialize, Deserializer, Serializer};
+
+        pub fn serialize<S: Serializer>(
+            at: &Option<DateTime<Utc>>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            match at {
+                Some(at) => super::serialize(at, s),
+                None => s.serialize_none(),
+            }
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<Option<DateTime<Utc>>, D::Error> {
+            #[derive(Deserialize)]
+            struct Wrapped(#[serde(with = "super")] DateTime<Utc>);
+            Ok(Option::<Wrapped>::deserialize(d)?.map(|Wrapped(at)| at))
+        }
+    }
+}
+
+/// What a lifecycle notice says of its application. Every notice carries all of it;
+/// each template prints what it needs, and printing a fact that is `None` is an error
+/// of the template, not an empty place in the letter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicationLetter {
+    /// The application's reference.
+    pub referentie: String,
+    /// The project title.
+    pub titel: String,
+    /// The applicant.
+    pub organisatie: String,
+    /// The instrument's name.
+    pub regeling: String,
+    /// The application's state after the change the notice reports.
+    pub status: State,
+    /// The amount asked for.
+    pub aangevraagd: Money,
+    /// The amount granted (zero before a grant).
+    pub verleend: Money,
+    /// The settled amount, once settled.
+    pub vastgesteld: Option<Money>,
+    /// When the application was received.
+    #[serde(with = "rfc3339::option", default)]
+    pub ontvangen_op: Option<DateTime<Utc>>,
+    /// The last day for the decision.
+    pub beslissen_uiterlijk: Option<NaiveDate>,
+    /// What the applicant was asked to supply.
+    pub aanvulling: Option<String>,
+    /// The last day to supply it.
+    pub aanvullen_uiterlijk: Option<NaiveDate>,
+    /// The motivation of the decision.
+    pub motivering: Option<String>,
+    /// The last day to object to the decision.
+    pub bezwaar_uiterlijk: Option<NaiveDate>,
+    /// The instrument's advance, in percent of the grant.
+    pub voorschot_percentage: i32,
+    /// The instrument's accounting deadline.
+    pub verantwoording_uiterlijk: Option<NaiveDate>,
+    /// The place on the waiting list.
+    pub wachtlijstpositie: Option<i32>,
+}
+
+/// The payment notice to the grantee.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentLetter {
+    /// The application's reference.
+    pub referentie: String,
+    /// The project title.
+    pub titel: String,
+    /// The grantee.
+    pub organisatie: String,
+    /// The instrument's name.
+    pub regeling: String,
+    /// The payment's kind: `voorschot`, `restant` or `terugvordering`.
+    pub soort: String,
+    /// The amount.
+    pub bedrag: Money,
+    /// The payment's own reference (the SEPA end-to-end id).
+    pub betalingskenmerk: String,
+    /// The grantee's account, masked.
+    pub rekening: String,
+    /// The day the money is paid, or for a recovery the last day to pay it back.
+    pub datum: NaiveDate,
+}
+
+/// The reminder before the accounting deadline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReminderLetter {
+    /// The application's reference.
+    pub referentie: String,
+    /// The project title.
+    pub titel: String,
+    /// The grantee.
+    pub organisatie: String,
+    /// The instrument's name.
+    pub regeling: String,
+    /// The granted amount.
+    pub verleend: Money,
+    /// The accounting deadline.
+    pub verantwoording_uiterlijk: NaiveDate,
+}
+
+/// To a reviewer: a grant above the four-eyes limit awaits a second reviewer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecondReviewLetter {
+    /// The addressee's name.
+    pub naam: String,
+    /// The application's reference.
+    pub referentie: String,
+    /// The project title.
+    pub titel: String,
+    /// The applicant.
+    pub organisatie: String,
+    /// The instrument's name.
+    pub regeling: String,
+    /// The amount asked for.
+    pub aangevraagd: Money,
+    /// The proposed grant.
+    pub voorgesteld: Money,
+    /// The four-eyes limit.
+    pub grens: Money,
+    /// The name of the reviewer who proposed it.
+    pub voorgesteld_door: String,
+}
+
+/// To finance: a payment run was made and waits to be sent to the bank and booked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentRunLetter {
+    /// The addressee's name.
+    pub naam: String,
+    /// The run's message id (the SEPA file's).
+    pub betaalronde: String,
+    /// The run's id.
+    pub ronde_id: String,
+    /// How many payments the run holds.
+    pub aantal: i64,
+    /// Their total.
+    pub totaal: Money,
+    /// The last due date the run includes.
+    pub tot_en_met: NaiveDate,
+    /// The requested execution date.
+    pub uitvoeringsdatum: NaiveDate,
+    /// When the run was made.
+    #[serde(with = "rfc3339")]
+    pub aangemaakt_op: DateTime<Utc>,
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn template_names_are_unique_and_parse_back() {
+        let mut names: Vec<&str> = Template::ALL.iter().map(|t| t.as_str()).collect();
+        for template in Template::ALL {
+            assert_eq!(template.as_str().parse::<Template>(), Ok(template));
+        }
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Template::ALL.len());
+        let err = "bestaat_niet".parse::<Template>().unwrap_err();
+        assert!(err.to_string().contains("betaalronde_aangemaakt"), "{err}");
+    }
+
+    #[test]
+    fn message_states_follow_the_columns() {
+        assert_eq!(MessageState::of(false, false, 0), MessageState::Waiting);
+        assert_eq!(MessageState::of(false, false, 2), MessageState::Retrying);
+        assert_eq!(MessageState::of(false, true, 8), MessageState::Failed);
+        assert_eq!(MessageState::of(true, true, 1), MessageState::Sent);
+        for state in MessageState::ALL {
+            assert_eq!(state.as_str().parse::<MessageState>(), Ok(state));
+        }
+    }
+
+    #[test]
+    fn instants_keep_the_stored_form() {
+        let text = r#"{"aangemaakt_op":"2025-06-04T14:30:00+00:00","aantal":1,"betaalronde":"b","naam":"n","ronde_id":"r","tot_en_met":"2025-06-05","totaal":"1.00","uitvoeringsdatum":"2025-06-05"}"#;
+        let letter: PaymentRunLetter = serde_json::from_str(text).unwrap();
+        let back = serde_json::to_value(&letter).unwrap().to_string();
+        assert_eq!(back, text);
+    }
+}

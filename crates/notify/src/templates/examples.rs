@@ -1,0 +1,182 @@
+//! A representative letter for each template, as the service writes it: for previews
+//! (`cargo run -p subsidie-notify --example preview`), and for the tests that render
+//! every template.
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use serde_json::Value as Json;
+use subsidie_domain::letters::{
+    ApplicationLetter, PaymentLetter, PaymentRunLetter, ReminderLetter, SecondReviewLetter,
+    Template,
+};
+use subsidie_domain::lifecycle::{Notice, State};
+use subsidie_domain::Money;
+
+const REFERENCE: &str = "UITV-2025-0198A3F2C1";
+/// With markup, to show that HTML escapes what the payload says.
+const TITLE: &str = "Regionale samenwerking huisartsen & wijkverpleging <Noord>";
+const ORGANISATION: &str = "Stichting Eerstelijn Groningen-Stad";
+const INSTRUMENT: &str = "Uitvoeringssubsidie regionaal eerstelijnssamenwerkingsverband (RESV)";
+
+fn eur(text: &str) -> Option<Money> {
+    Money::parse(text).ok()
+}
+
+fn day(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
+fn instant(y: i32, m: u32, d: u32, h: u32, min: u32) -> Option<DateTime<Utc>> {
+    Utc.with_ymd_and_hms(y, m, d, h, min, 0).single()
+}
+
+/// The example payload of `template` (by its name), as the outbox row carries it;
+/// `None` for a name that is no template.
+pub fn example_payload(template: &str) -> Option<Json> {
+    let letter = match template.parse::<Template>().ok()? {
+        Template::Notice(notice) => serde_json::to_value(notice_example(notice)?),
+        Template::Payment => serde_json::to_value(payment_example()?),
+        Template::AccountingReminder => serde_json::to_value(reminder_example()?),
+        Template::SecondReview => serde_json::to_value(second_review_example()?),
+        Template::PaymentRun => serde_json::to_value(run_example()?),
+    };
+    letter.ok()
+}
+
+/// A received application, before any decision.
+fn received() -> Option<ApplicationLetter> {
+    Some(ApplicationLetter {
+        referentie: REFERENCE.into(),
+        titel: TITLE.into(),
+        organisatie: ORGANISATION.into(),
+        regeling: INSTRUMENT.into(),
+        status: State::Submitted,
+        aangevraagd: eur("1250000.00")?,
+        verleend: eur("0.00")?,
+        vastgesteld: None,
+        ontvangen_op: Some(instant(2025, 3, 3, 9, 15)?),
+        beslissen_uiterlijk: Some(day(2025, 6, 2)?),
+        aanvulling: None,
+        aanvullen_uiterlijk: None,
+        motivering: None,
+        bezwaar_uiterlijk: None,
+        voorschot_percentage: 80,
+        verantwoording_uiterlijk: Some(day(2027, 6, 30)?),
+        wachtlijstpositie: None,
+    })
+}
+
+/// The application after the change `notice` reports.
+fn notice_example(notice: Notice) -> Option<ApplicationLetter> {
+    let base = received()?;
+    let text = |s: &str| Some(s.to_owned());
+    Some(match notice {
+        Notice::Receipt => base,
+        Notice::SupplementRequested => ApplicationLetter {
+            status: State::SupplementRequested,
+            aanvulling: text("De begroting voor 2026 ontbreekt.\nStuur ook de samenwerkingsovereenkomst mee."),
+            aanvullen_uiterlijk: Some(day(2025, 4, 15)?),
+            ..base
+        },
+        Notice::GrantDecision => ApplicationLetter {
+            status: State::Granted,
+            verleend: eur("1250000.00")?,
+            motivering: text("De aanvraag voldoet aan de criteria van de regeling."),
+            bezwaar_uiterlijk: Some(day(2025, 7, 14)?),
+            ..base
+        },
+        Notice::RejectionDecision => ApplicationLetter {
+            status: State::Rejected,
+            motivering: text("Het plan beschrijft niet hoe de samenwerking na afloop van de subsidie wordt voortgezet."),
+            bezwaar_uiterlijk: Some(day(2025, 7, 14)?),
+            ..base
+        },
+        Notice::NotConsideredDecision => ApplicationLetter {
+            status: State::NotConsidered,
+            aanvulling: text("De begroting voor 2026 ontbreekt."),
+            aanvullen_uiterlijk: Some(day(2025, 4, 15)?),
+            motivering: text("De gevraagde begroting is niet binnen de termijn ontvangen."),
+            bezwaar_uiterlijk: Some(day(2025, 6, 3)?),
+            ..base
+        },
+        Notice::WaitingList => ApplicationLetter {
+            status: State::WaitingList,
+            wachtlijstpositie: Some(3),
+            ..base
+        },
+        Notice::CeilingReached => ApplicationLetter {
+            status: State::Rejected,
+            motivering: text("Het subsidieplafond is bereikt (art. 4:25 lid 2 Awb)."),
+            bezwaar_uiterlijk: Some(day(2026, 2, 10)?),
+            ..base
+        },
+        Notice::WithdrawalConfirmed => ApplicationLetter {
+            status: State::Withdrawn,
+            ..base
+        },
+        Notice::SettlementDecision => ApplicationLetter {
+            status: State::Settled,
+            verleend: eur("1180000.00")?,
+            vastgesteld: Some(eur("1180000.00")?),
+            motivering: text("De verantwoorde kosten zijn lager dan begroot."),
+            bezwaar_uiterlijk: Some(day(2027, 10, 5)?),
+            ..base
+        },
+        Notice::Waived => ApplicationLetter {
+            status: State::Waived,
+            verleend: eur("0.00")?,
+            ..base
+        },
+    })
+}
+
+fn payment_example() -> Option<PaymentLetter> {
+    Some(PaymentLetter {
+        referentie: REFERENCE.into(),
+        titel: TITLE.into(),
+        organisatie: ORGANISATION.into(),
+        regeling: INSTRUMENT.into(),
+        soort: "voorschot".into(),
+        bedrag: eur("1000000.00")?,
+        betalingskenmerk: format!("{REFERENCE}-V"),
+        rekening: "NL** **** **** **43 00".into(),
+        datum: day(2025, 6, 5)?,
+    })
+}
+
+fn reminder_example() -> Option<ReminderLetter> {
+    Some(ReminderLetter {
+        referentie: REFERENCE.into(),
+        titel: TITLE.into(),
+        organisatie: ORGANISATION.into(),
+        regeling: INSTRUMENT.into(),
+        verleend: eur("1250000.00")?,
+        verantwoording_uiterlijk: day(2027, 6, 30)?,
+    })
+}
+
+fn second_review_example() -> Option<SecondReviewLetter> {
+    Some(SecondReviewLetter {
+        naam: "Anna de Vries".into(),
+        referentie: REFERENCE.into(),
+        titel: TITLE.into(),
+        organisatie: ORGANISATION.into(),
+        regeling: INSTRUMENT.into(),
+        aangevraagd: eur("1250000.00")?,
+        voorgesteld: eur("1200000.00")?,
+        grens: eur("1000000.00")?,
+        voorgesteld_door: "Pieter Jansen".into(),
+    })
+}
+
+fn run_example() -> Option<PaymentRunLetter> {
+    Some(PaymentRunLetter {
+        naam: "Fatima el Amrani".into(),
+        betaalronde: "BR01935F3E8F2A7C3B9D4E5F6A7B8C9D0E".into(),
+        ronde_id: "01935f3e-8f2a-7c3b-9d4e-5f6a7b8c9d0e".into(),
+        aantal: 1250,
+        totaal: eur("31250000.00")?,
+        tot_en_met: day(2025, 6, 5)?,
+        uitvoeringsdatum: day(2025, 6, 5)?,
+        aangemaakt_op: instant(2025, 6, 4, 14, 30)?,
+    })
+}

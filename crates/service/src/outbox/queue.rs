@@ -1,0 +1,116 @@
+//! Writing rows to the outbox, in the caller's transaction.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use serde::Serialize;
+use subsidie_domain::letters::Template;
+use subsidie_store::schema::outbox;
+use subsidie_store::DbConnection;
+
+use crate::convert::naive;
+use crate::error::ServiceError;
+
+/// Rows inserted per statement when a payment run queues its notices: 7 bound values
+/// each, well below SQLite's limit of 32 766 per statement.
+const BATCH: usize = 1_000;
+
+/// A new outbox row, due at once. Only what a new row says; the columns about sending
+/// (attempts, errors, claims) start at their defaults.
+pub(crate) struct Mail {
+    id: String,
+    application_id: Option<String>,
+    recipient: String,
+    template: Template,
+    payload: String,
+    at: NaiveDateTime,
+}
+
+impl Mail {
+    /// A mail with `letter` as its payload. The letter goes through a JSON value so
+    /// that its keys are stored sorted, as rows written from JSON maps always were.
+    pub(crate) fn new(
+        id: String,
+        application_id: Option<&str>,
+        recipient: &str,
+        template: Template,
+        letter: &impl Serialize,
+        now: DateTime<Utc>,
+    ) -> Result<Mail, ServiceError> {
+        let payload = serde_json::to_value(letter)
+            .map_err(|e| ServiceError::Internal(format!("e-mail {template}: {e}")))?;
+        Ok(Mail {
+            id,
+            application_id: application_id.map(str::to_owned),
+            recipient: recipient.to_owned(),
+            template,
+            payload: payload.to_string(),
+            at: naive(now),
+        })
+    }
+}
+
+/// The ids among `ids` that are in the outbox already.
+pub(crate) fn queued_ids(
+    conn: &mut DbConnection,
+    ids: &[String],
+) -> Result<HashSet<String>, ServiceError> {
+    Ok(outbox::table
+        .filter(outbox::id.eq_any(ids))
+        .select(outbox::id)
+        .load::<String>(conn)?
+        .into_iter()
+        .collect())
+}
+
+/// Inserts the rows whose ids are not in the outbox yet; returns how many were added.
+/// The check makes queueing idempotent within the transaction; two transactions racing
+/// for the same id are stopped by the primary key.
+pub(crate) fn insert_new(conn: &mut DbConnection, rows: Vec<Mail>) -> Result<usize, ServiceError> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let existing = queued_ids(conn, &ids)?;
+    let fresh: Vec<Mail> = rows
+        .into_iter()
+        .filter(|r| !existing.contains(&r.id))
+        .collect();
+    insert_all(conn, &fresh)
+}
+
+/// Inserts rows whose ids are new (random ids need no check); returns how many.
+pub(crate) fn insert_all(conn: &mut DbConnection, rows: &[Mail]) -> Result<usize, ServiceError> {
+    let mut added = 0;
+    for chunk in rows.chunks(BATCH) {
+        // Many rows per statement: a payment run queues one notice per payment, up to a
+        // million. Every value given is a plain bound value, so SQLite too gets one
+        // multi-row INSERT (diesel splits a batch into single-row statements when a
+        // value may be DEFAULT). diesel's connection over both backends cannot batch,
+        // so the insert is made on the backend's own connection.
+        let values: Vec<_> = chunk
+            .iter()
+            .map(|r| {
+                (
+                    outbox::id.eq(&r.id),
+                    outbox::application_id.eq(r.application_id.as_deref()),
+                    outbox::recipient.eq(&r.recipient),
+                    outbox::template.eq(r.template.as_str()),
+                    outbox::payload.eq(&r.payload),
+                    outbox::created_at.eq(r.at),
+                    outbox::due_at.eq(r.at),
+                )
+            })
+            .collect();
+        added += match conn {
+            DbConnection::Sqlite(c) => diesel::insert_into(outbox::table)
+                .values(&values)
+                .execute(c)?,
+            DbConnection::Postgres(c) => diesel::insert_into(outbox::table)
+                .values(&values)
+                .execute(c)?,
+        };
+    }
+    Ok(added)
+}

@@ -232,13 +232,7 @@ fn uitvoering_from_draft_to_settlement_with_four_eyes_and_a_supplement() {
     let admin = Actor::system();
     assert_eq!(position(pool, "uitvoering"), (0, 0, 0));
 
-    let draft = applications::create_draft(
-        pool,
-        &aanvrager,
-        &new_app("uitvoering", None, "1800000.00"),
-        t0(),
-    )
-    .unwrap();
+    let draft = draft_at_t0(pool, &aanvrager, "uitvoering", None, "1800000.00").unwrap();
     assert_eq!(draft.organisation_id, org.id);
     assert_eq!(draft.region_id, "r01");
     assert_eq!(draft.requested_cents, 180_000_000);
@@ -398,13 +392,7 @@ fn voucher_from_draft_to_settlement() {
     let admin = Actor::system();
     let v = "discipline-voucher";
 
-    let draft = applications::create_draft(
-        pool,
-        &aanvrager,
-        &new_app(v, Some("farmacie"), "25000.00"),
-        t0(),
-    )
-    .unwrap();
+    let draft = draft_at_t0(pool, &aanvrager, v, Some("farmacie"), "25000.00").unwrap();
     assert_eq!(draft.discipline_id.as_deref(), Some("farmacie"));
     let mut t = Track::new(pool, &aanvrager, &draft);
     let id = draft.id.clone();
@@ -774,12 +762,7 @@ fn reject_releases_the_reservation_and_the_region_may_apply_again() {
     assert_ledger(pool);
 
     // The rejection ended the application, so the region may apply again.
-    let again = applications::create_draft(
-        pool,
-        &aanvrager,
-        &new_app("uitvoering", None, "800000.00"),
-        t0(),
-    );
+    let again = draft_at_t0(pool, &aanvrager, "uitvoering", None, "800000.00");
     assert!(again.is_ok(), "{again:?}");
 }
 
@@ -845,8 +828,7 @@ fn withdrawal_releases_a_reservation_in_every_state_before_a_decision() {
 
     // Withdrawing a submitted application moves no money.
     let (a4, _) = applicant(pool, "r08");
-    let draft =
-        applications::create_draft(pool, &a4, &new_app(v, None, "500000.00"), t0()).unwrap();
+    let draft = draft_at_t0(pool, &a4, v, None, "500000.00").unwrap();
     act(pool, &a4, &draft.id, Action::Submit, t0());
     let withdrawn = act(
         pool,
@@ -1047,9 +1029,7 @@ fn order_of_receipt_puts_what_does_not_fit_on_the_waiting_list() {
     let mut ids = Vec::new();
     for i in 0..35 {
         let (a, _) = applicant(pool, &format!("r{:02}", i + 1));
-        let d =
-            applications::create_draft(pool, &a, &new_app("uitvoering", None, "2000000.00"), t0())
-                .unwrap();
+        let d = draft_at_t0(pool, &a, "uitvoering", None, "2000000.00").unwrap();
         act(pool, &a, &d.id, Action::Submit, t0());
         ids.push(d.id);
     }

@@ -6,6 +6,9 @@
 //! the third only then, on a throwaway cluster it creates itself (never the shared one).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "../../../bench/setup.rs"]
+mod setup;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
@@ -16,48 +19,24 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use serde_json::{json, Value};
+use subsidie_httpclient::Response;
 use subsidie_notify::testing::SmtpSink;
-use subsidie_service::registry::{self, NewOrganisation};
-use subsidie_service::{Actor, Role};
 use subsidie_store::testing::TestDatabase;
 use subsidie_store::{Backend, DatabaseUrl, Pool};
+
+// The tokens of the people of a test.
+use setup::People as Cast;
 
 const BIN: &str = env!("CARGO_BIN_EXE_subsidie");
 const SEED: &str = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
 /// The instrument the tests submit to: open today, no uniqueness, a fixed amount of
 /// € 1.000 and a ceiling of € 20.000, so 20 applications fit.
 const INSTRUMENT: &str = "storm";
-const FIXTURE: &str = include_str!("../../../fixtures/versterking-eerstelijnszorg.toml");
 
 // --- set-up ---------------------------------------------------------------------------
 
-/// The shipped programme with a longer term and one extra instrument open from 2026 to
-/// 2030, so a live server (on the system clock) accepts submissions.
 fn programme_toml() -> String {
-    let block = format!(
-        r#"
-[[programma.instrumenten]]
-code = "{INSTRUMENT}"
-naam = "Storingstest"
-soort = "uitvoering"
-plafond = "20000.00"
-bedrag = {{ vast = "1000.00" }}
-openstelling = {{ van = 2026-01-01, tot_en_met = 2030-12-31 }}
-verdeling = "volgorde-van-binnenkomst"
-voorschot_percentage = 80
-beslistermijn_weken = 13
-aanvultermijn_dagen = 14
-uniek = "geen"
-verantwoording_uiterlijk = 2031-06-30
-
-"#
-    );
-    let text = FIXTURE.replace(
-        "looptijd = { van = 2024-01-01, tot_en_met = 2026-12-31 }",
-        "looptijd = { van = 2024-01-01, tot_en_met = 2031-12-31 }",
-    );
-    let at = text.find("\n[[regios]]").expect("[[regios]] in de fixture");
-    format!("{}{block}{}", &text[..at], &text[at..])
+    setup::programme_with(INSTRUMENT, "Storingstest", "20000.00", "1000.00")
 }
 
 fn temp_path(name: &str) -> PathBuf {
@@ -118,13 +97,6 @@ fn wait_output(mut child: Child, limit: Duration) -> std::process::Output {
     }
 }
 
-/// Tokens of the people of a test.
-struct Cast {
-    applicants: Vec<String>,
-    admin: String,
-    finance: String,
-}
-
 /// Loads the programme through `subsidie seed` and creates `applicants` organisations
 /// with one applicant each, an administrator and a finance user.
 fn prepare(db: &TestDatabase, applicants: usize) -> (Pool, Cast) {
@@ -137,47 +109,8 @@ fn prepare(db: &TestDatabase, applicants: usize) -> (Pool, Cast) {
     );
     let _ = std::fs::remove_file(&file);
     let pool = db.pool(2).unwrap();
-    let now = Utc::now();
-    let system = Actor::system();
-    let token_for = |role: Role, org: Option<&str>, n: usize| {
-        let user = registry::create_user(
-            &pool,
-            &system,
-            &format!("Gebruiker {role} {n}"),
-            &format!("gebruiker-{n}@example.org"),
-            role,
-            org,
-            now,
-        )
-        .unwrap();
-        registry::create_token(&pool, &system, &user.id, "storing", now).unwrap()
-    };
-    let mut tokens = Vec::new();
-    for n in 0..applicants {
-        let org = registry::register_organisation(
-            &pool,
-            &system,
-            &NewOrganisation {
-                name: format!("Organisatie {n}"),
-                region_id: format!("r{:02}", n % 54 + 1),
-                iban: "NL91ABNA0417164300".to_owned(),
-                email: format!("organisatie-{n}@example.org"),
-            },
-            now,
-        )
-        .unwrap();
-        tokens.push(token_for(Role::Applicant, Some(&org.id), n));
-    }
-    let admin = token_for(Role::Admin, None, 1000);
-    let finance = token_for(Role::Finance, None, 1001);
-    (
-        pool,
-        Cast {
-            applicants: tokens,
-            admin,
-            finance,
-        },
-    )
+    let cast = setup::create(&pool, applicants, "storing");
+    (pool, cast)
 }
 
 // --- the server process -------------------------------------------------------------
@@ -284,42 +217,6 @@ impl Drop for Server {
 
 // --- a tiny HTTP client ---------------------------------------------------------------
 
-/// The shared client's answer, with the assertions of these tests.
-#[derive(Debug)]
-struct Response(subsidie_httpclient::Response);
-
-impl std::ops::Deref for Response {
-    type Target = subsidie_httpclient::Response;
-
-    fn deref(&self) -> &Self::Target {
-        &self.0
-    }
-}
-
-impl Response {
-    fn json(&self) -> Value {
-        self.0.json().unwrap_or_else(|e| {
-            panic!(
-                "geen JSON ({e}), status {}: {}",
-                self.status,
-                String::from_utf8_lossy(&self.body)
-            )
-        })
-    }
-
-    #[track_caller]
-    fn expect(&self, status: u16) -> Value {
-        assert_eq!(
-            self.status,
-            status,
-            "verwacht {status}, kreeg {}: {}",
-            self.status,
-            String::from_utf8_lossy(&self.body)
-        );
-        self.json()
-    }
-}
-
 /// One request on a fresh connection (read timeout 30 s); `path` is below `/api/v1`.
 fn request(
     addr: SocketAddr,
@@ -345,7 +242,6 @@ fn request(
         Some(body.as_bytes()),
         Duration::from_secs(30),
     )
-    .map(Response)
 }
 
 fn draft_body() -> Value {
@@ -364,7 +260,7 @@ fn create_and_submit(addr: SocketAddr, token: &str) -> std::io::Result<Option<St
     if created.status != 201 {
         return Ok(None);
     }
-    let id = created.json()["id"].as_str().unwrap().to_owned();
+    let id = created.expect_json()["id"].as_str().unwrap().to_owned();
     let submitted = request(
         addr,
         "POST",
@@ -393,7 +289,7 @@ fn check_budget(server: &Server, cast: &Cast) {
             &cast.admin,
             None,
         )
-        .expect(200);
+        .expect_status_json(200);
     let budget = &instrument["budget"];
     let reserved = cents(&budget["gereserveerd"]) + cents(&budget["verleend"]);
     assert!(
@@ -402,7 +298,7 @@ fn check_budget(server: &Server, cast: &Cast) {
     );
     let check = server
         .call("GET", "/grootboekcontrole", &cast.finance, None)
-        .expect(200);
+        .expect_status_json(200);
     assert_eq!(check["klopt"], json!(true), "{check}");
 }
 
@@ -487,7 +383,7 @@ fn kill_9_during_submission_storm_loses_no_acknowledged_submission() {
     for id in &acknowledged {
         let app = server
             .call("GET", &format!("/aanvragen/{id}"), &cast.admin, None)
-            .expect(200);
+            .expect_status_json(200);
         assert_eq!(app["status"], json!("ingediend"), "{app}");
     }
     let run = server
@@ -497,7 +393,7 @@ fn kill_9_during_submission_storm_loses_no_acknowledged_submission() {
             &cast.admin,
             Some(&json!({"instrumentId": INSTRUMENT, "seed": SEED})),
         )
-        .expect(201);
+        .expect_status_json(201);
     assert!(cents(&run["gereserveerdTotaal"]) <= 2_000_000, "{run}");
     check_budget(&server, &cast);
     server.terminate();
@@ -547,7 +443,7 @@ fn smtp_down_then_back_delivers_every_mail_once() {
             &cast.admin,
             Some(&json!({"instrumentId": INSTRUMENT, "seed": SEED})),
         )
-        .expect(201);
+        .expect_status_json(201);
     assert_eq!(
         run["plaatsingen"].as_array().map(Vec::len),
         Some(3),
@@ -797,7 +693,7 @@ fn postgres_restart_under_load_gives_503_then_recovers() {
         Some("application/problem+json")
     );
     assert!(down.header("Retry-After").is_some(), "{:?}", down.headers);
-    assert_eq!(down.json()["status"], json!(503));
+    assert_eq!(down.expect_json()["status"], json!(503));
 
     let restarted_at = Instant::now();
     cluster.start();

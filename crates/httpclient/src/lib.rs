@@ -35,6 +35,33 @@ impl Response {
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }
+
+    /// The body as JSON, for a test that requires it: panics with the status and the
+    /// body when it is not JSON.
+    #[track_caller]
+    pub fn expect_json(&self) -> serde_json::Value {
+        self.json()
+            .unwrap_or_else(|e| panic!("geen JSON ({e}), status {}: {}", self.status, self.text()))
+    }
+
+    /// Asserts the status, for a test: the panic shows the body when it differs.
+    #[track_caller]
+    pub fn assert_status(&self, status: u16) {
+        assert_eq!(
+            self.status,
+            status,
+            "verwacht {status}, kreeg {}: {}",
+            self.status,
+            self.text()
+        );
+    }
+
+    /// Asserts the status and returns the body as JSON, for a test.
+    #[track_caller]
+    pub fn expect_status_json(&self, status: u16) -> serde_json::Value {
+        self.assert_status(status);
+        self.expect_json()
+    }
 }
 
 fn head(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)]) -> String {

@@ -228,26 +228,15 @@ impl std::ops::Deref for Response {
 }
 
 impl Response {
+    #[track_caller]
     pub fn json(&self) -> Value {
-        self.0.json().unwrap_or_else(|e| {
-            panic!(
-                "geen JSON ({e}), status {}: {}",
-                self.status,
-                String::from_utf8_lossy(&self.body)
-            )
-        })
+        self.0.expect_json()
     }
 
     /// Asserts the status, showing the body when it differs.
     #[track_caller]
     pub fn expect(&self, status: u16) -> &Response {
-        assert_eq!(
-            self.status,
-            status,
-            "verwacht {status}, kreeg {}: {}",
-            self.status,
-            self.text()
-        );
+        self.0.assert_status(status);
         self
     }
 

@@ -244,6 +244,33 @@ fn request(
     )
 }
 
+/// One thread per applicant, each calling `client` with its token until `stop` is set or
+/// `limit` has passed since the thread started.
+fn spawn_clients<F>(
+    cast: &Cast,
+    stop: &Arc<AtomicBool>,
+    limit: Duration,
+    client: F,
+) -> Vec<std::thread::JoinHandle<()>>
+where
+    F: Fn(&str) + Clone + Send + 'static,
+{
+    cast.applicants
+        .iter()
+        .cloned()
+        .map(|token| {
+            let stop = Arc::clone(stop);
+            let client = client.clone();
+            std::thread::spawn(move || {
+                let start = Instant::now();
+                while !stop.load(Ordering::SeqCst) && start.elapsed() < limit {
+                    client(&token);
+                }
+            })
+        })
+        .collect()
+}
+
 fn draft_body() -> Value {
     json!({
         "instrumentId": INSTRUMENT,
@@ -332,29 +359,18 @@ fn kill_9_during_submission_storm_loses_no_acknowledged_submission() {
     let connection_errors = Arc::new(AtomicUsize::new(0));
     let stop = Arc::new(AtomicBool::new(false));
     let addr = server.addr;
-    let clients: Vec<_> = cast
-        .applicants
-        .iter()
-        .cloned()
-        .map(|token| {
-            let acknowledged = Arc::clone(&acknowledged);
-            let errors = Arc::clone(&connection_errors);
-            let stop = Arc::clone(&stop);
-            std::thread::spawn(move || {
-                let start = Instant::now();
-                while !stop.load(Ordering::SeqCst) && start.elapsed() < Duration::from_secs(30) {
-                    match create_and_submit(addr, &token) {
-                        Ok(Some(id)) => acknowledged.lock().unwrap().push(id),
-                        Ok(None) => {}
-                        Err(_) => {
-                            errors.fetch_add(1, Ordering::SeqCst);
-                            std::thread::sleep(Duration::from_millis(20));
-                        }
-                    }
-                }
-            })
-        })
-        .collect();
+    let clients = spawn_clients(&cast, &stop, Duration::from_secs(30), {
+        let acknowledged = Arc::clone(&acknowledged);
+        let errors = Arc::clone(&connection_errors);
+        move |token| match create_and_submit(addr, token) {
+            Ok(Some(id)) => acknowledged.lock().unwrap().push(id),
+            Ok(None) => {}
+            Err(_) => {
+                errors.fetch_add(1, Ordering::SeqCst);
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+    });
     // Kill once a good number has been acknowledged (or after 8 s), mid-storm.
     let start = Instant::now();
     while acknowledged.lock().unwrap().len() < 40 && start.elapsed() < Duration::from_secs(8) {
@@ -636,40 +652,26 @@ fn postgres_restart_under_load_gives_503_then_recovers() {
     let statuses = Arc::new(Mutex::new(Vec::<(Instant, u16, String, Duration)>::new()));
     let first_503 = Arc::new(Mutex::new(None::<Response>));
     let addr = server.addr;
-    let clients: Vec<_> = cast
-        .applicants
-        .iter()
-        .cloned()
-        .map(|token| {
-            let stop = Arc::clone(&stop);
-            let statuses = Arc::clone(&statuses);
-            let first_503 = Arc::clone(&first_503);
-            std::thread::spawn(move || {
-                while !stop.load(Ordering::SeqCst) {
-                    let began = Instant::now();
-                    let res = request(
-                        addr,
-                        "POST",
-                        "/aanvragen",
-                        Some(&token),
-                        Some(&draft_body()),
-                    );
-                    let took = began.elapsed();
-                    match res {
-                        Ok(r) => {
-                            let kind = r.header("Content-Type").unwrap_or("").to_owned();
-                            statuses.lock().unwrap().push((began, r.status, kind, took));
-                            if r.status == 503 {
-                                first_503.lock().unwrap().get_or_insert(r);
-                            }
-                        }
-                        Err(e) => panic!("geen antwoord van serve ({took:?}): {e}"),
+    let clients = spawn_clients(&cast, &stop, Duration::MAX, {
+        let statuses = Arc::clone(&statuses);
+        let first_503 = Arc::clone(&first_503);
+        move |token| {
+            let began = Instant::now();
+            let res = request(addr, "POST", "/aanvragen", Some(token), Some(&draft_body()));
+            let took = began.elapsed();
+            match res {
+                Ok(r) => {
+                    let kind = r.header("Content-Type").unwrap_or("").to_owned();
+                    statuses.lock().unwrap().push((began, r.status, kind, took));
+                    if r.status == 503 {
+                        first_503.lock().unwrap().get_or_insert(r);
                     }
-                    std::thread::sleep(Duration::from_millis(50));
                 }
-            })
-        })
-        .collect();
+                Err(e) => panic!("geen antwoord van serve ({took:?}): {e}"),
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    });
     std::thread::sleep(Duration::from_millis(500));
     let stopped_at = Instant::now();
     cluster.stop();

@@ -75,32 +75,34 @@ const NOT_APPLICANTS: &[(Who, u16)] = &[(Own, 403), (Other, 403), (Reviewer, 403
 const HIDDEN_FROM_OTHERS: &[(Who, u16)] = &[(Other, 404)];
 const VISIBLE_TO_ALL_BUT_OTHERS: &[Who] = &[Own, Reviewer, Finance, Admin];
 
+/// A read that everyone may do.
+fn public(path: &'static str) -> Case {
+    ("GET", path, Target::Nothing, None, &ALL, 200, &[])
+}
+
+/// A read of an application that everyone but other organisations may do.
+fn hidden_from_others(path: &'static str, target: Target) -> Case {
+    (
+        "GET",
+        path,
+        target,
+        None,
+        VISIBLE_TO_ALL_BUT_OTHERS,
+        200,
+        HIDDEN_FROM_OTHERS,
+    )
+}
+
 fn cases() -> Vec<Case> {
     let grant = json!({"besluit": "honoreren", "bedrag": "1000000.00", "motivering": "Voldoet."});
     vec![
         // Reference data: everyone.
-        ("GET", "/programmas", Target::Nothing, None, &ALL, 200, &[]),
-        (
-            "GET",
-            "/instrumenten",
-            Target::Nothing,
-            None,
-            &ALL,
-            200,
-            &[],
-        ),
-        (
-            "GET",
-            "/instrumenten/uitvoering",
-            Target::Nothing,
-            None,
-            &ALL,
-            200,
-            &[],
-        ),
-        ("GET", "/regios", Target::Nothing, None, &ALL, 200, &[]),
-        ("GET", "/disciplines", Target::Nothing, None, &ALL, 200, &[]),
-        ("GET", "/aanvragen", Target::Nothing, None, &ALL, 200, &[]),
+        public("/programmas"),
+        public("/instrumenten"),
+        public("/instrumenten/uitvoering"),
+        public("/regios"),
+        public("/disciplines"),
+        public("/aanvragen"),
         // Drafts: only the applicant, and nobody else even sees them.
         (
             "POST",
@@ -148,42 +150,10 @@ fn cases() -> Vec<Case> {
             APPLICANT_ONLY_ON_DRAFT,
         ),
         // Reading a submitted application: all but other organisations.
-        (
-            "GET",
-            "/aanvragen/{id}",
-            Target::Submitted,
-            None,
-            VISIBLE_TO_ALL_BUT_OTHERS,
-            200,
-            HIDDEN_FROM_OTHERS,
-        ),
-        (
-            "GET",
-            "/aanvragen/{id}/historie",
-            Target::Submitted,
-            None,
-            VISIBLE_TO_ALL_BUT_OTHERS,
-            200,
-            HIDDEN_FROM_OTHERS,
-        ),
-        (
-            "GET",
-            "/aanvragen/{id}/betalingen",
-            Target::Granted,
-            None,
-            VISIBLE_TO_ALL_BUT_OTHERS,
-            200,
-            HIDDEN_FROM_OTHERS,
-        ),
-        (
-            "GET",
-            "/aanvragen/{id}/bezwaren",
-            Target::Granted,
-            None,
-            VISIBLE_TO_ALL_BUT_OTHERS,
-            200,
-            HIDDEN_FROM_OTHERS,
-        ),
+        hidden_from_others("/aanvragen/{id}", Target::Submitted),
+        hidden_from_others("/aanvragen/{id}/historie", Target::Submitted),
+        hidden_from_others("/aanvragen/{id}/betalingen", Target::Granted),
+        hidden_from_others("/aanvragen/{id}/bezwaren", Target::Granted),
         // The applicant's commands.
         (
             "POST",

@@ -11,6 +11,7 @@ pub mod ledger;
 pub mod lifecycle;
 pub mod lottery;
 pub mod money;
+mod names;
 pub mod programme;
 
 pub use money::{Money, MoneyError};

@@ -1,8 +1,5 @@
 //! The kinds of ledger movement, with the Dutch names the ledger table stores.
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
 
 /// What a movement does to a budget position.
@@ -58,25 +55,9 @@ impl MovementKind {
     }
 }
 
-impl fmt::Display for MovementKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 /// A movement kind name that is not one of [`MovementKind::ALL`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("'{0}' is geen soort boeking; verwacht een van: reservering, vrijval-reservering, verlening, vrijval-verlening, vaststelling, betaling, terugvordering")]
 pub struct UnknownMovementKind(pub String);
 
-impl FromStr for MovementKind {
-    type Err = UnknownMovementKind;
-
-    /// Parses the Dutch name of [`MovementKind::as_str`].
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        MovementKind::ALL
-            .into_iter()
-            .find(|kind| kind.as_str() == s)
-            .ok_or_else(|| UnknownMovementKind(s.to_owned()))
-    }
-}
+crate::names::display_and_parse_by_name!(MovementKind, UnknownMovementKind);

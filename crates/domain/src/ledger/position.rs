@@ -9,7 +9,7 @@ use super::kind::MovementKind;
 use super::movement::Movement;
 use crate::money::Money;
 
-/// The use of one instrument's ceiling. See the [module documentation](self).
+/// The use of one instrument's ceiling. See the [module documentation](crate::ledger).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub struct BudgetPosition {
     /// The ceiling (*subsidieplafond*).

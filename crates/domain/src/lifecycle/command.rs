@@ -1,8 +1,5 @@
 //! The commands that move an application through its lifecycle, by their Dutch names.
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
 
 use super::names::join;
@@ -133,23 +130,7 @@ impl Command {
     }
 }
 
-impl fmt::Display for Command {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Command {
-    type Err = UnknownCommand;
-
-    /// Parses the Dutch name (exactly, as [`Command::as_str`] gives it).
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Command::ALL
-            .into_iter()
-            .find(|command| command.as_str() == s)
-            .ok_or_else(|| UnknownCommand(s.to_owned()))
-    }
-}
+crate::names::display_and_parse_by_name!(Command, UnknownCommand);
 
 /// A text that is not the Dutch name of a [`Command`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

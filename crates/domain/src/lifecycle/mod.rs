@@ -23,7 +23,7 @@
 //! ingediend, wachtlijst, gereserveerd, in_behandeling, aanvulling_gevraagd ──intrekken──▶ ingetrokken
 //! ```
 //!
-//! Code speaks English; the edges (serde, [`Display`](fmt::Display), [`FromStr`]) speak
+//! Code speaks English; the edges (serde, [`Display`](std::fmt::Display), [`FromStr`](std::str::FromStr)) speak
 //! Dutch, as in the glossary of DESIGN §2.
 //!
 //! Conditions that depend on data rather than on the state alone (is there budget left,

@@ -1,8 +1,5 @@
 //! The states of an application, by their Dutch names.
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
 
 use super::names::join;
@@ -153,23 +150,7 @@ impl State {
     }
 }
 
-impl fmt::Display for State {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for State {
-    type Err = UnknownState;
-
-    /// Parses the Dutch name (exactly, as [`State::as_str`] gives it).
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        State::ALL
-            .into_iter()
-            .find(|state| state.as_str() == s)
-            .ok_or_else(|| UnknownState(s.to_owned()))
-    }
-}
+crate::names::display_and_parse_by_name!(State, UnknownState);
 
 /// What a state claims of an instrument's budget, in the ledger's terms (DESIGN §4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -211,7 +211,7 @@ impl ConfigErrors {
         self.0.len()
     }
 
-    /// True when there are none (never for an `Err` from [`ProgrammeFile::validate`]).
+    /// True when there are none (never for an `Err` from [`ProgrammeFile::validate`](crate::programme::ProgrammeFile::validate)).
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

@@ -226,24 +226,14 @@ pub fn snapshot(pool: &Pool) -> Snapshot {
                 .collect()
         };
     }
-    let counts = count!(
-        programmes,
-        instruments,
-        regions,
-        disciplines,
-        organisations,
-        users,
-        api_tokens,
-        conflicts_of_interest,
-        applications,
-        application_history,
-        ledger_entries,
-        allocation_runs,
-        allocation_placements,
-        payments,
-        objections,
-        outbox
-    );
+    // By area: the programme, the people, the applications, money and mail.
+    #[rustfmt::skip]
+    let counts = count![
+        programmes, instruments, regions, disciplines,
+        organisations, users, api_tokens, conflicts_of_interest,
+        applications, application_history, allocation_runs, allocation_placements, objections,
+        ledger_entries, payments, outbox
+    ];
     Snapshot {
         counts,
         applications: rows!(applications, ApplicationRow),

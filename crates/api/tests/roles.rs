@@ -422,8 +422,7 @@ impl World {
             Target::Reviewer2 => c.reviewer2.id.clone(),
             Target::FailedMessage => failed_message(s),
             Target::ResearchSubmitted => {
-                let id = submitted(s, &own, draft_body("onderzoek", "300000.00", None));
-                id
+                submitted(s, &own, draft_body("onderzoek", "300000.00", None))
             }
             _ => {
                 let id = draft(s, &own, draft_body("uitvoering", "1000000.00", None));

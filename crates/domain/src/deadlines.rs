@@ -604,7 +604,8 @@ mod tests {
 
     #[test]
     fn day_boundaries_in_utc() {
-        let cases: [(fn(NaiveDate) -> DateTime<Utc>, (i32, u32, u32), &str); 8] = [
+        type Boundary = fn(NaiveDate) -> DateTime<Utc>;
+        let cases: [(Boundary, (i32, u32, u32), &str); 8] = [
             (end_of_day_utc, (2025, 7, 1), "2025-07-01T21:59:59Z"),
             (start_of_day_utc, (2025, 7, 1), "2025-06-30T22:00:00Z"),
             (end_of_day_utc, (2025, 12, 31), "2025-12-31T22:59:59Z"),

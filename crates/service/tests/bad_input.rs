@@ -10,6 +10,14 @@ use subsidie_service::registry::{self, NewOrganisation};
 use subsidie_service::{allocation, queries, Actor, Pool, Role, ServiceError};
 use subsidie_store::rows::ApplicationRow;
 
+/// Asserts that `result` matches the pattern, showing it when it does not.
+macro_rules! assert_matches {
+    ($result:expr, $($pattern:tt)+) => {{
+        let result = &$result;
+        assert!(matches!(result, $($pattern)+), "{result:?}");
+    }};
+}
+
 /// Asserts that `result` is a validation error that names `field`.
 fn assert_field<T: std::fmt::Debug>(result: Result<T, ServiceError>, field: &str) {
     match result {
@@ -50,10 +58,7 @@ fn a_second_application_from_the_same_region_is_a_conflict() {
     let before = snapshot(pool);
     for actor in [&second, &first] {
         let refused = draft_at_t0(pool, actor, "uitvoering", None, "600000.00");
-        assert!(
-            matches!(&refused, Err(ServiceError::Conflict(m)) if m.contains("per regio")),
-            "{refused:?}"
-        );
+        assert_matches!(refused, Err(ServiceError::Conflict(m)) if m.contains("per regio"));
     }
     assert_eq!(snapshot(pool), before);
 
@@ -82,10 +87,7 @@ fn a_second_voucher_for_the_same_region_and_discipline_is_a_conflict() {
     let refused = writes_nothing(pool, || {
         draft_at_t0(pool, &second, v, Some("farmacie"), "25000.00")
     });
-    assert!(
-        matches!(&refused, Err(ServiceError::Conflict(m)) if m.contains("farmacie")),
-        "{refused:?}"
-    );
+    assert_matches!(refused, Err(ServiceError::Conflict(m)) if m.contains("farmacie"));
 
     // Changing another draft to the taken discipline is refused as well.
     let other = draft_at_t0(pool, &second, v, Some("logopedie"), "25000.00").unwrap();
@@ -102,10 +104,7 @@ fn a_second_voucher_for_the_same_region_and_discipline_is_a_conflict() {
             t0(),
         )
     });
-    assert!(
-        matches!(refused, Err(ServiceError::Conflict(_))),
-        "{refused:?}"
-    );
+    assert_matches!(refused, Err(ServiceError::Conflict(_)));
 }
 
 #[test]
@@ -317,19 +316,13 @@ fn a_command_not_allowed_in_the_state_names_the_state() {
         summary: "Verslag.".into(),
     };
     let refused = applications::execute(pool, &a, &x.id, None, &report, t0());
-    assert!(
-        matches!(&refused, Err(ServiceError::InvalidState(e)) if e.state == State::Reserved),
-        "{refused:?}"
-    );
+    assert_matches!(refused, Err(ServiceError::InvalidState(e)) if e.state == State::Reserved);
     let settle = Action::Settle {
         amount: eur("1.00"),
         motivation: "Vastgesteld.".into(),
     };
     let refused = applications::execute(pool, &finance, &x.id, None, &settle, t0());
-    assert!(
-        matches!(&refused, Err(ServiceError::InvalidState(e)) if e.state == State::Reserved),
-        "{refused:?}"
-    );
+    assert_matches!(refused, Err(ServiceError::InvalidState(e)) if e.state == State::Reserved);
     assert_eq!(snapshot(pool), before);
 
     // A submitted application cannot be submitted again.
@@ -339,10 +332,7 @@ fn a_command_not_allowed_in_the_state_names_the_state() {
     let refused = writes_nothing(pool, || {
         applications::execute(pool, &b, &d.id, None, &Action::Submit, t0())
     });
-    assert!(
-        matches!(&refused, Err(ServiceError::InvalidState(e)) if e.state == State::Submitted),
-        "{refused:?}"
-    );
+    assert_matches!(refused, Err(ServiceError::InvalidState(e)) if e.state == State::Submitted);
 }
 
 #[test]
@@ -428,10 +418,7 @@ fn a_reviewer_with_a_conflict_of_interest_is_forbidden() {
         "r13",
         t0(),
     );
-    assert!(
-        matches!(refused, Err(ServiceError::Forbidden(_))),
-        "{refused:?}"
-    );
+    assert_matches!(refused, Err(ServiceError::Forbidden(_)));
     registry::declare_conflict(
         pool,
         &conflicted,
@@ -445,10 +432,7 @@ fn a_reviewer_with_a_conflict_of_interest_is_forbidden() {
     let refused = writes_nothing(pool, || {
         applications::execute(pool, &conflicted, &x.id, None, &Action::StartReview, t0())
     });
-    assert!(
-        matches!(&refused, Err(ServiceError::Forbidden(m)) if m.contains("r13")),
-        "{refused:?}"
-    );
+    assert_matches!(refused, Err(ServiceError::Forbidden(m)) if m.contains("r13"));
 
     // Another reviewer starts; the conflicted one still may not decide.
     act(pool, &other, &x.id, Action::StartReview, t0());
@@ -464,10 +448,7 @@ fn a_reviewer_with_a_conflict_of_interest_is_forbidden() {
             t0(),
         )
     });
-    assert!(
-        matches!(refused, Err(ServiceError::Forbidden(_))),
-        "{refused:?}"
-    );
+    assert_matches!(refused, Err(ServiceError::Forbidden(_)));
     assert_eq!(position(pool, "uitvoering"), (80_000_000, 0, 0));
 }
 
@@ -480,7 +461,7 @@ fn a_wrong_role_is_forbidden() {
     let (a, x) = reserved(pool, "r14", "uitvoering", None, "800000.00");
     let before = snapshot(pool);
     let forbidden = |r: Result<(), ServiceError>| {
-        assert!(matches!(r, Err(ServiceError::Forbidden(_))), "{r:?}");
+        assert_matches!(r, Err(ServiceError::Forbidden(_)));
     };
     let run = |actor: &Actor, action: Action| {
         applications::execute(pool, actor, &x.id, None, &action, t0()).map(|_| ())
@@ -556,26 +537,20 @@ fn a_stale_version_is_refused() {
         },
         t0(),
     );
-    assert!(
-        matches!(
-            stale,
-            Err(ServiceError::StaleVersion {
-                expected: 1,
-                current: 2
-            })
-        ),
-        "{stale:?}"
+    assert_matches!(
+        stale,
+        Err(ServiceError::StaleVersion {
+            expected: 1,
+            current: 2
+        })
     );
     let stale = applications::execute(pool, &a, &draft.id, Some(1), &Action::Submit, t0());
-    assert!(
-        matches!(
-            stale,
-            Err(ServiceError::StaleVersion {
-                expected: 1,
-                current: 2
-            })
-        ),
-        "{stale:?}"
+    assert_matches!(
+        stale,
+        Err(ServiceError::StaleVersion {
+            expected: 1,
+            current: 2
+        })
     );
     assert_eq!(snapshot(pool), before);
 
@@ -595,15 +570,12 @@ fn a_stale_version_is_refused() {
         &Action::StartReview,
         t0(),
     );
-    assert!(
-        matches!(
-            stale,
-            Err(ServiceError::StaleVersion {
-                expected: 3,
-                current: 4
-            })
-        ),
-        "{stale:?}"
+    assert_matches!(
+        stale,
+        Err(ServiceError::StaleVersion {
+            expected: 3,
+            current: 4
+        })
     );
     assert_eq!(snapshot(pool), before);
 }

@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use serde_json::{json, Value};
-use subsidie_httpclient::Response;
+use subsidie_httpclient::{Request, Response};
 use subsidie_notify::testing::SmtpSink;
 use subsidie_store::testing::TestDatabase;
 use subsidie_store::{Backend, DatabaseUrl, Pool};
@@ -234,14 +234,13 @@ fn request(
     if let Some(b) = &bearer {
         headers.push(("Authorization", b));
     }
-    subsidie_httpclient::request_with_timeout(
-        addr,
+    let request = Request {
         method,
-        &format!("/api/v1{path}"),
-        &headers,
-        Some(body.as_bytes()),
-        Duration::from_secs(30),
-    )
+        path: &format!("/api/v1{path}"),
+        headers: &headers,
+        body: Some(body.as_bytes()),
+    };
+    subsidie_httpclient::request_with_timeout(addr, &request, Duration::from_secs(30))
 }
 
 /// One thread per applicant, each calling `client` with its token until `stop` is set or

@@ -11,6 +11,7 @@ use std::thread::JoinHandle;
 use chrono::{DateTime, TimeZone, Utc};
 use serde_json::{json, Value};
 use subsidie_api::{Config, SharedClock};
+use subsidie_httpclient::Request;
 use subsidie_service::{registry, seed, Actor, Clock, Pool, Role};
 use subsidie_store::testing::TestDatabase;
 
@@ -282,8 +283,16 @@ pub fn raw_request(
     body: Option<&[u8]>,
 ) -> Response {
     Response(
-        subsidie_httpclient::request(addr, method, path, headers, body)
-            .unwrap_or_else(|e| panic!("geen antwoord: {e}")),
+        subsidie_httpclient::request(
+            addr,
+            &Request {
+                method,
+                path,
+                headers,
+                body,
+            },
+        )
+        .unwrap_or_else(|e| panic!("geen antwoord: {e}")),
     )
 }
 

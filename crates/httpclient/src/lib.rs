@@ -239,20 +239,19 @@ impl Client {
         headers: &[(&str, &str)],
         body: Option<&[u8]>,
     ) -> std::io::Result<Response> {
-        let result = self.exchange(method, path, headers, body);
+        let result = self.exchange(&Request {
+            method,
+            path,
+            headers,
+            body,
+        });
         if result.is_err() {
             self.stream = None;
         }
         result
     }
 
-    fn exchange(
-        &mut self,
-        method: &str,
-        path: &str,
-        headers: &[(&str, &str)],
-        body: Option<&[u8]>,
-    ) -> std::io::Result<Response> {
+    fn exchange(&mut self, request: &Request<'_>) -> std::io::Result<Response> {
         let reader = match &mut self.stream {
             Some(reader) => reader,
             none => {
@@ -262,8 +261,8 @@ impl Client {
                 none.insert(BufReader::new(stream))
             }
         };
-        let body = body.unwrap_or_default();
-        let mut text = head(self.addr, method, path, headers);
+        let body = request.body.unwrap_or_default();
+        let mut text = head(self.addr, request.method, request.path, request.headers);
         text.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
         let mut bytes = text.into_bytes();
         bytes.extend_from_slice(body);

@@ -18,6 +18,9 @@
 //! It prints one `RESULT key=value` line per figure for `bench/run.sh`.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+#[path = "setup.rs"]
+mod setup;
+
 use std::net::{SocketAddr, TcpListener};
 use std::process::{Command, Stdio};
 use std::str::FromStr;
@@ -25,42 +28,20 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use chrono::Utc;
 use serde_json::{json, Value};
 use subsidie_domain::lottery::{draw, Seed};
-use subsidie_service::registry::{self, NewOrganisation};
-use subsidie_service::{Actor, Role};
 use subsidie_store::DatabaseUrl;
 
-const FIXTURE: &str = include_str!("../fixtures/versterking-eerstelijnszorg.toml");
 const SEED: &str = "0707070707070707070707070707070707070707070707070707070707070707";
 
 fn programme(k: usize) -> String {
     let ceiling = (k / 5).max(1) * 100;
-    let block = format!(
-        r#"
-[[programma.instrumenten]]
-code = "rush"
-naam = "Openingsrush (benchmark)"
-soort = "uitvoering"
-plafond = "{ceiling}.00"
-bedrag = {{ vast = "100.00" }}
-openstelling = {{ van = 2026-01-01, tot_en_met = 2030-12-31 }}
-verdeling = "volgorde-van-binnenkomst"
-voorschot_percentage = 80
-beslistermijn_weken = 13
-aanvultermijn_dagen = 14
-uniek = "geen"
-verantwoording_uiterlijk = 2031-06-30
-
-"#
-    );
-    let text = FIXTURE.replace(
-        "looptijd = { van = 2024-01-01, tot_en_met = 2026-12-31 }",
-        "looptijd = { van = 2024-01-01, tot_en_met = 2031-12-31 }",
-    );
-    let at = text.find("\n[[regios]]").unwrap();
-    format!("{}{block}{}", &text[..at], &text[at..])
+    setup::programme_with(
+        "rush",
+        "Openingsrush (benchmark)",
+        &format!("{ceiling}.00"),
+        "100.00",
+    )
 }
 
 use subsidie_httpclient::{Client, Response as Res};
@@ -182,39 +163,8 @@ fn main() {
     // 2. The people.
     let url = DatabaseUrl::parse(&database_url).unwrap();
     let pool = subsidie_store::db::open(&url, 2).unwrap();
-    let now = Utc::now();
-    let system = Actor::system();
-    let token_for = |role: Role, org: Option<&str>, n: usize| {
-        let user = registry::create_user(
-            &pool,
-            &system,
-            &format!("Bench {role} {n}"),
-            &format!("bench-{n}@example.org"),
-            role,
-            org,
-            now,
-        )
-        .unwrap();
-        registry::create_token(&pool, &system, &user.id, "bench", now).unwrap()
-    };
-    let mut tokens = Vec::new();
-    for n in 0..clients {
-        let org = registry::register_organisation(
-            &pool,
-            &system,
-            &NewOrganisation {
-                name: format!("Bench-organisatie {n}"),
-                region_id: format!("r{:02}", n % 54 + 1),
-                iban: "NL91ABNA0417164300".to_owned(),
-                email: format!("bench-{n}@example.org"),
-            },
-            now,
-        )
-        .unwrap();
-        tokens.push(token_for(Role::Applicant, Some(&org.id), n));
-    }
-    let admin = token_for(Role::Admin, None, 100_000);
-    let finance = token_for(Role::Finance, None, 100_001);
+    let people = setup::create(&pool, clients, "bench");
+    let (tokens, admin, finance) = (people.applicants, people.admin, people.finance);
     drop(pool);
 
     // 3. The server.

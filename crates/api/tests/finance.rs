@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{allocate, at, draft, draft_body, Cast, TestServer, User};
+use common::{allocate, at, draft_body, submitted, Cast, TestServer, User};
 use serde_json::{json, Value};
 use subsidie_finance::testing;
 
@@ -17,17 +17,11 @@ fn programme(s: &TestServer, user: &User) -> String {
 
 /// A granted voorbreiding application of organisation A; its advance is scheduled.
 fn granted(s: &TestServer, c: &Cast) -> String {
-    let id = draft(
+    let id = submitted(
         s,
         &c.applicant_a,
         draft_body("voorbereiding", "50000.00", None),
     );
-    s.post(
-        &c.applicant_a,
-        &format!("/aanvragen/{id}/indieningen"),
-        json!({}),
-    )
-    .expect(200);
     allocate(s, &c.admin, "voorbereiding");
     let review = |body: Value| {
         s.post(&c.reviewer, &format!("/aanvragen/{id}/beoordelingen"), body)

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{at, dispatch, failed_message, Cast, TestServer};
+use common::{at, dispatch, failed_message, Cast, Response, TestServer, User};
 use diesel::prelude::*;
 use serde_json::{json, Value};
 use subsidie_store::schema::outbox;
@@ -17,6 +17,11 @@ fn message<'a>(list: &'a Value, id: &str) -> Option<&'a Value> {
         .unwrap()
         .iter()
         .find(|m| m["id"] == json!(id))
+}
+
+/// An administrator's (or someone else's) request to put a message back in the queue.
+fn resend(s: &TestServer, user: &User, id: &str) -> Response {
+    s.post(user, &format!("/berichten/{id}/herverzendingen"), json!({}))
 }
 
 #[test]
@@ -44,11 +49,7 @@ fn an_admin_sees_a_failed_message_with_its_last_error_and_puts_it_back() {
     assert!(message(&explicit, &id).is_some());
 
     // Back in the queue: due at once, attempts counted afresh, the last error kept.
-    let res = s.post(
-        &c.admin,
-        &format!("/berichten/{id}/herverzendingen"),
-        json!({}),
-    );
+    let res = resend(&s, &c.admin, &id);
     let retried = res.expect(200).json();
     assert_eq!(retried["id"], json!(id));
     assert_eq!(retried["status"], json!("wachtend"));
@@ -70,13 +71,7 @@ fn an_admin_sees_a_failed_message_with_its_last_error_and_puts_it_back() {
     );
 
     // Not failed (any more): 409, and nothing changes.
-    let p = s
-        .post(
-            &c.admin,
-            &format!("/berichten/{id}/herverzendingen"),
-            json!({}),
-        )
-        .problem(409);
+    let p = resend(&s, &c.admin, &id).problem(409);
     assert!(p["detail"].as_str().unwrap().contains("wachtrij"), "{p}");
 
     // The dispatcher picks it up again; the template still does not exist.
@@ -105,25 +100,13 @@ fn a_sent_or_unknown_message_cannot_be_put_back() {
         .unwrap();
     drop(conn);
 
-    let p = s
-        .post(
-            &c.admin,
-            &format!("/berichten/{id}/herverzendingen"),
-            json!({}),
-        )
-        .problem(409);
+    let p = resend(&s, &c.admin, &id).problem(409);
     assert!(p["detail"].as_str().unwrap().contains("verzonden"), "{p}");
     let overview = s.get(&c.admin, "/berichten").expect(200).json();
     assert_eq!(overview["aantallen"]["verzonden"], json!(1), "{overview}");
     assert_eq!(overview["aantallen"]["mislukt"], json!(0), "{overview}");
 
-    let p = s
-        .post(
-            &c.admin,
-            "/berichten/bestaat-niet/herverzendingen",
-            json!({}),
-        )
-        .problem(404);
+    let p = resend(&s, &c.admin, "bestaat-niet").problem(404);
     assert!(
         p["detail"].as_str().unwrap().contains("bestaat-niet"),
         "{p}"
@@ -137,11 +120,9 @@ fn only_an_admin_sees_or_touches_the_outbox() {
     let id = failed_message(&s);
     for user in [&c.applicant_a, &c.reviewer, &c.finance] {
         s.get(user, "/berichten").problem(403);
-        s.post(user, &format!("/berichten/{id}/herverzendingen"), json!({}))
-            .problem(403);
+        resend(&s, user, &id).problem(403);
         // Whether a message exists does not leak either.
-        s.post(user, "/berichten/bestaat-niet/herverzendingen", json!({}))
-            .problem(403);
+        resend(&s, user, "bestaat-niet").problem(403);
     }
     // Still failed.
     let overview = s.get(&c.admin, "/berichten").expect(200).json();

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{allocate, at, draft, draft_body, Cast, TestServer};
+use common::{allocate, at, draft, draft_body, submitted, Cast, TestServer};
 use serde_json::{json, Value};
 
 fn server() -> (TestServer, Cast) {
@@ -224,17 +224,11 @@ fn commands_not_allowed_in_the_state_name_the_state() {
 #[test]
 fn review_decisions_check_their_fields() {
     let (s, c) = server();
-    let id = draft(
+    let id = submitted(
         &s,
         &c.applicant_a,
         draft_body("uitvoering", "1000000.00", None),
     );
-    s.post(
-        &c.applicant_a,
-        &format!("/aanvragen/{id}/indieningen"),
-        json!({}),
-    )
-    .expect(200);
     let path = format!("/aanvragen/{id}/beoordelingen");
     let res = s.post(&c.reviewer, &path, json!({"besluit": "honoreren"}));
     res.problem(400);
@@ -512,17 +506,11 @@ fn reference_data_and_budget_positions() {
     );
     // The run with an allocation shows the seed back.
     s.set_now(at(2025, 5, 1, 9));
-    let id = draft(
+    let id = submitted(
         &s,
         &c.applicant_a,
         draft_body("uitvoering", "1000000.00", None),
     );
-    s.post(
-        &c.applicant_a,
-        &format!("/aanvragen/{id}/indieningen"),
-        json!({}),
-    )
-    .expect(200);
     let run = allocate(&s, &c.admin, "uitvoering");
     assert_eq!(run["seed"], json!(common::SEED));
     assert_eq!(run["plaatsingen"][0]["aanvraagId"], json!(id));
@@ -617,17 +605,11 @@ fn the_docs_page_is_served_without_the_internet() {
 #[test]
 fn no_input_yields_a_server_error() {
     let (s, c) = server();
-    let id = draft(
+    let id = submitted(
         &s,
         &c.applicant_a,
         draft_body("uitvoering", "1000000.00", None),
     );
-    s.post(
-        &c.applicant_a,
-        &format!("/aanvragen/{id}/indieningen"),
-        json!({}),
-    )
-    .expect(200);
     let doc = s.send("GET", "/openapi.json", None, &[], None).json();
     let deep = format!("{}{}", "[".repeat(5000), "]".repeat(5000));
     let bodies: Vec<(&str, Vec<u8>)> = vec![

@@ -7,7 +7,9 @@
 
 mod common;
 
-use common::{allocate, at, draft, draft_body, failed_message, status_of, Cast, TestServer, User};
+use common::{
+    allocate, at, draft, draft_body, failed_message, status_of, submitted, Cast, TestServer, User,
+};
 use serde_json::{json, Value};
 use subsidie_service::{payments, Role};
 
@@ -48,37 +50,17 @@ enum Target {
     FailedMessage,
 }
 
-struct Case {
-    method: &'static str,
-    path: &'static str,
-    target: Target,
-    body: Option<Value>,
-    /// Who may, and the status they get.
-    allowed: &'static [Who],
-    ok: u16,
-    /// Who is refused, and how.
-    refused: &'static [(Who, u16)],
-}
-
-fn case(
-    method: &'static str,
-    path: &'static str,
-    target: Target,
-    body: Option<Value>,
-    allowed: &'static [Who],
-    ok: u16,
-    refused: &'static [(Who, u16)],
-) -> Case {
-    Case {
-        method,
-        path,
-        target,
-        body,
-        allowed,
-        ok,
-        refused,
-    }
-}
+/// One operation: method, path, what it acts on, its body, who may (and the status they
+/// get), and who is refused (and how).
+type Case = (
+    &'static str,
+    &'static str,
+    Target,
+    Option<Value>,
+    &'static [Who],
+    u16,
+    &'static [(Who, u16)],
+);
 
 use Who::{Admin, Finance, Other, Own, Reviewer};
 
@@ -93,34 +75,36 @@ const NOT_APPLICANTS: &[(Who, u16)] = &[(Own, 403), (Other, 403), (Reviewer, 403
 const HIDDEN_FROM_OTHERS: &[(Who, u16)] = &[(Other, 404)];
 const VISIBLE_TO_ALL_BUT_OTHERS: &[Who] = &[Own, Reviewer, Finance, Admin];
 
+/// A read that everyone may do.
+fn public(path: &'static str) -> Case {
+    ("GET", path, Target::Nothing, None, &ALL, 200, &[])
+}
+
+/// A read of an application that everyone but other organisations may do.
+fn hidden_from_others(path: &'static str, target: Target) -> Case {
+    (
+        "GET",
+        path,
+        target,
+        None,
+        VISIBLE_TO_ALL_BUT_OTHERS,
+        200,
+        HIDDEN_FROM_OTHERS,
+    )
+}
+
 fn cases() -> Vec<Case> {
     let grant = json!({"besluit": "honoreren", "bedrag": "1000000.00", "motivering": "Voldoet."});
     vec![
         // Reference data: everyone.
-        case("GET", "/programmas", Target::Nothing, None, &ALL, 200, &[]),
-        case(
-            "GET",
-            "/instrumenten",
-            Target::Nothing,
-            None,
-            &ALL,
-            200,
-            &[],
-        ),
-        case(
-            "GET",
-            "/instrumenten/uitvoering",
-            Target::Nothing,
-            None,
-            &ALL,
-            200,
-            &[],
-        ),
-        case("GET", "/regios", Target::Nothing, None, &ALL, 200, &[]),
-        case("GET", "/disciplines", Target::Nothing, None, &ALL, 200, &[]),
-        case("GET", "/aanvragen", Target::Nothing, None, &ALL, 200, &[]),
+        public("/programmas"),
+        public("/instrumenten"),
+        public("/instrumenten/uitvoering"),
+        public("/regios"),
+        public("/disciplines"),
+        public("/aanvragen"),
         // Drafts: only the applicant, and nobody else even sees them.
-        case(
+        (
             "POST",
             "/aanvragen",
             Target::Nothing,
@@ -129,7 +113,7 @@ fn cases() -> Vec<Case> {
             201,
             &[(Reviewer, 403), (Finance, 403), (Admin, 403)],
         ),
-        case(
+        (
             "GET",
             "/aanvragen/{id}",
             Target::Draft,
@@ -138,7 +122,7 @@ fn cases() -> Vec<Case> {
             200,
             APPLICANT_ONLY_ON_DRAFT,
         ),
-        case(
+        (
             "PATCH",
             "/aanvragen/{id}",
             Target::Draft,
@@ -147,7 +131,7 @@ fn cases() -> Vec<Case> {
             200,
             APPLICANT_ONLY_ON_DRAFT,
         ),
-        case(
+        (
             "DELETE",
             "/aanvragen/{id}",
             Target::Draft,
@@ -156,7 +140,7 @@ fn cases() -> Vec<Case> {
             204,
             APPLICANT_ONLY_ON_DRAFT,
         ),
-        case(
+        (
             "POST",
             "/aanvragen/{id}/indieningen",
             Target::Draft,
@@ -166,44 +150,12 @@ fn cases() -> Vec<Case> {
             APPLICANT_ONLY_ON_DRAFT,
         ),
         // Reading a submitted application: all but other organisations.
-        case(
-            "GET",
-            "/aanvragen/{id}",
-            Target::Submitted,
-            None,
-            VISIBLE_TO_ALL_BUT_OTHERS,
-            200,
-            HIDDEN_FROM_OTHERS,
-        ),
-        case(
-            "GET",
-            "/aanvragen/{id}/historie",
-            Target::Submitted,
-            None,
-            VISIBLE_TO_ALL_BUT_OTHERS,
-            200,
-            HIDDEN_FROM_OTHERS,
-        ),
-        case(
-            "GET",
-            "/aanvragen/{id}/betalingen",
-            Target::Granted,
-            None,
-            VISIBLE_TO_ALL_BUT_OTHERS,
-            200,
-            HIDDEN_FROM_OTHERS,
-        ),
-        case(
-            "GET",
-            "/aanvragen/{id}/bezwaren",
-            Target::Granted,
-            None,
-            VISIBLE_TO_ALL_BUT_OTHERS,
-            200,
-            HIDDEN_FROM_OTHERS,
-        ),
+        hidden_from_others("/aanvragen/{id}", Target::Submitted),
+        hidden_from_others("/aanvragen/{id}/historie", Target::Submitted),
+        hidden_from_others("/aanvragen/{id}/betalingen", Target::Granted),
+        hidden_from_others("/aanvragen/{id}/bezwaren", Target::Granted),
         // The applicant's commands.
-        case(
+        (
             "POST",
             "/aanvragen/{id}/intrekkingen",
             Target::Submitted,
@@ -212,7 +164,7 @@ fn cases() -> Vec<Case> {
             200,
             APPLICANT_ONLY,
         ),
-        case(
+        (
             "POST",
             "/aanvragen/{id}/aanvullingen",
             Target::SupplementRequested,
@@ -221,7 +173,7 @@ fn cases() -> Vec<Case> {
             200,
             APPLICANT_ONLY,
         ),
-        case(
+        (
             "POST",
             "/aanvragen/{id}/verantwoordingen",
             Target::Granted,
@@ -230,7 +182,7 @@ fn cases() -> Vec<Case> {
             200,
             APPLICANT_ONLY,
         ),
-        case(
+        (
             "POST",
             "/aanvragen/{id}/afzieningen",
             Target::Granted,
@@ -239,7 +191,7 @@ fn cases() -> Vec<Case> {
             200,
             APPLICANT_ONLY,
         ),
-        case(
+        (
             "POST",
             "/aanvragen/{id}/bezwaren",
             Target::Granted,
@@ -249,7 +201,7 @@ fn cases() -> Vec<Case> {
             APPLICANT_ONLY,
         ),
         // The reviewer's.
-        case(
+        (
             "POST",
             "/aanvragen/{id}/beoordelingen",
             Target::Reserved,
@@ -258,7 +210,7 @@ fn cases() -> Vec<Case> {
             200,
             REVIEWER_ONLY,
         ),
-        case(
+        (
             "POST",
             "/aanvragen/{id}/beoordelingen",
             Target::UnderReview,
@@ -267,7 +219,7 @@ fn cases() -> Vec<Case> {
             200,
             REVIEWER_ONLY,
         ),
-        case(
+        (
             "POST",
             "/aanvragen/{id}/beoordelingen",
             Target::UnderReview,
@@ -276,7 +228,7 @@ fn cases() -> Vec<Case> {
             200,
             REVIEWER_ONLY,
         ),
-        case(
+        (
             "POST",
             "/aanvragen/{id}/beoordelingen",
             Target::UnderReview,
@@ -285,7 +237,7 @@ fn cases() -> Vec<Case> {
             200,
             REVIEWER_ONLY,
         ),
-        case(
+        (
             "POST",
             "/aanvragen/{id}/scores",
             Target::ResearchSubmitted,
@@ -295,7 +247,7 @@ fn cases() -> Vec<Case> {
             &[(Own, 403), (Other, 403), (Finance, 403), (Admin, 403)],
         ),
         // Finance's.
-        case(
+        (
             "POST",
             "/aanvragen/{id}/vaststellingen",
             Target::Reported,
@@ -304,7 +256,7 @@ fn cases() -> Vec<Case> {
             200,
             FINANCE_ONLY,
         ),
-        case(
+        (
             "POST",
             "/aanvragen/{id}/afsluitingen",
             Target::SettledAndPaid,
@@ -313,7 +265,7 @@ fn cases() -> Vec<Case> {
             200,
             FINANCE_ONLY,
         ),
-        case(
+        (
             "GET",
             "/betalingen",
             Target::Nothing,
@@ -322,7 +274,7 @@ fn cases() -> Vec<Case> {
             200,
             NOT_APPLICANTS,
         ),
-        case(
+        (
             "GET",
             "/grootboekcontrole",
             Target::Nothing,
@@ -332,7 +284,7 @@ fn cases() -> Vec<Case> {
             NOT_APPLICANTS,
         ),
         // The administrator's.
-        case(
+        (
             "POST",
             "/toewijzingsrondes",
             Target::Nothing,
@@ -341,7 +293,7 @@ fn cases() -> Vec<Case> {
             201,
             ADMIN_ONLY,
         ),
-        case(
+        (
             "GET",
             "/toewijzingsrondes/{id}",
             Target::Run,
@@ -350,7 +302,7 @@ fn cases() -> Vec<Case> {
             200,
             &[(Own, 403), (Other, 403)],
         ),
-        case(
+        (
             "POST",
             "/instrumenten/voorbereiding/wachtlijst-sluitingen",
             Target::Nothing,
@@ -359,7 +311,7 @@ fn cases() -> Vec<Case> {
             200,
             ADMIN_ONLY,
         ),
-        case(
+        (
             "POST",
             "/organisaties",
             Target::Nothing,
@@ -370,7 +322,7 @@ fn cases() -> Vec<Case> {
             201,
             ADMIN_ONLY,
         ),
-        case(
+        (
             "POST",
             "/gebruikers",
             Target::Nothing,
@@ -381,7 +333,7 @@ fn cases() -> Vec<Case> {
             201,
             ADMIN_ONLY,
         ),
-        case(
+        (
             "POST",
             "/gebruikers/{id}/tokens",
             Target::Reviewer2,
@@ -392,7 +344,7 @@ fn cases() -> Vec<Case> {
         ),
         // A conflict of interest: the reviewer concerned or an administrator; not another
         // reviewer (the subject here is the second reviewer).
-        case(
+        (
             "POST",
             "/gebruikers/{id}/belangenconflicten",
             Target::Reviewer2,
@@ -402,7 +354,7 @@ fn cases() -> Vec<Case> {
             &[(Own, 403), (Other, 403), (Reviewer, 403), (Finance, 403)],
         ),
         // The e-mail outbox.
-        case(
+        (
             "GET",
             "/berichten",
             Target::Nothing,
@@ -411,7 +363,7 @@ fn cases() -> Vec<Case> {
             200,
             ADMIN_ONLY,
         ),
-        case(
+        (
             "POST",
             "/berichten/{id}/herverzendingen",
             Target::FailedMessage,
@@ -470,10 +422,7 @@ impl World {
             Target::Reviewer2 => c.reviewer2.id.clone(),
             Target::FailedMessage => failed_message(s),
             Target::ResearchSubmitted => {
-                let id = draft(s, &own, draft_body("onderzoek", "300000.00", None));
-                s.post(&own, &format!("/aanvragen/{id}/indieningen"), json!({}))
-                    .expect(200);
-                id
+                submitted(s, &own, draft_body("onderzoek", "300000.00", None))
             }
             _ => {
                 let id = draft(s, &own, draft_body("uitvoering", "1000000.00", None));
@@ -549,6 +498,20 @@ impl World {
 }
 
 /// The state of an application as its own applicant sees it, or a marker when it is gone.
+/// Sends one case's request, with its JSON body when it has one.
+fn send(
+    s: &TestServer,
+    method: &str,
+    path: &str,
+    user: &User,
+    body: Option<&Value>,
+) -> common::Response {
+    match body {
+        Some(b) => s.send_json(method, path, Some(user), &[], b),
+        None => s.send(method, path, Some(user), &[], None),
+    }
+}
+
 fn snapshot(w: &World, own: &User, id: &str) -> Value {
     let res = w.s.get(own, &format!("/aanvragen/{id}"));
     if res.status == 404 {
@@ -569,19 +532,16 @@ fn every_role_on_every_endpoint() {
     };
     let mut failures = Vec::new();
     let mut checked = 0;
-    for case in cases() {
-        let label = format!("{} {} ({:?})", case.method, case.path, case.target);
+    for (method, case_path, target, body, allowed, ok, refused) in cases() {
+        let label = format!("{method} {case_path} ({target:?})");
         // Everyone refused, on one application; it must not change.
-        let (id, own) = w.prepare(case.target);
-        let path = case.path.replace("{id}", &id);
+        let (id, own) = w.prepare(target);
+        let path = case_path.replace("{id}", &id);
         let is_application = path.starts_with("/aanvragen/") && !id.is_empty();
         let before = is_application.then(|| snapshot(&w, &own, &id));
-        for (who, status) in case.refused {
+        for (who, status) in refused {
             let user = w.user(*who, &own);
-            let res = match &case.body {
-                Some(b) => w.s.send_json(case.method, &path, Some(&user), &[], b),
-                None => w.s.send(case.method, &path, Some(&user), &[], None),
-            };
+            let res = send(&w.s, method, &path, &user, body.as_ref());
             checked += 1;
             if res.status != *status {
                 failures.push(format!(
@@ -602,23 +562,20 @@ fn every_role_on_every_endpoint() {
             }
         }
         // Everyone allowed, each on a fresh application when it changes something.
-        for (i, who) in case.allowed.iter().enumerate() {
-            let (id, own) = if i == 0 || case.method == "GET" {
+        for (i, who) in allowed.iter().enumerate() {
+            let (id, own) = if i == 0 || method == "GET" {
                 (id.clone(), own.clone())
             } else {
-                w.prepare(case.target)
+                w.prepare(target)
             };
-            let path = case.path.replace("{id}", &id);
+            let path = case_path.replace("{id}", &id);
             let user = w.user(*who, &own);
-            let res = match &case.body {
-                Some(b) => w.s.send_json(case.method, &path, Some(&user), &[], b),
-                None => w.s.send(case.method, &path, Some(&user), &[], None),
-            };
+            let res = send(&w.s, method, &path, &user, body.as_ref());
             checked += 1;
-            if res.status != case.ok {
+            if res.status != ok {
                 failures.push(format!(
                     "{label} als {who:?}: verwacht {}, kreeg {} {}",
-                    case.ok,
+                    ok,
                     res.status,
                     res.text()
                 ));
@@ -666,17 +623,11 @@ fn a_reviewer_with_a_conflict_of_interest_decides_nothing_in_that_region() {
     )
     .problem(409);
 
-    let id = draft(
+    let id = submitted(
         &s,
         &c.applicant_a,
         draft_body("uitvoering", "1000000.00", None),
     );
-    s.post(
-        &c.applicant_a,
-        &format!("/aanvragen/{id}/indieningen"),
-        json!({}),
-    )
-    .expect(200);
     allocate(&s, &c.admin, "uitvoering");
     for body in [
         json!({"besluit": "starten"}),
@@ -687,17 +638,11 @@ fn a_reviewer_with_a_conflict_of_interest_decides_nothing_in_that_region() {
     }
     assert_eq!(status_of(&s, &c.applicant_a, &id), "gereserveerd");
     // Another region is fine.
-    let other = draft(
+    let other = submitted(
         &s,
         &c.applicant_b,
         draft_body("uitvoering", "1000000.00", None),
     );
-    s.post(
-        &c.applicant_b,
-        &format!("/aanvragen/{other}/indieningen"),
-        json!({}),
-    )
-    .expect(200);
     allocate(&s, &c.admin, "uitvoering");
     s.post(
         &c.reviewer,

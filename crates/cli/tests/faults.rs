@@ -6,6 +6,9 @@
 //! the third only then, on a throwaway cluster it creates itself (never the shared one).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "../../../bench/setup.rs"]
+mod setup;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
@@ -16,48 +19,24 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use serde_json::{json, Value};
+use subsidie_httpclient::{Request, Response};
 use subsidie_notify::testing::SmtpSink;
-use subsidie_service::registry::{self, NewOrganisation};
-use subsidie_service::{Actor, Role};
 use subsidie_store::testing::TestDatabase;
 use subsidie_store::{Backend, DatabaseUrl, Pool};
+
+// The tokens of the people of a test.
+use setup::People as Cast;
 
 const BIN: &str = env!("CARGO_BIN_EXE_subsidie");
 const SEED: &str = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
 /// The instrument the tests submit to: open today, no uniqueness, a fixed amount of
 /// € 1.000 and a ceiling of € 20.000, so 20 applications fit.
 const INSTRUMENT: &str = "storm";
-const FIXTURE: &str = include_str!("../../../fixtures/versterking-eerstelijnszorg.toml");
 
 // --- set-up ---------------------------------------------------------------------------
 
-/// The shipped programme with a longer term and one extra instrument open from 2026 to
-/// 2030, so a live server (on the system clock) accepts submissions.
 fn programme_toml() -> String {
-    let block = format!(
-        r#"
-[[programma.instrumenten]]
-code = "{INSTRUMENT}"
-naam = "Storingstest"
-soort = "uitvoering"
-plafond = "20000.00"
-bedrag = {{ vast = "1000.00" }}
-openstelling = {{ van = 2026-01-01, tot_en_met = 2030-12-31 }}
-verdeling = "volgorde-van-binnenkomst"
-voorschot_percentage = 80
-beslistermijn_weken = 13
-aanvultermijn_dagen = 14
-uniek = "geen"
-verantwoording_uiterlijk = 2031-06-30
-
-"#
-    );
-    let text = FIXTURE.replace(
-        "looptijd = { van = 2024-01-01, tot_en_met = 2026-12-31 }",
-        "looptijd = { van = 2024-01-01, tot_en_met = 2031-12-31 }",
-    );
-    let at = text.find("\n[[regios]]").expect("[[regios]] in de fixture");
-    format!("{}{block}{}", &text[..at], &text[at..])
+    setup::programme_with(INSTRUMENT, "Storingstest", "20000.00", "1000.00")
 }
 
 fn temp_path(name: &str) -> PathBuf {
@@ -118,13 +97,6 @@ fn wait_output(mut child: Child, limit: Duration) -> std::process::Output {
     }
 }
 
-/// Tokens of the people of a test.
-struct Cast {
-    applicants: Vec<String>,
-    admin: String,
-    finance: String,
-}
-
 /// Loads the programme through `subsidie seed` and creates `applicants` organisations
 /// with one applicant each, an administrator and a finance user.
 fn prepare(db: &TestDatabase, applicants: usize) -> (Pool, Cast) {
@@ -137,47 +109,8 @@ fn prepare(db: &TestDatabase, applicants: usize) -> (Pool, Cast) {
     );
     let _ = std::fs::remove_file(&file);
     let pool = db.pool(2).unwrap();
-    let now = Utc::now();
-    let system = Actor::system();
-    let token_for = |role: Role, org: Option<&str>, n: usize| {
-        let user = registry::create_user(
-            &pool,
-            &system,
-            &format!("Gebruiker {role} {n}"),
-            &format!("gebruiker-{n}@example.org"),
-            role,
-            org,
-            now,
-        )
-        .unwrap();
-        registry::create_token(&pool, &system, &user.id, "storing", now).unwrap()
-    };
-    let mut tokens = Vec::new();
-    for n in 0..applicants {
-        let org = registry::register_organisation(
-            &pool,
-            &system,
-            &NewOrganisation {
-                name: format!("Organisatie {n}"),
-                region_id: format!("r{:02}", n % 54 + 1),
-                iban: "NL91ABNA0417164300".to_owned(),
-                email: format!("organisatie-{n}@example.org"),
-            },
-            now,
-        )
-        .unwrap();
-        tokens.push(token_for(Role::Applicant, Some(&org.id), n));
-    }
-    let admin = token_for(Role::Admin, None, 1000);
-    let finance = token_for(Role::Finance, None, 1001);
-    (
-        pool,
-        Cast {
-            applicants: tokens,
-            admin,
-            finance,
-        },
-    )
+    let cast = setup::create(&pool, applicants, "storing");
+    (pool, cast)
 }
 
 // --- the server process -------------------------------------------------------------
@@ -284,42 +217,6 @@ impl Drop for Server {
 
 // --- a tiny HTTP client ---------------------------------------------------------------
 
-/// The shared client's answer, with the assertions of these tests.
-#[derive(Debug)]
-struct Response(subsidie_httpclient::Response);
-
-impl std::ops::Deref for Response {
-    type Target = subsidie_httpclient::Response;
-
-    fn deref(&self) -> &Self::Target {
-        &self.0
-    }
-}
-
-impl Response {
-    fn json(&self) -> Value {
-        self.0.json().unwrap_or_else(|e| {
-            panic!(
-                "geen JSON ({e}), status {}: {}",
-                self.status,
-                String::from_utf8_lossy(&self.body)
-            )
-        })
-    }
-
-    #[track_caller]
-    fn expect(&self, status: u16) -> Value {
-        assert_eq!(
-            self.status,
-            status,
-            "verwacht {status}, kreeg {}: {}",
-            self.status,
-            String::from_utf8_lossy(&self.body)
-        );
-        self.json()
-    }
-}
-
 /// One request on a fresh connection (read timeout 30 s); `path` is below `/api/v1`.
 fn request(
     addr: SocketAddr,
@@ -337,15 +234,40 @@ fn request(
     if let Some(b) = &bearer {
         headers.push(("Authorization", b));
     }
-    subsidie_httpclient::request_with_timeout(
-        addr,
+    let request = Request {
         method,
-        &format!("/api/v1{path}"),
-        &headers,
-        Some(body.as_bytes()),
-        Duration::from_secs(30),
-    )
-    .map(Response)
+        path: &format!("/api/v1{path}"),
+        headers: &headers,
+        body: Some(body.as_bytes()),
+    };
+    subsidie_httpclient::request_with_timeout(addr, &request, Duration::from_secs(30))
+}
+
+/// One thread per applicant, each calling `client` with its token until `stop` is set or
+/// `limit` has passed since the thread started.
+fn spawn_clients<F>(
+    cast: &Cast,
+    stop: &Arc<AtomicBool>,
+    limit: Duration,
+    client: F,
+) -> Vec<std::thread::JoinHandle<()>>
+where
+    F: Fn(&str) + Clone + Send + 'static,
+{
+    cast.applicants
+        .iter()
+        .cloned()
+        .map(|token| {
+            let stop = Arc::clone(stop);
+            let client = client.clone();
+            std::thread::spawn(move || {
+                let start = Instant::now();
+                while !stop.load(Ordering::SeqCst) && start.elapsed() < limit {
+                    client(&token);
+                }
+            })
+        })
+        .collect()
 }
 
 fn draft_body() -> Value {
@@ -364,7 +286,7 @@ fn create_and_submit(addr: SocketAddr, token: &str) -> std::io::Result<Option<St
     if created.status != 201 {
         return Ok(None);
     }
-    let id = created.json()["id"].as_str().unwrap().to_owned();
+    let id = created.expect_json()["id"].as_str().unwrap().to_owned();
     let submitted = request(
         addr,
         "POST",
@@ -393,7 +315,7 @@ fn check_budget(server: &Server, cast: &Cast) {
             &cast.admin,
             None,
         )
-        .expect(200);
+        .expect_status_json(200);
     let budget = &instrument["budget"];
     let reserved = cents(&budget["gereserveerd"]) + cents(&budget["verleend"]);
     assert!(
@@ -402,7 +324,7 @@ fn check_budget(server: &Server, cast: &Cast) {
     );
     let check = server
         .call("GET", "/grootboekcontrole", &cast.finance, None)
-        .expect(200);
+        .expect_status_json(200);
     assert_eq!(check["klopt"], json!(true), "{check}");
 }
 
@@ -436,29 +358,18 @@ fn kill_9_during_submission_storm_loses_no_acknowledged_submission() {
     let connection_errors = Arc::new(AtomicUsize::new(0));
     let stop = Arc::new(AtomicBool::new(false));
     let addr = server.addr;
-    let clients: Vec<_> = cast
-        .applicants
-        .iter()
-        .cloned()
-        .map(|token| {
-            let acknowledged = Arc::clone(&acknowledged);
-            let errors = Arc::clone(&connection_errors);
-            let stop = Arc::clone(&stop);
-            std::thread::spawn(move || {
-                let start = Instant::now();
-                while !stop.load(Ordering::SeqCst) && start.elapsed() < Duration::from_secs(30) {
-                    match create_and_submit(addr, &token) {
-                        Ok(Some(id)) => acknowledged.lock().unwrap().push(id),
-                        Ok(None) => {}
-                        Err(_) => {
-                            errors.fetch_add(1, Ordering::SeqCst);
-                            std::thread::sleep(Duration::from_millis(20));
-                        }
-                    }
-                }
-            })
-        })
-        .collect();
+    let clients = spawn_clients(&cast, &stop, Duration::from_secs(30), {
+        let acknowledged = Arc::clone(&acknowledged);
+        let errors = Arc::clone(&connection_errors);
+        move |token| match create_and_submit(addr, token) {
+            Ok(Some(id)) => acknowledged.lock().unwrap().push(id),
+            Ok(None) => {}
+            Err(_) => {
+                errors.fetch_add(1, Ordering::SeqCst);
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+    });
     // Kill once a good number has been acknowledged (or after 8 s), mid-storm.
     let start = Instant::now();
     while acknowledged.lock().unwrap().len() < 40 && start.elapsed() < Duration::from_secs(8) {
@@ -487,7 +398,7 @@ fn kill_9_during_submission_storm_loses_no_acknowledged_submission() {
     for id in &acknowledged {
         let app = server
             .call("GET", &format!("/aanvragen/{id}"), &cast.admin, None)
-            .expect(200);
+            .expect_status_json(200);
         assert_eq!(app["status"], json!("ingediend"), "{app}");
     }
     let run = server
@@ -497,7 +408,7 @@ fn kill_9_during_submission_storm_loses_no_acknowledged_submission() {
             &cast.admin,
             Some(&json!({"instrumentId": INSTRUMENT, "seed": SEED})),
         )
-        .expect(201);
+        .expect_status_json(201);
     assert!(cents(&run["gereserveerdTotaal"]) <= 2_000_000, "{run}");
     check_budget(&server, &cast);
     server.terminate();
@@ -549,7 +460,7 @@ fn smtp_down_then_back_delivers_every_mail_once() {
             &cast.admin,
             Some(&json!({"instrumentId": INSTRUMENT, "seed": SEED})),
         )
-        .expect(201);
+        .expect_status_json(201);
     assert_eq!(
         run["plaatsingen"].as_array().map(Vec::len),
         Some(3),
@@ -745,40 +656,26 @@ fn postgres_restart_under_load_gives_503_then_recovers() {
     let statuses = Arc::new(Mutex::new(Vec::<(Instant, u16, String, Duration)>::new()));
     let first_503 = Arc::new(Mutex::new(None::<Response>));
     let addr = server.addr;
-    let clients: Vec<_> = cast
-        .applicants
-        .iter()
-        .cloned()
-        .map(|token| {
-            let stop = Arc::clone(&stop);
-            let statuses = Arc::clone(&statuses);
-            let first_503 = Arc::clone(&first_503);
-            std::thread::spawn(move || {
-                while !stop.load(Ordering::SeqCst) {
-                    let began = Instant::now();
-                    let res = request(
-                        addr,
-                        "POST",
-                        "/aanvragen",
-                        Some(&token),
-                        Some(&draft_body()),
-                    );
-                    let took = began.elapsed();
-                    match res {
-                        Ok(r) => {
-                            let kind = r.header("Content-Type").unwrap_or("").to_owned();
-                            statuses.lock().unwrap().push((began, r.status, kind, took));
-                            if r.status == 503 {
-                                first_503.lock().unwrap().get_or_insert(r);
-                            }
-                        }
-                        Err(e) => panic!("geen antwoord van serve ({took:?}): {e}"),
+    let clients = spawn_clients(&cast, &stop, Duration::MAX, {
+        let statuses = Arc::clone(&statuses);
+        let first_503 = Arc::clone(&first_503);
+        move |token| {
+            let began = Instant::now();
+            let res = request(addr, "POST", "/aanvragen", Some(token), Some(&draft_body()));
+            let took = began.elapsed();
+            match res {
+                Ok(r) => {
+                    let kind = r.header("Content-Type").unwrap_or("").to_owned();
+                    statuses.lock().unwrap().push((began, r.status, kind, took));
+                    if r.status == 503 {
+                        first_503.lock().unwrap().get_or_insert(r);
                     }
-                    std::thread::sleep(Duration::from_millis(50));
                 }
-            })
-        })
-        .collect();
+                Err(e) => panic!("geen antwoord van serve ({took:?}): {e}"),
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    });
     std::thread::sleep(Duration::from_millis(500));
     let stopped_at = Instant::now();
     cluster.stop();
@@ -802,7 +699,7 @@ fn postgres_restart_under_load_gives_503_then_recovers() {
         Some("application/problem+json")
     );
     assert!(down.header("Retry-After").is_some(), "{:?}", down.headers);
-    assert_eq!(down.json()["status"], json!(503));
+    assert_eq!(down.expect_json()["status"], json!(503));
 
     let restarted_at = Instant::now();
     cluster.start();

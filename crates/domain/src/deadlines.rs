@@ -592,59 +592,33 @@ mod tests {
 
     #[test]
     fn amsterdam_calendar_day() {
-        assert_eq!(
-            amsterdam_date(utc("2025-06-30T21:59:59Z")),
-            date(2025, 6, 30)
-        );
-        assert_eq!(
-            amsterdam_date(utc("2025-06-30T22:30:00Z")),
-            date(2025, 7, 1)
-        );
-        assert_eq!(
-            amsterdam_date(utc("2025-12-31T22:59:59Z")),
-            date(2025, 12, 31)
-        );
-        assert_eq!(
-            amsterdam_date(utc("2025-12-31T23:00:00Z")),
-            date(2026, 1, 1)
-        );
+        for (instant, (y, m, d)) in [
+            ("2025-06-30T21:59:59Z", (2025, 6, 30)),
+            ("2025-06-30T22:30:00Z", (2025, 7, 1)),
+            ("2025-12-31T22:59:59Z", (2025, 12, 31)),
+            ("2025-12-31T23:00:00Z", (2026, 1, 1)),
+        ] {
+            assert_eq!(amsterdam_date(utc(instant)), date(y, m, d), "{instant}");
+        }
     }
 
     #[test]
     fn day_boundaries_in_utc() {
-        assert_eq!(
-            end_of_day_utc(date(2025, 7, 1)),
-            utc("2025-07-01T21:59:59Z")
-        );
-        assert_eq!(
-            start_of_day_utc(date(2025, 7, 1)),
-            utc("2025-06-30T22:00:00Z")
-        );
-        assert_eq!(
-            end_of_day_utc(date(2025, 12, 31)),
-            utc("2025-12-31T22:59:59Z")
-        );
-        assert_eq!(
-            start_of_day_utc(date(2025, 12, 31)),
-            utc("2025-12-30T23:00:00Z")
-        );
-        // Transition days: the day starts in one offset and ends in the other.
-        assert_eq!(
-            start_of_day_utc(date(2025, 3, 30)),
-            utc("2025-03-29T23:00:00Z")
-        );
-        assert_eq!(
-            end_of_day_utc(date(2025, 3, 30)),
-            utc("2025-03-30T21:59:59Z")
-        );
-        assert_eq!(
-            start_of_day_utc(date(2025, 10, 26)),
-            utc("2025-10-25T22:00:00Z")
-        );
-        assert_eq!(
-            end_of_day_utc(date(2025, 10, 26)),
-            utc("2025-10-26T22:59:59Z")
-        );
+        type Boundary = fn(NaiveDate) -> DateTime<Utc>;
+        let cases: [(Boundary, (i32, u32, u32), &str); 8] = [
+            (end_of_day_utc, (2025, 7, 1), "2025-07-01T21:59:59Z"),
+            (start_of_day_utc, (2025, 7, 1), "2025-06-30T22:00:00Z"),
+            (end_of_day_utc, (2025, 12, 31), "2025-12-31T22:59:59Z"),
+            (start_of_day_utc, (2025, 12, 31), "2025-12-30T23:00:00Z"),
+            // Transition days: the day starts in one offset and ends in the other.
+            (start_of_day_utc, (2025, 3, 30), "2025-03-29T23:00:00Z"),
+            (end_of_day_utc, (2025, 3, 30), "2025-03-30T21:59:59Z"),
+            (start_of_day_utc, (2025, 10, 26), "2025-10-25T22:00:00Z"),
+            (end_of_day_utc, (2025, 10, 26), "2025-10-26T22:59:59Z"),
+        ];
+        for (boundary, (y, m, d), expected) in cases {
+            assert_eq!(boundary(date(y, m, d)), utc(expected), "{y}-{m}-{d}");
+        }
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod letters;
 pub mod lifecycle;
 pub mod lottery;
 pub mod money;
+mod names;
 pub mod payment;
 pub mod programme;
 

@@ -12,7 +12,7 @@
 
 use std::io::{self, BufWriter, Write};
 
-use crate::table::Cell;
+use crate::cell::Cell;
 
 /// The UTF-8 byte-order mark that starts every file.
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";

@@ -5,15 +5,15 @@
 //! - [`csv`]: CSV the way Dutch spreadsheets read it (UTF-8 with BOM, `;`, decimal comma);
 //! - [`xlsx`]: a minimal XLSX workbook, streamed row by row through a small ZIP writer
 //!   ([`zip`]);
-//! - [`table`]: one row type ([`table::Cell`]) for both, chosen at run time
-//!   ([`table::TableFormat`]);
-//! - `testing` (feature `testing`): read-backs and the XSD check for tests (and a look
-//!   before sending).
+//! - [`cell`]: one row type ([`cell::Cell`]) for both writers;
+//! - [`table`]: either writer, chosen at run time ([`table::TableFormat`]);
+//! - `testing` (feature `testing`): read-backs and the XSD check for tests (and a look before sending).
 //!
 //! Nothing here reads a clock, a database or the network: the same input gives the same
 //! bytes. Memory does not grow with the number of rows. Amounts are whole euro-cents
 //! (`i64`) throughout, so sums are exact.
 
+pub mod cell;
 pub mod csv;
 pub mod sepa;
 pub mod table;
@@ -25,5 +25,6 @@ pub mod text;
 pub mod xlsx;
 pub mod zip;
 
+pub use cell::Cell;
 pub use sepa::{FileHeader, FunderAccount, SepaError, SepaWriter, Transfer};
-pub use table::{Cell, TableFormat, TableWriter};
+pub use table::{TableFormat, TableWriter};

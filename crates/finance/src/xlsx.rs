@@ -17,7 +17,7 @@ use std::io::{self, Write};
 
 use chrono::NaiveDate;
 
-use crate::table::Cell;
+use crate::cell::Cell;
 use crate::text::xml_escape_into;
 use crate::zip::ZipWriter;
 

@@ -35,6 +35,33 @@ impl Response {
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }
+
+    /// The body as JSON, for a test that requires it: panics with the status and the
+    /// body when it is not JSON.
+    #[track_caller]
+    pub fn expect_json(&self) -> serde_json::Value {
+        self.json()
+            .unwrap_or_else(|e| panic!("geen JSON ({e}), status {}: {}", self.status, self.text()))
+    }
+
+    /// Asserts the status, for a test: the panic shows the body when it differs.
+    #[track_caller]
+    pub fn assert_status(&self, status: u16) {
+        assert_eq!(
+            self.status,
+            status,
+            "verwacht {status}, kreeg {}: {}",
+            self.status,
+            self.text()
+        );
+    }
+
+    /// Asserts the status and returns the body as JSON, for a test.
+    #[track_caller]
+    pub fn expect_status_json(&self, status: u16) -> serde_json::Value {
+        self.assert_status(status);
+        self.expect_json()
+    }
 }
 
 fn head(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)]) -> String {
@@ -45,53 +72,55 @@ fn head(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)]) ->
     head
 }
 
-fn one_shot(
-    addr: SocketAddr,
-    method: &str,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: Option<&[u8]>,
-) -> Vec<u8> {
-    let mut all: Vec<(&str, &str)> = vec![("Connection", "close")];
-    all.extend_from_slice(headers);
-    let mut text = head(addr, method, path, &all);
-    if let Some(b) = body {
-        text.push_str(&format!("Content-Length: {}\r\n", b.len()));
-    }
-    text.push_str("\r\n");
-    let mut bytes = text.into_bytes();
-    if let Some(b) = body {
-        bytes.extend_from_slice(b);
-    }
-    bytes
+/// One request to send on a fresh connection.
+#[derive(Debug, Clone, Copy)]
+pub struct Request<'a> {
+    /// `GET`, `POST`, …
+    pub method: &'a str,
+    /// The path with its query.
+    pub path: &'a str,
+    /// Headers besides `Host`, `Connection` and `Content-Length`, which are added.
+    pub headers: &'a [(&'a str, &'a str)],
+    /// The body, if any.
+    pub body: Option<&'a [u8]>,
 }
 
-/// Sends one request on a fresh connection (`Connection: close`; `Content-Length` when
-/// there is a body) and reads the whole answer, as [`send_raw`] does.
-pub fn request(
-    addr: SocketAddr,
-    method: &str,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: Option<&[u8]>,
-) -> std::io::Result<Response> {
-    send_raw(addr, &one_shot(addr, method, path, headers, body))
+impl Request<'_> {
+    /// The bytes to send to `addr`: `Connection: close`, and `Content-Length` when there
+    /// is a body.
+    fn bytes(&self, addr: SocketAddr) -> Vec<u8> {
+        let mut all: Vec<(&str, &str)> = vec![("Connection", "close")];
+        all.extend_from_slice(self.headers);
+        let mut text = head(addr, self.method, self.path, &all);
+        if let Some(b) = self.body {
+            text.push_str(&format!("Content-Length: {}\r\n", b.len()));
+        }
+        text.push_str("\r\n");
+        let mut bytes = text.into_bytes();
+        if let Some(b) = self.body {
+            bytes.extend_from_slice(b);
+        }
+        bytes
+    }
+}
+
+/// Sends one request on a fresh connection and reads the whole answer, as [`send_raw`]
+/// does.
+pub fn request(addr: SocketAddr, request: &Request<'_>) -> std::io::Result<Response> {
+    send_raw(addr, &request.bytes(addr))
 }
 
 /// Like [`request`], but strict: connects within 5 s, writes within 10 s, reads with
 /// `read_timeout` and fails on any read error, also after part of the answer came.
 pub fn request_with_timeout(
     addr: SocketAddr,
-    method: &str,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: Option<&[u8]>,
+    request: &Request<'_>,
     read_timeout: Duration,
 ) -> std::io::Result<Response> {
     let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5))?;
     stream.set_read_timeout(Some(read_timeout))?;
     stream.set_write_timeout(Some(Duration::from_secs(10)))?;
-    stream.write_all(&one_shot(addr, method, path, headers, body))?;
+    stream.write_all(&request.bytes(addr))?;
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw)?;
     parse(&raw)
@@ -210,20 +239,19 @@ impl Client {
         headers: &[(&str, &str)],
         body: Option<&[u8]>,
     ) -> std::io::Result<Response> {
-        let result = self.exchange(method, path, headers, body);
+        let result = self.exchange(&Request {
+            method,
+            path,
+            headers,
+            body,
+        });
         if result.is_err() {
             self.stream = None;
         }
         result
     }
 
-    fn exchange(
-        &mut self,
-        method: &str,
-        path: &str,
-        headers: &[(&str, &str)],
-        body: Option<&[u8]>,
-    ) -> std::io::Result<Response> {
+    fn exchange(&mut self, request: &Request<'_>) -> std::io::Result<Response> {
         let reader = match &mut self.stream {
             Some(reader) => reader,
             none => {
@@ -233,8 +261,8 @@ impl Client {
                 none.insert(BufReader::new(stream))
             }
         };
-        let body = body.unwrap_or_default();
-        let mut text = head(self.addr, method, path, headers);
+        let body = request.body.unwrap_or_default();
+        let mut text = head(self.addr, request.method, request.path, request.headers);
         text.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
         let mut bytes = text.into_bytes();
         bytes.extend_from_slice(body);

@@ -10,6 +10,14 @@ use subsidie_service::registry::{self, NewOrganisation};
 use subsidie_service::{allocation, queries, Actor, Pool, Role, ServiceError};
 use subsidie_store::rows::ApplicationRow;
 
+/// Asserts that `result` matches the pattern, showing it when it does not.
+macro_rules! assert_matches {
+    ($result:expr, $($pattern:tt)+) => {{
+        let result = &$result;
+        assert!(matches!(result, $($pattern)+), "{result:?}");
+    }};
+}
+
 /// Asserts that `result` is a validation error that names `field`.
 fn assert_field<T: std::fmt::Debug>(result: Result<T, ServiceError>, field: &str) {
     match result {
@@ -30,8 +38,7 @@ fn reserved(
     amount: &str,
 ) -> (Actor, ApplicationRow) {
     let (a, _) = applicant(pool, region);
-    let d = applications::create_draft(pool, &a, &new_app(instrument, discipline, amount), t0())
-        .unwrap();
+    let d = draft_at_t0(pool, &a, instrument, discipline, amount).unwrap();
     act(pool, &a, &d.id, Action::Submit, t0());
     allocation::run(pool, &Actor::system(), instrument, None, t0()).unwrap();
     let app = app(pool, &d.id);
@@ -45,44 +52,25 @@ fn a_second_application_from_the_same_region_is_a_conflict() {
     let pool = &w.pool;
     let (first, _) = applicant(pool, "r01");
     let (second, _) = applicant(pool, "r01");
-    let draft = applications::create_draft(
-        pool,
-        &first,
-        &new_app("uitvoering", None, "1000000.00"),
-        t0(),
-    )
-    .unwrap();
+    let draft = draft_at_t0(pool, &first, "uitvoering", None, "1000000.00").unwrap();
     act(pool, &first, &draft.id, Action::Submit, t0());
 
     let before = snapshot(pool);
     for actor in [&second, &first] {
-        let refused = applications::create_draft(
-            pool,
-            actor,
-            &new_app("uitvoering", None, "600000.00"),
-            t0(),
-        );
-        assert!(
-            matches!(&refused, Err(ServiceError::Conflict(m)) if m.contains("per regio")),
-            "{refused:?}"
-        );
+        let refused = draft_at_t0(pool, actor, "uitvoering", None, "600000.00");
+        assert_matches!(refused, Err(ServiceError::Conflict(m)) if m.contains("per regio"));
     }
     assert_eq!(snapshot(pool), before);
 
     // Another region, or another instrument, is fine.
     let (elsewhere, _) = applicant(pool, "r02");
-    applications::create_draft(
-        pool,
-        &elsewhere,
-        &new_app("uitvoering", None, "600000.00"),
-        t0(),
-    )
-    .unwrap();
-    applications::create_draft(
+    draft_at_t0(pool, &elsewhere, "uitvoering", None, "600000.00").unwrap();
+    draft_at_t0(
         pool,
         &second,
-        &new_app("discipline-voucher", Some("mondzorg"), "25000.00"),
-        t0(),
+        "discipline-voucher",
+        Some("mondzorg"),
+        "25000.00",
     )
     .unwrap();
 }
@@ -94,52 +82,29 @@ fn a_second_voucher_for_the_same_region_and_discipline_is_a_conflict() {
     let (first, _) = applicant(pool, "r03");
     let (second, _) = applicant(pool, "r03");
     let v = "discipline-voucher";
-    applications::create_draft(
-        pool,
-        &first,
-        &new_app(v, Some("farmacie"), "25000.00"),
-        t0(),
-    )
-    .unwrap();
+    draft_at_t0(pool, &first, v, Some("farmacie"), "25000.00").unwrap();
 
-    let before = snapshot(pool);
-    let refused = applications::create_draft(
-        pool,
-        &second,
-        &new_app(v, Some("farmacie"), "25000.00"),
-        t0(),
-    );
-    assert!(
-        matches!(&refused, Err(ServiceError::Conflict(m)) if m.contains("farmacie")),
-        "{refused:?}"
-    );
-    assert_eq!(snapshot(pool), before);
+    let refused = writes_nothing(pool, || {
+        draft_at_t0(pool, &second, v, Some("farmacie"), "25000.00")
+    });
+    assert_matches!(refused, Err(ServiceError::Conflict(m)) if m.contains("farmacie"));
 
     // Changing another draft to the taken discipline is refused as well.
-    let other = applications::create_draft(
-        pool,
-        &second,
-        &new_app(v, Some("logopedie"), "25000.00"),
-        t0(),
-    )
-    .unwrap();
-    let before = snapshot(pool);
-    let refused = applications::edit_draft(
-        pool,
-        &second,
-        &other.id,
-        None,
-        &DraftChanges {
-            discipline_id: Some("farmacie".into()),
-            ..DraftChanges::default()
-        },
-        t0(),
-    );
-    assert!(
-        matches!(refused, Err(ServiceError::Conflict(_))),
-        "{refused:?}"
-    );
-    assert_eq!(snapshot(pool), before);
+    let other = draft_at_t0(pool, &second, v, Some("logopedie"), "25000.00").unwrap();
+    let refused = writes_nothing(pool, || {
+        applications::edit_draft(
+            pool,
+            &second,
+            &other.id,
+            None,
+            &DraftChanges {
+                discipline_id: Some("farmacie".into()),
+                ..DraftChanges::default()
+            },
+            t0(),
+        )
+    });
+    assert_matches!(refused, Err(ServiceError::Conflict(_)));
 }
 
 #[test]
@@ -149,25 +114,21 @@ fn unknown_instrument_and_unknown_or_missing_discipline_are_validation_errors() 
     let (a, _) = applicant(pool, "r04");
     let before = snapshot(pool);
     assert_field(
-        applications::create_draft(pool, &a, &new_app("bestaat-niet", None, "1.00"), t0()),
+        draft_at_t0(pool, &a, "bestaat-niet", None, "1.00"),
         "instrument",
     );
     assert_field(
-        applications::create_draft(
+        draft_at_t0(
             pool,
             &a,
-            &new_app("discipline-voucher", Some("tandtechniek"), "25000.00"),
-            t0(),
+            "discipline-voucher",
+            Some("tandtechniek"),
+            "25000.00",
         ),
         "discipline",
     );
     assert_field(
-        applications::create_draft(
-            pool,
-            &a,
-            &new_app("discipline-voucher", None, "25000.00"),
-            t0(),
-        ),
+        draft_at_t0(pool, &a, "discipline-voucher", None, "25000.00"),
         "discipline",
     );
     assert_eq!(snapshot(pool), before);
@@ -186,7 +147,7 @@ fn amounts_outside_the_bounds_are_refused_on_field_bedrag() {
         ("voorbereiding", None, "50000.01"),
     ] {
         assert_field(
-            applications::create_draft(pool, &a, &new_app(instrument, discipline, amount), t0()),
+            draft_at_t0(pool, &a, instrument, discipline, amount),
             "bedrag",
         );
     }
@@ -203,9 +164,7 @@ fn amounts_outside_the_bounds_are_refused_on_field_bedrag() {
     assert_eq!(snapshot(pool), before);
 
     // Editing a draft to a bad amount changes nothing either.
-    let draft =
-        applications::create_draft(pool, &a, &new_app("uitvoering", None, "1000000.00"), t0())
-            .unwrap();
+    let draft = draft_at_t0(pool, &a, "uitvoering", None, "1000000.00").unwrap();
     let before = snapshot(pool);
     assert_field(
         applications::edit_draft(
@@ -303,9 +262,7 @@ fn submitting_outside_the_window_is_refused() {
     let w = world();
     let pool = &w.pool;
     let (a, _) = applicant(pool, "r08");
-    let draft =
-        applications::create_draft(pool, &a, &new_app("uitvoering", None, "1000000.00"), t0())
-            .unwrap();
+    let draft = draft_at_t0(pool, &a, "uitvoering", None, "1000000.00").unwrap();
     let before = snapshot(pool);
     // The uitvoering window closed on 31 December 2025 and opened on 1 July 2024;
     // 1 January 2026 00:30 in Amsterdam is still 31 December in UTC.
@@ -359,33 +316,23 @@ fn a_command_not_allowed_in_the_state_names_the_state() {
         summary: "Verslag.".into(),
     };
     let refused = applications::execute(pool, &a, &x.id, None, &report, t0());
-    assert!(
-        matches!(&refused, Err(ServiceError::InvalidState(e)) if e.state == State::Reserved),
-        "{refused:?}"
-    );
+    assert_matches!(refused, Err(ServiceError::InvalidState(e)) if e.state == State::Reserved);
     let settle = Action::Settle {
         amount: eur("1.00"),
         motivation: "Vastgesteld.".into(),
     };
     let refused = applications::execute(pool, &finance, &x.id, None, &settle, t0());
-    assert!(
-        matches!(&refused, Err(ServiceError::InvalidState(e)) if e.state == State::Reserved),
-        "{refused:?}"
-    );
+    assert_matches!(refused, Err(ServiceError::InvalidState(e)) if e.state == State::Reserved);
     assert_eq!(snapshot(pool), before);
 
     // A submitted application cannot be submitted again.
     let (b, _) = applicant(pool, "r10");
-    let d = applications::create_draft(pool, &b, &new_app("uitvoering", None, "600000.00"), t0())
-        .unwrap();
+    let d = draft_at_t0(pool, &b, "uitvoering", None, "600000.00").unwrap();
     act(pool, &b, &d.id, Action::Submit, t0());
-    let before = snapshot(pool);
-    let refused = applications::execute(pool, &b, &d.id, None, &Action::Submit, t0());
-    assert!(
-        matches!(&refused, Err(ServiceError::InvalidState(e)) if e.state == State::Submitted),
-        "{refused:?}"
-    );
-    assert_eq!(snapshot(pool), before);
+    let refused = writes_nothing(pool, || {
+        applications::execute(pool, &b, &d.id, None, &Action::Submit, t0())
+    });
+    assert_matches!(refused, Err(ServiceError::InvalidState(e)) if e.state == State::Submitted);
 }
 
 #[test]
@@ -394,9 +341,7 @@ fn another_applicant_cannot_see_or_change_an_application() {
     let pool = &w.pool;
     let (a, _) = applicant(pool, "r11");
     let (b, _) = applicant(pool, "r12");
-    let draft =
-        applications::create_draft(pool, &a, &new_app("uitvoering", None, "1000000.00"), t0())
-            .unwrap();
+    let draft = draft_at_t0(pool, &a, "uitvoering", None, "1000000.00").unwrap();
     let before = snapshot(pool);
     let not_found = |r: &Result<_, ServiceError>| matches!(r, Err(ServiceError::NotFound { .. }));
 
@@ -473,10 +418,7 @@ fn a_reviewer_with_a_conflict_of_interest_is_forbidden() {
         "r13",
         t0(),
     );
-    assert!(
-        matches!(refused, Err(ServiceError::Forbidden(_))),
-        "{refused:?}"
-    );
+    assert_matches!(refused, Err(ServiceError::Forbidden(_)));
     registry::declare_conflict(
         pool,
         &conflicted,
@@ -487,32 +429,26 @@ fn a_reviewer_with_a_conflict_of_interest_is_forbidden() {
     .unwrap();
 
     let (_, x) = reserved(pool, "r13", "uitvoering", None, "800000.00");
-    let before = snapshot(pool);
-    let refused = applications::execute(pool, &conflicted, &x.id, None, &Action::StartReview, t0());
-    assert!(
-        matches!(&refused, Err(ServiceError::Forbidden(m)) if m.contains("r13")),
-        "{refused:?}"
-    );
-    assert_eq!(snapshot(pool), before);
+    let refused = writes_nothing(pool, || {
+        applications::execute(pool, &conflicted, &x.id, None, &Action::StartReview, t0())
+    });
+    assert_matches!(refused, Err(ServiceError::Forbidden(m)) if m.contains("r13"));
 
     // Another reviewer starts; the conflicted one still may not decide.
     act(pool, &other, &x.id, Action::StartReview, t0());
-    let before = snapshot(pool);
-    let refused = applications::execute(
-        pool,
-        &conflicted,
-        &x.id,
-        None,
-        &Action::Reject {
-            motivation: "Niet goed.".into(),
-        },
-        t0(),
-    );
-    assert!(
-        matches!(refused, Err(ServiceError::Forbidden(_))),
-        "{refused:?}"
-    );
-    assert_eq!(snapshot(pool), before);
+    let refused = writes_nothing(pool, || {
+        applications::execute(
+            pool,
+            &conflicted,
+            &x.id,
+            None,
+            &Action::Reject {
+                motivation: "Niet goed.".into(),
+            },
+            t0(),
+        )
+    });
+    assert_matches!(refused, Err(ServiceError::Forbidden(_)));
     assert_eq!(position(pool, "uitvoering"), (80_000_000, 0, 0));
 }
 
@@ -525,7 +461,7 @@ fn a_wrong_role_is_forbidden() {
     let (a, x) = reserved(pool, "r14", "uitvoering", None, "800000.00");
     let before = snapshot(pool);
     let forbidden = |r: Result<(), ServiceError>| {
-        assert!(matches!(r, Err(ServiceError::Forbidden(_))), "{r:?}");
+        assert_matches!(r, Err(ServiceError::Forbidden(_)));
     };
     let run = |actor: &Actor, action: Action| {
         applications::execute(pool, actor, &x.id, None, &action, t0()).map(|_| ())
@@ -537,15 +473,7 @@ fn a_wrong_role_is_forbidden() {
     forbidden(run(&Actor::system(), Action::StartReview));
     forbidden(allocation::run(pool, &a, "uitvoering", None, t0()).map(|_| ()));
     forbidden(allocation::run(pool, &reviewer, "uitvoering", None, t0()).map(|_| ()));
-    forbidden(
-        applications::create_draft(
-            pool,
-            &reviewer,
-            &new_app("uitvoering", None, "600000.00"),
-            t0(),
-        )
-        .map(|_| ()),
-    );
+    forbidden(draft_at_t0(pool, &reviewer, "uitvoering", None, "600000.00").map(|_| ()));
     forbidden(
         registry::register_organisation(
             pool,
@@ -582,9 +510,7 @@ fn a_stale_version_is_refused() {
     let pool = &w.pool;
     let reviewer = staff(pool, Role::Reviewer);
     let (a, _) = applicant(pool, "r15");
-    let draft =
-        applications::create_draft(pool, &a, &new_app("uitvoering", None, "1000000.00"), t0())
-            .unwrap();
+    let draft = draft_at_t0(pool, &a, "uitvoering", None, "1000000.00").unwrap();
     let edited = applications::edit_draft(
         pool,
         &a,
@@ -611,26 +537,20 @@ fn a_stale_version_is_refused() {
         },
         t0(),
     );
-    assert!(
-        matches!(
-            stale,
-            Err(ServiceError::StaleVersion {
-                expected: 1,
-                current: 2
-            })
-        ),
-        "{stale:?}"
+    assert_matches!(
+        stale,
+        Err(ServiceError::StaleVersion {
+            expected: 1,
+            current: 2
+        })
     );
     let stale = applications::execute(pool, &a, &draft.id, Some(1), &Action::Submit, t0());
-    assert!(
-        matches!(
-            stale,
-            Err(ServiceError::StaleVersion {
-                expected: 1,
-                current: 2
-            })
-        ),
-        "{stale:?}"
+    assert_matches!(
+        stale,
+        Err(ServiceError::StaleVersion {
+            expected: 1,
+            current: 2
+        })
     );
     assert_eq!(snapshot(pool), before);
 
@@ -650,15 +570,12 @@ fn a_stale_version_is_refused() {
         &Action::StartReview,
         t0(),
     );
-    assert!(
-        matches!(
-            stale,
-            Err(ServiceError::StaleVersion {
-                expected: 3,
-                current: 4
-            })
-        ),
-        "{stale:?}"
+    assert_matches!(
+        stale,
+        Err(ServiceError::StaleVersion {
+            expected: 3,
+            current: 4
+        })
     );
     assert_eq!(snapshot(pool), before);
 }

@@ -17,8 +17,9 @@ fn the_sepa_file_of_a_run_is_valid_adds_up_and_is_the_same_every_time() {
     let (_, app1) = w.granted("Stichting Zorg & Welzijn Één", "777777.77", "777777.77");
     let (_, app2) = w.granted("Coöperatie \"De Eerste Lijn\"", "500000.03", "500000.03");
     let (_, app3) = w.granted("Huisartsen Oost", "1000000.00", "999999.99");
-    let run =
-        payments::create_run(&w.pool, &w.finance, day(2025, 3, 3), at(2025, 3, 3, 13, 7)).unwrap();
+    let run = w
+        .create_run(day(2025, 3, 3), at(2025, 3, 3, 13, 7))
+        .unwrap();
     let bytes = payments::write_sepa(&w.pool, &w.finance, &run.id, &funder(), Vec::new()).unwrap();
     validate_pain001(&bytes).unwrap();
 
@@ -69,8 +70,9 @@ fn the_sepa_file_of_a_run_is_valid_adds_up_and_is_the_same_every_time() {
 fn the_run_as_csv_and_xlsx() {
     let w = world();
     w.granted("Zorg; Noord \"Één\"", "500000.01", "500000.01");
-    let run =
-        payments::create_run(&w.pool, &w.finance, day(2025, 3, 3), at(2025, 3, 3, 13, 0)).unwrap();
+    let run = w
+        .create_run(day(2025, 3, 3), at(2025, 3, 3, 13, 0))
+        .unwrap();
     let csv = payments::write_run_table(&w.pool, &w.finance, &run.id, FileFormat::Csv, Vec::new())
         .unwrap();
     assert!(csv.starts_with(BOM), "UTF-8 with BOM");

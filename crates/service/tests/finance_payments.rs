@@ -37,8 +37,9 @@ fn advance_plus_remainder_is_the_settled_amount_for_odd_amounts() {
     assert_eq!(p1[0].due_on, day(2025, 3, 3));
     assert_eq!(w.payments_of(&app2.id)[0].amount_cents, cents("400000.02"));
 
-    let run =
-        payments::create_run(&w.pool, &w.finance, day(2025, 3, 3), at(2025, 3, 3, 13, 0)).unwrap();
+    let run = w
+        .create_run(day(2025, 3, 3), at(2025, 3, 3, 13, 0))
+        .unwrap();
     assert_eq!(run.payment_count, 2);
     assert_eq!(run.total_cents, cents("622222.21") + cents("400000.02"));
     assert_eq!(run.state, RUN_CREATED);
@@ -68,8 +69,9 @@ fn advance_plus_remainder_is_the_settled_amount_for_odd_amounts() {
     let rest2 = w.payments_of(&app2.id).pop().unwrap();
     assert_eq!(rest2.amount_cents, cents("100000.01"));
 
-    let run2 =
-        payments::create_run(&w.pool, &w.finance, day(2025, 6, 2), at(2025, 6, 2, 13, 0)).unwrap();
+    let run2 = w
+        .create_run(day(2025, 6, 2), at(2025, 6, 2, 13, 0))
+        .unwrap();
     assert_eq!(run2.payment_count, 2);
     payments::mark_run_paid(&w.pool, &w.finance, &run2.id, at(2025, 6, 3, 9, 0)).unwrap();
 
@@ -110,15 +112,7 @@ fn advance_plus_remainder_is_the_settled_amount_for_odd_amounts() {
 
     // Everything paid: the applications can be closed.
     for app in [&app1, &app2] {
-        applications::execute(
-            &w.pool,
-            &w.finance,
-            &app.id,
-            None,
-            &Action::Close,
-            at(2025, 6, 4, 9, 0),
-        )
-        .unwrap();
+        w.close(&app.id, at(2025, 6, 4, 9, 0)).unwrap();
     }
 }
 
@@ -126,8 +120,9 @@ fn advance_plus_remainder_is_the_settled_amount_for_odd_amounts() {
 fn a_recovery_when_less_is_settled_than_was_paid() {
     let w = world();
     let (a, app) = w.granted("Regio Terug", "600000.01", "600000.01");
-    let run =
-        payments::create_run(&w.pool, &w.finance, day(2025, 3, 3), at(2025, 3, 3, 13, 0)).unwrap();
+    let run = w
+        .create_run(day(2025, 3, 3), at(2025, 3, 3, 13, 0))
+        .unwrap();
     assert_eq!(run.total_cents, cents("480000.00"));
     payments::mark_run_paid(&w.pool, &w.finance, &run.id, at(2025, 3, 4, 9, 0)).unwrap();
 
@@ -143,13 +138,9 @@ fn a_recovery_when_less_is_settled_than_was_paid() {
     );
 
     // A recovery is a receivable: no run takes it, however late the date.
-    let err = payments::create_run(
-        &w.pool,
-        &w.finance,
-        day(2026, 12, 31),
-        at(2025, 7, 20, 9, 0),
-    )
-    .unwrap_err();
+    let err = w
+        .create_run(day(2026, 12, 31), at(2025, 7, 20, 9, 0))
+        .unwrap_err();
     assert!(matches!(err, ServiceError::Conflict(_)), "{err:?}");
 
     let received = payments::record_recovery_received(
@@ -179,21 +170,14 @@ fn a_recovery_when_less_is_settled_than_was_paid() {
         ),
         Err(ServiceError::Conflict(_))
     ));
-    applications::execute(
-        &w.pool,
-        &w.finance,
-        &app.id,
-        None,
-        &Action::Close,
-        at(2025, 7, 12, 9, 0),
-    )
-    .unwrap();
+    w.close(&app.id, at(2025, 7, 12, 9, 0)).unwrap();
 }
 
 #[test]
 fn nothing_due_is_a_clear_error_and_makes_no_run() {
     let w = world();
-    let err = payments::create_run(&w.pool, &w.finance, day(2025, 3, 3), at(2025, 3, 3, 13, 0))
+    let err = w
+        .create_run(day(2025, 3, 3), at(2025, 3, 3, 13, 0))
         .unwrap_err();
     let ServiceError::Conflict(message) = &err else {
         panic!("{err:?}")
@@ -203,7 +187,8 @@ fn nothing_due_is_a_clear_error_and_makes_no_run() {
 
     // An advance due today is not due up to yesterday.
     w.granted("Regio Later", "500000.00", "500000.00");
-    let err = payments::create_run(&w.pool, &w.finance, day(2025, 3, 2), at(2025, 3, 3, 13, 0))
+    let err = w
+        .create_run(day(2025, 3, 2), at(2025, 3, 3, 13, 0))
         .unwrap_err();
     assert!(matches!(err, ServiceError::Conflict(_)));
     let mut conn = w.pool.get().unwrap();
@@ -220,8 +205,9 @@ fn a_failed_transfer_goes_back_to_scheduled_and_into_the_next_run() {
     let w = world();
     let (_, app1) = w.granted("Regio Mis", "500000.00", "500000.00");
     let (_, app2) = w.granted("Regio Goed", "600000.00", "600000.00");
-    let run =
-        payments::create_run(&w.pool, &w.finance, day(2025, 3, 3), at(2025, 3, 3, 13, 0)).unwrap();
+    let run = w
+        .create_run(day(2025, 3, 3), at(2025, 3, 3, 13, 0))
+        .unwrap();
     let file = payments::write_sepa(&w.pool, &w.finance, &run.id, &funder(), Vec::new()).unwrap();
     let failed_id = w.payments_of(&app1.id)[0].id.clone();
 
@@ -282,8 +268,9 @@ fn a_failed_transfer_goes_back_to_scheduled_and_into_the_next_run() {
     assert_eq!(reason.as_deref(), Some("AC04 rekening opgeheven"));
 
     // The next run takes the failed transfer again.
-    let run2 =
-        payments::create_run(&w.pool, &w.finance, day(2025, 3, 5), at(2025, 3, 5, 13, 0)).unwrap();
+    let run2 = w
+        .create_run(day(2025, 3, 5), at(2025, 3, 5, 13, 0))
+        .unwrap();
     assert_eq!(run2.payment_count, 1);
     assert_eq!(run2.total_cents, cents("400000.00"));
     assert_eq!(run2.execution_date, day(2025, 3, 5));
@@ -307,8 +294,9 @@ fn only_finance_makes_and_books_runs() {
             Err(ServiceError::Forbidden(_))
         ));
     }
-    let run =
-        payments::create_run(&w.pool, &w.finance, day(2025, 3, 3), at(2025, 3, 3, 13, 0)).unwrap();
+    let run = w
+        .create_run(day(2025, 3, 3), at(2025, 3, 3, 13, 0))
+        .unwrap();
     assert!(matches!(
         payments::mark_run_paid(&w.pool, &w.reviewer, &run.id, at(2025, 3, 4, 9, 0)),
         Err(ServiceError::Forbidden(_))
@@ -335,8 +323,9 @@ fn a_transfer_that_fails_after_a_waiver_or_settlement_is_not_recovered() {
     let (a1, app1) = w.granted("Regio Afzien", "500000.00", "500000.00");
     // Settled below the advance while it was on its way: recovery of the difference.
     let (a2, app2) = w.granted("Regio Lager", "600000.00", "600000.00");
-    let run =
-        payments::create_run(&w.pool, &w.finance, day(2025, 3, 3), at(2025, 3, 3, 13, 0)).unwrap();
+    let run = w
+        .create_run(day(2025, 3, 3), at(2025, 3, 3, 13, 0))
+        .unwrap();
     applications::execute(
         &w.pool,
         &a1,
@@ -377,8 +366,9 @@ fn a_transfer_that_fails_after_a_waiver_or_settlement_is_not_recovered() {
     assert_eq!(w.payments_of(&app2.id).pop().unwrap().state, "geannuleerd");
 
     payments::mark_run_paid(&w.pool, &w.finance, &run.id, at(2025, 6, 3, 10, 0)).unwrap();
-    let run2 =
-        payments::create_run(&w.pool, &w.finance, day(2025, 6, 3), at(2025, 6, 3, 13, 0)).unwrap();
+    let run2 = w
+        .create_run(day(2025, 6, 3), at(2025, 6, 3, 13, 0))
+        .unwrap();
     assert_eq!(
         (run2.payment_count, run2.total_cents),
         (1, cents("300000.00"))
@@ -388,15 +378,7 @@ fn a_transfer_that_fails_after_a_waiver_or_settlement_is_not_recovered() {
     assert_eq!(uitvoering.paid_cents, cents("300000.00"));
     assert_eq!(uitvoering.settled_cents, cents("300000.00"));
     w.ledger_holds();
-    applications::execute(
-        &w.pool,
-        &w.finance,
-        &app2.id,
-        None,
-        &Action::Close,
-        at(2025, 6, 5, 9, 0),
-    )
-    .unwrap();
+    w.close(&app2.id, at(2025, 6, 5, 9, 0)).unwrap();
 }
 
 #[test]
@@ -405,7 +387,8 @@ fn a_transfer_that_cannot_go_into_a_sepa_file_stops_the_run_before_any_file() {
     w.granted("Regio Goed", "500000.00", "500000.00");
     // A name with no letter of the SEPA character set.
     let (_, app) = w.granted("日本語", "500000.00", "500000.00");
-    let err = payments::create_run(&w.pool, &w.finance, day(2025, 3, 3), at(2025, 3, 3, 13, 0))
+    let err = w
+        .create_run(day(2025, 3, 3), at(2025, 3, 3, 13, 0))
         .unwrap_err();
     let ServiceError::Validation(fields) = &err else {
         panic!("{err:?}")

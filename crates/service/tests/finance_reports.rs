@@ -28,13 +28,15 @@ fn paid_world() -> World {
     let w = world();
     let (a1, app1) = w.granted("Regio Een", "500000.00", "500000.00"); // r01
     let (a2, app2) = w.granted("Regio Twee", "600000.01", "600000.01"); // r02
-    let run =
-        payments::create_run(&w.pool, &w.finance, day(2025, 3, 3), at(2025, 3, 3, 13, 0)).unwrap();
+    let run = w
+        .create_run(day(2025, 3, 3), at(2025, 3, 3, 13, 0))
+        .unwrap();
     payments::mark_run_paid(&w.pool, &w.finance, &run.id, at(2025, 3, 4, 9, 0)).unwrap();
     w.settle(&a1, &app1, "450000.00"); // remainder 50,000.00
     w.settle(&a2, &app2, "400000.03"); // recovery 79,999.97
-    let run2 =
-        payments::create_run(&w.pool, &w.finance, day(2025, 6, 2), at(2025, 6, 2, 13, 0)).unwrap();
+    let run2 = w
+        .create_run(day(2025, 6, 2), at(2025, 6, 2, 13, 0))
+        .unwrap();
     payments::mark_run_paid(&w.pool, &w.finance, &run2.id, at(2025, 6, 3, 9, 0)).unwrap();
     w
 }

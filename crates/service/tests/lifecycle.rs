@@ -76,6 +76,81 @@ impl<'a> Track<'a> {
         assert_ledger(self.pool);
     }
 
+    /// The applicant submits: the receipt goes out.
+    fn submit(&mut self, applicant: &Actor, now: DateTime<Utc>) -> ApplicationRow {
+        act(self.pool, applicant, &self.id, Action::Submit, now);
+        self.step(
+            applicant,
+            "indienen",
+            "concept",
+            "ingediend",
+            &["ontvangstbevestiging"],
+        )
+    }
+
+    /// A reviewer takes up the reserved application.
+    fn start_review(&mut self, reviewer: &Actor, now: DateTime<Utc>) -> ApplicationRow {
+        act(self.pool, reviewer, &self.id, Action::StartReview, now);
+        self.step(
+            reviewer,
+            "beoordeling_starten",
+            "gereserveerd",
+            "in_behandeling",
+            &[],
+        )
+    }
+
+    /// One reviewer grants `amount` (no second reviewer needed): the decision goes out.
+    fn grant(&mut self, reviewer: &Actor, amount: &str, now: DateTime<Utc>) -> ApplicationRow {
+        act(self.pool, reviewer, &self.id, grant(amount), now);
+        self.step(
+            reviewer,
+            "honoreren",
+            "in_behandeling",
+            "gehonoreerd",
+            &["verleningsbeschikking"],
+        )
+    }
+
+    /// The grantee accounts for the grant.
+    fn report(&mut self, grantee: &Actor, summary: &str, now: DateTime<Utc>) -> ApplicationRow {
+        let report = Action::Report {
+            summary: summary.into(),
+        };
+        act(self.pool, grantee, &self.id, report, now);
+        self.step(
+            grantee,
+            "verantwoorden",
+            "gehonoreerd",
+            "verantwoording_ingediend",
+            &[],
+        )
+    }
+
+    /// Finance settles at `amount`: the settlement decision goes out.
+    fn settle(&mut self, finance: &Actor, amount: &str, now: DateTime<Utc>) -> ApplicationRow {
+        act(self.pool, finance, &self.id, settle(amount), now);
+        self.step(
+            finance,
+            "vaststellen",
+            "verantwoording_ingediend",
+            "vastgesteld",
+            &["vaststellingsbeschikking"],
+        )
+    }
+
+    /// Closing is refused (payments are still open); the refusal's message.
+    fn close_refused(&self, finance: &Actor, now: DateTime<Utc>) -> String {
+        is_conflict(applications::execute(
+            self.pool,
+            finance,
+            &self.id,
+            None,
+            &Action::Close,
+            now,
+        ))
+    }
+
     fn check_mails(&self) {
         let mut actual = mails(self.pool, &self.id);
         let mut expected = self.mails.clone();
@@ -157,13 +232,7 @@ fn uitvoering_from_draft_to_settlement_with_four_eyes_and_a_supplement() {
     let admin = Actor::system();
     assert_eq!(position(pool, "uitvoering"), (0, 0, 0));
 
-    let draft = applications::create_draft(
-        pool,
-        &aanvrager,
-        &new_app("uitvoering", None, "1800000.00"),
-        t0(),
-    )
-    .unwrap();
+    let draft = draft_at_t0(pool, &aanvrager, "uitvoering", None, "1800000.00").unwrap();
     assert_eq!(draft.organisation_id, org.id);
     assert_eq!(draft.region_id, "r01");
     assert_eq!(draft.requested_cents, 180_000_000);
@@ -171,14 +240,7 @@ fn uitvoering_from_draft_to_settlement_with_four_eyes_and_a_supplement() {
     let id = draft.id.clone();
 
     // Submit: a receipt, the decision term starts; no money moves yet.
-    act(pool, &aanvrager, &id, Action::Submit, t0());
-    let app = t.step(
-        &aanvrager,
-        "indienen",
-        "concept",
-        "ingediend",
-        &["ontvangstbevestiging"],
-    );
+    let app = t.submit(&aanvrager, t0());
     assert_eq!(app.received_day, Some(date(2025, 3, 3)));
     assert!(app.decision_due_on.unwrap() > date(2025, 5, 30));
     assert_eq!(position(pool, "uitvoering"), (0, 0, 0));
@@ -201,14 +263,7 @@ fn uitvoering_from_draft_to_settlement_with_four_eyes_and_a_supplement() {
     assert_eq!(position(pool, "uitvoering"), (180_000_000, 0, 0));
 
     let d1 = at(2025, 3, 4, 9, 0);
-    act(pool, &reviewer_a, &id, Action::StartReview, d1);
-    t.step(
-        &reviewer_a,
-        "beoordeling_starten",
-        "gereserveerd",
-        "in_behandeling",
-        &[],
-    );
+    t.start_review(&reviewer_a, d1);
 
     act(
         pool,
@@ -290,14 +345,7 @@ fn uitvoering_from_draft_to_settlement_with_four_eyes_and_a_supplement() {
 
     // Reviewer B confirms: granted 1.5 mln, the other 0.3 mln of the reservation is freed.
     let d3 = at(2025, 3, 18, 9, 0);
-    act(pool, &reviewer_b, &id, grant("1500000.00"), d3);
-    let app = t.step(
-        &reviewer_b,
-        "honoreren",
-        "in_behandeling",
-        "gehonoreerd",
-        &["verleningsbeschikking"],
-    );
+    let app = t.grant(&reviewer_b, "1500000.00", d3);
     assert_eq!((app.reserved_cents, app.granted_cents), (0, 150_000_000));
     assert_eq!(app.grant_proposed_by, None);
     assert_eq!(app.objection_due_on, Some(date(2025, 4, 29)));
@@ -308,39 +356,15 @@ fn uitvoering_from_draft_to_settlement_with_four_eyes_and_a_supplement() {
         vec![("voorschot".into(), 120_000_000, "gepland".into())]
     );
 
-    act(
-        pool,
+    t.report(
         &aanvrager,
-        &id,
-        Action::Report {
-            summary: "Jaarverslag en financiële verantwoording.".into(),
-        },
+        "Jaarverslag en financiële verantwoording.",
         at(2025, 10, 1, 9, 0),
-    );
-    t.step(
-        &aanvrager,
-        "verantwoorden",
-        "gehonoreerd",
-        "verantwoording_ingediend",
-        &[],
     );
     assert_eq!(position(pool, "uitvoering"), (0, 150_000_000, 0));
 
     // Settled lower than granted: the difference leaves the commitment.
-    act(
-        pool,
-        &finance,
-        &id,
-        settle("1400000.00"),
-        at(2025, 11, 3, 9, 0),
-    );
-    let app = t.step(
-        &finance,
-        "vaststellen",
-        "verantwoording_ingediend",
-        "vastgesteld",
-        &["vaststellingsbeschikking"],
-    );
+    let app = t.settle(&finance, "1400000.00", at(2025, 11, 3, 9, 0));
     assert_eq!(app.settled_cents, Some(140_000_000));
     assert_eq!(position(pool, "uitvoering"), (0, 140_000_000, 140_000_000));
     assert_eq!(
@@ -352,14 +376,7 @@ fn uitvoering_from_draft_to_settlement_with_four_eyes_and_a_supplement() {
     );
 
     // Nothing has been paid, so the file cannot be closed.
-    let message = is_conflict(applications::execute(
-        pool,
-        &finance,
-        &id,
-        None,
-        &Action::Close,
-        at(2025, 11, 4, 9, 0),
-    ));
+    let message = t.close_refused(&finance, at(2025, 11, 4, 9, 0));
     assert!(message.contains("2 betaling"), "{message}");
     t.unchanged("vastgesteld");
     assert_eq!(position(pool, "uitvoering"), (0, 140_000_000, 140_000_000));
@@ -375,82 +392,31 @@ fn voucher_from_draft_to_settlement() {
     let admin = Actor::system();
     let v = "discipline-voucher";
 
-    let draft = applications::create_draft(
-        pool,
-        &aanvrager,
-        &new_app(v, Some("farmacie"), "25000.00"),
-        t0(),
-    )
-    .unwrap();
+    let draft = draft_at_t0(pool, &aanvrager, v, Some("farmacie"), "25000.00").unwrap();
     assert_eq!(draft.discipline_id.as_deref(), Some("farmacie"));
     let mut t = Track::new(pool, &aanvrager, &draft);
     let id = draft.id.clone();
 
-    act(pool, &aanvrager, &id, Action::Submit, t0());
-    t.step(
-        &aanvrager,
-        "indienen",
-        "concept",
-        "ingediend",
-        &["ontvangstbevestiging"],
-    );
+    t.submit(&aanvrager, t0());
     allocation::run(pool, &admin, v, None, t0()).unwrap();
     t.step(&admin, "toewijzen", "ingediend", "gereserveerd", &[]);
     assert_eq!(position(pool, v), (2_500_000, 0, 0));
 
-    act(pool, &reviewer, &id, Action::StartReview, t0());
-    t.step(
-        &reviewer,
-        "beoordeling_starten",
-        "gereserveerd",
-        "in_behandeling",
-        &[],
-    );
+    t.start_review(&reviewer, t0());
     // No four eyes on vouchers: one reviewer decides.
-    act(pool, &reviewer, &id, grant("25000.00"), t0());
-    t.step(
-        &reviewer,
-        "honoreren",
-        "in_behandeling",
-        "gehonoreerd",
-        &["verleningsbeschikking"],
-    );
+    t.grant(&reviewer, "25000.00", t0());
     assert_eq!(position(pool, v), (0, 2_500_000, 0));
     assert_eq!(
         payments(pool, &id),
         vec![("voorschot".into(), 2_500_000, "gepland".into())]
     );
 
-    act(
-        pool,
+    t.report(
         &aanvrager,
-        &id,
-        Action::Report {
-            summary: "Verslag van de bijeenkomsten.".into(),
-        },
+        "Verslag van de bijeenkomsten.",
         at(2025, 9, 1, 9, 0),
     );
-    t.step(
-        &aanvrager,
-        "verantwoorden",
-        "gehonoreerd",
-        "verantwoording_ingediend",
-        &[],
-    );
-    act(
-        pool,
-        &finance,
-        &id,
-        settle("20000.00"),
-        at(2025, 9, 15, 9, 0),
-    );
-    t.step(
-        &finance,
-        "vaststellen",
-        "verantwoording_ingediend",
-        "vastgesteld",
-        &["vaststellingsbeschikking"],
-    );
+    t.settle(&finance, "20000.00", at(2025, 9, 15, 9, 0));
     assert_eq!(position(pool, v), (0, 2_000_000, 2_000_000));
     // The unpaid full advance is cancelled; the settled amount is scheduled instead.
     assert_eq!(
@@ -460,14 +426,7 @@ fn voucher_from_draft_to_settlement() {
             ("voorschot".into(), 2_500_000, "geannuleerd".into()),
         ]
     );
-    is_conflict(applications::execute(
-        pool,
-        &finance,
-        &id,
-        None,
-        &Action::Close,
-        at(2025, 9, 16, 9, 0),
-    ));
+    t.close_refused(&finance, at(2025, 9, 16, 9, 0));
     t.unchanged("vastgesteld");
 }
 
@@ -487,25 +446,11 @@ fn voorbereiding_from_draft_to_settlement() {
     let mut t = Track::new(pool, &aanvrager, &draft);
     let id = draft.id.clone();
 
-    act(pool, &aanvrager, &id, Action::Submit, day);
-    t.step(
-        &aanvrager,
-        "indienen",
-        "concept",
-        "ingediend",
-        &["ontvangstbevestiging"],
-    );
+    t.submit(&aanvrager, day);
     allocation::run(pool, &admin, v, None, day).unwrap();
     t.step(&admin, "toewijzen", "ingediend", "gereserveerd", &[]);
     assert_eq!(position(pool, v), (5_000_000, 0, 0));
-    act(pool, &reviewer, &id, Action::StartReview, day);
-    t.step(
-        &reviewer,
-        "beoordeling_starten",
-        "gereserveerd",
-        "in_behandeling",
-        &[],
-    );
+    t.start_review(&reviewer, day);
     act(
         pool,
         &reviewer,
@@ -538,60 +483,16 @@ fn voorbereiding_from_draft_to_settlement() {
         "in_behandeling",
         &[],
     );
-    act(
-        pool,
-        &reviewer,
-        &id,
-        grant("50000.00"),
-        day + Duration::days(3),
-    );
-    t.step(
-        &reviewer,
-        "honoreren",
-        "in_behandeling",
-        "gehonoreerd",
-        &["verleningsbeschikking"],
-    );
+    t.grant(&reviewer, "50000.00", day + Duration::days(3));
     assert_eq!(position(pool, v), (0, 5_000_000, 0));
-    act(
-        pool,
+    t.report(
         &aanvrager,
-        &id,
-        Action::Report {
-            summary: "Plan van aanpak opgeleverd.".into(),
-        },
+        "Plan van aanpak opgeleverd.",
         at(2025, 1, 6, 9, 0),
     );
-    t.step(
-        &aanvrager,
-        "verantwoorden",
-        "gehonoreerd",
-        "verantwoording_ingediend",
-        &[],
-    );
-    act(
-        pool,
-        &finance,
-        &id,
-        settle("45000.00"),
-        at(2025, 2, 3, 9, 0),
-    );
-    t.step(
-        &finance,
-        "vaststellen",
-        "verantwoording_ingediend",
-        "vastgesteld",
-        &["vaststellingsbeschikking"],
-    );
+    t.settle(&finance, "45000.00", at(2025, 2, 3, 9, 0));
     assert_eq!(position(pool, v), (0, 4_500_000, 4_500_000));
-    is_conflict(applications::execute(
-        pool,
-        &finance,
-        &id,
-        None,
-        &Action::Close,
-        at(2025, 2, 4, 9, 0),
-    ));
+    t.close_refused(&finance, at(2025, 2, 4, 9, 0));
     t.unchanged("vastgesteld");
 }
 
@@ -861,12 +762,7 @@ fn reject_releases_the_reservation_and_the_region_may_apply_again() {
     assert_ledger(pool);
 
     // The rejection ended the application, so the region may apply again.
-    let again = applications::create_draft(
-        pool,
-        &aanvrager,
-        &new_app("uitvoering", None, "800000.00"),
-        t0(),
-    );
+    let again = draft_at_t0(pool, &aanvrager, "uitvoering", None, "800000.00");
     assert!(again.is_ok(), "{again:?}");
 }
 
@@ -932,8 +828,7 @@ fn withdrawal_releases_a_reservation_in_every_state_before_a_decision() {
 
     // Withdrawing a submitted application moves no money.
     let (a4, _) = applicant(pool, "r08");
-    let draft =
-        applications::create_draft(pool, &a4, &new_app(v, None, "500000.00"), t0()).unwrap();
+    let draft = draft_at_t0(pool, &a4, v, None, "500000.00").unwrap();
     act(pool, &a4, &draft.id, Action::Submit, t0());
     let withdrawn = act(
         pool,
@@ -1134,9 +1029,7 @@ fn order_of_receipt_puts_what_does_not_fit_on_the_waiting_list() {
     let mut ids = Vec::new();
     for i in 0..35 {
         let (a, _) = applicant(pool, &format!("r{:02}", i + 1));
-        let d =
-            applications::create_draft(pool, &a, &new_app("uitvoering", None, "2000000.00"), t0())
-                .unwrap();
+        let d = draft_at_t0(pool, &a, "uitvoering", None, "2000000.00").unwrap();
         act(pool, &a, &d.id, Action::Submit, t0());
         ids.push(d.id);
     }

@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use subsidie_service::application::{self as applications, Action};
+use subsidie_service::application::Action;
 use subsidie_service::seed::{self, SeedReport};
 use subsidie_service::{allocation, queries, Actor, ServiceError};
 
@@ -71,9 +71,7 @@ fn a_ceiling_cannot_be_lowered_below_what_is_committed() {
     let w = world();
     let pool = &w.pool;
     let (a, _) = applicant(pool, "r20");
-    let draft =
-        applications::create_draft(pool, &a, &new_app("uitvoering", None, "1800000.00"), t0())
-            .unwrap();
+    let draft = draft_at_t0(pool, &a, "uitvoering", None, "1800000.00").unwrap();
     act(pool, &a, &draft.id, Action::Submit, t0());
     allocation::run(pool, &Actor::system(), "uitvoering", None, t0()).unwrap();
     assert_eq!(position(pool, "uitvoering"), (180_000_000, 0, 0));
@@ -112,8 +110,7 @@ fn a_ceiling_cannot_be_lowered_below_what_is_committed() {
 
     // Nothing more fits now.
     let (b, _) = applicant(pool, "r21");
-    let d = applications::create_draft(pool, &b, &new_app("uitvoering", None, "500000.00"), t0())
-        .unwrap();
+    let d = draft_at_t0(pool, &b, "uitvoering", None, "500000.00").unwrap();
     act(pool, &b, &d.id, Action::Submit, t0());
     allocation::run(pool, &Actor::system(), "uitvoering", None, t0()).unwrap();
     assert_eq!(app(pool, &d.id).state, "wachtlijst");

@@ -11,6 +11,7 @@ use std::thread::JoinHandle;
 use chrono::{DateTime, TimeZone, Utc};
 use serde_json::{json, Value};
 use subsidie_api::{Config, SharedClock};
+use subsidie_httpclient::Request;
 use subsidie_service::{registry, seed, Actor, Clock, Pool, Role};
 use subsidie_store::testing::TestDatabase;
 
@@ -229,26 +230,15 @@ impl std::ops::Deref for Response {
 }
 
 impl Response {
+    #[track_caller]
     pub fn json(&self) -> Value {
-        self.0.json().unwrap_or_else(|e| {
-            panic!(
-                "geen JSON ({e}), status {}: {}",
-                self.status,
-                String::from_utf8_lossy(&self.body)
-            )
-        })
+        self.0.expect_json()
     }
 
     /// Asserts the status, showing the body when it differs.
     #[track_caller]
     pub fn expect(&self, status: u16) -> &Response {
-        assert_eq!(
-            self.status,
-            status,
-            "verwacht {status}, kreeg {}: {}",
-            self.status,
-            self.text()
-        );
+        self.0.assert_status(status);
         self
     }
 
@@ -294,8 +284,16 @@ pub fn raw_request(
     body: Option<&[u8]>,
 ) -> Response {
     Response(
-        subsidie_httpclient::request(addr, method, path, headers, body)
-            .unwrap_or_else(|e| panic!("geen antwoord: {e}")),
+        subsidie_httpclient::request(
+            addr,
+            &Request {
+                method,
+                path,
+                headers,
+                body,
+            },
+        )
+        .unwrap_or_else(|e| panic!("geen antwoord: {e}")),
     )
 }
 
@@ -344,6 +342,19 @@ pub fn draft(server: &TestServer, applicant: &User, body: Value) -> String {
     let res = server.post(applicant, "/aanvragen", body);
     res.expect(201);
     res.json()["id"].as_str().unwrap().to_owned()
+}
+
+/// Creates a draft and submits it; returns its id.
+pub fn submitted(server: &TestServer, applicant: &User, body: Value) -> String {
+    let id = draft(server, applicant, body);
+    server
+        .post(
+            applicant,
+            &format!("/aanvragen/{id}/indieningen"),
+            json!({}),
+        )
+        .expect(200);
+    id
 }
 
 /// The body of a draft under an instrument.

@@ -128,6 +128,17 @@ pub fn new_app(instrument: &str, discipline: Option<&str>, amount: &str) -> NewA
     }
 }
 
+/// Creates a draft of [`new_app`] at [`t0`].
+pub fn draft_at_t0(
+    pool: &Pool,
+    actor: &Actor,
+    instrument: &str,
+    discipline: Option<&str>,
+    amount: &str,
+) -> Result<ApplicationRow, ServiceError> {
+    applications::create_draft(pool, actor, &new_app(instrument, discipline, amount), t0())
+}
+
 /// Runs `command` with `expected_version` `None`, expecting a changed application.
 pub fn act(
     pool: &Pool,
@@ -197,90 +208,46 @@ pub fn snapshot(pool: &Pool) -> Snapshot {
     use schema::*;
     let mut conn = pool.get().unwrap();
     let c = &mut *conn;
-    let counts = vec![
-        (
-            "programmes",
-            programmes::table.count().get_result(c).unwrap(),
-        ),
-        (
-            "instruments",
-            instruments::table.count().get_result(c).unwrap(),
-        ),
-        ("regions", regions::table.count().get_result(c).unwrap()),
-        (
-            "disciplines",
-            disciplines::table.count().get_result(c).unwrap(),
-        ),
-        (
-            "organisations",
-            organisations::table.count().get_result(c).unwrap(),
-        ),
-        ("users", users::table.count().get_result(c).unwrap()),
-        (
-            "api_tokens",
-            api_tokens::table.count().get_result(c).unwrap(),
-        ),
-        (
-            "conflicts_of_interest",
-            conflicts_of_interest::table.count().get_result(c).unwrap(),
-        ),
-        (
-            "applications",
-            applications::table.count().get_result(c).unwrap(),
-        ),
-        (
-            "application_history",
-            application_history::table.count().get_result(c).unwrap(),
-        ),
-        (
-            "ledger_entries",
-            ledger_entries::table.count().get_result(c).unwrap(),
-        ),
-        (
-            "allocation_runs",
-            allocation_runs::table.count().get_result(c).unwrap(),
-        ),
-        (
-            "allocation_placements",
-            allocation_placements::table.count().get_result(c).unwrap(),
-        ),
-        ("payments", payments::table.count().get_result(c).unwrap()),
-        (
-            "objections",
-            objections::table.count().get_result(c).unwrap(),
-        ),
-        ("outbox", outbox::table.count().get_result(c).unwrap()),
+    // Each table by its own name, so a failing comparison says which table changed.
+    macro_rules! count {
+        ($($table:ident),+) => {
+            vec![$((stringify!($table), $table::table.count().get_result(c).unwrap())),+]
+        };
+    }
+    macro_rules! rows {
+        ($table:ident, $row:ty) => {
+            $table::table
+                .order($table::id)
+                .select(<$row>::as_select())
+                .load(c)
+                .unwrap()
+                .iter()
+                .map(|r: &$row| format!("{r:?}"))
+                .collect()
+        };
+    }
+    // By area: the programme, the people, the applications, money and mail.
+    #[rustfmt::skip]
+    let counts = count![
+        programmes, instruments, regions, disciplines,
+        organisations, users, api_tokens, conflicts_of_interest,
+        applications, application_history, allocation_runs, allocation_placements, objections,
+        ledger_entries, payments, outbox
     ];
-    let applications = applications::table
-        .order(applications::id)
-        .select(ApplicationRow::as_select())
-        .load(c)
-        .unwrap()
-        .iter()
-        .map(|a| format!("{a:?}"))
-        .collect();
-    let instruments = instruments::table
-        .order(instruments::id)
-        .select(InstrumentRow::as_select())
-        .load(c)
-        .unwrap()
-        .iter()
-        .map(|i| format!("{i:?}"))
-        .collect();
-    let organisations = organisations::table
-        .order(organisations::id)
-        .select(OrganisationRow::as_select())
-        .load(c)
-        .unwrap()
-        .iter()
-        .map(|o| format!("{o:?}"))
-        .collect();
     Snapshot {
         counts,
-        applications,
-        instruments,
-        organisations,
+        applications: rows!(applications, ApplicationRow),
+        instruments: rows!(instruments, InstrumentRow),
+        organisations: rows!(organisations, OrganisationRow),
     }
+}
+
+/// Calls `f`, a command that is expected to be refused, and asserts that it wrote nothing.
+pub fn writes_nothing<T>(pool: &Pool, f: impl FnOnce() -> T) -> T {
+    let before = snapshot(pool);
+    let result = f();
+    assert_eq!(snapshot(pool), before);
+    result
 }
 
 /// Calls `f` again while the database reports it was busy.

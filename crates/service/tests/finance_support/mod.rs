@@ -8,11 +8,11 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use diesel::prelude::*;
 use subsidie_domain::Money;
-use subsidie_service::application::{self as applications, Action, NewApplication};
-use subsidie_service::payments::FunderAccount;
+use subsidie_service::application::{self as applications, Action, NewApplication, Outcome};
+use subsidie_service::payments::{self as payment_use_cases, FunderAccount};
 use subsidie_service::registry::{self, NewOrganisation};
-use subsidie_service::{allocation, seed, Actor, Pool, Role};
-use subsidie_store::rows::{ApplicationRow, PaymentRow};
+use subsidie_service::{allocation, seed, Actor, Pool, Role, ServiceError};
+use subsidie_store::rows::{ApplicationRow, PaymentRow, PaymentRunRow};
 use subsidie_store::schema::payments;
 use subsidie_store::testing::TestDatabase;
 
@@ -200,6 +200,20 @@ impl World {
             at(2025, 6, 2, 10, 0),
         )
         .unwrap();
+    }
+
+    /// Finance closes the file of `app_id`.
+    pub fn close(&self, app_id: &str, now: DateTime<Utc>) -> Result<Outcome, ServiceError> {
+        applications::execute(&self.pool, &self.finance, app_id, None, &Action::Close, now)
+    }
+
+    /// Finance creates a payment run of everything due up to `up_to`.
+    pub fn create_run(
+        &self,
+        up_to: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<PaymentRunRow, ServiceError> {
+        payment_use_cases::create_run(&self.pool, &self.finance, up_to, now)
     }
 
     /// The payments of an application, oldest first.

@@ -1,0 +1,141 @@
+//! The commands that move an application through its lifecycle, by their Dutch names.
+
+use serde::{Deserialize, Serialize};
+
+use super::names::join;
+
+/// One kind of command that moves an application through its lifecycle.
+///
+/// A plain kind without payload: amounts, motivations and deadlines travel beside it in
+/// the service layer. Serialized, displayed and parsed by its Dutch name (see
+/// [`Command::as_str`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Command {
+    /// `indienen`: the applicant submits a draft.
+    #[serde(rename = "indienen")]
+    Submit,
+    /// `toewijzen`: an allocation run reserves budget.
+    #[serde(rename = "toewijzen")]
+    Allocate,
+    /// `op_wachtlijst_plaatsen`: an allocation run finds no budget left.
+    #[serde(rename = "op_wachtlijst_plaatsen")]
+    Waitlist,
+    /// `wachtlijst_sluiten`: the waiting list closes; the application is rejected because
+    /// the ceiling is reached (Awb 4:25). A decision.
+    #[serde(rename = "wachtlijst_sluiten")]
+    CloseWaitlist,
+    /// `beoordeling_starten`: a reviewer starts the review.
+    #[serde(rename = "beoordeling_starten")]
+    StartReview,
+    /// `aanvulling_vragen`: a reviewer asks for missing information (Awb 4:5).
+    #[serde(rename = "aanvulling_vragen")]
+    RequestSupplement,
+    /// `aanvullen`: the applicant supplies it.
+    #[serde(rename = "aanvullen")]
+    Supply,
+    /// `buiten_behandeling_stellen`: the supplement deadline passed (Awb 4:5). A decision.
+    #[serde(rename = "buiten_behandeling_stellen")]
+    Lapse,
+    /// `honoreren`: grant an amount up to the reservation. A decision.
+    #[serde(rename = "honoreren")]
+    Grant,
+    /// `afwijzen`: reject on review. A decision.
+    #[serde(rename = "afwijzen")]
+    Reject,
+    /// `intrekken`: the applicant withdraws before a decision.
+    #[serde(rename = "intrekken")]
+    Withdraw,
+    /// `verantwoorden`: the grantee accounts for the money.
+    #[serde(rename = "verantwoorden")]
+    Report,
+    /// `vaststellen`: settle the final amount, up to the grant. A decision.
+    #[serde(rename = "vaststellen")]
+    Settle,
+    /// `afzien`: the grantee waives the grant.
+    #[serde(rename = "afzien")]
+    Waive,
+    /// `afsluiten`: close the file once everything is paid or recovered.
+    #[serde(rename = "afsluiten")]
+    Close,
+    /// `verwijderen`: the applicant deletes a draft.
+    #[serde(rename = "verwijderen")]
+    Delete,
+}
+
+impl Command {
+    /// Every command, in lifecycle order.
+    pub const ALL: [Command; 16] = [
+        Command::Submit,
+        Command::Allocate,
+        Command::Waitlist,
+        Command::CloseWaitlist,
+        Command::StartReview,
+        Command::RequestSupplement,
+        Command::Supply,
+        Command::Lapse,
+        Command::Grant,
+        Command::Reject,
+        Command::Withdraw,
+        Command::Report,
+        Command::Settle,
+        Command::Waive,
+        Command::Close,
+        Command::Delete,
+    ];
+
+    /// The Dutch name, as used in the API, the history and e-mails.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Command::Submit => "indienen",
+            Command::Allocate => "toewijzen",
+            Command::Waitlist => "op_wachtlijst_plaatsen",
+            Command::CloseWaitlist => "wachtlijst_sluiten",
+            Command::StartReview => "beoordeling_starten",
+            Command::RequestSupplement => "aanvulling_vragen",
+            Command::Supply => "aanvullen",
+            Command::Lapse => "buiten_behandeling_stellen",
+            Command::Grant => "honoreren",
+            Command::Reject => "afwijzen",
+            Command::Withdraw => "intrekken",
+            Command::Report => "verantwoorden",
+            Command::Settle => "vaststellen",
+            Command::Waive => "afzien",
+            Command::Close => "afsluiten",
+            Command::Delete => "verwijderen",
+        }
+    }
+
+    /// Whether the command is a decision (*besluit*, a *beschikking*): it opens an
+    /// objection period (Awb 6:7) and its notice carries the objection clause.
+    ///
+    /// `honoreren`, `afwijzen`, `vaststellen`, `buiten_behandeling_stellen`,
+    /// `wachtlijst_sluiten`.
+    pub const fn is_decision(self) -> bool {
+        matches!(
+            self,
+            Command::Grant
+                | Command::Reject
+                | Command::Settle
+                | Command::Lapse
+                | Command::CloseWaitlist
+        )
+    }
+
+    /// Whether the command must carry a written motivation (Awb 3:46).
+    ///
+    /// Exactly the decisions: every decision is motivated, nothing else needs to be.
+    pub const fn requires_motivation(self) -> bool {
+        self.is_decision()
+    }
+}
+
+crate::names::display_and_parse_by_name!(Command, UnknownCommand);
+
+/// A text that is not the Dutch name of a [`Command`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "'{0}' is geen bekende opdracht; bekend zijn: {known}",
+    known = join(Command::ALL.iter().map(|c| c.as_str()))
+)]
+pub struct UnknownCommand(pub String);

@@ -1,0 +1,230 @@
+//! The types a programme file deserializes into, with Dutch keys through serde renames.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::amount::AmountRule;
+use super::file_format::{calendar_date, deserialize_percent, file_amount};
+use super::kinds::{AllocationPolicy, InstrumentKind, Uniqueness};
+use crate::money::{Money, MoneyError};
+
+/// The period in which applications can be submitted under an instrument
+/// (*openstelling*): calendar dates in Europe/Amsterdam, both inclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApplicationWindow {
+    /// The first day applications are accepted.
+    #[serde(rename = "van", deserialize_with = "calendar_date::deserialize")]
+    pub opens: NaiveDate,
+    /// The last day applications are accepted.
+    #[serde(rename = "tot_en_met", deserialize_with = "calendar_date::deserialize")]
+    pub closes: NaiveDate,
+}
+
+impl ApplicationWindow {
+    /// True when `date` (an Amsterdam calendar date) lies in the window, ends included.
+    pub fn contains(&self, date: NaiveDate) -> bool {
+        self.opens <= date && date <= self.closes
+    }
+}
+
+/// The period a programme runs (*looptijd*): calendar dates, both inclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Period {
+    /// The first day of the programme.
+    #[serde(rename = "van", deserialize_with = "calendar_date::deserialize")]
+    pub starts: NaiveDate,
+    /// The last day of the programme.
+    #[serde(rename = "tot_en_met", deserialize_with = "calendar_date::deserialize")]
+    pub ends: NaiveDate,
+}
+
+impl Period {
+    /// True when `date` lies in the period, ends included.
+    pub fn contains(&self, date: NaiveDate) -> bool {
+        self.starts <= date && date <= self.ends
+    }
+}
+
+/// One instrument (*regeling*) of a programme: its ceiling and its rules.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "RawInstrumentConfig")]
+pub struct InstrumentConfig {
+    /// Stable identifier: lowercase letters, digits and hyphens (`uitvoering`).
+    pub code: String,
+    /// Name as shown to applicants (`naam`).
+    #[serde(rename = "naam")]
+    pub name: String,
+    /// What kind of subsidy it is (`soort`).
+    #[serde(rename = "soort")]
+    pub kind: InstrumentKind,
+    /// The *subsidieplafond* (Awb 4:22): the most that may be granted (`plafond`).
+    #[serde(rename = "plafond")]
+    pub ceiling: Money,
+    /// What one application may ask for (`bedrag`).
+    #[serde(rename = "bedrag")]
+    pub amount: AmountRule,
+    /// When applications are accepted (`openstelling`).
+    #[serde(rename = "openstelling")]
+    pub window: ApplicationWindow,
+    /// How the budget is divided (`verdeling`).
+    #[serde(rename = "verdeling")]
+    pub policy: AllocationPolicy,
+    /// Share of a grant paid as advance when it is decided, 0–100 (`voorschot_percentage`).
+    #[serde(rename = "voorschot_percentage")]
+    pub advance_percent: u8,
+    /// Weeks within which an application must be decided (`beslistermijn_weken`).
+    #[serde(rename = "beslistermijn_weken")]
+    pub decision_term_weeks: u32,
+    /// Days an applicant gets to supply missing documents (`aanvultermijn_dagen`).
+    #[serde(rename = "aanvultermijn_dagen")]
+    pub supplement_term_days: u32,
+    /// Grants above this amount need a second reviewer (`vier_ogen_boven`); `None`: never.
+    #[serde(rename = "vier_ogen_boven", skip_serializing_if = "Option::is_none")]
+    pub four_eyes_above: Option<Money>,
+    /// How many honoured applications per region (and discipline) (`uniek`).
+    #[serde(rename = "uniek")]
+    pub uniqueness: Uniqueness,
+    /// The last day a grantee may account for the money (`verantwoording_uiterlijk`).
+    #[serde(
+        rename = "verantwoording_uiterlijk",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accounting_deadline: Option<NaiveDate>,
+    /// Applications must name a discipline (`discipline_verplicht`). Always true when
+    /// [`uniqueness`](Self::uniqueness) is per region and discipline; in a file it may
+    /// also be set explicitly.
+    #[serde(rename = "discipline_verplicht")]
+    pub requires_discipline: bool,
+}
+
+/// The file form of [`InstrumentConfig`], from which `requires_discipline` is derived.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawInstrumentConfig {
+    code: String,
+    naam: String,
+    soort: InstrumentKind,
+    #[serde(deserialize_with = "file_amount::deserialize")]
+    plafond: Money,
+    bedrag: AmountRule,
+    openstelling: ApplicationWindow,
+    verdeling: AllocationPolicy,
+    #[serde(deserialize_with = "deserialize_percent")]
+    voorschot_percentage: u8,
+    beslistermijn_weken: u32,
+    aanvultermijn_dagen: u32,
+    #[serde(default, deserialize_with = "file_amount::deserialize_option")]
+    vier_ogen_boven: Option<Money>,
+    #[serde(default)]
+    uniek: Uniqueness,
+    #[serde(default, deserialize_with = "calendar_date::deserialize_option")]
+    verantwoording_uiterlijk: Option<NaiveDate>,
+    #[serde(default)]
+    discipline_verplicht: bool,
+}
+
+impl From<RawInstrumentConfig> for InstrumentConfig {
+    fn from(raw: RawInstrumentConfig) -> Self {
+        InstrumentConfig {
+            requires_discipline: raw.discipline_verplicht || raw.uniek.requires_discipline(),
+            code: raw.code,
+            name: raw.naam,
+            kind: raw.soort,
+            ceiling: raw.plafond,
+            amount: raw.bedrag,
+            window: raw.openstelling,
+            policy: raw.verdeling,
+            advance_percent: raw.voorschot_percentage,
+            decision_term_weeks: raw.beslistermijn_weken,
+            supplement_term_days: raw.aanvultermijn_dagen,
+            four_eyes_above: raw.vier_ogen_boven,
+            uniqueness: raw.uniek,
+            accounting_deadline: raw.verantwoording_uiterlijk,
+        }
+    }
+}
+
+impl InstrumentConfig {
+    /// True when a grant of `amount` needs a second reviewer (strictly above the limit).
+    pub fn needs_four_eyes(&self, amount: Money) -> bool {
+        self.four_eyes_above.is_some_and(|limit| amount > limit)
+    }
+}
+
+/// A programme: a budget envelope with instruments.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProgrammeConfig {
+    /// Stable identifier: lowercase letters, digits and hyphens.
+    pub code: String,
+    /// Name of the programme (`naam`).
+    #[serde(rename = "naam")]
+    pub name: String,
+    /// Who pays and runs it, e.g. ZonMw (`financier`).
+    #[serde(rename = "financier")]
+    pub funder: String,
+    /// The whole budget; the instruments' ceilings together stay within it (`envelop`).
+    #[serde(rename = "envelop", deserialize_with = "file_amount::deserialize")]
+    pub envelope: Money,
+    /// When the programme runs (`looptijd`).
+    #[serde(rename = "looptijd")]
+    pub period: Period,
+    /// The instruments (`[[programma.instrumenten]]`).
+    #[serde(rename = "instrumenten", default)]
+    pub instruments: Vec<InstrumentConfig>,
+}
+
+impl ProgrammeConfig {
+    /// The instrument with this code.
+    pub fn instrument(&self, code: &str) -> Option<&InstrumentConfig> {
+        self.instruments.iter().find(|i| i.code == code)
+    }
+
+    /// The sum of all instruments' ceilings.
+    pub fn ceilings_total(&self) -> Result<Money, MoneyError> {
+        Money::sum(self.instruments.iter().map(|i| i.ceiling))
+    }
+}
+
+/// A region (*regio*, the area of one RESV).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Region {
+    /// Stable identifier: lowercase letters, digits and hyphens (`r01`).
+    pub code: String,
+    /// Name of the region (`naam`).
+    #[serde(rename = "naam")]
+    pub name: String,
+    /// Number of inhabitants (`inwoners`), for coverage figures.
+    #[serde(rename = "inwoners")]
+    pub inhabitants: u64,
+}
+
+/// A profession in primary care (*discipline*).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Discipline {
+    /// Stable identifier: lowercase letters, digits and hyphens (`huisartsenzorg`).
+    pub code: String,
+    /// Name as shown (`naam`).
+    #[serde(rename = "naam")]
+    pub name: String,
+}
+
+/// A whole programme fixture file: `[programma]` with `[[programma.instrumenten]]`,
+/// `[[regios]]` and `[[disciplines]]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProgrammeFile {
+    /// The programme and its instruments (`[programma]`).
+    #[serde(rename = "programma")]
+    pub programme: ProgrammeConfig,
+    /// The regions (`[[regios]]`).
+    #[serde(rename = "regios", default)]
+    pub regions: Vec<Region>,
+    /// The disciplines (`[[disciplines]]`).
+    #[serde(default)]
+    pub disciplines: Vec<Discipline>,
+}

@@ -1,0 +1,328 @@
+//! The checks a programme file must pass before the engine runs it. They report **all**
+//! problems at once, in the order of the file.
+
+use std::collections::HashSet;
+
+use super::amount::AmountRule;
+use super::error::{ConfigError, ConfigErrors};
+use super::model::{Discipline, InstrumentConfig, Period, ProgrammeFile, Region};
+use crate::money::Money;
+
+/// True for a non-empty code of lowercase ASCII letters, digits and hyphens.
+pub fn is_valid_code(code: &str) -> bool {
+    !code.is_empty()
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// A code close to `text` that [`is_valid_code`] accepts, for error messages.
+pub(super) fn suggest_code(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.trim().chars().flat_map(char::to_lowercase) {
+        let mapped = match ch {
+            'a'..='z' | '0'..='9' => Some(ch),
+            'à' | 'á' | 'â' | 'ä' | 'ã' | 'å' => Some('a'),
+            'è' | 'é' | 'ê' | 'ë' => Some('e'),
+            'ì' | 'í' | 'î' | 'ï' => Some('i'),
+            'ò' | 'ó' | 'ô' | 'ö' | 'õ' => Some('o'),
+            'ù' | 'ú' | 'û' | 'ü' => Some('u'),
+            'ç' => Some('c'),
+            'ñ' => Some('n'),
+            ' ' | '_' | '-' | '.' | '/' | '\'' => Some('-'),
+            _ => None,
+        };
+        if let Some(c) = mapped {
+            if !(c == '-' && (out.is_empty() || out.ends_with('-'))) {
+                out.push(c);
+            }
+        }
+    }
+    let trimmed = out.trim_end_matches('-');
+    if trimmed.is_empty() {
+        "code-1".to_owned()
+    } else {
+        trimmed.to_owned()
+    }
+}
+
+/// Checks a list's codes and names; `noun` names one item ("regeling"), `list` the list.
+fn check_codes_and_names<'a>(
+    items: impl Iterator<Item = (&'a str, &'a str)>,
+    noun: &str,
+    list: &'static str,
+    errors: &mut Vec<ConfigError>,
+) {
+    let mut seen = HashSet::new();
+    let mut reported = HashSet::new();
+    for (index, (code, name)) in items.enumerate() {
+        let subject = if code.is_empty() {
+            format!("{noun} nr. {}", index + 1)
+        } else {
+            format!("{noun} '{code}'")
+        };
+        if code.is_empty() {
+            errors.push(ConfigError::EmptyCode {
+                subject: subject.clone(),
+            });
+        } else if !is_valid_code(code) {
+            errors.push(ConfigError::InvalidCode {
+                subject: format!("{noun} nr. {}", index + 1),
+                code: code.to_owned(),
+                suggestion: suggest_code(code),
+            });
+        } else if !seen.insert(code) && reported.insert(code) {
+            errors.push(ConfigError::DuplicateCode {
+                list,
+                code: code.to_owned(),
+            });
+        }
+        if name.trim().is_empty() {
+            errors.push(ConfigError::EmptyName {
+                subject,
+                key: "naam",
+            });
+        }
+    }
+}
+
+impl InstrumentConfig {
+    /// The problems of this instrument on its own and against its programme.
+    fn problems(&self, period: &Period, disciplines_defined: bool, errors: &mut Vec<ConfigError>) {
+        let instrument = || self.code.clone();
+        if self.ceiling.is_negative() || self.ceiling.is_zero() {
+            errors.push(ConfigError::CeilingNotPositive {
+                instrument: instrument(),
+                ceiling: self.ceiling,
+            });
+        }
+        let not_positive = |m: Money| m.is_negative() || m.is_zero();
+        match self.amount {
+            AmountRule::Range { min, max } => {
+                if not_positive(min) {
+                    errors.push(ConfigError::AmountNotPositive {
+                        instrument: instrument(),
+                        key: "min",
+                        amount: min,
+                    });
+                }
+                if not_positive(max) {
+                    errors.push(ConfigError::AmountNotPositive {
+                        instrument: instrument(),
+                        key: "max",
+                        amount: max,
+                    });
+                }
+                if min > max {
+                    errors.push(ConfigError::MinAboveMax {
+                        instrument: instrument(),
+                        min,
+                        max,
+                    });
+                }
+            }
+            AmountRule::Fixed(fixed) => {
+                if not_positive(fixed) {
+                    errors.push(ConfigError::AmountNotPositive {
+                        instrument: instrument(),
+                        key: "vast",
+                        amount: fixed,
+                    });
+                }
+            }
+        }
+        if self.amount.max() > self.ceiling && !not_positive(self.ceiling) {
+            errors.push(ConfigError::AmountAboveCeiling {
+                instrument: instrument(),
+                key: if self.amount.is_fixed() {
+                    "vast"
+                } else {
+                    "max"
+                },
+                amount: self.amount.max(),
+                ceiling: self.ceiling,
+            });
+        }
+        if self.advance_percent > 100 {
+            errors.push(ConfigError::AdvanceTooHigh {
+                instrument: instrument(),
+                percent: self.advance_percent,
+            });
+        }
+        let window = self.window;
+        if window.closes < window.opens {
+            errors.push(ConfigError::WindowReversed {
+                instrument: instrument(),
+                opens: window.opens,
+                closes: window.closes,
+            });
+        }
+        if !period.contains(window.opens) || !period.contains(window.closes) {
+            errors.push(ConfigError::WindowOutsidePeriod {
+                instrument: instrument(),
+                opens: window.opens,
+                closes: window.closes,
+                starts: period.starts,
+                ends: period.ends,
+            });
+        }
+        if self.decision_term_weeks == 0 {
+            errors.push(ConfigError::DecisionTermZero {
+                instrument: instrument(),
+            });
+        }
+        if self.supplement_term_days == 0 {
+            errors.push(ConfigError::SupplementTermZero {
+                instrument: instrument(),
+            });
+        }
+        if let Some(limit) = self.four_eyes_above {
+            if limit.is_negative() {
+                errors.push(ConfigError::FourEyesNegative {
+                    instrument: instrument(),
+                    amount: limit,
+                });
+            }
+        }
+        if let Some(deadline) = self.accounting_deadline {
+            if deadline < window.closes {
+                errors.push(ConfigError::AccountingBeforeWindowCloses {
+                    instrument: instrument(),
+                    deadline,
+                    closes: window.closes,
+                });
+            }
+        }
+        if (self.requires_discipline || self.uniqueness.requires_discipline())
+            && !disciplines_defined
+        {
+            errors.push(ConfigError::DisciplinesMissing {
+                instrument: instrument(),
+            });
+        }
+    }
+}
+
+impl ProgrammeFile {
+    /// Checks the whole file and returns every problem found, or `Ok` when the engine
+    /// can run it.
+    pub fn validate(&self) -> Result<(), ConfigErrors> {
+        let mut errors = Vec::new();
+        let programme = &self.programme;
+
+        if programme.code.is_empty() {
+            errors.push(ConfigError::EmptyCode {
+                subject: "het programma".to_owned(),
+            });
+        } else if !is_valid_code(&programme.code) {
+            errors.push(ConfigError::InvalidCode {
+                subject: "het programma".to_owned(),
+                code: programme.code.clone(),
+                suggestion: suggest_code(&programme.code),
+            });
+        }
+        if programme.name.trim().is_empty() {
+            errors.push(ConfigError::EmptyName {
+                subject: "het programma".to_owned(),
+                key: "naam",
+            });
+        }
+        if programme.funder.trim().is_empty() {
+            errors.push(ConfigError::EmptyName {
+                subject: "het programma".to_owned(),
+                key: "financier",
+            });
+        }
+        if programme.envelope.is_negative() || programme.envelope.is_zero() {
+            errors.push(ConfigError::EnvelopeNotPositive {
+                envelope: programme.envelope,
+            });
+        }
+        if programme.period.ends < programme.period.starts {
+            errors.push(ConfigError::PeriodReversed {
+                starts: programme.period.starts,
+                ends: programme.period.ends,
+            });
+        }
+
+        if programme.instruments.is_empty() {
+            errors.push(ConfigError::NoInstruments);
+        }
+        check_codes_and_names(
+            programme
+                .instruments
+                .iter()
+                .map(|i| (i.code.as_str(), i.name.as_str())),
+            "regeling",
+            "regelingen",
+            &mut errors,
+        );
+        let disciplines_defined = !self.disciplines.is_empty();
+        for instrument in &programme.instruments {
+            instrument.problems(&programme.period, disciplines_defined, &mut errors);
+        }
+        match programme.ceilings_total() {
+            Ok(total) if total > programme.envelope => {
+                // Both are within the representable range, so the difference is too.
+                let excess = total.checked_sub(programme.envelope).unwrap_or(total);
+                errors.push(ConfigError::CeilingsExceedEnvelope {
+                    total,
+                    envelope: programme.envelope,
+                    excess,
+                });
+            }
+            Ok(_) => {}
+            Err(source) => errors.push(ConfigError::CeilingsOverflow { source }),
+        }
+
+        if self.regions.is_empty() {
+            errors.push(ConfigError::NoRegions);
+        }
+        check_codes_and_names(
+            self.regions
+                .iter()
+                .map(|r| (r.code.as_str(), r.name.as_str())),
+            "regio",
+            "regio's",
+            &mut errors,
+        );
+        for region in &self.regions {
+            if region.inhabitants == 0 {
+                errors.push(ConfigError::NoInhabitants {
+                    region: region.code.clone(),
+                });
+            }
+        }
+        check_codes_and_names(
+            self.disciplines
+                .iter()
+                .map(|d| (d.code.as_str(), d.name.as_str())),
+            "discipline",
+            "disciplines",
+            &mut errors,
+        );
+
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(ConfigErrors(errors))
+        }
+    }
+
+    /// The region with this code.
+    pub fn region(&self, code: &str) -> Option<&Region> {
+        self.regions.iter().find(|r| r.code == code)
+    }
+
+    /// The discipline with this code.
+    pub fn discipline(&self, code: &str) -> Option<&Discipline> {
+        self.disciplines.iter().find(|d| d.code == code)
+    }
+
+    /// The inhabitants of all regions together.
+    pub fn total_inhabitants(&self) -> u64 {
+        self.regions
+            .iter()
+            .fold(0u64, |acc, r| acc.saturating_add(r.inhabitants))
+    }
+}

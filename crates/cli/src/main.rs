@@ -664,11 +664,13 @@ fn serve(cli: &Cli, bind: &str, demo_tokens: bool) -> Result<(), Failure> {
     say!("de API luistert op http://{addr}/api/v1");
     say!("  documentatie: http://{addr}/api/v1/docs/");
     say!("  OpenAPI:      http://{addr}/api/v1/openapi.json");
+    say!("het subsidieportaal: http://{addr}/ (links in e-mails naar {})", subsidie_portal::PortalConfig::from_env().base_url);
     if demo_tokens {
-        say!("demo-tokens (alleen nu zichtbaar; stuur als 'Authorization: Bearer <token>'):");
+        say!("demo-tokens (alleen nu zichtbaar; stuur als 'Authorization: Bearer <token>', of plak ze in het portaal onder 'Aanmelden met een token'):");
         for (role, token) in demo_users(&pool)? {
             say!("  {:<12} {token}", role.as_str());
         }
+        say!("  of meld aan in het portaal met een e-maillink naar demo-<rol>@example.org (de e-mail staat in de outbox)");
     } else {
         say!(
             "een token: 'subsidie user add …' en 'subsidie token create --user <id> --label <naam>', \
@@ -720,10 +722,25 @@ fn serve(cli: &Cli, bind: &str, demo_tokens: bool) -> Result<(), Failure> {
         },
     );
     say!("stoppen: Ctrl-C");
-    let served = subsidie_api::run_blocking(listener, pool, subsidie_api::Config::new())
+    let config = subsidie_api::Config::new();
+    let portal = portal_state(&pool, &config);
+    let served =
+        subsidie_api::run_blocking_with(listener, pool, config, move |cfg| {
+            subsidie_portal::configure(cfg, portal.clone())
+        })
         .map_err(|e| Failure::Message(format!("de API stopte met een fout: {e}")));
     mailer.stop();
     served
+}
+
+/// The portal beside the API: the same pool and clock, its base URL from `PORTAL_BASE_URL`.
+fn portal_state(pool: &Pool, config: &subsidie_api::Config) -> subsidie_portal::PortalState {
+    let clock = config.clock.clone();
+    subsidie_portal::PortalState::new(
+        pool.clone(),
+        std::sync::Arc::new(move || clock.now()),
+        subsidie_portal::PortalConfig::from_env(),
+    )
 }
 
 fn mail_failure(err: subsidie_notify::NotifyError) -> Failure {

@@ -78,6 +78,7 @@ const MESSAGES: &[(&str, &str)] = sources![
     "herinnering_verantwoording",
     "tweede_beoordeling_gevraagd",
     "betaalronde_aangemaakt",
+    "aanmeldlink",
 ];
 
 /// Passages shared by several messages; rendered in both formats like a message.
@@ -670,6 +671,13 @@ pub fn example_payload(template: &str) -> Option<Json> {
                 "tot_en_met": "2025-06-05",
                 "uitvoeringsdatum": "2025-06-05",
                 "aangemaakt_op": "2025-06-04T14:30:00+00:00",
+            }))
+        }
+        "aanmeldlink" => {
+            return Some(json!({
+                "naam": "Anna de Vries",
+                "link": "http://127.0.0.1:8080/aanmelden/link?token=3f9a",
+                "geldig_tot": "2025-06-04T14:45:00+00:00",
             }))
         }
         _ => return None,

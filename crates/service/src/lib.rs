@@ -16,6 +16,7 @@ pub mod error;
 pub mod idempotency;
 pub mod mail;
 pub mod payments;
+pub mod portal;
 pub mod queries;
 pub mod registry;
 pub mod reminders;

@@ -1,0 +1,5 @@
+//! What the subsidieportaal (crates/portal) needs beyond the use cases the API shares:
+//! signing in and sessions, and the read models of its pages.
+
+pub mod signin;
+pub mod views;

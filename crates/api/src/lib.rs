@@ -212,5 +212,6 @@ pub fn run_blocking_with(
     config: Config,
     extra: impl Fn(&mut web::ServiceConfig) + Clone + Send + 'static,
 ) -> std::io::Result<()> {
-    actix_web::rt::System::new().block_on(async move { server_with(listener, pool, config, extra)?.await })
+    actix_web::rt::System::new()
+        .block_on(async move { server_with(listener, pool, config, extra)?.await })
 }

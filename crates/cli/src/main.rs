@@ -664,7 +664,10 @@ fn serve(cli: &Cli, bind: &str, demo_tokens: bool) -> Result<(), Failure> {
     say!("de API luistert op http://{addr}/api/v1");
     say!("  documentatie: http://{addr}/api/v1/docs/");
     say!("  OpenAPI:      http://{addr}/api/v1/openapi.json");
-    say!("het subsidieportaal: http://{addr}/ (links in e-mails naar {})", subsidie_portal::PortalConfig::from_env().base_url);
+    say!(
+        "het subsidieportaal: http://{addr}/ (links in e-mails naar {})",
+        subsidie_portal::PortalConfig::from_env().base_url
+    );
     if demo_tokens {
         say!("demo-tokens (alleen nu zichtbaar; stuur als 'Authorization: Bearer <token>', of plak ze in het portaal onder 'Aanmelden met een token'):");
         for (role, token) in demo_users(&pool)? {
@@ -724,11 +727,10 @@ fn serve(cli: &Cli, bind: &str, demo_tokens: bool) -> Result<(), Failure> {
     say!("stoppen: Ctrl-C");
     let config = subsidie_api::Config::new();
     let portal = portal_state(&pool, &config);
-    let served =
-        subsidie_api::run_blocking_with(listener, pool, config, move |cfg| {
-            subsidie_portal::configure(cfg, portal.clone())
-        })
-        .map_err(|e| Failure::Message(format!("de API stopte met een fout: {e}")));
+    let served = subsidie_api::run_blocking_with(listener, pool, config, move |cfg| {
+        subsidie_portal::configure(cfg, portal.clone())
+    })
+    .map_err(|e| Failure::Message(format!("de API stopte met een fout: {e}")));
     mailer.stop();
     served
 }

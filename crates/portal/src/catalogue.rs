@@ -33,7 +33,8 @@ impl Catalogue {
 
     /// An instrument's name, or its id when unknown.
     pub(crate) fn instrument_name(&self, id: &str) -> String {
-        self.instrument(id).map_or_else(|| id.to_owned(), |i| i.name.clone())
+        self.instrument(id)
+            .map_or_else(|| id.to_owned(), |i| i.name.clone())
     }
 
     /// A region's name, or its id.

@@ -6,8 +6,7 @@ use actix_web::{HttpResponse, ResponseError};
 use minijinja::context;
 use subsidie_service::ServiceError;
 
-use crate::session::Visitor;
-use crate::view;
+use crate::view::{self, Frame};
 
 /// A page that says why something did not happen.
 #[derive(Debug)]
@@ -84,7 +83,9 @@ impl From<ServiceError> for Failure {
         let (status, title) = match &err {
             ServiceError::NotFound { .. } => (StatusCode::NOT_FOUND, "Niet gevonden"),
             ServiceError::Forbidden(_) => (StatusCode::FORBIDDEN, "Niet toegestaan"),
-            ServiceError::Validation(_) => (StatusCode::UNPROCESSABLE_ENTITY, "Controleer uw invoer"),
+            ServiceError::Validation(_) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "Controleer uw invoer")
+            }
             ServiceError::InvalidState(_) | ServiceError::Conflict(_) | ServiceError::Budget(_) => {
                 (StatusCode::CONFLICT, "Dat kan nu niet")
             }
@@ -127,7 +128,7 @@ impl ResponseError for Failure {
         view::page(
             self.status,
             "melding.html",
-            &Visitor::unknown(),
+            &Frame::default(),
             context! { titel => self.title, melding => self.message.clone(), fout => true },
         )
     }

@@ -16,7 +16,10 @@ pub(crate) type Fields = HashMap<String, String>;
 
 /// A value of a form, trimmed; empty when absent.
 pub(crate) fn text(fields: &Fields, name: &str) -> String {
-    fields.get(name).map(|v| v.trim().to_owned()).unwrap_or_default()
+    fields
+        .get(name)
+        .map(|v| v.trim().to_owned())
+        .unwrap_or_default()
 }
 
 /// A value, or `None` when empty.
@@ -44,8 +47,9 @@ pub(crate) fn amount(typed: &str) -> Result<Money, String> {
     } else {
         cleaned
     };
-    Money::parse(&machine)
-        .map_err(|e| format!("'{typed}' is geen bedrag ({e}); schrijf het als 1250000,00 of 1.250.000,00"))
+    Money::parse(&machine).map_err(|e| {
+        format!("'{typed}' is geen bedrag ({e}); schrijf het als 1250000,00 of 1.250.000,00")
+    })
 }
 
 /// The field errors of a form and the values typed, for showing the form again.

@@ -13,6 +13,7 @@ use subsidie_service::portal::signin::{self, SignedIn};
 use subsidie_service::Role;
 
 use crate::failure::Failure;
+use crate::view::Frame;
 use crate::PortalState;
 
 /// The cookie with the session's secret.
@@ -94,24 +95,9 @@ impl Visitor {
         })
     }
 
-    /// The visitor of a page that could not find out who it was (an error page).
-    pub(crate) fn unknown() -> Visitor {
-        Visitor {
-            user: None,
-            csrf: String::new(),
-            fresh_anon: None,
-            secure: false,
-        }
-    }
-
     /// The signed-in user, or a failure that sends the visitor to the sign-in page.
     pub(crate) fn signed_in(&self) -> Result<&SignedIn, Failure> {
         self.user.as_ref().ok_or_else(Failure::sign_in_first)
-    }
-
-    /// The token the forms carry.
-    pub(crate) fn csrf(&self) -> &str {
-        &self.csrf
     }
 
     /// Refuses a form that does not carry this visitor's token.
@@ -122,8 +108,16 @@ impl Visitor {
         }
     }
 
+    /// The frame of this visitor's pages.
+    pub(crate) fn frame(&self) -> Frame {
+        Frame {
+            user: self.user_view(),
+            csrf: self.csrf.clone(),
+        }
+    }
+
     /// What the page frame shows of the user.
-    pub(crate) fn user_view(&self) -> Value {
+    fn user_view(&self) -> Value {
         match &self.user {
             Some(u) => context! {
                 naam => u.name.clone(),
@@ -138,7 +132,9 @@ impl Visitor {
     /// Adds the cookies this visitor still needs to an answer.
     pub(crate) fn finish(&self, mut res: HttpResponse) -> HttpResponse {
         if let Some(c) = &self.fresh_anon {
-            if let Ok(v) = header::HeaderValue::from_str(&set_cookie(ANON_COOKIE, c, self.secure, None)) {
+            if let Ok(v) =
+                header::HeaderValue::from_str(&set_cookie(ANON_COOKIE, c, self.secure, None))
+            {
                 res.headers_mut().append(header::SET_COOKIE, v);
             }
         }
@@ -147,7 +143,11 @@ impl Visitor {
 }
 
 fn constant_time_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 /// A role in words, for the header.

@@ -12,7 +12,6 @@ use subsidie_domain::Money;
 use subsidie_notify::format;
 
 use crate::assets;
-use crate::session::Visitor;
 
 macro_rules! templates {
     ($($name:literal),* $(,)?) => {
@@ -52,13 +51,23 @@ fn log_broken(name: &str, err: &minijinja::Error) {
     eprintln!("portaal: sjabloon {name} is ongeldig: {err:#}");
 }
 
+/// What every page shows around its content: who is signed in (for the header) and the
+/// CSRF token its forms carry. The default is a stranger without forms.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Frame {
+    /// The user as the header shows them, or none.
+    pub(crate) user: Value,
+    /// The token for the forms.
+    pub(crate) csrf: String,
+}
+
 /// Renders `template` with `ctx` and the frame (who is signed in, the CSRF token, where
 /// the assets are) as a complete HTML answer.
-pub(crate) fn page(status: StatusCode, template: &str, visitor: &Visitor, ctx: Value) -> HttpResponse {
+pub(crate) fn page(status: StatusCode, template: &str, frame: &Frame, ctx: Value) -> HttpResponse {
     let frame = context! {
         assets => assets::prefix(),
-        gebruiker => visitor.user_view(),
-        csrf => visitor.csrf(),
+        gebruiker => frame.user.clone(),
+        csrf => frame.csrf.clone(),
     };
     let rendered = environment()
         .get_template(template)

@@ -32,7 +32,10 @@ fn missing() -> Option<String> {
         ));
     }
     if !browser_dir().join("node_modules/playwright-core").exists() {
-        return Some(format!("Node-modules ontbreken: (cd {} && npm ci)", browser_dir().display()));
+        return Some(format!(
+            "Node-modules ontbreken: (cd {} && npm ci)",
+            browser_dir().display()
+        ));
     }
     None
 }
@@ -40,9 +43,17 @@ fn missing() -> Option<String> {
 fn answer(server: &TestServer, question: &str) -> String {
     let mut parts = question.splitn(2, ' ');
     match (parts.next(), parts.next()) {
-        (Some("link"), Some(email)) => server.signin_link(email).unwrap_or_else(|| "geen link".into()),
+        (Some("link"), Some(email)) => server
+            .signin_link(email)
+            .unwrap_or_else(|| "geen link".into()),
         (Some("toewijzen"), Some(instrument)) => {
-            match allocation::run(&server.pool, &Actor::system(), instrument, None, server.clock.now()) {
+            match allocation::run(
+                &server.pool,
+                &Actor::system(),
+                instrument,
+                None,
+                server.clock.now(),
+            ) {
                 Ok(_) => "ok".into(),
                 Err(e) => e.to_string(),
             }
@@ -65,8 +76,18 @@ fn the_journey_in_a_real_browser() {
     let email = "info@rivierenland.example.org";
     let org = server.organisation("r15", email);
     server.user("Anna de Vries", email, Role::Applicant, Some(&org));
-    let first = server.user("Pieter Jansen", "pieter@zonmw.example.nl", Role::Reviewer, None);
-    let second = server.user("Fatima el Amrani", "fatima@zonmw.example.nl", Role::Reviewer, None);
+    let first = server.user(
+        "Pieter Jansen",
+        "pieter@zonmw.example.nl",
+        Role::Reviewer,
+        None,
+    );
+    let second = server.user(
+        "Fatima el Amrani",
+        "fatima@zonmw.example.nl",
+        Role::Reviewer,
+        None,
+    );
     let backend = format!("{:?}", subsidie_store::testing::selected_backend()).to_lowercase();
     let shots = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../target/portal-screenshots")
@@ -99,5 +120,8 @@ fn the_journey_in_a_real_browser() {
     }
     drop(to_node);
     let status = node.wait().expect("node");
-    assert!(status.success(), "de browsertest faalde ({status}); zie de uitvoer hierboven");
+    assert!(
+        status.success(),
+        "de browsertest faalde ({status}); zie de uitvoer hierboven"
+    );
 }

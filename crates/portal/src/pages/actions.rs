@@ -9,7 +9,7 @@ use subsidie_domain::lifecycle::{allowed_commands, Command, State};
 use subsidie_service::applications::roles_for;
 use subsidie_service::{Actor, Role};
 
-use super::application::Facts;
+use super::facts::Facts;
 use crate::view;
 
 /// A field of an action's form.
@@ -22,7 +22,14 @@ fn text_area(name: &str, label: &str, hint: &str, required: bool) -> Value {
 }
 
 /// One action: its path segment, heading, explanation, fields and button.
-fn action(kind: &str, heading: &str, explanation: String, fields: Vec<Value>, button: &str, style: &str) -> Value {
+fn action(
+    kind: &str,
+    heading: &str,
+    explanation: String,
+    fields: Vec<Value>,
+    button: &str,
+    style: &str,
+) -> Value {
     context! { soort => kind, kop => heading, uitleg => explanation, velden => fields, knop => button, knopsoort => style }
 }
 
@@ -37,7 +44,9 @@ pub(crate) fn done_message(verb: &str) -> Option<&'static str> {
         "beoordeling-starten" => "De beoordeling is gestart.",
         "aanvulling-vragen" => "De aanvulling is gevraagd; de aanvrager krijgt een brief.",
         "honoreren" => "De subsidie is verleend; de aanvrager krijgt de verleningsbeschikking.",
-        "voorgesteld" => "Uw voorstel is vastgelegd. Een tweede beoordelaar moet het bevestigen (vier ogen).",
+        "voorgesteld" => {
+            "Uw voorstel is vastgelegd. Een tweede beoordelaar moet het bevestigen (vier ogen)."
+        }
         "afwijzen" => "De aanvraag is afgewezen; de aanvrager krijgt de afwijzingsbeschikking.",
         "score" => "De score is vastgelegd.",
         _ => return None,
@@ -45,7 +54,11 @@ pub(crate) fn done_message(verb: &str) -> Option<&'static str> {
 }
 
 /// The forms the actor may use now, and the reasons for what is not possible.
-pub(crate) fn available(facts: &Facts, actor: &Actor, now: DateTime<Utc>) -> (Vec<Value>, Vec<String>) {
+pub(crate) fn available(
+    facts: &Facts,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> (Vec<Value>, Vec<String>) {
     match actor.role {
         Role::Applicant => (applicant(facts, now), Vec::new()),
         Role::Reviewer => reviewer(facts, actor, now),
@@ -62,14 +75,26 @@ fn may(state: State, command: Command, role: Role) -> bool {
 
 fn applicant(facts: &Facts, now: DateTime<Utc>) -> Vec<Value> {
     let app = &facts.app;
-    let Ok(state) = app.state.parse::<State>() else { return Vec::new() };
+    let Ok(state) = app.state.parse::<State>() else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     let link = |kind: &str, heading: &str, to: String, button: &str| {
         context! { soort => kind, kop => heading, link => to, knop => button }
     };
     if may(state, Command::Submit, Role::Applicant) {
-        out.push(link("indienen", "Indienen", format!("/aanvragen/{}/indienen", app.id), "Aanvraag indienen"));
-        out.push(link("wijzigen", "Wijzigen", format!("/aanvragen/{}/wijzigen", app.id), "Concept wijzigen"));
+        out.push(link(
+            "indienen",
+            "Indienen",
+            format!("/aanvragen/{}/indienen", app.id),
+            "Aanvraag indienen",
+        ));
+        out.push(link(
+            "wijzigen",
+            "Wijzigen",
+            format!("/aanvragen/{}/wijzigen", app.id),
+            "Concept wijzigen",
+        ));
     }
     if may(state, Command::Supply, Role::Applicant) {
         let due = app.supplement_due_on.map(view::date).unwrap_or_default();
@@ -97,8 +122,16 @@ fn applicant(facts: &Facts, now: DateTime<Utc>) -> Vec<Value> {
             out.push(action(
                 "bezwaar",
                 "Bezwaar maken",
-                format!("Bent u het niet eens met het besluit? U kunt tot en met {} bezwaar maken.", view::date(due)),
-                vec![text_area("gronden", "Gronden van het bezwaar", "Waarom is het besluit volgens u onjuist?", true)],
+                format!(
+                    "Bent u het niet eens met het besluit? U kunt tot en met {} bezwaar maken.",
+                    view::date(due)
+                ),
+                vec![text_area(
+                    "gronden",
+                    "Gronden van het bezwaar",
+                    "Waarom is het besluit volgens u onjuist?",
+                    true,
+                )],
                 "Bezwaar indienen",
                 "secondary-action",
             ));
@@ -138,7 +171,9 @@ fn reviewer(facts: &Facts, actor: &Actor, now: DateTime<Utc>) -> (Vec<Value>, Ve
             )],
         );
     }
-    let Ok(state) = app.state.parse::<State>() else { return (Vec::new(), Vec::new()) };
+    let Ok(state) = app.state.parse::<State>() else {
+        return (Vec::new(), Vec::new());
+    };
     let mut out = Vec::new();
     let mut why = Vec::new();
     let instrument = facts.catalogue.instrument(&app.instrument_id);
@@ -150,7 +185,14 @@ fn reviewer(facts: &Facts, actor: &Actor, now: DateTime<Utc>) -> (Vec<Value>, Ve
                     "score",
                     "Score geven",
                     "De score bepaalt de rangschikking van deze oproep.".to_owned(),
-                    vec![field("score", "Score (0 tot en met 100)", "number", "", "", true)],
+                    vec![field(
+                        "score",
+                        "Score (0 tot en met 100)",
+                        "number",
+                        "",
+                        "",
+                        true,
+                    )],
                     "Score vastleggen",
                     "primary-action",
                 ));
@@ -177,7 +219,13 @@ fn reviewer(facts: &Facts, actor: &Actor, now: DateTime<Utc>) -> (Vec<Value>, Ve
     (out, why)
 }
 
-fn decision_forms(facts: &Facts, actor: &Actor, now: DateTime<Utc>, out: &mut Vec<Value>, why: &mut Vec<String>) {
+fn decision_forms(
+    facts: &Facts,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    out: &mut Vec<Value>,
+    why: &mut Vec<String>,
+) {
     let app = &facts.app;
     let instrument = facts.catalogue.instrument(&app.instrument_id);
     let days = instrument.map_or(14, |i| u32::try_from(i.supplement_term_days).unwrap_or(14));
@@ -188,7 +236,12 @@ fn decision_forms(facts: &Facts, actor: &Actor, now: DateTime<Utc>, out: &mut Ve
         "aanvulling-vragen",
         "Aanvulling vragen",
         format!("De aanvrager krijgt tot en met {due} om aan te vullen ({days} dagen)."),
-        vec![text_area("aanvulling", "Wat moet de aanvrager aanvullen?", "", true)],
+        vec![text_area(
+            "aanvulling",
+            "Wat moet de aanvrager aanvullen?",
+            "",
+            true,
+        )],
         "Aanvulling vragen",
         "secondary-action",
     ));
@@ -244,7 +297,8 @@ fn decision_forms(facts: &Facts, actor: &Actor, now: DateTime<Utc>, out: &mut Ve
     out.push(action(
         "afwijzen",
         "Afwijzen",
-        "Een afwijzing vraagt een motivering; de aanvrager krijgt haar in de beschikking.".to_owned(),
+        "Een afwijzing vraagt een motivering; de aanvrager krijgt haar in de beschikking."
+            .to_owned(),
         vec![text_area("motivering", "Motivering", "", true)],
         "Afwijzen",
         "secondary-action",

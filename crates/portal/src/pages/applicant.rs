@@ -20,7 +20,11 @@ use crate::PortalState;
 type Page = Result<HttpResponse, Failure>;
 
 /// The next date that matters for an application, in words.
-pub(crate) fn next_deadline(app: &ApplicationRow, catalogue: &Catalogue, now: chrono::DateTime<chrono::Utc>) -> Option<String> {
+pub(crate) fn next_deadline(
+    app: &ApplicationRow,
+    catalogue: &Catalogue,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<String> {
     let open = |d: chrono::NaiveDate| !deadlines::deadline_passed(d, now);
     match app.state.as_str() {
         "concept" => catalogue
@@ -39,7 +43,9 @@ pub(crate) fn next_deadline(app: &ApplicationRow, catalogue: &Catalogue, now: ch
                 .and_then(|i| i.accounting_deadline);
             objection
                 .map(|d| format!("bezwaar mogelijk tot en met {}", view::date(d)))
-                .or_else(|| accounting.map(|d| format!("verantwoorden uiterlijk {}", view::date(d))))
+                .or_else(|| {
+                    accounting.map(|d| format!("verantwoorden uiterlijk {}", view::date(d)))
+                })
         }
         _ => app
             .objection_due_on
@@ -54,7 +60,8 @@ pub(crate) async fn list(req: HttpRequest, state: web::Data<PortalState>) -> Pag
     let actor = visitor.signed_in()?.actor.clone();
     let (pool, now) = (state.pool.clone(), state.now());
     let (rows, catalogue) = blocking(move || {
-        let rows = queries::applications(&pool, &actor, &ApplicationFilter::default(), None, MAX_PAGE)?;
+        let rows =
+            queries::applications(&pool, &actor, &ApplicationFilter::default(), None, MAX_PAGE)?;
         Ok((rows, Catalogue::load(&pool)?))
     })
     .await??;
@@ -74,7 +81,7 @@ pub(crate) async fn list(req: HttpRequest, state: web::Data<PortalState>) -> Pag
     Ok(view::page(
         StatusCode::OK,
         "mijn-aanvragen.html",
-        &visitor,
+        &visitor.frame(),
         context! { titel => "Mijn aanvragen", aanvragen => items },
     ))
 }
@@ -118,16 +125,24 @@ fn form_page(
             let bounds = if i.fixed_amount {
                 format!("vast bedrag {}", view::amount(i.max_cents))
             } else {
-                format!("{} tot {}", view::amount(i.min_cents), view::amount(i.max_cents))
+                format!(
+                    "{} tot {}",
+                    view::amount(i.min_cents),
+                    view::amount(i.max_cents)
+                )
             };
             (i.id.clone(), format!("{} ({bounds})", i.name))
         })
         .collect();
-    let title = if target.is_some() { "Concept wijzigen" } else { "Nieuwe aanvraag" };
+    let title = if target.is_some() {
+        "Concept wijzigen"
+    } else {
+        "Nieuwe aanvraag"
+    };
     view::page(
         status,
         "aanvraagformulier.html",
-        visitor,
+        &visitor.frame(),
         context! {
             titel => title,
             nieuw => target.is_none(),
@@ -150,7 +165,13 @@ pub(crate) async fn new_form(req: HttpRequest, state: web::Data<PortalState>) ->
     visitor.signed_in()?;
     let pool = state.pool.clone();
     let catalogue = blocking(move || Catalogue::load(&pool)).await??;
-    Ok(form_page(StatusCode::OK, &visitor, &catalogue, None, &Problems::default()))
+    Ok(form_page(
+        StatusCode::OK,
+        &visitor,
+        &catalogue,
+        None,
+        &Problems::default(),
+    ))
 }
 
 /// Reads the amount field; a wrong one becomes a field error.
@@ -212,7 +233,13 @@ async fn refill(
 ) -> Page {
     let pool = pool.clone();
     let catalogue = blocking(move || Catalogue::load(&pool)).await??;
-    Ok(form_page(StatusCode::UNPROCESSABLE_ENTITY, visitor, &catalogue, target.as_ref(), p))
+    Ok(form_page(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        visitor,
+        &catalogue,
+        target.as_ref(),
+        p,
+    ))
 }
 
 async fn load(state: &PortalState, actor: &Actor, id: &str) -> Result<ApplicationRow, Failure> {
@@ -231,7 +258,13 @@ pub(crate) async fn edit_form(
     let app = load(&state, &actor, &id).await?;
     let pool = state.pool.clone();
     let catalogue = blocking(move || Catalogue::load(&pool)).await??;
-    Ok(form_page(StatusCode::OK, &visitor, &catalogue, Some(&app), &Problems::default()))
+    Ok(form_page(
+        StatusCode::OK,
+        &visitor,
+        &catalogue,
+        Some(&app),
+        &Problems::default(),
+    ))
 }
 
 /// `POST /aanvragen/{id}/wijzigen`.
@@ -254,9 +287,18 @@ pub(crate) async fn edit(
             requested: Some(requested),
             discipline_id: form::optional(&fields, "discipline"),
         };
-        let (pool, now, a, id) = (state.pool.clone(), state.now(), actor.clone(), app.id.clone());
+        let (pool, now, a, id) = (
+            state.pool.clone(),
+            state.now(),
+            actor.clone(),
+            app.id.clone(),
+        );
         let version = app.version;
-        match blocking(move || applications::edit_draft(&pool, &a, &id, Some(version), &changes, now)).await? {
+        match blocking(move || {
+            applications::edit_draft(&pool, &a, &id, Some(version), &changes, now)
+        })
+        .await?
+        {
             Ok(saved) => return Ok(see_other(&format!("/aanvragen/{}", saved.id))),
             Err(err) => p.absorb(err)?,
         }
@@ -286,7 +328,7 @@ pub(crate) async fn confirm_submit(
     Ok(view::page(
         StatusCode::OK,
         "indienen.html",
-        &visitor,
+        &visitor.frame(),
         context! {
             titel => "Aanvraag indienen",
             a => context! {

@@ -2,19 +2,16 @@
 //! a timeline, the letters sent, payments and objections, and the forms of what the
 //! visitor may do now. Where the visitor may not act, the page says why.
 
-use std::collections::HashMap;
-
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use minijinja::{context, Value};
 use serde::Deserialize;
 use subsidie_service::applications::{self, Action, Outcome};
-use subsidie_service::portal::views;
-use subsidie_service::{budget, queries, Actor, Pool, Role, ServiceError};
-use subsidie_store::rows::{ApplicationRow, HistoryRow, ObjectionRow, OutboxRow, PaymentRow};
+use subsidie_service::{budget, Role};
+use subsidie_store::rows::{OutboxRow, PaymentRow};
 
 use super::actions;
-use crate::catalogue::Catalogue;
+use super::facts::{load_facts, Facts};
 use crate::failure::Failure;
 use crate::form::{self, blocking, see_other, Fields, Problems};
 use crate::session::Visitor;
@@ -22,35 +19,6 @@ use crate::view;
 use crate::PortalState;
 
 type Page = Result<HttpResponse, Failure>;
-
-/// Everything the page shows, read in one go.
-pub(crate) struct Facts {
-    pub(crate) app: ApplicationRow,
-    pub(crate) history: Vec<HistoryRow>,
-    payments: Vec<PaymentRow>,
-    objections: Vec<ObjectionRow>,
-    letters: Vec<OutboxRow>,
-    pub(crate) names: HashMap<String, String>,
-    pub(crate) catalogue: Catalogue,
-    pub(crate) conflict: bool,
-}
-
-fn load_facts(pool: &Pool, actor: &Actor, id: &str) -> Result<Facts, ServiceError> {
-    let app = queries::application(pool, actor, id)?;
-    let history = queries::history(pool, actor, id)?;
-    let ids: Vec<String> = history.iter().filter_map(|h| h.actor_id.clone()).collect();
-    let conflict = actor.role == Role::Reviewer && views::has_conflict(pool, actor, &app.region_id)?;
-    Ok(Facts {
-        payments: queries::payments_of(pool, actor, id)?,
-        objections: queries::objections_of(pool, actor, id)?,
-        letters: views::letters_of(pool, actor, id)?,
-        names: views::user_names(pool, &ids)?,
-        catalogue: Catalogue::load(pool)?,
-        history,
-        conflict,
-        app,
-    })
-}
 
 #[derive(Deserialize)]
 pub(crate) struct Done {
@@ -66,7 +34,15 @@ pub(crate) async fn show(
 ) -> Page {
     let visitor = Visitor::of(&req, &state).await?;
     let message = done.gelukt.as_deref().and_then(actions::done_message);
-    detail(&state, &visitor, &id, &Problems::default(), message, StatusCode::OK).await
+    detail(
+        &state,
+        &visitor,
+        &id,
+        &Problems::default(),
+        message,
+        StatusCode::OK,
+    )
+    .await
 }
 
 async fn detail(
@@ -96,7 +72,7 @@ async fn detail(
     Ok(view::page(
         status,
         "aanvraag.html",
-        visitor,
+        &visitor.frame(),
         context! {
             titel => format!("Aanvraag {}", app.reference),
             a => summary(&facts, now),
@@ -164,7 +140,10 @@ fn letter(row: &OutboxRow) -> Value {
     let status = match (row.sent_at, row.failed_at) {
         (Some(at), _) => format!("verzonden op {}", view::instant(at)),
         (None, Some(_)) => "verzending mislukt; wij proberen het niet opnieuw".to_owned(),
-        (None, None) => format!("klaargezet op {}, wordt verzonden", view::instant(row.created_at)),
+        (None, None) => format!(
+            "klaargezet op {}, wordt verzonden",
+            view::instant(row.created_at)
+        ),
     };
     match rendered {
         Some(r) => context! { onderwerp => r.subject, tekst => r.text, verzonden => status },
@@ -198,18 +177,31 @@ fn request(verb: &str, fields: &Fields, p: &mut Problems) -> Result<Request, Fai
     Ok(Request::Lifecycle(match verb {
         "indienen" => Action::Submit,
         "verwijderen" => Action::Delete,
-        "aanvullen" => Action::Supply { note: text("toelichting") },
-        "intrekken" => Action::Withdraw { reason: form::optional(fields, "toelichting") },
-        "verantwoorden" => Action::Report { summary: text("toelichting") },
+        "aanvullen" => Action::Supply {
+            note: text("toelichting"),
+        },
+        "intrekken" => Action::Withdraw {
+            reason: form::optional(fields, "toelichting"),
+        },
+        "verantwoorden" => Action::Report {
+            summary: text("toelichting"),
+        },
         "beoordeling-starten" => Action::StartReview,
-        "aanvulling-vragen" => Action::RequestSupplement { request: text("aanvulling") },
-        "afwijzen" => Action::Reject { motivation: text("motivering") },
+        "aanvulling-vragen" => Action::RequestSupplement {
+            request: text("aanvulling"),
+        },
+        "afwijzen" => Action::Reject {
+            motivation: text("motivering"),
+        },
         "honoreren" => {
             let amount = form::amount(&form::text(fields, "bedrag")).unwrap_or_else(|e| {
                 p.field("bedrag", e);
                 subsidie_domain::Money::ZERO
             });
-            Action::Grant { amount, motivation: text("motivering") }
+            Action::Grant {
+                amount,
+                motivation: text("motivering"),
+            }
         }
         "bezwaar" => return Ok(Request::Object(text("gronden"))),
         "score" => match form::text(fields, "score").parse::<i32>() {
@@ -238,24 +230,45 @@ pub(crate) async fn act(
     let mut p = Problems::new(&verb, &fields);
     let request = request(&verb, &fields, &mut p)?;
     if !p.is_empty() {
-        return detail(&state, &visitor, &id, &p, None, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return detail(
+            &state,
+            &visitor,
+            &id,
+            &p,
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     }
     let (pool, now, i) = (state.pool.clone(), state.now(), id.clone());
     let result = blocking(move || match request {
         Request::Lifecycle(action) => applications::execute(&pool, &actor, &i, None, &action, now),
-        Request::Object(grounds) => applications::object(&pool, &actor, &i, &grounds, now)
-            .map(|_| Outcome::Deleted),
+        Request::Object(grounds) => {
+            applications::object(&pool, &actor, &i, &grounds, now).map(|_| Outcome::Deleted)
+        }
         Request::Score(score) => applications::score(&pool, &actor, &i, score, now)
             .map(|a| Outcome::Changed(Box::new(a))),
     })
     .await?;
     match result {
-        Ok(Outcome::Deleted) if verb == "verwijderen" => Ok(see_other("/aanvragen?gelukt=verwijderen")),
-        Ok(Outcome::GrantProposed(_)) => Ok(see_other(&format!("/aanvragen/{id}?gelukt=voorgesteld"))),
+        Ok(Outcome::Deleted) if verb == "verwijderen" => {
+            Ok(see_other("/aanvragen?gelukt=verwijderen"))
+        }
+        Ok(Outcome::GrantProposed(_)) => {
+            Ok(see_other(&format!("/aanvragen/{id}?gelukt=voorgesteld")))
+        }
         Ok(_) => Ok(see_other(&format!("/aanvragen/{id}?gelukt={verb}"))),
         Err(err) => {
             p.absorb(err)?;
-            detail(&state, &visitor, &id, &p, None, StatusCode::UNPROCESSABLE_ENTITY).await
+            detail(
+                &state,
+                &visitor,
+                &id,
+                &p,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
     }
 }

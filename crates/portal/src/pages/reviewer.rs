@@ -42,7 +42,9 @@ impl QueueQuery {
                 QUEUE_STATES
                     .into_iter()
                     .find(|q| q.as_str() == s)
-                    .ok_or_else(|| Failure::bad_input(format!("onbekende status '{s}' voor de werkvoorraad")))?,
+                    .ok_or_else(|| {
+                        Failure::bad_input(format!("onbekende status '{s}' voor de werkvoorraad"))
+                    })?,
             ),
         };
         let some = |s: &str| Some(s.to_owned()).filter(|v| !v.is_empty());
@@ -72,7 +74,13 @@ impl QueueQuery {
 
 fn encode(v: &str) -> String {
     v.chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c.to_string() } else { format!("%{:02X}", c as u32 & 0xff) })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c.to_string()
+            } else {
+                format!("%{:02X}", c as u32 & 0xff)
+            }
+        })
         .collect()
 }
 
@@ -109,20 +117,31 @@ pub(crate) async fn queue(
             }
         })
         .collect();
-    let instruments: Vec<(String, String)> =
-        catalogue.instruments.iter().map(|i| (i.id.clone(), i.name.clone())).collect();
+    let instruments: Vec<(String, String)> = catalogue
+        .instruments
+        .iter()
+        .map(|i| (i.id.clone(), i.name.clone()))
+        .collect();
     let states: Vec<(String, String)> = QUEUE_STATES
         .iter()
-        .map(|s: &State| (s.as_str().to_owned(), view::state_words(s.as_str()).to_owned()))
+        .map(|s: &State| {
+            (
+                s.as_str().to_owned(),
+                view::state_words(s.as_str()).to_owned(),
+            )
+        })
         .collect();
     let selections = vec![
-        ("wacht-op-mij".to_owned(), "Wacht op mijn bevestiging".to_owned()),
+        (
+            "wacht-op-mij".to_owned(),
+            "Wacht op mijn bevestiging".to_owned(),
+        ),
         ("door-mij".to_owned(), "Door mij behandeld".to_owned()),
     ];
     Ok(view::page(
         StatusCode::OK,
         "werkvoorraad.html",
-        &visitor,
+        &visitor.frame(),
         context! {
             titel => "Werkvoorraad",
             rijen => items,

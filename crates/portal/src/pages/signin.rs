@@ -28,7 +28,7 @@ pub(crate) async fn home(req: HttpRequest, state: web::Data<PortalState>) -> Pag
         Role::Finance | Role::Admin => view::page(
             StatusCode::OK,
             "melding.html",
-            &visitor,
+            &visitor.frame(),
             context! {
                 titel => "Welkom",
                 melding => "Het portaal heeft nog geen pagina's voor financiën en beheer. \
@@ -50,7 +50,7 @@ fn signin_page(
     visitor.finish(view::page(
         status,
         "aanmelden.html",
-        visitor,
+        &visitor.frame(),
         context! { titel => "Aanmelden", link => link.view(), token => token.view(), afgemeld => signed_out },
     ))
 }
@@ -71,7 +71,13 @@ pub(crate) async fn form(
         return Ok(see_other("/"));
     }
     let empty = Problems::default();
-    Ok(signin_page(StatusCode::OK, &visitor, &empty, &empty, query.afgemeld.is_some()))
+    Ok(signin_page(
+        StatusCode::OK,
+        &visitor,
+        &empty,
+        &empty,
+        query.afgemeld.is_some(),
+    ))
 }
 
 /// `POST /aanmelden/link`: a link by e-mail. The answer is the same whether the address
@@ -84,13 +90,17 @@ pub(crate) async fn request_link(
     let visitor = Visitor::of(&req, &state).await?;
     visitor.check_csrf(fields.get("csrf"))?;
     let address = form::text(&fields, "e-mailadres");
-    let (pool, now, base) = (state.pool.clone(), state.now(), state.config.base_url.clone());
+    let (pool, now, base) = (
+        state.pool.clone(),
+        state.now(),
+        state.config.base_url.clone(),
+    );
     let a = address.clone();
     match blocking(move || signin::request_link(&pool, &a, &base, now)).await? {
         Ok(()) => Ok(view::page(
             StatusCode::OK,
             "melding.html",
-            &visitor,
+            &visitor.frame(),
             context! {
                 titel => "Controleer uw e-mail",
                 melding => format!(
@@ -112,7 +122,13 @@ pub(crate) async fn request_link(
                 ServiceError::Conflict(m) => p.field("e-mailadres", m),
                 other => p.absorb(other)?,
             }
-            Ok(signin_page(status, &visitor, &p, &Problems::default(), false))
+            Ok(signin_page(
+                status,
+                &visitor,
+                &p,
+                &Problems::default(),
+                false,
+            ))
         }
     }
 }
@@ -139,14 +155,19 @@ pub(crate) async fn link_page(
     Ok(visitor.finish(view::page(
         StatusCode::OK,
         "aanmeldlink.html",
-        &visitor,
+        &visitor.frame(),
         context! { titel => "Aanmelden met uw link", token => token },
     )))
 }
 
 fn start_session(state: &PortalState, session: &NewSession) -> HttpResponse {
     let mut res = see_other("/");
-    let cookie = set_cookie(SESSION_COOKIE, &session.token, state.config.secure_cookies, None);
+    let cookie = set_cookie(
+        SESSION_COOKIE,
+        &session.token,
+        state.config.secure_cookies,
+        None,
+    );
     if let Ok(v) = header::HeaderValue::from_str(&cookie) {
         res.headers_mut().append(header::SET_COOKIE, v);
     }
@@ -183,7 +204,13 @@ pub(crate) async fn with_token(
             // The token typed is a secret: it is not shown again.
             let mut p = Problems::new("", &Fields::new());
             p.absorb(err)?;
-            Ok(signin_page(StatusCode::UNPROCESSABLE_ENTITY, &visitor, &Problems::default(), &p, false))
+            Ok(signin_page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &visitor,
+                &Problems::default(),
+                &p,
+                false,
+            ))
         }
     }
 }

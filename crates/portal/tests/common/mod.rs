@@ -113,9 +113,14 @@ impl TestServer {
             self.clock.now(),
         )
         .unwrap();
-        let token =
-            registry::create_token(&self.pool, &Actor::system(), &user.id, "test", self.clock.now())
-                .unwrap();
+        let token = registry::create_token(
+            &self.pool,
+            &Actor::system(),
+            &user.id,
+            "test",
+            self.clock.now(),
+        )
+        .unwrap();
         User {
             id: user.id,
             email: email.to_owned(),

@@ -11,9 +11,7 @@ use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
 use rand::RngCore;
 use serde_json::json;
-use subsidie_store::rows::{
-    OutboxRow, PortalSessionRow, SigninLinkRow, SigninRequestRow, UserRow,
-};
+use subsidie_store::rows::{OutboxRow, PortalSessionRow, SigninLinkRow, SigninRequestRow, UserRow};
 use subsidie_store::schema::{
     outbox, portal_sessions, portal_signin_links, portal_signin_requests, users,
 };
@@ -106,7 +104,10 @@ pub fn request_link(
                 used_at: None,
             })
             .execute(conn)?;
-        let link = format!("{}{LINK_PATH}?token={token}", base_url.trim_end_matches('/'));
+        let link = format!(
+            "{}{LINK_PATH}?token={token}",
+            base_url.trim_end_matches('/')
+        );
         queue_link_mail(conn, &user, &link, expires, now)
     })
 }
@@ -184,7 +185,11 @@ fn invalid_link() -> ServiceError {
 }
 
 /// Redeems a sign-in link: once, within its validity, and begins a session.
-pub fn redeem_link(pool: &Pool, token: &str, now: DateTime<Utc>) -> Result<NewSession, ServiceError> {
+pub fn redeem_link(
+    pool: &Pool,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<NewSession, ServiceError> {
     let hash = hash_token(token.trim());
     tx::write(pool, |conn| {
         let link: SigninLinkRow = portal_signin_links::table
@@ -230,7 +235,11 @@ pub fn sign_in_with_token(
     tx::write(pool, |conn| begin(conn, &user_id, now))
 }
 
-fn begin(conn: &mut DbConnection, user_id: &str, now: DateTime<Utc>) -> Result<NewSession, ServiceError> {
+fn begin(
+    conn: &mut DbConnection,
+    user_id: &str,
+    now: DateTime<Utc>,
+) -> Result<NewSession, ServiceError> {
     let user = load_user(conn, user_id)?;
     let token = random_secret();
     diesel::insert_into(portal_sessions::table)
@@ -261,7 +270,11 @@ fn load_user(conn: &mut DbConnection, user_id: &str) -> Result<UserRow, ServiceE
 
 fn actor_of(user: &UserRow) -> Result<Actor, ServiceError> {
     let role = user.role.parse::<Role>().map_err(ServiceError::Internal)?;
-    Ok(Actor::user(user.id.clone(), role, user.organisation_id.clone()))
+    Ok(Actor::user(
+        user.id.clone(),
+        role,
+        user.organisation_id.clone(),
+    ))
 }
 
 /// The user of a live session, or `None` when the session is unknown, ended or idle for
@@ -279,7 +292,9 @@ pub fn resume(
             .select((PortalSessionRow::as_select(), UserRow::as_select()))
             .first(conn)
             .optional()?;
-        let Some((session, user)) = found else { return Ok(None) };
+        let Some((session, user)) = found else {
+            return Ok(None);
+        };
         let target = portal_sessions::table.find(&hash);
         if session.last_seen_at + Duration::hours(IDLE_HOURS) <= naive(now) {
             diesel::delete(target).execute(conn)?;

@@ -93,9 +93,9 @@ pub(crate) fn amount(cents: i64) -> String {
         .unwrap_or_else(|_| format!("{cents} cent"))
 }
 
-/// An amount in cents as typed in a form: `1250000,00`.
+/// An amount in cents as it stands in a form field: `1.250.000,00`.
 pub(crate) fn amount_input(cents: i64) -> String {
-    format!("{},{:02}", cents / 100, (cents % 100).abs())
+    amount(cents).replacen("€ ", "", 1)
 }
 
 /// A date in long Dutch form: `1 december 2026`.

@@ -542,6 +542,7 @@ pub fn example_payload(template: &str) -> Option<Json> {
         "voorschot_percentage": 80,
         "verantwoording_uiterlijk": "2027-06-30",
         "wachtlijstpositie": null,
+        "portaal": "http://127.0.0.1:8080/referentie/UITV-2025-0198A3F2C1",
     });
     let mut payload = base;
     let set = |p: &mut Json, key: &str, value: Json| {

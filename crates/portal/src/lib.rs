@@ -24,10 +24,7 @@ mod pages;
 mod session;
 mod view;
 
-/// The environment variable with the portal's public base URL, used in sign-in links.
-pub const BASE_URL_ENV: &str = "PORTAL_BASE_URL";
-/// The base URL when nothing else is said.
-pub const DEFAULT_BASE_URL: &str = "http://127.0.0.1:8080";
+pub use subsidie_service::portal::links::{BASE_URL_ENV, DEFAULT_BASE_URL};
 
 /// How the portal is reached from outside.
 #[derive(Debug, Clone)]
@@ -39,14 +36,10 @@ pub struct PortalConfig {
 }
 
 impl PortalConfig {
-    /// From `PORTAL_BASE_URL` (default [`DEFAULT_BASE_URL`]); cookies are `Secure`
-    /// exactly when that URL is `https`.
+    /// From `PORTAL_BASE_URL` (default [`DEFAULT_BASE_URL`]), as the letters link to it;
+    /// cookies are `Secure` exactly when that URL is `https`.
     pub fn from_env() -> PortalConfig {
-        let base_url = std::env::var(BASE_URL_ENV)
-            .ok()
-            .filter(|v| !v.trim().is_empty())
-            .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
-        PortalConfig::new(&base_url)
+        PortalConfig::new(subsidie_service::portal::links::base_url())
     }
 
     /// For a base URL; cookies are `Secure` when it is `https`.

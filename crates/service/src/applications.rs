@@ -609,6 +609,7 @@ pub(crate) fn notify(
         "voorschot_percentage": instrument.advance_percent,
         "verantwoording_uiterlijk": date(instrument.accounting_deadline),
         "wachtlijstpositie": app.waitlist_position,
+        "portaal": crate::portal::links::application_url(&app.reference),
     });
     diesel::insert_into(outbox::table)
         .values(&OutboxRow {

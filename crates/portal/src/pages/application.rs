@@ -7,6 +7,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use minijinja::{context, Value};
 use serde::Deserialize;
 use subsidie_service::applications::{self, Action, Outcome};
+use subsidie_service::portal::views;
 use subsidie_service::{budget, Role};
 use subsidie_store::rows::{OutboxRow, PaymentRow};
 
@@ -43,6 +44,20 @@ pub(crate) async fn show(
         StatusCode::OK,
     )
     .await
+}
+
+/// `GET /referentie/{reference}`: where the letters link to; on to the application.
+pub(crate) async fn by_reference(
+    req: HttpRequest,
+    state: web::Data<PortalState>,
+    reference: web::Path<String>,
+) -> Page {
+    let visitor = Visitor::of(&req, &state).await?;
+    let actor = visitor.signed_in()?.actor.clone();
+    let pool = state.pool.clone();
+    let reference = reference.into_inner();
+    let id = blocking(move || views::application_by_reference(&pool, &actor, &reference)).await??;
+    Ok(see_other(&format!("/aanvragen/{id}")))
 }
 
 async fn detail(

@@ -36,6 +36,10 @@ pub(crate) fn register(cfg: &mut web::ServiceConfig) {
             web::get().to(applicant::confirm_submit),
         )
         .route("/aanvragen/{id}/{actie}", web::post().to(application::act))
+        .route(
+            "/referentie/{reference}",
+            web::get().to(application::by_reference),
+        )
         .route("/werkvoorraad", web::get().to(reviewer::queue))
         .default_service(web::to(signin::no_page));
 }

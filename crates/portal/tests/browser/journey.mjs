@@ -201,6 +201,11 @@ async function applicantSeesDecision(page, detail) {
   await letter.click();
   await check(page, 'besluit-en-brief');
   await expectText(page, 'Eens met de eerste beoordelaar.', 'the motivation in the letter');
+  const letterText = await page.locator('details[open] .portaal-brief').innerText();
+  const linked = letterText.match(/https?:\/\/\S+\/referentie\/[A-Z0-9-]+/);
+  if (!linked) fail(`the letter does not link to the portal:\n${letterText}`);
+  await page.goto(`${base}${new URL(linked[0]).pathname}`);
+  if (page.url().split('?')[0] !== detail) fail(`the letter's link led to ${page.url()}, not ${detail}`);
   await page.getByRole('button', { name: 'Afmelden' }).click();
   await check(page, 'afgemeld');
   await expectText(page, 'U bent afgemeld.', 'after signing out');

@@ -127,6 +127,26 @@ pub fn letters_of(pool: &Pool, actor: &Actor, id: &str) -> Result<Vec<OutboxRow>
     })
 }
 
+/// The id of the application with this reference, if the actor may see it.
+pub fn application_by_reference(
+    pool: &Pool,
+    actor: &Actor,
+    reference: &str,
+) -> Result<String, ServiceError> {
+    tx::read(pool, |conn| {
+        let id: Option<String> = applications::table
+            .filter(applications::reference.eq(reference))
+            .select(applications::id)
+            .first(conn)
+            .optional()?;
+        let id = id.ok_or_else(|| ServiceError::NotFound {
+            what: "aanvraag",
+            id: reference.to_owned(),
+        })?;
+        Ok(load_visible(conn, actor, &id)?.id)
+    })
+}
+
 /// The names of users by id, for history and proposals.
 pub fn user_names(pool: &Pool, ids: &[String]) -> Result<HashMap<String, String>, ServiceError> {
     tx::read(pool, |conn| {

@@ -72,13 +72,14 @@ impl QueueQuery {
     }
 }
 
+/// Percent-encodes a query value (its UTF-8 bytes), keeping letters, digits, `-` and `_`.
 fn encode(v: &str) -> String {
-    v.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c.to_string()
+    v.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
+                char::from(b).to_string()
             } else {
-                format!("%{:02X}", c as u32 & 0xff)
+                format!("%{b:02X}")
             }
         })
         .collect()

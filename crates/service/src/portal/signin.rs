@@ -279,38 +279,48 @@ fn actor_of(user: &UserRow) -> Result<Actor, ServiceError> {
 
 /// The user of a live session, or `None` when the session is unknown, ended or idle for
 /// more than [`IDLE_HOURS`]. Using a session keeps it alive.
+///
+/// Every page asks this, so it reads first and writes only when there is something to
+/// write (an idle session to end, or a last-seen time older than a minute): most pages
+/// then never wait for the single writer that SQLite has.
 pub fn resume(
     pool: &Pool,
     session_token: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<SignedIn>, ServiceError> {
     let hash = hash_token(session_token);
-    tx::write(pool, |conn| {
-        let found: Option<(PortalSessionRow, UserRow)> = portal_sessions::table
+    let found: Option<(PortalSessionRow, UserRow)> = tx::read(pool, |conn| {
+        Ok(portal_sessions::table
             .inner_join(users::table)
             .filter(portal_sessions::token_hash.eq(&hash))
             .select((PortalSessionRow::as_select(), UserRow::as_select()))
             .first(conn)
-            .optional()?;
-        let Some((session, user)) = found else {
-            return Ok(None);
-        };
-        let target = portal_sessions::table.find(&hash);
-        if session.last_seen_at + Duration::hours(IDLE_HOURS) <= naive(now) {
-            diesel::delete(target).execute(conn)?;
-            return Ok(None);
-        }
-        // Written at most once a minute: a page with many requests costs one write.
-        if session.last_seen_at + Duration::minutes(1) <= naive(now) {
-            diesel::update(target)
-                .set(portal_sessions::last_seen_at.eq(naive(now)))
-                .execute(conn)?;
-        }
-        Ok(Some(SignedIn {
-            actor: actor_of(&user)?,
-            name: user.name,
-        }))
-    })
+            .optional()?)
+    })?;
+    let Some((session, user)) = found else {
+        return Ok(None);
+    };
+    let idle = session.last_seen_at + Duration::hours(IDLE_HOURS) <= naive(now);
+    if idle || session.last_seen_at + Duration::minutes(1) <= naive(now) {
+        tx::write(pool, |conn| {
+            let target = portal_sessions::table.find(&hash);
+            if idle {
+                diesel::delete(target).execute(conn)?;
+            } else {
+                diesel::update(target)
+                    .set(portal_sessions::last_seen_at.eq(naive(now)))
+                    .execute(conn)?;
+            }
+            Ok(())
+        })?;
+    }
+    if idle {
+        return Ok(None);
+    }
+    Ok(Some(SignedIn {
+        actor: actor_of(&user)?,
+        name: user.name,
+    }))
 }
 
 /// Ends a session (sign-out). Ending one that is already gone is harmless.

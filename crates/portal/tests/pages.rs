@@ -227,3 +227,135 @@ fn the_sign_in_mail_renders() {
         mail.text
     );
 }
+
+/// Signs in by pasting a token; the session cookie and the page's CSRF token.
+fn sign_in_with_token(server: &TestServer, token: &str) -> (String, String) {
+    let csrf = anonymous(server);
+    let res = post(
+        server,
+        "/aanmelden/token",
+        &format!("portaal_csrf={csrf}"),
+        &format!("csrf={csrf}&token={token}"),
+    );
+    assert_eq!(res.status, 303, "{}", res.text());
+    let cookie = format!(
+        "portaal_sessie={}",
+        set_cookie(&res, "portaal_sessie").unwrap()
+    );
+    let page = get(server, "/", &cookie);
+    let home = page.header("location").unwrap_or("/").to_owned();
+    let text = get(server, &home, &cookie).text();
+    let csrf = text
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    (cookie, csrf)
+}
+
+#[test]
+fn a_concept_is_edited_and_deleted_and_a_conflicted_reviewer_is_told_why() {
+    let server = TestServer::start(at(2025, 3, 3, 9));
+    let org = server.organisation("r05", "info@r05.example.org");
+    let anna = server.user(
+        "Anna de Vries",
+        "anna@r05.example.org",
+        Role::Applicant,
+        Some(&org),
+    );
+    let (cookie, csrf) = sign_in_with_token(&server, &anna.token);
+
+    let made = post(
+        &server,
+        "/aanvragen/nieuw",
+        &cookie,
+        &format!("csrf={csrf}&instrument=uitvoering&discipline=&titel=Eerste+titel&omschrijving=Plan&bedrag=600.000"),
+    );
+    assert_eq!(made.status, 303, "{}", made.text());
+    let detail = made.header("location").unwrap().to_owned();
+    let edited = post(
+        &server,
+        &format!("{detail}/wijzigen"),
+        &cookie,
+        &format!("csrf={csrf}&discipline=&titel=Tweede+titel&omschrijving=Plan&bedrag=700.000,00"),
+    );
+    assert_eq!(edited.status, 303, "{}", edited.text());
+    let page = get(&server, &detail, &cookie).text();
+    assert!(
+        page.contains("Tweede titel") && page.contains("€ 700.000,00"),
+        "{page}"
+    );
+
+    // A wrong amount keeps what was typed and shows the engine's message by the field.
+    let wrong = post(
+        &server,
+        &format!("{detail}/wijzigen"),
+        &cookie,
+        &format!("csrf={csrf}&discipline=&titel=Derde+titel&omschrijving=Plan&bedrag=5"),
+    );
+    assert_eq!(wrong.status, 422);
+    let text = wrong.text();
+    assert!(text.contains("value=\"Derde titel\""), "{text}");
+    assert!(text.contains("href=\"#veld-bedrag\""), "{text}");
+
+    // A reviewer with a conflict of interest for the region sees why, not the forms.
+    assert_eq!(
+        post(
+            &server,
+            &format!("{detail}/indienen"),
+            &cookie,
+            &format!("csrf={csrf}")
+        )
+        .status,
+        303
+    );
+    let piet = server.user("Piet", "piet@zonmw.example.nl", Role::Reviewer, None);
+    subsidie_service::registry::declare_conflict(
+        &server.pool,
+        &subsidie_service::Actor::system(),
+        &piet.id,
+        "r05",
+        server.clock.now(),
+    )
+    .unwrap();
+    let (reviewer, _) = sign_in_with_token(&server, &piet.token);
+    let queue = get(
+        &server,
+        "/werkvoorraad?status=ingediend&regio=r05",
+        &reviewer,
+    )
+    .text();
+    assert!(queue.contains("Tweede titel"), "{queue}");
+    let other = get(&server, "/werkvoorraad?regio=r06", &reviewer).text();
+    assert!(!other.contains("Tweede titel"), "{other}");
+    let seen = get(&server, &detail, &reviewer).text();
+    assert!(
+        seen.contains("belangenconflict gemeld voor de regio"),
+        "{seen}"
+    );
+    assert!(!seen.contains("Beoordeling starten"), "{seen}");
+
+    // A second draft is deleted.
+    let second = post(
+        &server,
+        "/aanvragen/nieuw",
+        &cookie,
+        &format!("csrf={csrf}&instrument=onderzoek&discipline=&titel=Onderzoek&omschrijving=Plan&bedrag=300.000"),
+    );
+    let second_detail = second.header("location").unwrap_or_default().to_owned();
+    assert_eq!(second.status, 303, "{}", second.text());
+    let deleted = post(
+        &server,
+        &format!("{second_detail}/verwijderen"),
+        &cookie,
+        &format!("csrf={csrf}"),
+    );
+    assert_eq!(
+        deleted.header("location"),
+        Some("/aanvragen?gelukt=verwijderen")
+    );
+    assert_eq!(get(&server, &second_detail, &cookie).status, 404);
+}

@@ -206,6 +206,11 @@ async function applicantSeesDecision(page, detail) {
   if (!linked) fail(`the letter does not link to the portal:\n${letterText}`);
   await page.goto(`${base}${new URL(linked[0]).pathname}`);
   if (page.url().split('?')[0] !== detail) fail(`the letter's link led to ${page.url()}, not ${detail}`);
+  await page.getByLabel('Gronden van het bezwaar').fill('Het verleende bedrag dekt de kosten van 2026 niet.');
+  await page.getByRole('button', { name: 'Bezwaar indienen' }).click();
+  await check(page, 'bezwaar-ingediend');
+  await expectText(page, 'Uw bezwaar is ontvangen', 'after objecting');
+  await expectText(page, 'Het verleende bedrag dekt de kosten van 2026 niet.', 'the objection on the page');
   await page.getByRole('button', { name: 'Afmelden' }).click();
   await check(page, 'afgemeld');
   await expectText(page, 'U bent afgemeld.', 'after signing out');

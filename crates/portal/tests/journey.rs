@@ -92,6 +92,8 @@ fn the_journey_in_a_real_browser() {
     let shots = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../target/portal-screenshots")
         .join(backend);
+    // Only this run's pages, so nobody looks at a stale one.
+    let _ = std::fs::remove_dir_all(&shots);
 
     let mut node = Command::new("node")
         .arg("journey.mjs")

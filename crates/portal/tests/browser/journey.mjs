@@ -38,6 +38,16 @@ function fail(message) {
 }
 
 let counter = 0;
+
+// Runs axe-core on the page as it is; every violation is a failure.
+async function axe(page, name) {
+  const result = await page.evaluate(async () => await window.axe.run(document));
+  for (const v of result.violations) {
+    const nodes = v.nodes.map((node) => node.target.join(' ')).slice(0, 5).join(', ');
+    failures.push(`${name}: axe ${v.id} (${v.impact}): ${v.help} at ${nodes}`);
+  }
+  return result;
+}
 const failures = [];
 
 // Checks the page as it is now and takes its screenshots.
@@ -53,13 +63,10 @@ async function check(page, name, { status } = {}) {
   if (!facts.title.trim()) failures.push(`${name}: no title`);
   if (facts.h1 !== 1) failures.push(`${name}: ${facts.h1} h1 elements`);
   await page.addScriptTag({ content: axeSource });
-  const result = await page.evaluate(async () => await window.axe.run(document));
-  for (const v of result.violations) {
-    const nodes = v.nodes.map((node) => node.target.join(' ')).slice(0, 5).join(', ');
-    failures.push(`${name}: axe ${v.id} (${v.impact}): ${v.help} at ${nodes}`);
-  }
+  const result = await axe(page, name);
   await page.screenshot({ path: `${shots}/${n}-${name}.png`, fullPage: true });
   await page.setViewportSize({ width: 360, height: 800 });
+  await axe(page, `${name} at 360 px`);
   const wide = await page.evaluate(() => document.documentElement.scrollWidth);
   if (wide > 361) failures.push(`${name}: at 360 px the page is ${wide} px wide`);
   await page.screenshot({ path: `${shots}/${n}-${name}-360.png`, fullPage: true });

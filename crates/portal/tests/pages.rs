@@ -359,3 +359,78 @@ fn a_concept_is_edited_and_deleted_and_a_conflicted_reviewer_is_told_why() {
     );
     assert_eq!(get(&server, &second_detail, &cookie).status, 404);
 }
+
+#[test]
+fn a_rejection_needs_a_motivation_and_an_applicant_may_withdraw() {
+    let server = TestServer::start(at(2025, 3, 3, 9));
+    let org = server.organisation("r07", "info@r07.example.org");
+    let anna = server.user("Anna", "anna@r07.example.org", Role::Applicant, Some(&org));
+    let piet = server.user("Piet", "piet@zonmw.example.nl", Role::Reviewer, None);
+    let (applicant, a_csrf) = sign_in_with_token(&server, &anna.token);
+    let made = post(
+        &server,
+        "/aanvragen/nieuw",
+        &applicant,
+        &format!("csrf={a_csrf}&instrument=uitvoering&discipline=&titel=Plan&omschrijving=Plan&bedrag=600.000"),
+    );
+    let detail = made.header("location").unwrap().to_owned();
+    post(
+        &server,
+        &format!("{detail}/indienen"),
+        &applicant,
+        &format!("csrf={a_csrf}"),
+    );
+    subsidie_service::allocation::run(
+        &server.pool,
+        &subsidie_service::Actor::system(),
+        "uitvoering",
+        None,
+        server.clock.now(),
+    )
+    .unwrap();
+    let (reviewer, r_csrf) = sign_in_with_token(&server, &piet.token);
+    let started = post(
+        &server,
+        &format!("{detail}/beoordeling-starten"),
+        &reviewer,
+        &format!("csrf={r_csrf}"),
+    );
+    assert_eq!(started.status, 303, "{}", started.text());
+    let refused = post(
+        &server,
+        &format!("{detail}/afwijzen"),
+        &reviewer,
+        &format!("csrf={r_csrf}&motivering="),
+    );
+    assert_eq!(refused.status, 422);
+    let text = refused.text();
+    assert!(
+        text.contains("href=\"#veld-afwijzen-motivering\""),
+        "{text}"
+    );
+    assert!(text.contains("Motivering: mag niet leeg zijn"), "{text}");
+
+    let withdrawn = post(
+        &server,
+        &format!("{detail}/intrekken"),
+        &applicant,
+        &format!("csrf={a_csrf}&toelichting=Wij+zien+ervan+af"),
+    );
+    assert_eq!(withdrawn.status, 303, "{}", withdrawn.text());
+    let page = get(&server, &detail, &applicant).text();
+    assert!(
+        page.contains("De aanvraag is ingetrokken.") || page.contains("Ingetrokken"),
+        "{page}"
+    );
+    let late = post(
+        &server,
+        &format!("{detail}/afwijzen"),
+        &reviewer,
+        &format!("csrf={r_csrf}&motivering=Te+laat"),
+    );
+    assert_eq!(
+        late.status, 422,
+        "a command the state does not allow is refused on the page"
+    );
+    assert!(late.text().contains("ingetrokken"), "{}", late.text());
+}

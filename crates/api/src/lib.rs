@@ -131,7 +131,9 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: AppState) {
                         })),
                 )
                 .service(web::resource("/docs").route(web::get().to(docs_redirect)))
-                .service(swagger_ui()),
+                .service(swagger_ui())
+                // Its own, so that a portal mounted beside it keeps problems here.
+                .default_service(web::to(no_route)),
         )
         .default_service(web::to(no_route));
 }
@@ -149,16 +151,47 @@ pub fn app(
         InitError = (),
     >,
 > {
+    app_with(state, |_| {})
+}
+
+/// The app with more beside the API (the portal at `/`): `extra` is registered after
+/// the API and may answer every path outside `/api/v1`.
+pub fn app_with(
+    state: AppState,
+    extra: impl FnOnce(&mut web::ServiceConfig),
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
     App::new()
         .wrap(from_fn(middleware::finish))
-        .configure(move |cfg| configure(cfg, state))
+        .configure(move |cfg| {
+            configure(cfg, state);
+            extra(cfg);
+        })
 }
 
 /// Starts the server on `listener` and returns its handle without waiting for it.
 /// Must be called inside an actix (tokio) runtime.
 pub fn server(listener: TcpListener, pool: Pool, config: Config) -> std::io::Result<Server> {
+    server_with(listener, pool, config, |_| {})
+}
+
+/// [`server`] with more beside the API (see [`app_with`]).
+pub fn server_with(
+    listener: TcpListener,
+    pool: Pool,
+    config: Config,
+    extra: impl Fn(&mut web::ServiceConfig) + Clone + Send + 'static,
+) -> std::io::Result<Server> {
     let state = AppState::new(pool, config.clock.clone(), config.funder.clone());
-    let mut server = HttpServer::new(move || app(state.clone())).listen(listener)?;
+    let mut server =
+        HttpServer::new(move || app_with(state.clone(), extra.clone())).listen(listener)?;
     if let Some(workers) = config.workers {
         server = server.workers(workers.max(1));
     }
@@ -173,5 +206,16 @@ pub async fn run(listener: TcpListener, pool: Pool, config: Config) -> std::io::
 /// Serves the API on `listener` from synchronous code: starts an actix runtime and runs
 /// [`run`] on it until the process is stopped.
 pub fn run_blocking(listener: TcpListener, pool: Pool, config: Config) -> std::io::Result<()> {
-    actix_web::rt::System::new().block_on(run(listener, pool, config))
+    run_blocking_with(listener, pool, config, |_| {})
+}
+
+/// [`run_blocking`] with more beside the API (see [`app_with`]).
+pub fn run_blocking_with(
+    listener: TcpListener,
+    pool: Pool,
+    config: Config,
+    extra: impl Fn(&mut web::ServiceConfig) + Clone + Send + 'static,
+) -> std::io::Result<()> {
+    actix_web::rt::System::new()
+        .block_on(async move { server_with(listener, pool, config, extra)?.await })
 }

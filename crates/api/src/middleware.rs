@@ -52,6 +52,13 @@ fn is_problem(res: &ServiceResponse<BoxBody>) -> bool {
         .is_some_and(|ct| ct.starts_with(PROBLEM_JSON))
 }
 
+fn is_page(res: &ServiceResponse<BoxBody>) -> bool {
+    res.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("text/html"))
+}
+
 /// Makes an error answer a problem with `instance`.
 async fn normalise(res: ServiceResponse<BoxBody>, path: &str) -> ServiceResponse<BoxBody> {
     let status = res.status();
@@ -88,7 +95,8 @@ pub async fn finish(
     // so an `Err` passes on as it is; inside the app nothing answers with one: handlers
     // and extractors turn their errors into answers, and so does `idempotency`.
     let mut res = next.call(req).await?.map_into_boxed_body();
-    if res.status().is_client_error() || res.status().is_server_error() {
+    // A page of the portal mounted beside the API says what went wrong itself.
+    if (res.status().is_client_error() || res.status().is_server_error()) && !is_page(&res) {
         res = normalise(res, &path).await;
     }
     version_header(&mut res);

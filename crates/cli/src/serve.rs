@@ -33,11 +33,18 @@ pub fn serve(settings: &Settings, bind: &str, demo_tokens: bool) -> Result<(), F
     say!("de API luistert op http://{addr}/api/v1");
     say!("  documentatie: http://{addr}/api/v1/docs/");
     say!("  OpenAPI:      http://{addr}/api/v1/openapi.json");
+    let portal = subsidie_portal::PortalConfig::new(&settings.portal_base_url());
+    subsidie_service::portal::links::set_base_url(&portal.base_url);
+    say!(
+        "het subsidieportaal: http://{addr}/ (links in e-mails naar {})",
+        portal.base_url
+    );
     if demo_tokens {
-        say!("demo-tokens (alleen nu zichtbaar; stuur als 'Authorization: Bearer <token>'):");
+        say!("demo-tokens (alleen nu zichtbaar; stuur als 'Authorization: Bearer <token>', of plak ze in het portaal onder 'Aanmelden met een token'):");
         for (role, token) in demo_users(&pool)? {
             say!("  {:<12} {token}", role.as_str());
         }
+        say!("  of meld aan in het portaal met een e-maillink naar demo-<rol>@example.org (de e-mail staat in de outbox)");
     } else {
         say!(
             "een token: 'subsidie user add …' en 'subsidie token create --user <id> --label <naam>', \
@@ -56,8 +63,16 @@ pub fn serve(settings: &Settings, bind: &str, demo_tokens: bool) -> Result<(), F
     // A wrong funder account does not stop the server: only the SEPA download says so.
     let config = subsidie_api::Config::new(settings.funder().map_err(|e| e.to_string()));
     say!("stoppen: Ctrl-C");
-    let served = subsidie_api::run_blocking(listener, pool, config)
-        .map_err(|e| Failure::Message(format!("de API stopte met een fout: {e}")));
+    let clock = config.clock.clone();
+    let portal = subsidie_portal::PortalState::new(
+        pool.clone(),
+        std::sync::Arc::new(move || clock.now()),
+        portal,
+    );
+    let served = subsidie_api::run_blocking_with(listener, pool, config, move |cfg| {
+        subsidie_portal::configure(cfg, portal.clone())
+    })
+    .map_err(|e| Failure::Message(format!("de API stopte met een fout: {e}")));
     mailer.stop();
     served
 }

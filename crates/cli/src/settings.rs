@@ -14,13 +14,14 @@ use subsidie_finance::sepa::{
 };
 use subsidie_notify::transport::{DEFAULT_FROM, DEFAULT_MAIL_DIR, DEFAULT_MESSAGE_ID_DOMAIN};
 use subsidie_notify::MailSettings;
+use subsidie_service::portal::links::DEFAULT_BASE_URL;
 
 /// The database when neither `--database-url` nor `DATABASE_URL` says one.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://subsidie.db";
 /// Where `serve` listens when neither `--bind` nor `SUBSIDIE_BIND` says where.
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 /// Every variable the engine reads, in the order `subsidie config` shows them.
-pub const VARIABLES: [&str; 9] = [
+pub const VARIABLES: [&str; 10] = [
     "DATABASE_URL",
     "SUBSIDIE_BIND",
     "SMTP_URL",
@@ -30,6 +31,7 @@ pub const VARIABLES: [&str; 9] = [
     "FUNDER_NAME",
     "FUNDER_IBAN",
     "FUNDER_BIC",
+    "PORTAL_BASE_URL",
 ];
 
 /// Where a setting's value came from.
@@ -103,6 +105,8 @@ pub struct Settings {
     pub funder_iban: Setting,
     /// `FUNDER_BIC`.
     pub funder_bic: Setting,
+    /// `PORTAL_BASE_URL`: where people reach the portal, for the links in letters.
+    pub portal_base_url: Setting,
 }
 
 impl Settings {
@@ -132,6 +136,7 @@ impl Settings {
             funder_name: Setting::from(lookup("FUNDER_NAME"), Some(DEFAULT_FUNDER_NAME)),
             funder_iban: Setting::from(lookup("FUNDER_IBAN"), Some(DEFAULT_FUNDER_IBAN)),
             funder_bic: Setting::from(lookup("FUNDER_BIC"), Some(DEFAULT_FUNDER_BIC)),
+            portal_base_url: Setting::from(set("PORTAL_BASE_URL"), Some(DEFAULT_BASE_URL)),
         }
     }
 
@@ -154,6 +159,11 @@ impl Settings {
     /// The address `serve` listens on: `flag` (`--bind`) when given, else this setting.
     pub fn bind(&self, flag: Option<&str>) -> String {
         flag.map_or_else(|| self.bind.text(), str::to_owned)
+    }
+
+    /// The portal's public base URL, for the links in letters and the cookies' `Secure`.
+    pub fn portal_base_url(&self) -> String {
+        self.portal_base_url.text()
     }
 
     /// The mail transport's settings, for [`subsidie_notify::Transport::from_settings`].
@@ -202,6 +212,7 @@ impl Settings {
             (&self.funder_name, self.funder_name.text()),
             (&self.funder_iban, self.funder_iban.text()),
             (&self.funder_bic, shown_bic(&self.funder_bic)),
+            (&self.portal_base_url, self.portal_base_url.text()),
         ];
         VARIABLES
             .iter()

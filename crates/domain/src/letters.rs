@@ -34,10 +34,13 @@ pub enum Template {
     /// `betaalronde_aangemaakt`: to finance, a payment run was made
     /// ([`PaymentRunLetter`]).
     PaymentRun,
+    /// `aanmeldlink`: the single-use link that signs a person in to the portal
+    /// ([`SignInLetter`]).
+    SignInLink,
 }
 
-/// The number of templates: every notice and the four others.
-const COUNT: usize = Notice::ALL.len() + 4;
+/// The number of templates: every notice and the five others.
+const COUNT: usize = Notice::ALL.len() + 5;
 
 impl Template {
     /// Every template: the lifecycle's notices in their order, then the others.
@@ -52,6 +55,7 @@ impl Template {
         all[i + 1] = Template::AccountingReminder;
         all[i + 2] = Template::SecondReview;
         all[i + 3] = Template::PaymentRun;
+        all[i + 4] = Template::SignInLink;
         all
     };
 
@@ -63,6 +67,7 @@ impl Template {
             Template::AccountingReminder => "herinnering_verantwoording",
             Template::SecondReview => "tweede_beoordeling_gevraagd",
             Template::PaymentRun => "betaalronde_aangemaakt",
+            Template::SignInLink => "aanmeldlink",
         }
     }
 }
@@ -269,6 +274,10 @@ pub struct ApplicationLetter {
     pub verantwoording_uiterlijk: Option<NaiveDate>,
     /// The place on the waiting list.
     pub wachtlijstpositie: Option<i32>,
+    /// The application's page in the portal. Absent in notices queued before the
+    /// portal existed, which is why the templates ask whether it is defined.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub portaal: Option<String>,
 }
 
 /// The payment notice to the grantee.
@@ -392,4 +401,16 @@ mod tests {
         let back = serde_json::to_value(&letter).unwrap().to_string();
         assert_eq!(back, text);
     }
+}
+
+/// The mail with a single-use sign-in link to the portal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInLetter {
+    /// The person's name.
+    pub naam: String,
+    /// The link; it works once.
+    pub link: String,
+    /// Until when the link works.
+    #[serde(with = "rfc3339")]
+    pub geldig_tot: DateTime<Utc>,
 }

@@ -17,6 +17,7 @@ pub mod idempotency;
 pub mod outbox;
 pub mod paging;
 pub mod payments;
+pub mod portal;
 pub mod queries;
 pub mod registry;
 pub mod reports;

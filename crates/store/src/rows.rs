@@ -332,3 +332,33 @@ pub struct PaymentRunItemRow {
     pub failed_at: Option<NaiveDateTime>,
     pub failure_reason: Option<String>,
 }
+
+/// A single-use sign-in link of the portal; the token itself is never stored.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = portal_signin_links, treat_none_as_default_value = false)]
+pub struct SigninLinkRow {
+    pub token_hash: String,
+    pub user_id: String,
+    pub created_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+    pub used_at: Option<NaiveDateTime>,
+}
+
+/// One request for a sign-in link, counted for the limit per address and minute.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = portal_signin_requests, treat_none_as_default_value = false)]
+pub struct SigninRequestRow {
+    pub id: String,
+    pub address_hash: String,
+    pub requested_at: NaiveDateTime,
+}
+
+/// A signed-in browser of the portal.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = portal_sessions, treat_none_as_default_value = false)]
+pub struct PortalSessionRow {
+    pub token_hash: String,
+    pub user_id: String,
+    pub created_at: NaiveDateTime,
+    pub last_seen_at: NaiveDateTime,
+}

@@ -280,6 +280,36 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Single-use sign-in links of the portal (migration `2026-12-01-000001_portal`).
+    portal_signin_links (token_hash) {
+        token_hash -> Text,
+        user_id -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// Requests for a sign-in link, for the limit per address and minute.
+    portal_signin_requests (id) {
+        id -> Text,
+        address_hash -> Text,
+        requested_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Signed-in browsers of the portal.
+    portal_sessions (token_hash) {
+        token_hash -> Text,
+        user_id -> Text,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(instruments -> programmes (programme_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(organisations -> regions (region_id));
@@ -290,6 +320,8 @@ diesel::joinable!(ledger_entries -> instruments (instrument_id));
 diesel::joinable!(payments -> applications (application_id));
 diesel::joinable!(payment_run_items -> payment_runs (run_id));
 diesel::joinable!(payment_run_items -> payments (payment_id));
+diesel::joinable!(portal_sessions -> users (user_id));
+diesel::joinable!(portal_signin_links -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     programmes,
@@ -311,4 +343,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     objections,
     outbox,
     idempotency_keys,
+    portal_signin_links,
+    portal_signin_requests,
+    portal_sessions,
 );

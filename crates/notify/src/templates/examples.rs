@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use serde_json::Value as Json;
 use subsidie_domain::letters::{
     ApplicationLetter, PaymentLetter, PaymentRunLetter, ReminderLetter, SecondReviewLetter,
-    Template,
+    SignInLetter, Template,
 };
 use subsidie_domain::lifecycle::{Notice, State};
 use subsidie_domain::Money;
@@ -38,6 +38,7 @@ pub fn example_payload(template: &str) -> Option<Json> {
         Template::AccountingReminder => serde_json::to_value(reminder_example()?),
         Template::SecondReview => serde_json::to_value(second_review_example()?),
         Template::PaymentRun => serde_json::to_value(run_example()?),
+        Template::SignInLink => serde_json::to_value(sign_in_example()?),
     };
     letter.ok()
 }
@@ -62,6 +63,7 @@ fn received() -> Option<ApplicationLetter> {
         voorschot_percentage: 80,
         verantwoording_uiterlijk: Some(day(2027, 6, 30)?),
         wachtlijstpositie: None,
+        portaal: Some(format!("http://127.0.0.1:8080/referentie/{REFERENCE}")),
     })
 }
 
@@ -178,5 +180,13 @@ fn run_example() -> Option<PaymentRunLetter> {
         tot_en_met: day(2025, 6, 5)?,
         uitvoeringsdatum: day(2025, 6, 5)?,
         aangemaakt_op: instant(2025, 6, 4, 14, 30)?,
+    })
+}
+
+fn sign_in_example() -> Option<SignInLetter> {
+    Some(SignInLetter {
+        naam: "Anna de Vries".into(),
+        link: "http://127.0.0.1:8080/aanmelden/link?token=3f9a".into(),
+        geldig_tot: instant(2025, 6, 4, 14, 45)?,
     })
 }

@@ -63,6 +63,7 @@ pub fn notice_letter(
         voorschot_percentage: instrument.advance_percent,
         verantwoording_uiterlijk: instrument.accounting_deadline,
         wachtlijstpositie: app.waitlist_position,
+        portaal: Some(crate::portal::links::application_url(&app.reference)),
     })
 }
 

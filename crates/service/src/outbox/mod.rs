@@ -8,5 +8,5 @@
 
 pub mod admin;
 pub mod letters;
-mod queue;
+pub(crate) mod queue;
 pub mod reminders;

@@ -1,0 +1,45 @@
+//! The pages, one module per area a user would name. Handlers are thin: they read the
+//! form, call one use case of `subsidie-service`, and render or redirect.
+
+use actix_web::web;
+
+mod actions;
+mod applicant;
+mod application;
+mod facts;
+mod reviewer;
+mod signin;
+
+/// Registers every page. Fixed paths come before the ones with an id in them.
+pub(crate) fn register(cfg: &mut web::ServiceConfig) {
+    cfg.route("/", web::get().to(signin::home))
+        .route("/aanmelden", web::get().to(signin::form))
+        .route("/aanmelden/link", web::post().to(signin::request_link))
+        .route("/aanmelden/link", web::get().to(signin::link_page))
+        .route(
+            "/aanmelden/link/gebruiken",
+            web::post().to(signin::redeem_link),
+        )
+        .route("/aanmelden/token", web::post().to(signin::with_token))
+        .route("/afmelden", web::post().to(signin::sign_out))
+        .route("/aanvragen", web::get().to(applicant::list))
+        .route("/aanvragen/nieuw", web::get().to(applicant::new_form))
+        .route("/aanvragen/nieuw", web::post().to(applicant::create))
+        .route("/aanvragen/{id}", web::get().to(application::show))
+        .route(
+            "/aanvragen/{id}/wijzigen",
+            web::get().to(applicant::edit_form),
+        )
+        .route("/aanvragen/{id}/wijzigen", web::post().to(applicant::edit))
+        .route(
+            "/aanvragen/{id}/indienen",
+            web::get().to(applicant::confirm_submit),
+        )
+        .route("/aanvragen/{id}/{actie}", web::post().to(application::act))
+        .route(
+            "/referentie/{reference}",
+            web::get().to(application::by_reference),
+        )
+        .route("/werkvoorraad", web::get().to(reviewer::queue))
+        .default_service(web::to(signin::no_page));
+}

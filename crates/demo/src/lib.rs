@@ -27,9 +27,10 @@
 //!
 //! # Not twice
 //!
-//! [`run`] refuses with [`ServiceError::Conflict`] when the database already holds an
-//! application (or organisations of an earlier, interrupted demo, recognised by their
-//! e-mail domain [`DEMO_DOMAIN`]), so it never doubles anything. [`report`] shows the
+//! [`run`] refuses with [`ServiceError::Conflict`] when the database already holds a
+//! submitted application (a leftover draft does not count: it promises no money), or
+//! organisations of an earlier, interrupted demo (recognised by their e-mail domain
+//! [`DEMO_DOMAIN`]), so it never doubles anything. [`report`] shows the
 //! current positions of any database without changing it.
 
 mod calendar;
@@ -39,22 +40,25 @@ mod plans;
 mod read;
 mod replay;
 mod report;
+mod state;
+mod today;
+mod users;
 
-use diesel::prelude::*;
 use subsidie_service::{queries, Pool, ServiceError};
 use subsidie_store::rows::InstrumentRow;
-use subsidie_store::schema::organisations;
 
 pub use cast::{demo_iban, DEMO_DOMAIN};
 pub use replay::demo_seed;
 pub use report::{
     application_count, dutch_percent, report, Coverage, DemoReport, InstrumentSummary,
 };
+pub use state::{state, submitted_count, DemoState};
+pub use today::{open_today, stage_today, OpenWindow, TodayWork};
+pub use users::{sign_in, DemoUser, ADMIN_EMAIL};
 
 use calendar::{date, local};
 use cast::register_cast;
 use plans::{implementation_plans, preparation_plans, research_plans, voucher_plans};
-use read::connection;
 use replay::{run_by_receipt, run_research, settle_preparation};
 
 fn instrument_of_kind<'a>(
@@ -70,27 +74,15 @@ fn instrument_of_kind<'a>(
 }
 
 fn check_empty(pool: &Pool) -> Result<(), ServiceError> {
-    let existing = application_count(pool)?;
-    if existing > 0 {
-        return Err(ServiceError::Conflict(format!(
-            "de database bevat al {existing} aanvra{}; de demo draait alleen op een database \
-             zonder aanvragen, zodat er niets dubbel wordt aangemaakt (bekijk de stand met \
-             'subsidie budget', of begin met een lege database)",
-            if existing == 1 { "ag" } else { "gen" }
-        )));
+    match state(pool)? {
+        DemoState::Empty => Ok(()),
+        DemoState::Played => Err(ServiceError::Conflict(
+            "de demo is in deze database al gespeeld; begin met een lege database om hem \
+             opnieuw te spelen"
+                .into(),
+        )),
+        DemoState::Occupied(why) => Err(ServiceError::Conflict(why)),
     }
-    let pattern = format!("%@%{DEMO_DOMAIN}");
-    let leftovers = organisations::table
-        .filter(organisations::email.like(&pattern))
-        .count()
-        .get_result::<i64>(&mut *connection(pool)?)?;
-    if leftovers > 0 {
-        return Err(ServiceError::Conflict(format!(
-            "de database bevat al {leftovers} organisaties van een eerdere, onderbroken demo \
-             (e-mailadressen op {DEMO_DOMAIN}); begin met een lege database"
-        )));
-    }
-    Ok(())
 }
 
 /// Replays the letter on a database with the programme loaded and no applications; see

@@ -57,7 +57,7 @@ pub use today::{open_today, stage_today, OpenWindow, TodayWork};
 pub use users::{sign_in, DemoUser, ADMIN_EMAIL};
 
 use calendar::{date, local};
-use cast::register_cast;
+use cast::{register_cast, Cast};
 use plans::{implementation_plans, preparation_plans, research_plans, voucher_plans};
 use replay::{run_by_receipt, run_research, settle_preparation};
 
@@ -103,31 +103,36 @@ pub fn run(pool: &Pool) -> Result<DemoReport, ServiceError> {
         .map(|d| (d.id, d.name))
         .collect();
 
-    let cast = register_cast(pool, local(date(2024, 1, 2)?, 9 * 60))?;
-    if cast.regions.is_empty() {
+    let planning = Cast::planning(queries::regions(pool)?);
+    if planning.regions.is_empty() {
         return Err(ServiceError::Conflict(
             "het programma heeft geen regio's; laad eerst het programma (subsidie seed)".into(),
         ));
     }
+    let by_receipt = [
+        (preparation, preparation_plans(&planning, preparation)?),
+        (
+            implementation,
+            implementation_plans(&planning, implementation)?,
+        ),
+        (voucher, voucher_plans(&planning, voucher, &disciplines)?),
+    ];
+    let blocking = state::blocking_drafts(pool, &instruments, &by_receipt, &planning.regions)?;
+    if !blocking.is_empty() {
+        return Err(ServiceError::Conflict(format!(
+            "{} concept(en) houden een plaats bezet die de demo nodig heeft (één lopende \
+             aanvraag per regio en regeling): {}; verwijder ze (DELETE /api/v1/aanvragen/{{id}} \
+             door hun aanvrager) of begin met een lege database",
+            blocking.len(),
+            blocking.join(", ")
+        )));
+    }
 
-    let prepared = run_by_receipt(
-        pool,
-        &cast,
-        preparation,
-        preparation_plans(&cast, preparation)?,
-    )?;
-    run_by_receipt(
-        pool,
-        &cast,
-        implementation,
-        implementation_plans(&cast, implementation)?,
-    )?;
-    run_by_receipt(
-        pool,
-        &cast,
-        voucher,
-        voucher_plans(&cast, voucher, &disciplines)?,
-    )?;
+    let cast = register_cast(pool, local(date(2024, 1, 2)?, 9 * 60))?;
+    let [(_, prepare), (_, implement), (_, vouchers)] = by_receipt;
+    let prepared = run_by_receipt(pool, &cast, preparation, prepare)?;
+    run_by_receipt(pool, &cast, implementation, implement)?;
+    run_by_receipt(pool, &cast, voucher, vouchers)?;
     run_research(pool, &cast, research, &research_plans(&cast, research)?)?;
     settle_preparation(pool, &cast, &prepared)?;
 

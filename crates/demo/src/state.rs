@@ -4,7 +4,10 @@
 use diesel::prelude::*;
 use subsidie_domain::lifecycle::State;
 use subsidie_service::{Pool, ServiceError};
+use subsidie_store::rows::{InstrumentRow, RegionRow};
 use subsidie_store::schema::{applications, organisations, users};
+
+use crate::plans::Plan;
 
 use crate::cast::DEMO_DOMAIN;
 use crate::read::connection;
@@ -66,4 +69,45 @@ pub fn state(pool: &Pool) -> Result<DemoState, ServiceError> {
         )));
     }
     Ok(DemoState::Empty)
+}
+
+/// The leftover drafts that hold a place the replay needs: same instrument and region
+/// (and discipline, for an instrument unique per region and discipline). The engine
+/// keeps one running application per place, so the replay would stop half-way; it is
+/// refused before anything is written, naming each draft.
+pub(crate) fn blocking_drafts(
+    pool: &Pool,
+    instruments: &[InstrumentRow],
+    wanted: &[(&InstrumentRow, Vec<Plan>)],
+    regions: &[RegionRow],
+) -> Result<Vec<String>, ServiceError> {
+    let drafts: Vec<(String, String, String, Option<String>)> = applications::table
+        .filter(applications::state.eq(State::Draft.as_str()))
+        .filter(applications::uniqueness_key.is_not_null())
+        .select((
+            applications::reference,
+            applications::instrument_id,
+            applications::region_id,
+            applications::discipline_id,
+        ))
+        .load(&mut *connection(pool)?)?;
+    let mut blocking = Vec::new();
+    for (reference, instrument_id, region_id, discipline_id) in drafts {
+        let Some((instrument, plans)) = wanted.iter().find(|(i, _)| i.id == instrument_id) else {
+            continue;
+        };
+        let per_discipline = instrument.uniqueness == "per-regio-en-discipline";
+        let collides = plans.iter().any(|plan| {
+            regions.get(plan.region).map(|r| r.id.as_str()) == Some(region_id.as_str())
+                && (!per_discipline || plan.discipline == discipline_id)
+        });
+        if collides {
+            let name = instruments
+                .iter()
+                .find(|i| i.id == instrument_id)
+                .map_or(instrument_id.as_str(), |i| i.code.as_str());
+            blocking.push(format!("{reference} ('{name}', regio {region_id})"));
+        }
+    }
+    Ok(blocking)
 }

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use subsidie_demo as demo;
 use subsidie_demo::DemoState;
 use subsidie_domain::programme::ProgrammeFile;
+use subsidie_notify::history;
 use subsidie_service::Pool;
 
 use crate::failure::Failure;
@@ -33,11 +34,8 @@ pub fn prepare(pool: &Pool, programme: &ProgrammeFile, now: DateTime<Utc>) -> Re
 /// of all of it as history.
 fn play(pool: &Pool, programme: &ProgrammeFile, now: DateTime<Utc>) -> Result<(), Failure> {
     // Mail that was waiting before the demo is someone else's: it stays in the queue.
-    let waiting: Vec<String> = subsidie_notify::admin::pending_messages(pool)
-        .map_err(|e| Failure::Message(format!("de outbox lezen mislukte: {e}")))?
-        .into_iter()
-        .map(|m| m.id)
-        .collect();
+    let waiting = history::waiting_ids(pool)
+        .map_err(|e| Failure::Message(format!("de outbox lezen mislukte: {e}")))?;
     say!(
         "demo: het programma wordt nagespeeld van januari 2024 tot en met september 2025 \
          volgens de Kamerbrief (dat duurt even) …"
@@ -55,7 +53,7 @@ fn play(pool: &Pool, programme: &ProgrammeFile, now: DateTime<Utc>) -> Result<()
         work.reserved,
         work.proposed
     );
-    let filed = subsidie_notify::admin::file_as_history(pool, &waiting)
+    let filed = history::file_as_history(pool, &waiting)
         .map_err(|e| Failure::Message(format!("de outbox bijwerken mislukte: {e}")))?;
     say!(
         "demo: {filed} brieven over de nagespeelde gebeurtenissen staan als verzonden in de \

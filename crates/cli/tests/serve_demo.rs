@@ -47,11 +47,22 @@ struct Demo {
 
 impl Demo {
     fn start(database_url: &str, dir: &Path, name: &str) -> Demo {
+        Demo::launch(database_url, dir, name, true)
+    }
+
+    /// `serve`, with `--demo` when `demo`; returns once it printed how to stop it and
+    /// its socket answers.
+    fn launch(database_url: &str, dir: &Path, name: &str, with_demo: bool) -> Demo {
         let addr: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
         let out = dir.join(format!("{name}.out"));
         let err = dir.join(format!("{name}.err"));
+        let bind = addr.to_string();
+        let mut args = vec!["serve", "--bind", &bind];
+        if with_demo {
+            args.push("--demo");
+        }
         let child = Command::new(BIN)
-            .args(["serve", "--demo", "--bind", &addr.to_string()])
+            .args(args)
             .env("DATABASE_URL", database_url)
             .env_remove("SMTP_URL")
             .env("MAIL_DIR", dir.join("mail"))
@@ -94,7 +105,11 @@ impl Demo {
         }
         assert_eq!(
             demo.tokens.keys().collect::<Vec<_>>(),
-            ["aanvrager", "beheerder", "beoordelaar", "financien"],
+            if with_demo {
+                vec!["aanvrager", "beheerder", "beoordelaar", "financien"]
+            } else {
+                vec![]
+            },
             "één token per rol:\n{}",
             demo.printed
         );
@@ -357,4 +372,22 @@ fn serve_demo_gives_every_role_work_and_starts_again_with_the_same_people() {
     );
     drop(again);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn plain_serve_on_an_empty_database_says_what_is_open_today_and_how_to_open_a_round() {
+    let db = TestDatabase::new().unwrap();
+    let dir = std::env::temp_dir().join(format!("subsidie_serve_plain_{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let served = Demo::launch(&url_text(db.url()), &dir, "serve", false);
+    let printed = served.printed.clone();
+    drop(served);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(printed.contains("ingebouwde programmabestand"), "{printed}");
+    assert!(!printed.contains("uit fixtures/"), "{printed}");
+    // The shipped windows lie in 2024–2025: none is open on the system clock.
+    assert!(printed.contains("is geen regeling open"), "{printed}");
+    assert!(printed.contains("subsidie seed --file"), "{printed}");
+    assert!(printed.contains("serve --demo"), "{printed}");
 }

@@ -101,23 +101,3 @@ pub fn retry_failed(pool: &Pool, id: &str) -> Result<OutboxRow, NotifyError> {
         .select(OutboxRow::as_select())
         .first(&mut conn)?)
 }
-
-/// Books every waiting message not in `keep` as sent at its own `created_at`, without
-/// sending it: the letters of events a demo played back in time are history, not news
-/// (nobody should get 39 requests for a second review of cases decided last year).
-/// Returns how many were booked. Never touches a sent or failed message.
-pub fn file_as_history(pool: &Pool, keep: &[String]) -> Result<usize, NotifyError> {
-    let mut conn = pool.get()?;
-    Ok(diesel::update(
-        outbox::table
-            .filter(outbox::sent_at.is_null())
-            .filter(outbox::failed_at.is_null())
-            .filter(outbox::id.ne_all(keep)),
-    )
-    .set((
-        outbox::sent_at.eq(outbox::created_at.nullable()),
-        outbox::claim_token.eq(None::<String>),
-        outbox::claimed_until.eq(None::<NaiveDateTime>),
-    ))
-    .execute(&mut conn)?)
-}

@@ -25,6 +25,14 @@
 //! Every instant is fixed and every lot uses [`demo_seed`], so two runs on two empty
 //! databases produce the same decisions, amounts and budget positions.
 //!
+//! # Today (`serve --demo`)
+//!
+//! The letter lies in the past, so for `serve --demo` [`open_today`] opens `uitvoering`
+//! and `discipline-voucher` around today and [`stage_today`] places work for the days
+//! before it (submissions, reservations, a supplement request, a grant waiting for four
+//! eyes) and makes the demo's administrator; [`state`] tells an empty database from one
+//! the demo filled, and [`sign_in`] gives the demo users with work fresh tokens.
+//!
 //! # Not twice
 //!
 //! [`run`] refuses with [`ServiceError::Conflict`] when the database already holds a

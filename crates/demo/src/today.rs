@@ -44,8 +44,8 @@ pub struct OpenWindow {
     pub closes: NaiveDate,
 }
 
-/// Sets the windows of [`OPEN_KINDS`] to run from [`DAYS_BEFORE`] days before today to
-/// [`DAYS_AFTER`] days after, and loads the changed programme (the programme's term and
+/// Sets the windows of the open kinds to run from two weeks before today to
+/// two months after, and loads the changed programme (the programme's term and
 /// the accounting deadlines move along where they would end earlier). Done on every
 /// start, so a demo database started weeks later is open again.
 pub fn open_today(
@@ -268,7 +268,7 @@ fn propose_grant(
     Ok(matches!(outcome, Outcome::GrantProposed(_)))
 }
 
-/// Places today's work (see the [module documentation](self)) on a database where the
+/// Places today's work (see the module documentation) on a database where the
 /// letter was just replayed and [`open_today`] opened the windows; then makes the demo's
 /// administrator, which marks the demo as played to the end.
 ///

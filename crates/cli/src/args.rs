@@ -54,16 +54,18 @@ pub enum Command {
     /// API-tokens.
     #[command(subcommand)]
     Token(TokenCommand),
-    /// Start de REST API (/api/v1, documentatie op /api/v1/docs/); laadt het meegeleverde
+    /// Start de REST API (/api/v1, documentatie op /api/v1/docs/); laadt het ingebouwde
     /// programma als de database er nog geen heeft.
     Serve {
         /// Adres om op te luisteren (standaard SUBSIDIE_BIND, anders 127.0.0.1:8080).
         #[arg(long)]
         bind: Option<String>,
-        /// Maak bij het starten een demo-organisatie en één gebruiker per rol aan en toon
-        /// hun tokens, om de API meteen uit te proberen.
-        #[arg(long)]
-        demo_tokens: bool,
+        /// Demo: speel op een lege database de Kamerbrief na, open een ronde rond vandaag
+        /// en zet werk klaar; toon tokens van een aanvrager, beoordelaar, financiën en
+        /// beheerder. Op een database die de demo al vulde: dezelfde gebruikers, nieuwe
+        /// tokens.
+        #[arg(long, alias = "demo-tokens")]
+        demo: bool,
     },
     /// E-mail: de outbox verzenden, mislukte berichten tonen of opnieuw proberen.
     #[command(subcommand)]

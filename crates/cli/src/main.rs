@@ -34,6 +34,7 @@ macro_rules! say_err {
 mod args;
 mod config;
 mod database;
+mod demo;
 mod failure;
 mod finance;
 mod mail;
@@ -92,8 +93,8 @@ fn execute(command: &Command, settings: &Settings) -> Result<(), Failure> {
         Command::Token(TokenCommand::Create { user, label }) => {
             registry::create_token(settings, user, label)
         }
-        Command::Serve { bind, demo_tokens } => {
-            serve::serve(settings, &settings.bind(bind.as_deref()), *demo_tokens)
+        Command::Serve { bind, demo } => {
+            serve::serve(settings, &settings.bind(bind.as_deref()), *demo)
         }
         Command::Mail(command) => mail::mail(settings, command),
         Command::Allocate { instrument, seed } => {

@@ -14,6 +14,8 @@ use crate::settings::Settings;
 
 /// The programme file shipped with the engine, used by `demo` when no `--file` is given.
 pub const FIXTURE: &str = include_str!("../../../fixtures/versterking-eerstelijnszorg.toml");
+/// How the built-in programme file is named in messages: it is in the binary, not on disk.
+pub const BUILT_IN: &str = "versterking-eerstelijnszorg.toml, ingebouwd";
 /// Where `seed` looks when no `--file` is given.
 pub const DEFAULT_FIXTURE: &str = "fixtures/versterking-eerstelijnszorg.toml";
 /// `subsidie seed`: checks a programme file and loads it (idempotent).
@@ -92,7 +94,7 @@ pub fn run_demo(settings: &Settings, file: Option<&Path>) -> Result<(), Failure>
             ),
             None => (
                 FIXTURE.to_owned(),
-                format!("het meegeleverde {DEFAULT_FIXTURE}"),
+                format!("het ingebouwde programmabestand ({BUILT_IN})"),
             ),
         };
         let programme = parse_programme(&text, &name)?;
@@ -103,10 +105,11 @@ pub fn run_demo(settings: &Settings, file: Option<&Path>) -> Result<(), Failure>
             loaded.inserted
         );
     }
-    let existing = demo::application_count(&pool)?;
+    // A leftover draft does not stop the demo: it promises no money.
+    let existing = demo::submitted_count(&pool)?;
     let report = if existing > 0 {
         say!(
-            "De database bevat al {existing} aanvra{}; de demo is niet opnieuw gedraaid, \
+            "De database bevat al {existing} ingediende aanvra{}; de demo is niet opnieuw gedraaid, \
              zodat er niets dubbel wordt aangemaakt. De huidige stand:",
             if existing == 1 { "ag" } else { "gen" }
         );

@@ -4,25 +4,31 @@
 use chrono::{DateTime, Utc};
 use subsidie_notify::Transport;
 use subsidie_service::outbox::reminders;
-use subsidie_service::registry::{self, NewOrganisation};
-use subsidie_service::{idempotency, queries, seed, Actor, Pool, Role};
+use subsidie_service::{idempotency, queries, seed, Pool};
 
 use crate::database::open;
 use crate::failure::{mail_failure, Failure};
-use crate::programme::{parse_programme, DEFAULT_FIXTURE, FIXTURE};
+use crate::programme::{parse_programme, BUILT_IN, FIXTURE};
 use crate::settings::Settings;
 
-/// `subsidie serve`: the API on `bind`, with the programme loaded on first start.
-pub fn serve(settings: &Settings, bind: &str, demo_tokens: bool) -> Result<(), Failure> {
+/// `subsidie serve`: the API on `bind`, with the built-in programme loaded on first
+/// start; with `demo`, a database where every role has work (see [`crate::demo`]).
+pub fn serve(settings: &Settings, bind: &str, demo: bool) -> Result<(), Failure> {
     // One connection per blocking request, a few of them at once.
     let (pool, url) = open(settings, 8)?;
+    let now = Utc::now();
+    let programme = parse_programme(FIXTURE, BUILT_IN)?;
     if queries::instruments(&pool)?.is_empty() {
-        let programme = parse_programme(FIXTURE, DEFAULT_FIXTURE)?;
-        seed::load(&pool, &programme, Utc::now())?;
+        seed::load(&pool, &programme, now)?;
         say!(
-            "programma '{}' geladen uit {DEFAULT_FIXTURE}",
+            "programma '{}' geladen uit het ingebouwde programmabestand ({BUILT_IN})",
             programme.programme.code
         );
+    }
+    if demo {
+        crate::demo::prepare(&pool, &programme, now)?;
+    } else {
+        open_today(&pool, now)?;
     }
     let listener = std::net::TcpListener::bind(bind)
         .map_err(|e| Failure::Message(format!("kan niet luisteren op {bind}: {e}")))?;
@@ -39,16 +45,10 @@ pub fn serve(settings: &Settings, bind: &str, demo_tokens: bool) -> Result<(), F
         "het subsidieportaal: http://{addr}/ (links in e-mails naar {})",
         portal.base_url
     );
-    if demo_tokens {
-        say!("demo-tokens (alleen nu zichtbaar; stuur als 'Authorization: Bearer <token>', of plak ze in het portaal onder 'Aanmelden met een token'):");
-        for (role, token) in demo_users(&pool)? {
-            say!("  {:<12} {token}", role.as_str());
-        }
-        say!("  of meld aan in het portaal met een e-maillink naar demo-<rol>@example.org (de e-mail staat in de outbox)");
-    } else {
+    if !demo {
         say!(
             "een token: 'subsidie user add …' en 'subsidie token create --user <id> --label <naam>', \
-             of start met --demo-tokens"
+             of start met --demo (gebruikers met werk, tokens en een ronde die vandaag open is)"
         );
     }
     let transport = Transport::from_settings(&settings.mail()).map_err(mail_failure)?;
@@ -112,36 +112,29 @@ fn daily_chores(pool: Pool) -> impl FnMut(DateTime<Utc>) + Send + 'static {
     }
 }
 
-/// A demo organisation in region r01 and one user per role, each with a fresh token.
-fn demo_users(pool: &Pool) -> Result<Vec<(Role, String)>, Failure> {
-    let now = Utc::now();
-    let system = Actor::system();
-    let stamp = now.format("%Y%m%d%H%M%S");
-    let org = registry::register_organisation(
-        pool,
-        &system,
-        &NewOrganisation {
-            name: format!("Demo-organisatie {stamp}"),
-            region_id: "r01".to_owned(),
-            iban: "NL91ABNA0417164300".to_owned(),
-            email: "demo@example.org".to_owned(),
-        },
-        now,
-    )?;
-    let mut tokens = Vec::new();
-    for role in Role::ALL {
-        let organisation = (role == Role::Applicant).then_some(org.id.as_str());
-        let user = registry::create_user(
-            pool,
-            &system,
-            &format!("Demo {role} {stamp}"),
-            &format!("demo-{role}@example.org"),
-            role,
-            organisation,
-            now,
-        )?;
-        let token = registry::create_token(pool, &system, &user.id, "demo", now)?;
-        tokens.push((role, token));
+/// Says which instruments accept applications today, and how to open one when none do.
+fn open_today(pool: &Pool, now: DateTime<Utc>) -> Result<(), Failure> {
+    let today = subsidie_domain::deadlines::amsterdam_date(now);
+    let open: Vec<_> = queries::instruments(pool)?
+        .into_iter()
+        .filter(|i| i.opens_on <= today && today <= i.closes_on)
+        .collect();
+    if open.is_empty() {
+        say!(
+            "vandaag ({today}) is geen regeling open voor aanvragen; een ronde openen: zet de \
+             'openstelling' van een regeling in een programmabestand rond vandaag en laad het \
+             met 'subsidie seed --file <bestand>' (zie fixtures/README.md), of probeer alles \
+             uit met 'subsidie serve --demo'"
+        );
     }
-    Ok(tokens)
+    for i in open {
+        say!(
+            "open vandaag: '{}' ({}), van {} tot en met {}",
+            i.code,
+            i.name,
+            i.opens_on,
+            i.closes_on
+        );
+    }
+    Ok(())
 }

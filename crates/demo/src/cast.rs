@@ -43,6 +43,16 @@ pub(crate) struct Cast {
 }
 
 impl Cast {
+    /// The regions only, to work out the plans before anyone is registered.
+    pub(crate) fn planning(regions: Vec<RegionRow>) -> Cast {
+        Cast {
+            regions,
+            applicants: Vec::new(),
+            reviewers: Vec::new(),
+            finance: Actor::system(),
+        }
+    }
+
     /// A reviewer for the `k`-th decision on an application of `region`, and a different
     /// one to confirm it (four eyes); neither declared a conflict for the region.
     pub(crate) fn reviewers_for(

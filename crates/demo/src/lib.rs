@@ -25,11 +25,20 @@
 //! Every instant is fixed and every lot uses [`demo_seed`], so two runs on two empty
 //! databases produce the same decisions, amounts and budget positions.
 //!
+//! # Today (`serve --demo`)
+//!
+//! The letter lies in the past, so for `serve --demo` [`open_today`] opens `uitvoering`
+//! and `discipline-voucher` around today and [`stage_today`] places work for the days
+//! before it (submissions, reservations, a supplement request, a grant waiting for four
+//! eyes) and makes the demo's administrator; [`state`] tells an empty database from one
+//! the demo filled, and [`sign_in`] gives the demo users with work fresh tokens.
+//!
 //! # Not twice
 //!
-//! [`run`] refuses with [`ServiceError::Conflict`] when the database already holds an
-//! application (or organisations of an earlier, interrupted demo, recognised by their
-//! e-mail domain [`DEMO_DOMAIN`]), so it never doubles anything. [`report`] shows the
+//! [`run`] refuses with [`ServiceError::Conflict`] when the database already holds a
+//! submitted application (a leftover draft does not count: it promises no money), or
+//! organisations of an earlier, interrupted demo (recognised by their e-mail domain
+//! [`DEMO_DOMAIN`]), so it never doubles anything. [`report`] shows the
 //! current positions of any database without changing it.
 
 mod calendar;
@@ -39,22 +48,25 @@ mod plans;
 mod read;
 mod replay;
 mod report;
+mod state;
+mod today;
+mod users;
 
-use diesel::prelude::*;
 use subsidie_service::{queries, Pool, ServiceError};
 use subsidie_store::rows::InstrumentRow;
-use subsidie_store::schema::organisations;
 
 pub use cast::{demo_iban, DEMO_DOMAIN};
 pub use replay::demo_seed;
 pub use report::{
     application_count, dutch_percent, report, Coverage, DemoReport, InstrumentSummary,
 };
+pub use state::{state, submitted_count, DemoState};
+pub use today::{open_today, stage_today, OpenWindow, TodayWork};
+pub use users::{sign_in, DemoUser, ADMIN_EMAIL};
 
 use calendar::{date, local};
-use cast::register_cast;
+use cast::{register_cast, Cast};
 use plans::{implementation_plans, preparation_plans, research_plans, voucher_plans};
-use read::connection;
 use replay::{run_by_receipt, run_research, settle_preparation};
 
 fn instrument_of_kind<'a>(
@@ -70,27 +82,15 @@ fn instrument_of_kind<'a>(
 }
 
 fn check_empty(pool: &Pool) -> Result<(), ServiceError> {
-    let existing = application_count(pool)?;
-    if existing > 0 {
-        return Err(ServiceError::Conflict(format!(
-            "de database bevat al {existing} aanvra{}; de demo draait alleen op een database \
-             zonder aanvragen, zodat er niets dubbel wordt aangemaakt (bekijk de stand met \
-             'subsidie budget', of begin met een lege database)",
-            if existing == 1 { "ag" } else { "gen" }
-        )));
+    match state(pool)? {
+        DemoState::Empty => Ok(()),
+        DemoState::Played => Err(ServiceError::Conflict(
+            "de demo is in deze database al gespeeld; begin met een lege database om hem \
+             opnieuw te spelen"
+                .into(),
+        )),
+        DemoState::Occupied(why) => Err(ServiceError::Conflict(why)),
     }
-    let pattern = format!("%@%{DEMO_DOMAIN}");
-    let leftovers = organisations::table
-        .filter(organisations::email.like(&pattern))
-        .count()
-        .get_result::<i64>(&mut *connection(pool)?)?;
-    if leftovers > 0 {
-        return Err(ServiceError::Conflict(format!(
-            "de database bevat al {leftovers} organisaties van een eerdere, onderbroken demo \
-             (e-mailadressen op {DEMO_DOMAIN}); begin met een lege database"
-        )));
-    }
-    Ok(())
 }
 
 /// Replays the letter on a database with the programme loaded and no applications; see
@@ -111,31 +111,36 @@ pub fn run(pool: &Pool) -> Result<DemoReport, ServiceError> {
         .map(|d| (d.id, d.name))
         .collect();
 
-    let cast = register_cast(pool, local(date(2024, 1, 2)?, 9 * 60))?;
-    if cast.regions.is_empty() {
+    let planning = Cast::planning(queries::regions(pool)?);
+    if planning.regions.is_empty() {
         return Err(ServiceError::Conflict(
             "het programma heeft geen regio's; laad eerst het programma (subsidie seed)".into(),
         ));
     }
+    let by_receipt = [
+        (preparation, preparation_plans(&planning, preparation)?),
+        (
+            implementation,
+            implementation_plans(&planning, implementation)?,
+        ),
+        (voucher, voucher_plans(&planning, voucher, &disciplines)?),
+    ];
+    let blocking = state::blocking_drafts(pool, &instruments, &by_receipt, &planning.regions)?;
+    if !blocking.is_empty() {
+        return Err(ServiceError::Conflict(format!(
+            "{} concept(en) houden een plaats bezet die de demo nodig heeft (één lopende \
+             aanvraag per regio en regeling): {}; verwijder ze (DELETE /api/v1/aanvragen/{{id}} \
+             door hun aanvrager) of begin met een lege database",
+            blocking.len(),
+            blocking.join(", ")
+        )));
+    }
 
-    let prepared = run_by_receipt(
-        pool,
-        &cast,
-        preparation,
-        preparation_plans(&cast, preparation)?,
-    )?;
-    run_by_receipt(
-        pool,
-        &cast,
-        implementation,
-        implementation_plans(&cast, implementation)?,
-    )?;
-    run_by_receipt(
-        pool,
-        &cast,
-        voucher,
-        voucher_plans(&cast, voucher, &disciplines)?,
-    )?;
+    let cast = register_cast(pool, local(date(2024, 1, 2)?, 9 * 60))?;
+    let [(_, prepare), (_, implement), (_, vouchers)] = by_receipt;
+    let prepared = run_by_receipt(pool, &cast, preparation, prepare)?;
+    run_by_receipt(pool, &cast, implementation, implement)?;
+    run_by_receipt(pool, &cast, voucher, vouchers)?;
     run_research(pool, &cast, research, &research_plans(&cast, research)?)?;
     settle_preparation(pool, &cast, &prepared)?;
 

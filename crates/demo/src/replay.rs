@@ -25,7 +25,8 @@ pub fn demo_seed() -> Seed {
     Seed::from_bytes([7; 32])
 }
 
-const GRANT_MOTIVATION: &str = "De aanvraag voldoet aan de voorwaarden van de regeling en \
+pub(crate) const GRANT_MOTIVATION: &str =
+    "De aanvraag voldoet aan de voorwaarden van de regeling en \
     draagt bij aan de doelen van het programma Versterking eerstelijnszorg; het \
     gevraagde bedrag is onderbouwd en past binnen het subsidieplafond.";
 

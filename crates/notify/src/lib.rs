@@ -22,6 +22,7 @@
 pub mod dispatch;
 pub mod error;
 pub mod format;
+pub mod history;
 pub mod templates;
 // Test support stays out of release builds; other crates enable it from their
 // dev-dependencies.

@@ -3,6 +3,8 @@
 //! has its own database and its own sink.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
@@ -15,18 +17,17 @@ use subsidie_domain::Money;
 use subsidie_notify::dispatch::{drain_at, DispatchPolicy};
 use subsidie_notify::testing::{ReceivedMail, SmtpSink};
 use subsidie_notify::transport::DEFAULT_FROM;
-use subsidie_notify::{dispatch_once_with, templates, MailSettings, Transport};
+use subsidie_notify::{dispatch_once_with, MailSettings, Transport};
 use subsidie_service::application::{self as applications, Action, NewApplication, Outcome};
 use subsidie_service::outbox::admin::{self, OutboxSummary};
 use subsidie_service::outbox::reminders;
 use subsidie_service::registry::{self, NewOrganisation};
 use subsidie_service::{allocation, payments as runs, queries, seed};
 use subsidie_service::{Actor, Pool, Role, ServiceError};
-use subsidie_store::db::write_transaction;
 use subsidie_store::rows::{ApplicationRow, OutboxRow};
 use subsidie_store::schema::outbox;
 use subsidie_store::testing::TestDatabase;
-use subsidie_store::{Backend, DbConnection, StoreError};
+use subsidie_store::{Backend, DbConnection};
 
 const FIXTURE: &str = include_str!("../../../fixtures/versterking-eerstelijnszorg.toml");
 const IBAN: &str = "NL91ABNA0417164300";
@@ -509,42 +510,10 @@ fn the_lifecycle_produces_exactly_the_expected_mails() {
 
 /// Inserts `n` receipt notices directly, as the service would, due at `due`.
 fn synthetic_rows(pool: &Pool, n: usize, due: DateTime<Utc>) -> Vec<String> {
-    let payload = templates::example_payload("ontvangstbevestiging").unwrap();
-    let mut conn = pool.get().unwrap();
-    let ids: Vec<String> = (0..n).map(|_| uuid_like()).collect();
-    write_transaction(&mut conn, |conn| -> Result<(), StoreError> {
-        for (i, id) in ids.iter().enumerate() {
-            diesel::insert_into(outbox::table)
-                .values(&OutboxRow {
-                    id: id.clone(),
-                    application_id: None,
-                    recipient: format!("ontvanger{i}@voorbeeld.nl"),
-                    template: "ontvangstbevestiging".into(),
-                    payload: payload.to_string(),
-                    created_at: due.naive_utc(),
-                    due_at: due.naive_utc(),
-                    attempts: 0,
-                    last_error: None,
-                    claimed_until: None,
-                    sent_at: None,
-                    failed_at: None,
-                })
-                .execute(conn)?;
-        }
-        Ok(())
-    })
-    .unwrap();
-    ids
-}
-
-fn uuid_like() -> String {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static N: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    format!("t{nanos:x}-{}", N.fetch_add(1, Ordering::Relaxed))
+    let recipients: Vec<String> = (0..n)
+        .map(|i| format!("ontvanger{i}@voorbeeld.nl"))
+        .collect();
+    common::rows_for(pool, &recipients, due)
 }
 
 fn row(pool: &Pool, id: &str) -> OutboxRow {
@@ -893,7 +862,7 @@ fn without_smtp_mails_become_eml_files() {
     let w = world();
     let t0 = at(2025, 3, 3, 9, 0);
     let ids = synthetic_rows(&w.pool, 2, t0);
-    let dir = std::env::temp_dir().join(format!("subsidie-eml-{}", uuid_like()));
+    let dir = std::env::temp_dir().join(format!("subsidie-eml-{}", common::uuid_like()));
     let transport = Transport::from_settings(&MailSettings {
         mail_dir: Some(dir.clone()),
         message_id_domain: Some("post.zonmw.local".into()),

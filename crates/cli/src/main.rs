@@ -37,6 +37,7 @@ mod database;
 mod failure;
 mod finance;
 mod mail;
+mod mailer;
 mod programme;
 mod registry;
 mod render;
@@ -92,9 +93,19 @@ fn execute(command: &Command, settings: &Settings) -> Result<(), Failure> {
         Command::Token(TokenCommand::Create { user, label }) => {
             registry::create_token(settings, user, label)
         }
-        Command::Serve { bind, demo_tokens } => {
-            serve::serve(settings, &settings.bind(bind.as_deref()), *demo_tokens)
+        Command::Serve {
+            bind,
+            demo_tokens,
+            without_mailer,
+        } => {
+            let settings = if *without_mailer {
+                settings.clone().without_mailer()
+            } else {
+                settings.clone()
+            };
+            serve::serve(&settings, &settings.bind(bind.as_deref()), *demo_tokens)
         }
+        Command::Mailer => mailer::run(settings),
         Command::Mail(command) => mail::mail(settings, command),
         Command::Allocate { instrument, seed } => {
             registry::allocate(settings, instrument, seed.as_deref())

@@ -1,8 +1,8 @@
-//! `subsidie serve`: the REST API and, beside it, the e-mail dispatcher with its daily
-//! chores.
+//! `subsidie serve`: the REST API and, beside it unless `MAILER=off`, the e-mail
+//! dispatcher with its daily chores.
 
 use chrono::{DateTime, Utc};
-use subsidie_notify::Transport;
+use subsidie_notify::{DispatcherHandle, Transport};
 use subsidie_service::outbox::reminders;
 use subsidie_service::registry::{self, NewOrganisation};
 use subsidie_service::{idempotency, queries, seed, Actor, Pool, Role};
@@ -44,22 +44,35 @@ pub fn serve(settings: &Settings, bind: &str, demo_tokens: bool) -> Result<(), F
              of start met --demo-tokens"
         );
     }
-    let transport = Transport::from_settings(&settings.mail()).map_err(mail_failure)?;
-    say!("e-mail: {}", transport.describe());
-    let mailer = subsidie_notify::spawn_dispatcher_with_hook(
-        pool.clone(),
-        transport,
-        std::time::Duration::from_secs(10),
-        subsidie_notify::DispatchPolicy::default(),
-        daily_chores(pool.clone()),
-    );
+    let mailer = if settings.mailer_in_serve().map_err(Failure::Message)? {
+        Some(start_mailer(settings, &pool)?)
+    } else {
+        say!("e-mail: niet in dit proces (MAILER=off of --zonder-mailer); 'subsidie mailer' verzendt de outbox");
+        None
+    };
     // A wrong funder account does not stop the server: only the SEPA download says so.
     let config = subsidie_api::Config::new(settings.funder().map_err(|e| e.to_string()));
     say!("stoppen: Ctrl-C");
     let served = subsidie_api::run_blocking(listener, pool, config)
         .map_err(|e| Failure::Message(format!("de API stopte met een fout: {e}")));
-    mailer.stop();
+    if let Some(mailer) = mailer {
+        mailer.stop();
+    }
     served
+}
+
+/// The dispatcher with its daily chores, in a thread of its own, for `serve` and
+/// `subsidie mailer`.
+pub(crate) fn start_mailer(settings: &Settings, pool: &Pool) -> Result<DispatcherHandle, Failure> {
+    let transport = Transport::from_settings(&settings.mail()).map_err(mail_failure)?;
+    say!("e-mail: {}", transport.describe());
+    Ok(subsidie_notify::spawn_dispatcher_with_hook(
+        pool.clone(),
+        transport,
+        std::time::Duration::from_secs(10),
+        subsidie_notify::DispatchPolicy::default(),
+        daily_chores(pool.clone()),
+    ))
 }
 
 /// What the dispatcher does before each round. It sends what the use cases wrote to the

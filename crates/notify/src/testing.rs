@@ -8,6 +8,7 @@
 //! Tests that do not need to stop and restart the server use [`smtpd`], a real SMTP
 //! server (aiosmtpd) with STARTTLS, AUTH and error answers.
 
+pub mod outbox;
 pub mod smtpd;
 
 use std::io::{BufRead, BufReader, Write};

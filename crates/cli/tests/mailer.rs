@@ -116,6 +116,18 @@ fn unsent(pool: &Pool, ids: &[String]) -> usize {
         .count()
 }
 
+/// Waits (at most `limit`) until every row of `ids` is marked sent.
+fn wait_until_sent(pool: &Pool, ids: &[String], limit: Duration) {
+    let deadline = Instant::now() + limit;
+    while unsent(pool, ids) > 0 {
+        assert!(
+            Instant::now() < deadline,
+            "niet alles verzonden binnen {limit:?}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
 #[test]
 fn two_mailers_on_one_database_send_each_mail_exactly_once() {
     let Some(server) = Smtpd::start(SmtpdOptions::default()).expect("aiosmtpd starten") else {
@@ -133,14 +145,7 @@ fn two_mailers_on_one_database_send_each_mail_exactly_once() {
     for mailer in &mut mailers {
         mailer.wait_for("de mailer draait");
     }
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while unsent(&pool, &ids) > 0 {
-        assert!(
-            Instant::now() < deadline,
-            "niet alles verzonden binnen 60 s"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    wait_until_sent(&pool, &ids, Duration::from_secs(60));
     for mailer in &mut mailers {
         assert!(mailer.terminate(), "{:?}", mailer.seen);
         assert!(mailer
@@ -200,14 +205,7 @@ fn serve_without_the_mailer_leaves_the_outbox_to_subsidie_mailer() {
 
     let mut mailer = Process::start(&["mailer"], &env);
     mailer.wait_for("de mailer draait");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while unsent(&pool, &ids) > 0 {
-        assert!(
-            Instant::now() < deadline,
-            "de mailer verzond niet binnen 30 s"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    wait_until_sent(&pool, &ids, Duration::from_secs(30));
     assert!(mailer.terminate());
     for id in &ids {
         assert!(mail_dir.join(format!("{id}.eml")).is_file());

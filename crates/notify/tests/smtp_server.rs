@@ -35,24 +35,29 @@ fn world() -> World {
     }
 }
 
-fn started(options: SmtpdOptions) -> Option<Smtpd> {
-    Smtpd::start(options).expect("aiosmtpd starten")
+/// A server with `options` and a database with one receipt per recipient due at
+/// [`t0`]; `None` (skip) when aiosmtpd is missing outside CI.
+fn setup(options: SmtpdOptions, recipients: &[&str]) -> Option<(Smtpd, World, Vec<String>)> {
+    let server = Smtpd::start(options).expect("aiosmtpd starten")?;
+    let w = world();
+    let recipients: Vec<String> = recipients.iter().map(|a| (*a).to_owned()).collect();
+    let ids = common::rows_for(&w.pool, &recipients, t0());
+    Some((server, w, ids))
 }
 
-fn to(addresses: &[&str]) -> Vec<String> {
-    addresses.iter().map(|a| (*a).to_owned()).collect()
+/// Sends what is due at `now`: (sent, retried, failed).
+fn drain(pool: &Pool, transport: &Transport, now: DateTime<Utc>) -> (usize, usize, usize) {
+    let report = drain_at(pool, transport, now, &DispatchPolicy::default()).unwrap();
+    (report.sent, report.retried, report.failed)
 }
 
 #[test]
 fn plain_smtp_delivers_with_the_rows_message_id() {
-    let Some(server) = started(SmtpdOptions::default()) else {
+    let Some((server, w, ids)) = setup(SmtpdOptions::default(), &["info@r01.voorbeeld.nl"]) else {
         return;
     };
-    let w = world();
-    let ids = common::rows_for(&w.pool, &to(&["info@r01.voorbeeld.nl"]), t0());
     let transport = Transport::smtp(&server.url(), DEFAULT_FROM).unwrap();
-    let report = drain_at(&w.pool, &transport, t0(), &DispatchPolicy::default()).unwrap();
-    assert_eq!((report.sent, report.retried, report.failed), (1, 0, 0));
+    assert_eq!(drain(&w.pool, &transport, t0()), (1, 0, 0));
     let deliveries = server.deliveries();
     assert_eq!(deliveries.len(), 1);
     let d = &deliveries[0];
@@ -74,11 +79,9 @@ fn secured() -> SmtpdOptions {
 
 #[test]
 fn starttls_and_auth_with_the_credentials_of_the_url() {
-    let Some(server) = started(secured()) else {
+    let Some((server, w, ids)) = setup(secured(), &["info@r02.voorbeeld.nl"]) else {
         return;
     };
-    let w = world();
-    let ids = common::rows_for(&w.pool, &to(&["info@r02.voorbeeld.nl"]), t0());
     assert!(server.url().contains("tls=required"));
     let transport = Transport::from_settings(&MailSettings {
         smtp_url: Some(server.url()),
@@ -97,16 +100,13 @@ fn starttls_and_auth_with_the_credentials_of_the_url() {
 
 #[test]
 fn an_untrusted_certificate_or_a_wrong_password_is_retried_not_failed() {
-    let Some(server) = started(secured()) else {
+    let Some((server, w, ids)) = setup(secured(), &["info@r03.voorbeeld.nl"]) else {
         return;
     };
-    let w = world();
-    let ids = common::rows_for(&w.pool, &to(&["info@r03.voorbeeld.nl"]), t0());
     // Without SMTP_CA_FILE the self-signed certificate is not trusted: certificate
     // checks stay on.
     let untrusted = Transport::smtp(&server.url(), DEFAULT_FROM).unwrap();
-    let report = drain_at(&w.pool, &untrusted, t0(), &DispatchPolicy::default()).unwrap();
-    assert_eq!((report.sent, report.retried, report.failed), (0, 1, 0));
+    assert_eq!(drain(&w.pool, &untrusted, t0()), (0, 1, 0));
     let row = common::row(&w.pool, &ids[0]);
     assert!(row.failed_at.is_none());
     assert!(row.last_error.unwrap().starts_with("SMTP: "));
@@ -118,8 +118,7 @@ fn an_untrusted_certificate_or_a_wrong_password_is_retried_not_failed() {
     let wrong =
         Transport::smtp_trusting(&wrong, DEFAULT_FROM, server.ca_file().as_deref()).unwrap();
     let later = t0() + DispatchPolicy::default().backoff(1);
-    let report = drain_at(&w.pool, &wrong, later, &DispatchPolicy::default()).unwrap();
-    assert_eq!((report.sent, report.retried, report.failed), (0, 1, 0));
+    assert_eq!(drain(&w.pool, &wrong, later), (0, 1, 0));
     let row = common::row(&w.pool, &ids[0]);
     assert!(row.failed_at.is_none());
     assert!(row.last_error.unwrap().starts_with("SMTP"));
@@ -128,21 +127,17 @@ fn an_untrusted_certificate_or_a_wrong_password_is_retried_not_failed() {
 
 #[test]
 fn a_550_fails_the_message_at_once_with_the_servers_words() {
-    let Some(server) = started(SmtpdOptions {
-        reject: vec!["niemand@voorbeeld.nl".into()],
-        ..SmtpdOptions::default()
-    }) else {
+    let Some((server, w, ids)) = setup(
+        SmtpdOptions {
+            reject: vec!["niemand@voorbeeld.nl".into()],
+            ..SmtpdOptions::default()
+        },
+        &["niemand@voorbeeld.nl", "iemand@voorbeeld.nl"],
+    ) else {
         return;
     };
-    let w = world();
-    let ids = common::rows_for(
-        &w.pool,
-        &to(&["niemand@voorbeeld.nl", "iemand@voorbeeld.nl"]),
-        t0(),
-    );
     let transport = Transport::smtp(&server.url(), DEFAULT_FROM).unwrap();
-    let report = drain_at(&w.pool, &transport, t0(), &DispatchPolicy::default()).unwrap();
-    assert_eq!((report.sent, report.retried, report.failed), (1, 0, 1));
+    assert_eq!(drain(&w.pool, &transport, t0()), (1, 0, 1));
     let refused = common::row(&w.pool, &ids[0]);
     assert!(refused.failed_at.is_some());
     assert_eq!(refused.attempts, 1);
@@ -157,14 +152,15 @@ fn a_550_fails_the_message_at_once_with_the_servers_words() {
 
 #[test]
 fn a_451_is_retried_after_the_backoff_and_then_delivered() {
-    let Some(server) = started(SmtpdOptions {
-        defer: vec![("druk@voorbeeld.nl".into(), 1)],
-        ..SmtpdOptions::default()
-    }) else {
+    let Some((server, w, ids)) = setup(
+        SmtpdOptions {
+            defer: vec![("druk@voorbeeld.nl".into(), 1)],
+            ..SmtpdOptions::default()
+        },
+        &["druk@voorbeeld.nl"],
+    ) else {
         return;
     };
-    let w = world();
-    let ids = common::rows_for(&w.pool, &to(&["druk@voorbeeld.nl"]), t0());
     let transport = Transport::smtp(&server.url(), DEFAULT_FROM).unwrap();
     let policy = DispatchPolicy::default();
     let report = drain_at(&w.pool, &transport, t0(), &policy).unwrap();

@@ -14,6 +14,8 @@ use crate::settings::Settings;
 
 /// `subsidie serve`: the API on `bind`, with the programme loaded on first start.
 pub fn serve(settings: &Settings, bind: &str, demo_tokens: bool) -> Result<(), Failure> {
+    // A wrong MAILER stops the start before anything is loaded or bound.
+    let with_mailer = settings.mailer_in_serve().map_err(Failure::Message)?;
     // One connection per blocking request, a few of them at once.
     let (pool, url) = open(settings, 8)?;
     if queries::instruments(&pool)?.is_empty() {
@@ -44,7 +46,7 @@ pub fn serve(settings: &Settings, bind: &str, demo_tokens: bool) -> Result<(), F
              of start met --demo-tokens"
         );
     }
-    let mailer = if settings.mailer_in_serve().map_err(Failure::Message)? {
+    let mailer = if with_mailer {
         Some(start_mailer(settings, &pool)?)
     } else {
         say!("e-mail: niet in dit proces (MAILER=off of --zonder-mailer); 'subsidie mailer' verzendt de outbox");

@@ -66,7 +66,15 @@ pub enum Command {
         /// tokens.
         #[arg(long, alias = "demo-tokens")]
         demo: bool,
+        /// Start alleen de API, zonder de e-mail te verzenden (als MAILER=off); de
+        /// outbox verzendt dan 'subsidie mailer'.
+        #[arg(long = "zonder-mailer")]
+        without_mailer: bool,
     },
+    /// Verzend de e-mail uit de outbox doorlopend, zonder API, tot SIGINT of SIGTERM;
+    /// zet ook dagelijks de herinneringen voor de verantwoording klaar. Er mogen er
+    /// meerdere tegelijk draaien op één database: geen bericht gaat twee keer uit.
+    Mailer,
     /// E-mail: de outbox verzenden, mislukte berichten tonen of opnieuw proberen.
     #[command(subcommand)]
     Mail(MailCommand),

@@ -38,6 +38,7 @@ mod demo;
 mod failure;
 mod finance;
 mod mail;
+mod mailer;
 mod programme;
 mod registry;
 mod render;
@@ -63,6 +64,8 @@ fn main() -> ExitCode {
         }
     };
     let settings = Settings::from_env().with_database_flag(cli.database_url.as_deref());
+    // Every verb that queues a letter links to the portal, not only `serve`.
+    subsidie_service::portal::links::set_base_url(&settings.portal_base_url());
     match execute(&cli.command, &settings) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
@@ -93,9 +96,19 @@ fn execute(command: &Command, settings: &Settings) -> Result<(), Failure> {
         Command::Token(TokenCommand::Create { user, label }) => {
             registry::create_token(settings, user, label)
         }
-        Command::Serve { bind, demo } => {
-            serve::serve(settings, &settings.bind(bind.as_deref()), *demo)
+        Command::Serve {
+            bind,
+            demo,
+            without_mailer,
+        } => {
+            let settings = if *without_mailer {
+                settings.clone().without_mailer()
+            } else {
+                settings.clone()
+            };
+            serve::serve(&settings, &settings.bind(bind.as_deref()), *demo)
         }
+        Command::Mailer => mailer::run(settings),
         Command::Mail(command) => mail::mail(settings, command),
         Command::Allocate { instrument, seed } => {
             registry::allocate(settings, instrument, seed.as_deref())

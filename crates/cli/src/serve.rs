@@ -1,8 +1,8 @@
-//! `subsidie serve`: the REST API and, beside it, the e-mail dispatcher with its daily
-//! chores.
+//! `subsidie serve`: the REST API and, beside it unless `MAILER=off`, the e-mail
+//! dispatcher with its daily chores.
 
 use chrono::{DateTime, Utc};
-use subsidie_notify::Transport;
+use subsidie_notify::{DispatcherHandle, Transport};
 use subsidie_service::outbox::reminders;
 use subsidie_service::{idempotency, queries, seed, Pool};
 
@@ -14,6 +14,8 @@ use crate::settings::Settings;
 /// `subsidie serve`: the API on `bind`, with the built-in programme loaded on first
 /// start; with `demo`, a database where every role has work (see [`crate::demo`]).
 pub fn serve(settings: &Settings, bind: &str, demo: bool) -> Result<(), Failure> {
+    // A wrong MAILER stops the start before anything is loaded or bound.
+    let with_mailer = settings.mailer_in_serve().map_err(Failure::Message)?;
     // One connection per blocking request, a few of them at once.
     let (pool, url) = open(settings, 8)?;
     let now = Utc::now();
@@ -40,7 +42,6 @@ pub fn serve(settings: &Settings, bind: &str, demo: bool) -> Result<(), Failure>
     say!("  documentatie: http://{addr}/api/v1/docs/");
     say!("  OpenAPI:      http://{addr}/api/v1/openapi.json");
     let portal = subsidie_portal::PortalConfig::new(&settings.portal_base_url());
-    subsidie_service::portal::links::set_base_url(&portal.base_url);
     say!(
         "het subsidieportaal: http://{addr}/ (links in e-mails naar {})",
         portal.base_url
@@ -51,15 +52,12 @@ pub fn serve(settings: &Settings, bind: &str, demo: bool) -> Result<(), Failure>
              of start met --demo (gebruikers met werk, tokens en een ronde die vandaag open is)"
         );
     }
-    let transport = Transport::from_settings(&settings.mail()).map_err(mail_failure)?;
-    say!("e-mail: {}", transport.describe());
-    let mailer = subsidie_notify::spawn_dispatcher_with_hook(
-        pool.clone(),
-        transport,
-        std::time::Duration::from_secs(10),
-        subsidie_notify::DispatchPolicy::default(),
-        daily_chores(pool.clone()),
-    );
+    let mailer = if with_mailer {
+        Some(start_mailer(settings, &pool)?)
+    } else {
+        say!("e-mail: niet in dit proces (MAILER=off of --zonder-mailer); 'subsidie mailer' verzendt de outbox");
+        None
+    };
     // A wrong funder account does not stop the server: only the SEPA download says so.
     let config = subsidie_api::Config::new(settings.funder().map_err(|e| e.to_string()));
     say!("stoppen: Ctrl-C");
@@ -73,8 +71,24 @@ pub fn serve(settings: &Settings, bind: &str, demo: bool) -> Result<(), Failure>
         subsidie_portal::configure(cfg, portal.clone())
     })
     .map_err(|e| Failure::Message(format!("de API stopte met een fout: {e}")));
-    mailer.stop();
+    if let Some(mailer) = mailer {
+        mailer.stop();
+    }
     served
+}
+
+/// The dispatcher with its daily chores, in a thread of its own, for `serve` and
+/// `subsidie mailer`.
+pub(crate) fn start_mailer(settings: &Settings, pool: &Pool) -> Result<DispatcherHandle, Failure> {
+    let transport = Transport::from_settings(&settings.mail()).map_err(mail_failure)?;
+    say!("e-mail: {}", transport.describe());
+    Ok(subsidie_notify::spawn_dispatcher_with_hook(
+        pool.clone(),
+        transport,
+        std::time::Duration::from_secs(10),
+        subsidie_notify::DispatchPolicy::default(),
+        daily_chores(pool.clone()),
+    ))
 }
 
 /// What the dispatcher does before each round. It sends what the use cases wrote to the

@@ -20,14 +20,20 @@ use subsidie_service::portal::links::DEFAULT_BASE_URL;
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://subsidie.db";
 /// Where `serve` listens when neither `--bind` nor `SUBSIDIE_BIND` says where.
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+/// `MAILER` when `serve` sends the outbox too (the default).
+pub const MAILER_ON: &str = "on";
+/// `MAILER` when only `subsidie mailer` sends it.
+pub const MAILER_OFF: &str = "off";
 /// Every variable the engine reads, in the order `subsidie config` shows them.
-pub const VARIABLES: [&str; 10] = [
+pub const VARIABLES: [&str; 12] = [
     "DATABASE_URL",
     "SUBSIDIE_BIND",
     "SMTP_URL",
     "MAIL_DIR",
     "MAIL_FROM",
     "MAIL_MESSAGE_ID_DOMAIN",
+    "SMTP_CA_FILE",
+    "MAILER",
     "FUNDER_NAME",
     "FUNDER_IBAN",
     "FUNDER_BIC",
@@ -99,6 +105,11 @@ pub struct Settings {
     pub mail_from: Setting,
     /// `MAIL_MESSAGE_ID_DOMAIN`.
     pub message_id_domain: Setting,
+    /// `SMTP_CA_FILE`: extra CA certificates for SMTP's TLS.
+    pub smtp_ca_file: Setting,
+    /// `MAILER`: `on` (`serve` sends the outbox too) or `off` (only `subsidie mailer`
+    /// sends it).
+    pub mailer: Setting,
     /// `FUNDER_NAME`.
     pub funder_name: Setting,
     /// `FUNDER_IBAN`.
@@ -132,6 +143,8 @@ impl Settings {
             mail_dir: Setting::from(set("MAIL_DIR"), None),
             mail_from: Setting::from(set("MAIL_FROM"), None),
             message_id_domain: Setting::from(set("MAIL_MESSAGE_ID_DOMAIN"), None),
+            smtp_ca_file: Setting::from(set("SMTP_CA_FILE"), None),
+            mailer: Setting::from(set("MAILER"), Some(MAILER_ON)),
             // Taken as given: the account checks trim them, and an empty BIC is a choice.
             funder_name: Setting::from(lookup("FUNDER_NAME"), Some(DEFAULT_FUNDER_NAME)),
             funder_iban: Setting::from(lookup("FUNDER_IBAN"), Some(DEFAULT_FUNDER_IBAN)),
@@ -173,6 +186,29 @@ impl Settings {
             mail_from: self.mail_from.value.clone(),
             mail_dir: self.mail_dir.value.as_ref().map(PathBuf::from),
             message_id_domain: self.message_id_domain.value.clone(),
+            smtp_ca_file: self.smtp_ca_file.value.as_ref().map(PathBuf::from),
+        }
+    }
+
+    /// `MAILER=off`, as `serve --zonder-mailer` does.
+    pub fn without_mailer(mut self) -> Settings {
+        self.mailer = Setting {
+            value: Some(MAILER_OFF.to_owned()),
+            source: Source::Option("--zonder-mailer"),
+        };
+        self
+    }
+
+    /// True when `serve` runs the mailer beside the API; the error names the value
+    /// and what would be accepted.
+    pub fn mailer_in_serve(&self) -> Result<bool, String> {
+        match self.mailer.text().to_ascii_lowercase().as_str() {
+            MAILER_ON => Ok(true),
+            MAILER_OFF => Ok(false),
+            other => Err(format!(
+                "MAILER='{other}' is geen keuze; verwacht '{MAILER_ON}' (serve verzendt ook \
+                 de e-mail) of '{MAILER_OFF}' (alleen 'subsidie mailer' verzendt)"
+            )),
         }
     }
 
@@ -209,6 +245,14 @@ impl Settings {
                 &self.message_id_domain,
                 shown(&self.message_id_domain, DEFAULT_MESSAGE_ID_DOMAIN),
             ),
+            (
+                &self.smtp_ca_file,
+                shown(
+                    &self.smtp_ca_file,
+                    "(niet gezet: alleen de systeemcertificaten)",
+                ),
+            ),
+            (&self.mailer, self.mailer.text()),
             (&self.funder_name, self.funder_name.text()),
             (&self.funder_iban, self.funder_iban.text()),
             (&self.funder_bic, shown_bic(&self.funder_bic)),
@@ -343,6 +387,27 @@ mod tests {
         assert_eq!(s.funder().unwrap().bic, None);
         let s = Settings::from_lookup(lookup(&[("FUNDER_IBAN", "NL00FOUT")]));
         assert!(s.funder().unwrap_err().to_string().contains("FUNDER_IBAN"));
+    }
+
+    #[test]
+    fn the_mailer_is_on_unless_switched_off() {
+        assert_eq!(Settings::from_lookup(|_| None).mailer_in_serve(), Ok(true));
+        let off = Settings::from_lookup(lookup(&[("MAILER", "OFF")]));
+        assert_eq!(off.mailer_in_serve(), Ok(false));
+        let flag = Settings::from_lookup(lookup(&[("MAILER", "on")])).without_mailer();
+        assert_eq!(flag.mailer_in_serve(), Ok(false));
+        assert_eq!(flag.mailer.source, Source::Option("--zonder-mailer"));
+        let wrong = Settings::from_lookup(lookup(&[("MAILER", "misschien")]));
+        let error = wrong.mailer_in_serve().unwrap_err();
+        assert!(
+            error.contains("misschien") && error.contains("'off'"),
+            "{error}"
+        );
+        let ca = Settings::from_lookup(lookup(&[("SMTP_CA_FILE", "/etc/ssl/intern.pem")]));
+        assert_eq!(
+            ca.mail().smtp_ca_file,
+            Some(PathBuf::from("/etc/ssl/intern.pem"))
+        );
     }
 
     #[test]

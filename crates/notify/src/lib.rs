@@ -14,7 +14,9 @@
 //!   them, marks them sent, and retries failures with exponential back-off until a
 //!   maximum, after which the row is marked failed for an administrator
 //!   (`subsidie_service::outbox::admin`);
-//! * `testing` (feature `testing`, for tests only): a small SMTP server.
+//! * `testing` (feature `testing`, for tests only): a small SMTP sink that can be stopped
+//!   and restarted, a real SMTP server (aiosmtpd) with STARTTLS, AUTH and error answers,
+//!   and outbox rows written directly.
 //!
 //! Every message carries a stable `Message-ID` derived from its outbox row
 //! (`<{id}@{domain}>`), so a resend after a crash is recognisable as the same message.

@@ -4,6 +4,12 @@
 //!
 //! [`ReceivedMail`] reads back what arrived: headers (with RFC 2047 words decoded) and the
 //! text and HTML parts (quoted-printable or base64 decoded).
+//!
+//! Tests that do not need to stop and restart the server use [`smtpd`], a real SMTP
+//! server (aiosmtpd) with STARTTLS, AUTH and error answers.
+
+pub mod outbox;
+pub mod smtpd;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};

@@ -11,6 +11,7 @@
 //! | `MAIL_FROM` | the sender, `Name <address>` or `address` | `ZonMw subsidies <subsidies@zonmw.local>` |
 //! | `MAIL_DIR` | folder for `.eml` files when `SMTP_URL` is not set | `./outbox` |
 //! | `MAIL_MESSAGE_ID_DOMAIN` | right-hand side of every `Message-ID` | `subsidie.local` |
+//! | `SMTP_CA_FILE` | a PEM file of CA certificates trusted for SMTP's TLS besides the system's | none |
 //!
 //! Empty values count as unset.
 //!
@@ -28,8 +29,20 @@
 //!
 //! TLS is the operating system's (OpenSSL through `native-tls`, the library libpq already
 //! loads): certificates are checked against the system trust store, so an internal CA is
-//! added with `update-ca-certificates`. Each message uses its own connection with a
+//! added with `update-ca-certificates`, or for this process only with `SMTP_CA_FILE`
+//! (which is also how the tests trust their self-signed certificate: there is no switch
+//! that turns certificate checks off). Each message uses its own connection with a
 //! timeout of 30 seconds per SMTP command unless `timeout` says otherwise.
+//!
+//! # Which failures are retried
+//!
+//! A permanent answer of the server (a 5xx reply: "550 no such mailbox") fails the
+//! message at once, with the server's words in `last_error`: sending it again cannot
+//! help. Transient answers (4xx), connection errors, TLS errors and timeouts are retried
+//! with back-off. The exception are the 5xx answers about our authentication (530, 534,
+//! 535, 538, RFC 4954): they refuse the sender, not the message, and a wrong password
+//! must not fail every message in the outbox, so those are retried like a server that
+//! is down until the setting is fixed.
 //!
 //! Without `SMTP_URL` each message is written to `MAIL_DIR/{outbox id}.eml` (the left
 //! part of its Message-ID), atomically (temporary file, then rename); a resend overwrites
@@ -44,6 +57,7 @@ use lettre::message::header::{
     ContentTransferEncoding, ContentType, Header, HeaderName, HeaderValue,
 };
 use lettre::message::{Mailbox, MultiPart, SinglePart};
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{Address, Message, SmtpTransport, Transport as _};
 use subsidie_store::rows::OutboxRow;
 
@@ -70,6 +84,8 @@ pub struct MailSettings {
     pub mail_dir: Option<PathBuf>,
     /// `MAIL_MESSAGE_ID_DOMAIN`.
     pub message_id_domain: Option<String>,
+    /// `SMTP_CA_FILE`: extra CA certificates (PEM) for SMTP's TLS.
+    pub smtp_ca_file: Option<PathBuf>,
 }
 
 enum Kind {
@@ -121,7 +137,7 @@ impl Transport {
     pub fn from_settings(settings: &MailSettings) -> Result<Transport, NotifyError> {
         let from = settings.mail_from.as_deref().unwrap_or(DEFAULT_FROM);
         let transport = match &settings.smtp_url {
-            Some(url) => Transport::smtp(url, from)?,
+            Some(url) => Transport::smtp_trusting(url, from, settings.smtp_ca_file.as_deref())?,
             None => Transport::directory(
                 settings
                     .mail_dir
@@ -138,11 +154,24 @@ impl Transport {
 
     /// Sends over SMTP to `url` (see the module documentation for the schemes).
     pub fn smtp(url: &str, from: &str) -> Result<Transport, NotifyError> {
+        Transport::smtp_trusting(url, from, None)
+    }
+
+    /// [`Transport::smtp`], trusting the CA certificates of the PEM file `ca_file`
+    /// besides the system's for TLS.
+    pub fn smtp_trusting(
+        url: &str,
+        from: &str,
+        ca_file: Option<&Path>,
+    ) -> Result<Transport, NotifyError> {
         let (lettre_url, timeout, redacted_url) = smtp_url_for_lettre(url)?;
-        let transport = SmtpTransport::from_url(&lettre_url)
+        let mut builder = SmtpTransport::from_url(&lettre_url)
             .map_err(|e| NotifyError::Config(format!("SMTP_URL {redacted_url}: {e}")))?
-            .timeout(Some(timeout))
-            .build();
+            .timeout(Some(timeout));
+        if let Some(ca_file) = ca_file {
+            builder = builder.tls(tls_trusting(&lettre_url, ca_file)?);
+        }
+        let transport = builder.build();
         Transport::new(
             Kind::Smtp {
                 transport,
@@ -276,10 +305,66 @@ impl Transport {
             Kind::Smtp { transport, .. } => transport
                 .send(&message)
                 .map(|_| ())
-                .map_err(|e| SendError::Transient(format!("SMTP: {}", smtp_error_text(&e)))),
+                .map_err(|e| classify_smtp_error(&e)),
             Kind::Directory(dir) => write_eml(dir, &row.id, &message.formatted())
                 .map_err(|e| SendError::Transient(format!("{}: {e}", dir.display()))),
         }
+    }
+}
+
+/// The TLS mode of lettre's `url` with `ca_file` trusted besides the system's
+/// certificates.
+fn tls_trusting(lettre_url: &str, ca_file: &Path) -> Result<Tls, NotifyError> {
+    let url =
+        url::Url::parse(lettre_url).map_err(|e| NotifyError::Config(format!("SMTP_URL: {e}")))?;
+    let pem = std::fs::read(ca_file).map_err(|e| {
+        NotifyError::Config(format!(
+            "SMTP_CA_FILE {}: niet te lezen ({e}); verwacht een PEM-bestand met CA-certificaten",
+            ca_file.display()
+        ))
+    })?;
+    let certificate = Certificate::from_pem(&pem).map_err(|e| {
+        NotifyError::Config(format!(
+            "SMTP_CA_FILE {}: geen PEM-certificaat ({e})",
+            ca_file.display()
+        ))
+    })?;
+    let parameters = TlsParameters::builder(url.host_str().unwrap_or_default().to_owned())
+        .add_root_certificate(certificate)
+        .build_native()
+        .map_err(|e| NotifyError::Config(format!("SMTP_CA_FILE {}: {e}", ca_file.display())))?;
+    let mode = url
+        .query_pairs()
+        .find(|(key, _)| key == "tls")
+        .map(|(_, value)| value.into_owned());
+    match (url.scheme(), mode.as_deref()) {
+        ("smtps", _) => Ok(Tls::Wrapper(parameters)),
+        (_, Some("required")) => Ok(Tls::Required(parameters)),
+        (_, Some("opportunistic")) => Ok(Tls::Opportunistic(parameters)),
+        _ => Err(NotifyError::Config(format!(
+            "SMTP_CA_FILE {} is gezet, maar SMTP_URL gebruikt geen TLS; gebruik smtps://, \
+             smtp+starttls:// of ?tls=required",
+            ca_file.display()
+        ))),
+    }
+}
+
+/// Authentication failures (RFC 4954): permanent codes that refuse the sender's
+/// credentials, not the message.
+const AUTHENTICATION_CODES: [&str; 4] = ["530", "534", "535", "538"];
+
+/// A permanent answer of the server fails the message at once; everything else (4xx,
+/// network, TLS, timeouts, authentication) is retried.
+fn classify_smtp_error(err: &lettre::transport::smtp::Error) -> SendError {
+    let words = smtp_error_text(err);
+    match err.status() {
+        Some(code)
+            if err.is_permanent() && !AUTHENTICATION_CODES.contains(&code.to_string().as_str()) =>
+        {
+            SendError::Permanent(format!("SMTP-server weigert het bericht: {words}"))
+        }
+        Some(_) => SendError::Transient(format!("SMTP-server: {words}")),
+        None => SendError::Transient(format!("SMTP: {words}")),
     }
 }
 
@@ -457,6 +542,7 @@ mod tests {
             mail_from: Some("subsidies@voorbeeld.nl".into()),
             mail_dir: Some(PathBuf::from("/tmp/post")),
             message_id_domain: Some("post.voorbeeld.nl".into()),
+            smtp_ca_file: None,
         })
         .unwrap();
         assert_eq!(custom.message_id("abc"), "<abc@post.voorbeeld.nl>");

@@ -31,6 +31,7 @@ macro_rules! say_err {
     }};
 }
 
+mod administration;
 mod args;
 mod config;
 mod database;
@@ -47,7 +48,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use args::{Cli, Command, OrganisationCommand, TokenCommand, UserCommand};
+use args::{Cli, Command, RoundCommand, TokenCommand, UserCommand};
 use failure::Failure;
 use settings::Settings;
 
@@ -61,7 +62,9 @@ fn main() -> ExitCode {
             return ExitCode::from(u8::try_from(code).unwrap_or(2));
         }
     };
-    let settings = Settings::from_env().with_database_flag(cli.database_url.as_deref());
+    let settings = Settings::from_env()
+        .with_database_flag(cli.database_url.as_deref())
+        .with_operator_flag(cli.operator.as_deref());
     match execute(&cli.command, &settings) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
@@ -85,12 +88,18 @@ fn execute(command: &Command, settings: &Settings) -> Result<(), Failure> {
         Command::Seed { file } => programme::seed_file(settings, file),
         Command::Demo { file } => programme::run_demo(settings, file.as_deref()),
         Command::Budget => programme::budget(settings),
-        Command::Organisation(OrganisationCommand::Add(args)) => {
-            registry::add_organisation(settings, args)
-        }
+        Command::Organisation(command) => administration::organisation(settings, command),
         Command::User(UserCommand::Add(args)) => registry::add_user(settings, args),
-        Command::Token(TokenCommand::Create { user, label }) => {
-            registry::create_token(settings, user, label)
+        Command::User(command) => administration::user(settings, command),
+        Command::Token(TokenCommand::Create { user, label, days }) => {
+            registry::create_token(settings, user, label, *days)
+        }
+        Command::Token(command) => administration::token(settings, command),
+        Command::Round(RoundCommand::List { instrument }) => {
+            administration::rounds(settings, instrument.as_deref())
+        }
+        Command::History { subject, id } => {
+            administration::history(settings, subject.as_deref(), id.as_deref())
         }
         Command::Serve { bind, demo_tokens } => {
             serve::serve(settings, &settings.bind(bind.as_deref()), *demo_tokens)

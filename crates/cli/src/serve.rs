@@ -120,7 +120,7 @@ fn demo_users(pool: &Pool) -> Result<Vec<(Role, String)>, Failure> {
             pool,
             &system,
             &format!("Demo {role} {stamp}"),
-            &format!("demo-{role}@example.org"),
+            &format!("demo-{role}-{stamp}@example.org"),
             role,
             organisation,
             now,

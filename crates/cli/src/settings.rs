@@ -20,7 +20,7 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://subsidie.db";
 /// Where `serve` listens when neither `--bind` nor `SUBSIDIE_BIND` says where.
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 /// Every variable the engine reads, in the order `subsidie config` shows them.
-pub const VARIABLES: [&str; 9] = [
+pub const VARIABLES: [&str; 10] = [
     "DATABASE_URL",
     "SUBSIDIE_BIND",
     "SMTP_URL",
@@ -30,6 +30,7 @@ pub const VARIABLES: [&str; 9] = [
     "FUNDER_NAME",
     "FUNDER_IBAN",
     "FUNDER_BIC",
+    "SUBSIDIE_OPERATOR",
 ];
 
 /// Where a setting's value came from.
@@ -103,6 +104,9 @@ pub struct Settings {
     pub funder_iban: Setting,
     /// `FUNDER_BIC`.
     pub funder_bic: Setting,
+    /// `SUBSIDIE_OPERATOR` (or `--operator`): the e-mail address of the user on whose
+    /// behalf the command line acts; unset, it acts as `system`.
+    pub operator: Setting,
 }
 
 impl Settings {
@@ -132,6 +136,7 @@ impl Settings {
             funder_name: Setting::from(lookup("FUNDER_NAME"), Some(DEFAULT_FUNDER_NAME)),
             funder_iban: Setting::from(lookup("FUNDER_IBAN"), Some(DEFAULT_FUNDER_IBAN)),
             funder_bic: Setting::from(lookup("FUNDER_BIC"), Some(DEFAULT_FUNDER_BIC)),
+            operator: Setting::from(set("SUBSIDIE_OPERATOR"), None),
         }
     }
 
@@ -144,6 +149,22 @@ impl Settings {
             };
         }
         self
+    }
+
+    /// The operator, `--operator` first when given.
+    pub fn with_operator_flag(mut self, flag: Option<&str>) -> Settings {
+        if let Some(email) = flag.map(str::trim).filter(|e| !e.is_empty()) {
+            self.operator = Setting {
+                value: Some(email.to_owned()),
+                source: Source::Option("--operator"),
+            };
+        }
+        self
+    }
+
+    /// The e-mail address of the operator in force, if any.
+    pub fn operator(&self) -> Option<&str> {
+        self.operator.value.as_deref()
     }
 
     /// The database URL in force.
@@ -202,6 +223,13 @@ impl Settings {
             (&self.funder_name, self.funder_name.text()),
             (&self.funder_iban, self.funder_iban.text()),
             (&self.funder_bic, shown_bic(&self.funder_bic)),
+            (
+                &self.operator,
+                shown(
+                    &self.operator,
+                    "(niet gezet: de opdrachtregel handelt als system)",
+                ),
+            ),
         ];
         VARIABLES
             .iter()
@@ -324,6 +352,17 @@ mod tests {
         assert_eq!(s.database_url.source, Source::Option("--database-url"));
         assert_eq!(s.bind(Some("127.0.0.1:1")), "127.0.0.1:1");
         assert_eq!(s.bind(None), "0.0.0.0:9000");
+    }
+
+    #[test]
+    fn the_operator_comes_from_the_option_or_the_environment() {
+        assert_eq!(Settings::from_lookup(|_| None).operator(), None);
+        let s = Settings::from_lookup(lookup(&[("SUBSIDIE_OPERATOR", " a@x.nl ")]));
+        assert_eq!(s.operator(), Some("a@x.nl"));
+        assert_eq!(s.operator.source, Source::Environment);
+        let s = s.with_operator_flag(Some("b@x.nl"));
+        assert_eq!(s.operator(), Some("b@x.nl"));
+        assert_eq!(s.operator.source, Source::Option("--operator"));
     }
 
     #[test]

@@ -34,10 +34,13 @@ pub enum Template {
     /// `betaalronde_aangemaakt`: to finance, a payment run was made
     /// ([`PaymentRunLetter`]).
     PaymentRun,
+    /// `organisatiegegevens_gewijzigd`: to an organisation, its bank account, address or
+    /// contact person was changed ([`OrganisationChangeLetter`]).
+    OrganisationChange,
 }
 
-/// The number of templates: every notice and the four others.
-const COUNT: usize = Notice::ALL.len() + 4;
+/// The number of templates: every notice and the five others.
+const COUNT: usize = Notice::ALL.len() + 5;
 
 impl Template {
     /// Every template: the lifecycle's notices in their order, then the others.
@@ -52,6 +55,7 @@ impl Template {
         all[i + 1] = Template::AccountingReminder;
         all[i + 2] = Template::SecondReview;
         all[i + 3] = Template::PaymentRun;
+        all[i + 4] = Template::OrganisationChange;
         all
     };
 
@@ -63,6 +67,7 @@ impl Template {
             Template::AccountingReminder => "herinnering_verantwoording",
             Template::SecondReview => "tweede_beoordeling_gevraagd",
             Template::PaymentRun => "betaalronde_aangemaakt",
+            Template::OrganisationChange => "organisatiegegevens_gewijzigd",
         }
     }
 }
@@ -354,6 +359,33 @@ pub struct PaymentRunLetter {
     /// When the run was made.
     #[serde(with = "rfc3339")]
     pub aangemaakt_op: DateTime<Utc>,
+}
+
+/// One changed fact of an organisation, as the letter shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangedFact {
+    /// What changed, in Dutch (`IBAN`, `e-mailadres`, `contactpersoon`).
+    pub gegeven: String,
+    /// The value before; empty when there was none.
+    pub oud: String,
+    /// The value after; empty when it was cleared.
+    pub nieuw: String,
+}
+
+/// To an organisation (at its old and its new address): an administrator changed its
+/// bank account, e-mail address or contact person. Sent so that a change the
+/// organisation did not ask for (a fraudulent IBAN) is noticed before money moves.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganisationChangeLetter {
+    /// The organisation's name.
+    pub organisatie: String,
+    /// Its contact person, after the change, if known.
+    pub contactpersoon: Option<String>,
+    /// What changed.
+    pub wijzigingen: Vec<ChangedFact>,
+    /// When.
+    #[serde(with = "rfc3339")]
+    pub gewijzigd_op: DateTime<Utc>,
 }
 
 #[cfg(test)]

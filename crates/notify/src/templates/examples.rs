@@ -5,8 +5,8 @@
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use serde_json::Value as Json;
 use subsidie_domain::letters::{
-    ApplicationLetter, PaymentLetter, PaymentRunLetter, ReminderLetter, SecondReviewLetter,
-    Template,
+    ApplicationLetter, ChangedFact, OrganisationChangeLetter, PaymentLetter, PaymentRunLetter,
+    ReminderLetter, SecondReviewLetter, Template,
 };
 use subsidie_domain::lifecycle::{Notice, State};
 use subsidie_domain::Money;
@@ -38,6 +38,7 @@ pub fn example_payload(template: &str) -> Option<Json> {
         Template::AccountingReminder => serde_json::to_value(reminder_example()?),
         Template::SecondReview => serde_json::to_value(second_review_example()?),
         Template::PaymentRun => serde_json::to_value(run_example()?),
+        Template::OrganisationChange => serde_json::to_value(change_example()?),
     };
     letter.ok()
 }
@@ -178,5 +179,25 @@ fn run_example() -> Option<PaymentRunLetter> {
         tot_en_met: day(2025, 6, 5)?,
         uitvoeringsdatum: day(2025, 6, 5)?,
         aangemaakt_op: instant(2025, 6, 4, 14, 30)?,
+    })
+}
+
+fn change_example() -> Option<OrganisationChangeLetter> {
+    Some(OrganisationChangeLetter {
+        organisatie: ORGANISATION.into(),
+        contactpersoon: Some("A. de Vries".into()),
+        wijzigingen: vec![
+            ChangedFact {
+                gegeven: "IBAN".into(),
+                oud: "NL** **** **** **43 00".into(),
+                nieuw: "NL** **** **** **67 89".into(),
+            },
+            ChangedFact {
+                gegeven: "contactpersoon".into(),
+                oud: String::new(),
+                nieuw: "A. de Vries".into(),
+            },
+        ],
+        gewijzigd_op: instant(2025, 6, 4, 14, 30)?,
     })
 }

@@ -76,6 +76,7 @@ const MESSAGES: &[(&str, &str)] = sources![
     "herinnering_verantwoording",
     "tweede_beoordeling_gevraagd",
     "betaalronde_aangemaakt",
+    "organisatiegegevens_gewijzigd",
 ];
 
 /// Passages shared by several messages; rendered in both formats like a message.

@@ -6,7 +6,7 @@ use actix_web::web::{Data, Path};
 use actix_web::HttpResponse;
 use serde::Deserialize;
 use subsidie_service::registry::{self, HistoryFilter, OrganisationChange, Subject};
-use subsidie_service::{allocation, Role};
+use subsidie_service::{allocation, Actor, Pool, Role, ServiceError};
 use utoipa::IntoParams;
 
 use crate::auth::Caller;
@@ -15,10 +15,51 @@ use crate::dto::administration::{
     Beeindiging, BeheerHistorie, BeheerRegel, GebruikerLijst, OrganisatieLijst,
     OrganisatieWijziging, ToewijzingsrondeKort, ToewijzingsrondeLijst, TokenGegevens, TokenLijst,
 };
+use crate::dto::PaginaLinks;
 use crate::input::{path_id, JsonBody, OptionalJsonBody, QueryParams};
 use crate::paging::{Page, QueryErrors};
 use crate::problem::ApiError;
 use crate::state::AppState;
+
+/// One page of a list with one optional id filter (`filter`: its parameter name and
+/// value) and the cursor parameters `na` and `limiet`: the parameters checked together,
+/// `list` asked for one row more than shown, the page's rows, cursor and links.
+async fn id_filtered_page<R, L>(
+    state: &AppState,
+    caller: Caller,
+    path: &'static str,
+    filter: (&'static str, Option<String>),
+    (na, limiet): (Option<String>, Option<i64>),
+    list: L,
+    id: impl Fn(&R) -> String,
+) -> Result<(Vec<R>, Option<String>, PaginaLinks), ApiError>
+where
+    R: Send + 'static,
+    L: FnOnce(&Pool, &Actor, Option<&str>, Option<&str>, i64) -> Result<Vec<R>, ServiceError>
+        + Send
+        + 'static,
+{
+    let mut errors = QueryErrors::default();
+    let value = errors.id(filter.1, filter.0);
+    let after = errors.id(na, "na");
+    let limit = errors.limit(limiet);
+    errors.check()?;
+    let (value_q, after_q) = (value.clone(), after.clone());
+    let rows = state
+        .run_as(caller.0, move |pool, actor| {
+            list(
+                pool,
+                actor,
+                value_q.as_deref(),
+                after_q.as_deref(),
+                limit + 1,
+            )
+        })
+        .await?;
+    let page = Page::cut(rows, limit, id);
+    let links = page.links(path, &[(filter.0, value)], after, limiet);
+    Ok((page.rows, page.next, links))
+}
 
 /// Query parameters of the list of users.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -160,28 +201,19 @@ pub async fn organisaties_zoeken(
     query: QueryParams<OrganisatieFilter>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.0;
-    let mut errors = QueryErrors::default();
-    let region = errors.id(q.regioId.clone(), "regioId");
-    let after = errors.id(q.na.clone(), "na");
-    let limit = errors.limit(q.limiet);
-    errors.check()?;
-    let (region_q, after_q) = (region.clone(), after.clone());
-    let rows = state
-        .run_as(caller.0, move |pool, actor| {
-            registry::list_organisations(
-                pool,
-                actor,
-                region_q.as_deref(),
-                after_q.as_deref(),
-                limit + 1,
-            )
-        })
-        .await?;
-    let page = Page::cut(rows, limit, |r| r.id.clone());
-    let links = page.links("/organisaties", &[("regioId", region)], after, q.limiet);
+    let (rows, volgende, links) = id_filtered_page(
+        &state,
+        caller,
+        "/organisaties",
+        ("regioId", q.regioId),
+        (q.na, q.limiet),
+        registry::list_organisations,
+        |r| r.id.clone(),
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(OrganisatieLijst {
-        organisaties: page.rows.into_iter().map(Organisatie::from).collect(),
-        volgende: page.next,
+        organisaties: rows.into_iter().map(Organisatie::from).collect(),
+        volgende,
         links,
     }))
 }
@@ -277,33 +309,23 @@ pub async fn tokens_zoeken(
     query: QueryParams<TokenFilter>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.0;
-    let mut errors = QueryErrors::default();
-    let user = errors.id(q.gebruikerId.clone(), "gebruikerId");
-    let after = errors.id(q.na.clone(), "na");
-    let limit = errors.limit(q.limiet);
-    errors.check()?;
-    let (user_q, after_q) = (user.clone(), after.clone());
-    let rows = state
-        .run_as(caller.0, move |pool, actor| {
-            registry::list_tokens(
-                pool,
-                actor,
-                user_q.as_deref(),
-                after_q.as_deref(),
-                limit + 1,
-            )
-        })
-        .await?;
     let now = state.now();
-    let page = Page::cut(rows, limit, |r| r.id.clone());
-    let links = page.links("/tokens", &[("gebruikerId", user)], after, q.limiet);
+    let (rows, volgende, links) = id_filtered_page(
+        &state,
+        caller,
+        "/tokens",
+        ("gebruikerId", q.gebruikerId),
+        (q.na, q.limiet),
+        registry::list_tokens,
+        |r| r.id.clone(),
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(TokenLijst {
-        tokens: page
-            .rows
+        tokens: rows
             .into_iter()
             .map(|r| TokenGegevens::at(r, now))
             .collect(),
-        volgende: page.next,
+        volgende,
         links,
     }))
 }
@@ -395,37 +417,19 @@ pub async fn rondes_zoeken(
     query: QueryParams<RondeFilter>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.0;
-    let mut errors = QueryErrors::default();
-    let instrument = errors.id(q.instrumentId.clone(), "instrumentId");
-    let after = errors.id(q.na.clone(), "na");
-    let limit = errors.limit(q.limiet);
-    errors.check()?;
-    let (instrument_q, after_q) = (instrument.clone(), after.clone());
-    let rows = state
-        .run_as(caller.0, move |pool, actor| {
-            allocation::list_runs(
-                pool,
-                actor,
-                instrument_q.as_deref(),
-                after_q.as_deref(),
-                limit + 1,
-            )
-        })
-        .await?;
-    let page = Page::cut(rows, limit, |r| r.id.clone());
-    let links = page.links(
+    let (rows, volgende, links) = id_filtered_page(
+        &state,
+        caller,
         "/toewijzingsrondes",
-        &[("instrumentId", instrument)],
-        after,
-        q.limiet,
-    );
+        ("instrumentId", q.instrumentId),
+        (q.na, q.limiet),
+        allocation::list_runs,
+        |r| r.id.clone(),
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(ToewijzingsrondeLijst {
-        toewijzingsrondes: page
-            .rows
-            .into_iter()
-            .map(ToewijzingsrondeKort::from)
-            .collect(),
-        volgende: page.next,
+        toewijzingsrondes: rows.into_iter().map(ToewijzingsrondeKort::from).collect(),
+        volgende,
         links,
     }))
 }

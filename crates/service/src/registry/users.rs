@@ -14,7 +14,7 @@ use crate::error::ServiceError;
 use crate::paging::page_size;
 use crate::tx;
 
-fn load_user(conn: &mut DbConnection, user_id: &str) -> Result<UserRow, ServiceError> {
+pub(super) fn load_user(conn: &mut DbConnection, user_id: &str) -> Result<UserRow, ServiceError> {
     users::table
         .find(user_id)
         .select(UserRow::as_select())

@@ -56,19 +56,26 @@ fn url_text(url: &DatabaseUrl) -> String {
     }
 }
 
-/// Runs `subsidie ARGS` to completion (at most 60 s) and returns its standard output.
-fn run_cli(database_url: &str, args: &[&str], env: &[(&str, &str)]) -> String {
+/// Runs `subsidie ARGS` to completion (at most 60 s), without an operator unless `env`
+/// names one.
+fn cli_output(database_url: &str, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
     let mut cmd = Command::new(BIN);
     cmd.args(args)
         .env("DATABASE_URL", database_url)
         .env_remove("SMTP_URL")
+        .env_remove("SUBSIDIE_OPERATOR")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     for (k, v) in env {
         cmd.env(k, v);
     }
     let child = cmd.spawn().expect("subsidie starten");
-    let out = wait_output(child, Duration::from_secs(60));
+    wait_output(child, Duration::from_secs(60))
+}
+
+/// Runs `subsidie ARGS` to completion (at most 60 s) and returns its standard output.
+fn run_cli(database_url: &str, args: &[&str], env: &[(&str, &str)]) -> String {
+    let out = cli_output(database_url, args, env);
     assert!(
         out.status.success(),
         "subsidie {args:?} faalde: {}\n{}",
@@ -816,19 +823,7 @@ fn a_token_revoked_on_one_server_is_refused_by_another_within_a_second() {
 
 /// Runs `subsidie ARGS` expecting it to fail; returns its standard error.
 fn run_cli_failing(database_url: &str, args: &[&str], env: &[(&str, &str)]) -> String {
-    let mut cmd = Command::new(BIN);
-    cmd.args(args)
-        .env("DATABASE_URL", database_url)
-        .env_remove("SUBSIDIE_OPERATOR")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = wait_output(
-        cmd.spawn().expect("subsidie starten"),
-        Duration::from_secs(60),
-    );
+    let out = cli_output(database_url, args, env);
     assert!(
         !out.status.success(),
         "subsidie {args:?} slaagde onverwacht"

@@ -11,7 +11,9 @@ use std::time::Instant;
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
-use subsidie_service::{registry, Actor};
+use chrono::{DateTime, Utc};
+use subsidie_service::registry::{self, TokenCheck};
+use subsidie_service::Actor;
 
 use crate::problem::ApiError;
 use crate::state::{blocking, AppState};
@@ -60,24 +62,39 @@ pub async fn authenticate(req: &HttpRequest) -> Result<Actor, ApiError> {
         .app_data::<web::Data<AppState>>()
         .ok_or_else(|| ApiError::internal("AppState ontbreekt"))?
         .clone();
-    if let Some(actor) = state.tokens.get(&token, Instant::now()) {
+    let today = state.now();
+    if let Some(actor) = state.tokens.get(&token, Instant::now(), today) {
         req.extensions_mut().insert(actor.clone());
         return Ok(actor);
     }
     let pool = state.pool.clone();
     let looked_up = token.clone();
-    let actor = blocking(move || registry::authenticate(&pool, &looked_up)).await?;
-    match actor {
-        Some(actor) => {
-            state.tokens.put(&token, &actor, Instant::now());
+    let check = blocking(move || registry::authenticate(&pool, &looked_up, today)).await?;
+    let refused = |why: String| Err(ApiError::unauthorized(why, true));
+    match check {
+        TokenCheck::Valid { actor, expires_at } => {
+            state.tokens.put(&token, &actor, expires_at, Instant::now());
             req.extensions_mut().insert(actor.clone());
             Ok(actor)
         }
-        None => Err(ApiError::unauthorized(
-            "het token is onbekend of ingetrokken",
-            true,
+        TokenCheck::Unknown => refused("het token is onbekend; vraag een beheerder om een token".into()),
+        TokenCheck::Revoked(at) => refused(format!(
+            "het token is ingetrokken op {}; vraag een beheerder om een nieuw token",
+            dutch_instant(at)
         )),
+        TokenCheck::Expired(at) => refused(format!(
+            "het token is verlopen op {}; vraag een beheerder om een nieuw token",
+            dutch_instant(at)
+        )),
+        TokenCheck::Deactivated => refused(
+            "de gebruiker van dit token is gedeactiveerd; een beheerder kan u weer toegang geven met een nieuw account".into(),
+        ),
     }
+}
+
+/// An instant as a Dutch reader expects it, in UTC so that every server says the same.
+fn dutch_instant(at: DateTime<Utc>) -> String {
+    at.format("%d-%m-%Y %H:%M:%S UTC").to_string()
 }
 
 impl FromRequest for Caller {

@@ -12,7 +12,9 @@ use utoipa::OpenApi;
 use crate::dto::admin::Rol;
 use crate::middleware::{API_VERSION, API_VERSION_HEADER, IDEMPOTENCY_KEY};
 use crate::problem::{InvalidParam, Problem};
-use crate::routes::{admin, applications, finance, outbox, reference, reports, review, runs};
+use crate::routes::{
+    admin, administration, applications, finance, outbox, reference, reports, review, runs,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -68,6 +70,17 @@ use crate::routes::{admin, applications, finance, outbox, reference, reports, re
         admin::gebruiker_aanmaken,
         admin::token_uitgeven,
         admin::belangenconflict_melden,
+        administration::gebruikers_zoeken,
+        administration::gebruiker_ophalen,
+        administration::gebruiker_deactiveren,
+        administration::organisaties_zoeken,
+        administration::organisatie_ophalen,
+        administration::organisatie_wijzigen,
+        administration::tokens_zoeken,
+        administration::token_ophalen,
+        administration::token_intrekken,
+        administration::rondes_zoeken,
+        administration::beheerhistorie,
         outbox::zoeken,
         outbox::opnieuw_versturen,
     ),
@@ -107,7 +120,7 @@ fn problem_response(description: &str, extra_headers: &[(&str, Value)]) -> Value
 /// The problem answers, by status: (status, component name, description).
 const PROBLEMS: &[(&str, &str, &str)] = &[
     ("400", "OngeldigeInvoer", "Ongeldige invoer: `invalidParams` noemt elk veld, elke parameter of header die niet klopt, en wat wel kan."),
-    ("401", "NietGeauthenticeerd", "Geen of een onbekend token."),
+    ("401", "NietGeauthenticeerd", "Geen token, of een onbekend, verlopen of ingetrokken token, of een token van een gedeactiveerde gebruiker; `detail` zegt welk."),
     ("403", "NietToegestaan", "De rol van de gebruiker staat dit niet toe (of een belangenconflict, of vier ogen)."),
     ("404", "NietGevonden", "Bestaat niet, of is niet zichtbaar voor deze gebruiker (de aanvraag van een andere organisatie)."),
     ("409", "Conflict", "Niet mogelijk in de huidige toestand: de status staat de opdracht niet toe (`huidigeStatus`, `toegestaneOpdrachten`), het budget laat het niet toe, het bestaat al, of een eerder verzoek met dezelfde Idempotency-Key loopt nog."),

@@ -16,6 +16,12 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub database_url: Option<String>,
 
+    /// E-mailadres van de gebruiker namens wie de opdracht handelt (standaard
+    /// SUBSIDIE_OPERATOR); die moet bestaan en actief zijn en staat in elke historieregel.
+    /// Zonder operator handelt de opdrachtregel als system.
+    #[arg(long, global = true)]
+    pub operator: Option<String>,
+
     /// Wat er moet gebeuren.
     #[command(subcommand)]
     pub command: Command,
@@ -78,6 +84,19 @@ pub enum Command {
     /// E-mail: de outbox verzenden, mislukte berichten tonen of opnieuw proberen.
     #[command(subcommand)]
     Mail(MailCommand),
+    /// Toewijzingsrondes bekijken.
+    #[command(subcommand)]
+    Round(RoundCommand),
+    /// Toon de beheerhistorie: wie wat wanneer aan organisaties, gebruikers en tokens
+    /// veranderde.
+    History {
+        /// Alleen over organisatie, gebruiker of token.
+        #[arg(long)]
+        subject: Option<String>,
+        /// Alleen over dit id.
+        #[arg(long)]
+        id: Option<String>,
+    },
     /// Draai een toewijzingsronde voor een regeling.
     Allocate {
         /// Code van de regeling, bijvoorbeeld uitvoering.
@@ -170,6 +189,46 @@ pub enum MailCommand {
 pub enum OrganisationCommand {
     /// Registreer een organisatie.
     Add(OrganisationArgs),
+    /// Toon de organisaties.
+    List {
+        /// Alleen uit deze regio, bijvoorbeeld r07.
+        #[arg(long)]
+        region: Option<String>,
+    },
+    /// Toon één organisatie.
+    Show {
+        /// Id van de organisatie.
+        #[arg(long)]
+        id: String,
+    },
+    /// Wijzig IBAN, e-mailadres of contactpersoon; de organisatie krijgt er bericht van.
+    Change(OrganisationChangeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct OrganisationChangeArgs {
+    /// Id van de organisatie.
+    #[arg(long)]
+    pub id: String,
+    /// Nieuw IBAN (wordt gecontroleerd).
+    #[arg(long)]
+    pub iban: Option<String>,
+    /// Nieuw e-mailadres.
+    #[arg(long)]
+    pub email: Option<String>,
+    /// Nieuwe contactpersoon; een lege tekst wist hem.
+    #[arg(long)]
+    pub contact: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RoundCommand {
+    /// Toon de toewijzingsrondes, oudste eerst.
+    List {
+        /// Alleen van deze regeling.
+        #[arg(long)]
+        instrument: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -192,6 +251,24 @@ pub struct OrganisationArgs {
 pub enum UserCommand {
     /// Maak een gebruiker aan.
     Add(UserArgs),
+    /// Toon de gebruikers.
+    List {
+        /// Alleen met deze rol: aanvrager, beoordelaar, financien of beheerder.
+        #[arg(long)]
+        role: Option<String>,
+    },
+    /// Toon één gebruiker.
+    Show {
+        /// Id van de gebruiker.
+        #[arg(long)]
+        id: String,
+    },
+    /// Deactiveer een gebruiker: geen van zijn tokens werkt nog.
+    Deactivate {
+        /// Id van de gebruiker.
+        #[arg(long)]
+        id: String,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -220,5 +297,21 @@ pub enum TokenCommand {
         /// Omschrijving, bijvoorbeeld waar het token gebruikt wordt.
         #[arg(long)]
         label: String,
+        /// Hoeveel dagen het token geldig is (1 tot en met 3650).
+        #[arg(long, default_value_t = subsidie_service::registry::DEFAULT_TOKEN_DAYS)]
+        days: u32,
+    },
+    /// Toon de tokens (nooit het token zelf): label, gebruiker, uitgegeven, verloopt,
+    /// ingetrokken.
+    List {
+        /// Alleen van deze gebruiker.
+        #[arg(long)]
+        user: Option<String>,
+    },
+    /// Trek een token in; het werkt binnen een seconde op geen enkele server meer.
+    Revoke {
+        /// Id van het token (zie `subsidie token list`).
+        #[arg(long)]
+        id: String,
     },
 }

@@ -6,17 +6,16 @@ use chrono::Utc;
 use subsidie_api::dto::reports as dto;
 use subsidie_service::payments::{self, FileFormat};
 use subsidie_service::reports::{self, DisbursementQuery};
-use subsidie_service::Actor;
 
 use crate::args::{PaymentRunCommand, ReportKind};
-use crate::database::open;
+use crate::database::{open, operator};
 use crate::failure::{io_failure, Failure};
 use crate::settings::Settings;
 
 /// `subsidie payment-run …`: make a run, write its SEPA file, book it paid.
 pub fn payment_run(settings: &Settings, command: &PaymentRunCommand) -> Result<(), Failure> {
     let (pool, _) = open(settings, 2)?;
-    let actor = Actor::system();
+    let actor = operator(settings, &pool)?;
     match command {
         PaymentRunCommand::Create { up_to } => {
             let run = payments::create_run(&pool, &actor, *up_to, Utc::now())?;
@@ -91,7 +90,7 @@ pub fn report(
         })?),
     };
     let (pool, _) = open(settings, 2)?;
-    let actor = Actor::system();
+    let actor = operator(settings, &pool)?;
     let sink: Box<dyn std::io::Write> = match out {
         Some(path) => Box::new(std::fs::File::create(path).map_err(|e| io_failure(path, &e))?),
         None => Box::new(std::io::stdout().lock()),

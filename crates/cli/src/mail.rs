@@ -3,10 +3,9 @@
 use chrono::Utc;
 use subsidie_notify::Transport;
 use subsidie_service::outbox::{admin as outbox, reminders};
-use subsidie_service::Actor;
 
 use crate::args::MailCommand;
-use crate::database::open;
+use crate::database::{open, operator};
 use crate::failure::{mail_failure, Failure};
 use crate::settings::Settings;
 
@@ -29,7 +28,7 @@ pub fn mail(settings: &Settings, command: &MailCommand) -> Result<(), Failure> {
             let outbox::Overview {
                 summary: s,
                 messages,
-            } = outbox::overview(&pool, &Actor::system(), None, None)?;
+            } = outbox::overview(&pool, &operator(settings, &pool)?, None, None)?;
             say!(
                 "wachtend: {}, opnieuw te proberen: {}, mislukt: {}, verzonden: {}",
                 s.waiting,
@@ -49,7 +48,7 @@ pub fn mail(settings: &Settings, command: &MailCommand) -> Result<(), Failure> {
             }
         }
         MailCommand::Retry { id } => {
-            let row = outbox::retry(&pool, &Actor::system(), id)?;
+            let row = outbox::retry(&pool, &operator(settings, &pool)?, id)?;
             say!("bericht {} staat weer in de wachtrij", row.id);
         }
         MailCommand::Reminders { days } => {

@@ -31,6 +31,7 @@ macro_rules! say_err {
     }};
 }
 
+mod administration;
 mod args;
 mod config;
 mod database;
@@ -49,7 +50,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use args::{Cli, Command, OrganisationCommand, TokenCommand, UserCommand};
+use args::{Cli, Command, RoundCommand, TokenCommand, UserCommand};
 use failure::Failure;
 use settings::Settings;
 
@@ -63,7 +64,9 @@ fn main() -> ExitCode {
             return ExitCode::from(u8::try_from(code).unwrap_or(2));
         }
     };
-    let settings = Settings::from_env().with_database_flag(cli.database_url.as_deref());
+    let settings = Settings::from_env()
+        .with_database_flag(cli.database_url.as_deref())
+        .with_operator_flag(cli.operator.as_deref());
     // Every verb that queues a letter links to the portal, not only `serve`.
     subsidie_service::portal::links::set_base_url(&settings.portal_base_url());
     match execute(&cli.command, &settings) {
@@ -89,12 +92,18 @@ fn execute(command: &Command, settings: &Settings) -> Result<(), Failure> {
         Command::Seed { file } => programme::seed_file(settings, file),
         Command::Demo { file } => programme::run_demo(settings, file.as_deref()),
         Command::Budget => programme::budget(settings),
-        Command::Organisation(OrganisationCommand::Add(args)) => {
-            registry::add_organisation(settings, args)
-        }
+        Command::Organisation(command) => administration::organisation(settings, command),
         Command::User(UserCommand::Add(args)) => registry::add_user(settings, args),
-        Command::Token(TokenCommand::Create { user, label }) => {
-            registry::create_token(settings, user, label)
+        Command::User(command) => administration::user(settings, command),
+        Command::Token(TokenCommand::Create { user, label, days }) => {
+            registry::create_token(settings, user, label, *days)
+        }
+        Command::Token(command) => administration::token(settings, command),
+        Command::Round(RoundCommand::List { instrument }) => {
+            administration::rounds(settings, instrument.as_deref())
+        }
+        Command::History { subject, id } => {
+            administration::history(settings, subject.as_deref(), id.as_deref())
         }
         Command::Serve {
             bind,

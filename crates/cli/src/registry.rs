@@ -4,10 +4,10 @@ use chrono::Utc;
 use subsidie_domain::iban::Iban;
 use subsidie_domain::lottery::Seed;
 use subsidie_service::registry::{self, NewOrganisation};
-use subsidie_service::{allocation, Actor, Role};
+use subsidie_service::{allocation, Role};
 
 use crate::args::{OrganisationArgs, UserArgs};
-use crate::database::open;
+use crate::database::{open, operator};
 use crate::failure::Failure;
 use crate::render;
 use crate::settings::Settings;
@@ -17,7 +17,7 @@ pub fn add_organisation(settings: &Settings, args: &OrganisationArgs) -> Result<
     let (pool, _) = open(settings, 2)?;
     let org = registry::register_organisation(
         &pool,
-        &Actor::system(),
+        &operator(settings, &pool)?,
         &NewOrganisation {
             name: args.name.clone(),
             region_id: args.region.clone(),
@@ -44,7 +44,7 @@ pub fn add_user(settings: &Settings, args: &UserArgs) -> Result<(), Failure> {
     let (pool, _) = open(settings, 2)?;
     let user = registry::create_user(
         &pool,
-        &Actor::system(),
+        &operator(settings, &pool)?,
         &args.name,
         &args.email,
         role,
@@ -62,10 +62,25 @@ pub fn add_user(settings: &Settings, args: &UserArgs) -> Result<(), Failure> {
 }
 
 /// `subsidie token create`: prints a new token once; only its hash is stored.
-pub fn create_token(settings: &Settings, user: &str, label: &str) -> Result<(), Failure> {
+pub fn create_token(
+    settings: &Settings,
+    user: &str,
+    label: &str,
+    days: u32,
+) -> Result<(), Failure> {
     let (pool, _) = open(settings, 2)?;
-    let token = registry::create_token(&pool, &Actor::system(), user, label, Utc::now())?;
-    say!("{token}");
+    let actor = operator(settings, &pool)?;
+    let issued = registry::issue_token(&pool, &actor, user, label, days, Utc::now())?;
+    say!("{}", issued.secret);
+    let until = issued.row.expires_at.map_or_else(
+        || "nooit".to_owned(),
+        |at| at.format("%Y-%m-%d %H:%M UTC").to_string(),
+    );
+    say_err!(
+        "token-id {} (om in te trekken: subsidie token revoke --id {}), geldig tot {until}",
+        issued.row.id,
+        issued.row.id
+    );
     say_err!(
         "Bewaar dit token nu: het wordt maar één keer getoond (alleen een hash wordt opgeslagen)."
     );
@@ -83,7 +98,13 @@ pub fn allocate(settings: &Settings, instrument: &str, seed: Option<&str>) -> Re
         })
         .transpose()?;
     let (pool, _) = open(settings, 2)?;
-    let run = allocation::run(&pool, &Actor::system(), instrument, seed, Utc::now())?;
+    let run = allocation::run(
+        &pool,
+        &operator(settings, &pool)?,
+        instrument,
+        seed,
+        Utc::now(),
+    )?;
     put!("{}", render::allocation(&run));
     Ok(())
 }

@@ -25,7 +25,7 @@ pub const MAILER_ON: &str = "on";
 /// `MAILER` when only `subsidie mailer` sends it.
 pub const MAILER_OFF: &str = "off";
 /// Every variable the engine reads, in the order `subsidie config` shows them.
-pub const VARIABLES: [&str; 12] = [
+pub const VARIABLES: [&str; 13] = [
     "DATABASE_URL",
     "SUBSIDIE_BIND",
     "SMTP_URL",
@@ -38,6 +38,7 @@ pub const VARIABLES: [&str; 12] = [
     "FUNDER_IBAN",
     "FUNDER_BIC",
     "PORTAL_BASE_URL",
+    "SUBSIDIE_OPERATOR",
 ];
 
 /// Where a setting's value came from.
@@ -118,6 +119,9 @@ pub struct Settings {
     pub funder_bic: Setting,
     /// `PORTAL_BASE_URL`: where people reach the portal, for the links in letters.
     pub portal_base_url: Setting,
+    /// `SUBSIDIE_OPERATOR` (or `--operator`): the e-mail address of the user on whose
+    /// behalf the command line acts; unset, it acts as `system`.
+    pub operator: Setting,
 }
 
 impl Settings {
@@ -150,6 +154,7 @@ impl Settings {
             funder_iban: Setting::from(lookup("FUNDER_IBAN"), Some(DEFAULT_FUNDER_IBAN)),
             funder_bic: Setting::from(lookup("FUNDER_BIC"), Some(DEFAULT_FUNDER_BIC)),
             portal_base_url: Setting::from(set("PORTAL_BASE_URL"), Some(DEFAULT_BASE_URL)),
+            operator: Setting::from(set("SUBSIDIE_OPERATOR"), None),
         }
     }
 
@@ -162,6 +167,22 @@ impl Settings {
             };
         }
         self
+    }
+
+    /// The operator, `--operator` first when given.
+    pub fn with_operator_flag(mut self, flag: Option<&str>) -> Settings {
+        if let Some(email) = flag.map(str::trim).filter(|e| !e.is_empty()) {
+            self.operator = Setting {
+                value: Some(email.to_owned()),
+                source: Source::Option("--operator"),
+            };
+        }
+        self
+    }
+
+    /// The e-mail address of the operator in force, if any.
+    pub fn operator(&self) -> Option<&str> {
+        self.operator.value.as_deref()
     }
 
     /// The database URL in force.
@@ -257,6 +278,13 @@ impl Settings {
             (&self.funder_iban, self.funder_iban.text()),
             (&self.funder_bic, shown_bic(&self.funder_bic)),
             (&self.portal_base_url, self.portal_base_url.text()),
+            (
+                &self.operator,
+                shown(
+                    &self.operator,
+                    "(niet gezet: de opdrachtregel handelt als system)",
+                ),
+            ),
         ];
         VARIABLES
             .iter()
@@ -379,6 +407,17 @@ mod tests {
         assert_eq!(s.database_url.source, Source::Option("--database-url"));
         assert_eq!(s.bind(Some("127.0.0.1:1")), "127.0.0.1:1");
         assert_eq!(s.bind(None), "0.0.0.0:9000");
+    }
+
+    #[test]
+    fn the_operator_comes_from_the_option_or_the_environment() {
+        assert_eq!(Settings::from_lookup(|_| None).operator(), None);
+        let s = Settings::from_lookup(lookup(&[("SUBSIDIE_OPERATOR", " a@x.nl ")]));
+        assert_eq!(s.operator(), Some("a@x.nl"));
+        assert_eq!(s.operator.source, Source::Environment);
+        let s = s.with_operator_flag(Some("b@x.nl"));
+        assert_eq!(s.operator(), Some("b@x.nl"));
+        assert_eq!(s.operator.source, Source::Option("--operator"));
     }
 
     #[test]

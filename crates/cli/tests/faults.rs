@@ -57,19 +57,26 @@ fn url_text(url: &DatabaseUrl) -> String {
     }
 }
 
-/// Runs `subsidie ARGS` to completion (at most 60 s) and returns its standard output.
-fn run_cli(database_url: &str, args: &[&str], env: &[(&str, &str)]) -> String {
+/// Runs `subsidie ARGS` to completion (at most 60 s), without an operator unless `env`
+/// names one.
+fn cli_output(database_url: &str, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
     let mut cmd = Command::new(BIN);
     cmd.args(args)
         .env("DATABASE_URL", database_url)
         .env_remove("SMTP_URL")
+        .env_remove("SUBSIDIE_OPERATOR")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     for (k, v) in env {
         cmd.env(k, v);
     }
     let child = cmd.spawn().expect("subsidie starten");
-    let out = wait_output(child, Duration::from_secs(60));
+    wait_output(child, Duration::from_secs(60))
+}
+
+/// Runs `subsidie ARGS` to completion (at most 60 s) and returns its standard output.
+fn run_cli(database_url: &str, args: &[&str], env: &[(&str, &str)]) -> String {
+    let out = cli_output(database_url, args, env);
     assert!(
         out.status.success(),
         "subsidie {args:?} faalde: {}\n{}",
@@ -754,4 +761,216 @@ fn postgres_restart_under_load_gives_503_then_recovers() {
     drop(server);
     drop(db);
     drop(cluster);
+}
+
+// --- administration across processes --------------------------------------------------
+
+/// The id of the first user of `role`, and the id of its (only) token, asked of `server`.
+fn user_and_token(server: &Server, admin: &str, role: &str) -> (String, String) {
+    let users = server.call("GET", &format!("/gebruikers?rol={role}"), admin, None);
+    assert_eq!(users.status, 200, "{}", users.text());
+    let user = users.expect_json()["gebruikers"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let tokens = server.call("GET", &format!("/tokens?gebruikerId={user}"), admin, None);
+    assert_eq!(tokens.status, 200, "{}", tokens.text());
+    let token = tokens.expect_json()["tokens"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    (user, token)
+}
+
+/// Revoking a token on one `serve` process makes the next request with it 401 on a
+/// second process over the same database within one second, although the second one had
+/// just accepted (and cached) it.
+#[test]
+fn a_token_revoked_on_one_server_is_refused_by_another_within_a_second() {
+    let db = TestDatabase::new().unwrap();
+    let (_pool, cast) = prepare(&db, 1);
+    let url = url_text(db.url());
+    let a = Server::start(&url, 0, &[]);
+    let b = Server::start(&url, 0, &[]);
+    assert_eq!(
+        b.call("GET", "/betaalrondes", &cast.finance, None).status,
+        200
+    );
+    let (_, token) = user_and_token(&a, &cast.admin, "financien");
+    let revoked = a.call(
+        "POST",
+        &format!("/tokens/{token}/intrekkingen"),
+        &cast.admin,
+        Some(&json!({})),
+    );
+    assert_eq!(revoked.status, 200, "{}", revoked.text());
+    let start = Instant::now();
+    loop {
+        let res = b.call("GET", "/betaalrondes", &cast.finance, None);
+        if res.status == 401 {
+            assert!(res.text().contains("ingetrokken"), "{}", res.text());
+            break;
+        }
+        assert_eq!(res.status, 200, "{}", res.text());
+        assert!(
+            start.elapsed() < Duration::from_secs(1),
+            "het ingetrokken token werkte na een seconde nog op de tweede server"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // The first process refuses it at once.
+    assert_eq!(
+        a.call("GET", "/betaalrondes", &cast.finance, None).status,
+        401
+    );
+}
+
+/// Runs `subsidie ARGS` expecting it to fail; returns its standard error.
+fn run_cli_failing(database_url: &str, args: &[&str], env: &[(&str, &str)]) -> String {
+    let out = cli_output(database_url, args, env);
+    assert!(
+        !out.status.success(),
+        "subsidie {args:?} slaagde onverwacht"
+    );
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The command line acts as a named operator who must exist and be active, and who is
+/// then named in the history; it lists, changes, deactivates and revokes.
+#[test]
+fn the_command_line_acts_as_a_named_operator() {
+    let db = TestDatabase::new().unwrap();
+    let (_pool, _cast) = prepare(&db, 1);
+    let url = url_text(db.url());
+    // The administrator of `prepare` is storing-1@example.org, finance storing-2@.
+    let admin = "storing-1@example.org";
+    let err = run_cli_failing(
+        &url,
+        &["--operator", "niemand@example.org", "user", "list"],
+        &[],
+    );
+    assert!(err.contains("geen gebruiker met e-mailadres"), "{err}");
+    let users = run_cli(&url, &["--operator", admin, "user", "list"], &[]);
+    assert!(users.contains("3 gebruikers"), "{users}");
+    let finance_id = users
+        .lines()
+        .find(|l| l.contains("financien"))
+        .and_then(|l| l.split_whitespace().next())
+        .unwrap()
+        .to_owned();
+    // Finance may not administer.
+    let err = run_cli_failing(
+        &url,
+        &["user", "list"],
+        &[("SUBSIDIE_OPERATOR", "storing-2@example.org")],
+    );
+    assert!(err.contains("alleen een beheerder"), "{err}");
+
+    let tokens = run_cli(
+        &url,
+        &["token", "list", "--user", &finance_id],
+        &[("SUBSIDIE_OPERATOR", admin)],
+    );
+    let token_id = tokens
+        .lines()
+        .nth(1)
+        .and_then(|l| l.split_whitespace().next())
+        .unwrap()
+        .to_owned();
+    assert!(tokens.contains("geldig tot"), "{tokens}");
+    run_cli(
+        &url,
+        &["--operator", admin, "token", "revoke", "--id", &token_id],
+        &[],
+    );
+    let tokens = run_cli(&url, &["--operator", admin, "token", "list"], &[]);
+    assert!(tokens.contains("ingetrokken"), "{tokens}");
+
+    let orgs = run_cli(&url, &["--operator", admin, "organisation", "list"], &[]);
+    let org_id = orgs
+        .lines()
+        .nth(1)
+        .and_then(|l| l.split_whitespace().next())
+        .unwrap()
+        .to_owned();
+    let changed = run_cli(
+        &url,
+        &[
+            "--operator",
+            admin,
+            "organisation",
+            "change",
+            "--id",
+            &org_id,
+            "--iban",
+            "NL44RABO0123456789",
+            "--contact",
+            "A. de Vries",
+        ],
+        &[],
+    );
+    assert!(changed.contains("NL44 RABO 0123 4567 89"), "{changed}");
+    let err = run_cli_failing(
+        &url,
+        &[
+            "organisation",
+            "change",
+            "--id",
+            &org_id,
+            "--iban",
+            "NL00RABO0123456789",
+        ],
+        &[],
+    );
+    assert!(err.contains("iban"), "{err}");
+
+    run_cli(
+        &url,
+        &[
+            "--operator",
+            admin,
+            "user",
+            "deactivate",
+            "--id",
+            &finance_id,
+        ],
+        &[],
+    );
+    let err = run_cli_failing(
+        &url,
+        &["--operator", "storing-2@example.org", "user", "list"],
+        &[],
+    );
+    assert!(err.contains("gedeactiveerd"), "{err}");
+    let err = run_cli_failing(
+        &url,
+        &[
+            "token",
+            "create",
+            "--user",
+            &finance_id,
+            "--label",
+            "x",
+            "--days",
+            "5",
+        ],
+        &[],
+    );
+    assert!(err.contains("gedeactiveerd"), "{err}");
+
+    // Every change names the operator; `system` only where none was given.
+    let admin_id = users
+        .lines()
+        .find(|l| l.contains("beheerder"))
+        .and_then(|l| l.split_whitespace().next())
+        .unwrap()
+        .to_owned();
+    let history = run_cli(&url, &["--operator", admin, "history"], &[]);
+    for action in ["ingetrokken", "gewijzigd", "gedeactiveerd"] {
+        let line = history
+            .lines()
+            .find(|l| l.contains(&format!(": {action}")) || l.contains(&format!("{action}:")))
+            .unwrap_or_else(|| panic!("{action}: {history}"));
+        assert!(line.contains(&admin_id), "{line}");
+    }
 }

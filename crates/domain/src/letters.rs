@@ -37,10 +37,13 @@ pub enum Template {
     /// `aanmeldlink`: the single-use link that signs a person in to the portal
     /// ([`SignInLetter`]).
     SignInLink,
+    /// `organisatiegegevens_gewijzigd`: to an organisation, its bank account, address or
+    /// contact person was changed ([`OrganisationChangeLetter`]).
+    OrganisationChange,
 }
 
-/// The number of templates: every notice and the five others.
-const COUNT: usize = Notice::ALL.len() + 5;
+/// The number of templates: every notice and the six others.
+const COUNT: usize = Notice::ALL.len() + 6;
 
 impl Template {
     /// Every template: the lifecycle's notices in their order, then the others.
@@ -56,6 +59,7 @@ impl Template {
         all[i + 2] = Template::SecondReview;
         all[i + 3] = Template::PaymentRun;
         all[i + 4] = Template::SignInLink;
+        all[i + 5] = Template::OrganisationChange;
         all
     };
 
@@ -68,6 +72,7 @@ impl Template {
             Template::SecondReview => "tweede_beoordeling_gevraagd",
             Template::PaymentRun => "betaalronde_aangemaakt",
             Template::SignInLink => "aanmeldlink",
+            Template::OrganisationChange => "organisatiegegevens_gewijzigd",
         }
     }
 }
@@ -363,6 +368,33 @@ pub struct PaymentRunLetter {
     /// When the run was made.
     #[serde(with = "rfc3339")]
     pub aangemaakt_op: DateTime<Utc>,
+}
+
+/// One changed fact of an organisation, as the letter shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangedFact {
+    /// What changed, in Dutch (`IBAN`, `e-mailadres`, `contactpersoon`).
+    pub gegeven: String,
+    /// The value before; empty when there was none.
+    pub oud: String,
+    /// The value after; empty when it was cleared.
+    pub nieuw: String,
+}
+
+/// To an organisation (at its old and its new address): an administrator changed its
+/// bank account, e-mail address or contact person. Sent so that a change the
+/// organisation did not ask for (a fraudulent IBAN) is noticed before money moves.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganisationChangeLetter {
+    /// The organisation's name.
+    pub organisatie: String,
+    /// Its contact person, after the change, if known.
+    pub contactpersoon: Option<String>,
+    /// What changed.
+    pub wijzigingen: Vec<ChangedFact>,
+    /// When.
+    #[serde(with = "rfc3339")]
+    pub gewijzigd_op: DateTime<Utc>,
 }
 
 #[cfg(test)]

@@ -155,6 +155,7 @@ fn organisations_and_applications(conn: &mut DbConnection) {
                 iban: IBANS[i % IBANS.len()].to_owned(),
                 email: format!("regio{i}@example.nl"),
                 created_at: at,
+                contact_person: None,
             })
             .execute(conn)
             .unwrap();

@@ -82,6 +82,7 @@ pub struct OrganisationRow {
     pub iban: String,
     pub email: String,
     pub created_at: NaiveDateTime,
+    pub contact_person: Option<String>,
 }
 
 /// A user of the API.
@@ -94,6 +95,7 @@ pub struct UserRow {
     pub role: String,
     pub organisation_id: Option<String>,
     pub created_at: NaiveDateTime,
+    pub deactivated_at: Option<NaiveDateTime>,
 }
 
 /// An API token, stored as a hash only.
@@ -106,6 +108,32 @@ pub struct ApiTokenRow {
     pub label: String,
     pub created_at: NaiveDateTime,
     pub revoked_at: Option<NaiveDateTime>,
+    pub expires_at: Option<NaiveDateTime>,
+}
+
+/// One administrative change: who, when, on what, and what changed.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = admin_history)]
+pub struct AdminHistoryRow {
+    pub id: i64,
+    pub at: NaiveDateTime,
+    pub actor_id: Option<String>,
+    pub subject_kind: String,
+    pub subject_id: String,
+    pub action: String,
+    pub detail: String,
+}
+
+/// A new administrative history entry.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = admin_history, treat_none_as_default_value = false)]
+pub struct NewAdminHistoryRow {
+    pub at: NaiveDateTime,
+    pub actor_id: Option<String>,
+    pub subject_kind: String,
+    pub subject_id: String,
+    pub action: String,
+    pub detail: String,
 }
 
 /// A reviewer's declared conflict of interest with a region.

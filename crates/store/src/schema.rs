@@ -65,6 +65,8 @@ diesel::table! {
         iban -> Text,
         email -> Text,
         created_at -> Timestamp,
+        /// Migration `2026-12-01-000004_administration`.
+        contact_person -> Nullable<Text>,
     }
 }
 
@@ -76,6 +78,8 @@ diesel::table! {
         role -> Text,
         organisation_id -> Nullable<Text>,
         created_at -> Timestamp,
+        /// Migration `2026-12-01-000004_administration`: set, no token of the user works.
+        deactivated_at -> Nullable<Timestamp>,
     }
 }
 
@@ -87,6 +91,22 @@ diesel::table! {
         label -> Text,
         created_at -> Timestamp,
         revoked_at -> Nullable<Timestamp>,
+        /// Migration `2026-12-01-000004_administration`.
+        expires_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// Who changed what in the administration, when (migration
+    /// `2026-12-01-000004_administration`); append-only.
+    admin_history (id) {
+        id -> BigInt,
+        at -> Timestamp,
+        actor_id -> Nullable<Text>,
+        subject_kind -> Text,
+        subject_id -> Text,
+        action -> Text,
+        detail -> Text,
     }
 }
 
@@ -346,4 +366,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     portal_signin_links,
     portal_signin_requests,
     portal_sessions,
+    admin_history,
 );

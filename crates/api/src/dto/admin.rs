@@ -43,6 +43,8 @@ pub struct Organisatie {
     pub iban: String,
     /// Het contactadres.
     pub email: String,
+    /// De contactpersoon, als die bekend is.
+    pub contactpersoon: Option<String>,
     /// Wanneer de organisatie is geregistreerd.
     #[schema(value_type = String, format = DateTime)]
     pub aangemaaktOp: DateTime<Utc>,
@@ -56,6 +58,7 @@ impl From<OrganisationRow> for Organisatie {
             regioId: r.region_id,
             iban: r.iban,
             email: r.email,
+            contactpersoon: r.contact_person,
             aangemaaktOp: utc(r.created_at),
         }
     }
@@ -122,6 +125,11 @@ pub struct Gebruiker {
     /// Wanneer de gebruiker is aangemaakt.
     #[schema(value_type = String, format = DateTime)]
     pub aangemaaktOp: DateTime<Utc>,
+    /// Of de gebruiker actief is; een gedeactiveerde gebruiker kan niets meer.
+    pub actief: bool,
+    /// Wanneer de gebruiker is gedeactiveerd, als dat is gebeurd.
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub gedeactiveerdOp: Option<DateTime<Utc>>,
 }
 
 impl From<UserRow> for Gebruiker {
@@ -133,6 +141,8 @@ impl From<UserRow> for Gebruiker {
             rol: r.role,
             organisatieId: r.organisation_id,
             aangemaaktOp: utc(r.created_at),
+            actief: r.deactivated_at.is_none(),
+            gedeactiveerdOp: r.deactivated_at.map(utc),
         }
     }
 }
@@ -145,12 +155,18 @@ pub struct NieuwToken {
     #[schema(example = "koppeling zaaksysteem")]
     #[serde(default)]
     pub label: Option<String>,
+    /// Hoeveel dagen het token geldig is, 1 tot en met 3650 (standaard 90).
+    #[schema(example = 90, minimum = 1, maximum = 3650)]
+    #[serde(default)]
+    pub dagen: Option<u32>,
 }
 
 /// Een token, eenmalig getoond: alleen de hash wordt opgeslagen.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Token {
+    /// Het id van het token, om het later in te zien of in te trekken.
+    pub id: String,
     /// De gebruiker.
     pub gebruikerId: String,
     /// Het label.
@@ -158,6 +174,9 @@ pub struct Token {
     /// Het token; stuur het mee als `Authorization: Bearer <token>`.
     #[schema(example = "3f1c…")]
     pub token: String,
+    /// Wanneer het token vanzelf ophoudt te werken.
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub verlooptOp: Option<DateTime<Utc>>,
 }
 
 /// Het melden van een belangenconflict met een regio.

@@ -3,6 +3,7 @@
 //! strings with two decimals, dates are `YYYY-MM-DD` and instants are RFC 3339 in UTC.
 
 pub mod admin;
+pub mod administration;
 pub mod allocation;
 pub mod applications;
 pub mod common;

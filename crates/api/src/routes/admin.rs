@@ -203,10 +203,12 @@ pub async fn gebruiker_aanmaken(
     tag = "beheer",
     operation_id = "tokenUitgeven",
     summary = "Geef een API-token uit aan een gebruiker",
-    description = "Alleen een beheerder. Het token staat alleen in dit antwoord; opgeslagen wordt alleen de hash.",
+    description = "Alleen een beheerder. Het token staat alleen in dit antwoord; opgeslagen wordt alleen de hash. Het is `dagen` dagen geldig (standaard 90, ten hoogste 3650); daarna geeft elk verzoek ermee 401.",
     params(("id" = String, Path, description = "Het id van de gebruiker.")),
     request_body(content = Option<NieuwToken>, content_type = "application/json"),
-    responses((status = 201, description = "Het token.", body = Token))
+    responses((status = 201, description = "Het token.", body = Token, headers(
+        ("Location" = String, description = "Waar het token (zonder geheim) staat."),
+    )))
 )]
 pub async fn token_uitgeven(
     state: Data<AppState>,
@@ -215,6 +217,7 @@ pub async fn token_uitgeven(
     body: OptionalJsonBody<NieuwToken>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path_id(&id, "gebruiker")?;
+    let days = body.0.dagen.unwrap_or(registry::DEFAULT_TOKEN_DAYS);
     let label = body.0.label.unwrap_or_else(|| "api".to_owned());
     if label.chars().count() > 200 {
         return Err(ApiError::field(
@@ -224,16 +227,20 @@ pub async fn token_uitgeven(
     }
     let now = state.now();
     let (user, lab) = (id.clone(), label.clone());
-    let token = state
+    let issued = state
         .run_as(caller.0, move |pool, actor| {
-            registry::create_token(pool, actor, &user, &lab, now)
+            registry::issue_token(pool, actor, &user, &lab, days, now)
         })
         .await?;
-    Ok(HttpResponse::Created().json(Token {
-        gebruikerId: id,
-        label,
-        token,
-    }))
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("{BASE}/tokens/{}", issued.row.id)))
+        .json(Token {
+            id: issued.row.id,
+            gebruikerId: id,
+            label,
+            token: issued.secret,
+            verlooptOp: issued.row.expires_at.map(|at| at.and_utc()),
+        }))
 }
 
 /// Declares a conflict of interest.

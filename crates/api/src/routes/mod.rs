@@ -6,6 +6,7 @@ use actix_web::{web, HttpRequest, HttpResponse, Resource};
 use crate::problem::ApiError;
 
 pub mod admin;
+pub mod administration;
 pub mod applications;
 pub mod finance;
 pub mod outbox;
@@ -23,10 +24,8 @@ fn resource(path: &str, allow: &'static str) -> Resource {
 
 /// Registers every resource of the API (paths relative to `/api/v1`).
 pub fn register(cfg: &mut web::ServiceConfig) {
-    use admin as ad;
     use applications as ap;
     use finance as fi;
-    use outbox as ob;
     use reference as re;
     use reports as rp;
     use review as rv;
@@ -36,7 +35,7 @@ pub fn register(cfg: &mut web::ServiceConfig) {
         .service(resource("/instrumenten/{id}", "GET").route(web::get().to(re::instrument)))
         .service(
             resource("/instrumenten/{id}/wachtlijst-sluitingen", "POST")
-                .route(web::post().to(ad::wachtlijst_sluiten)),
+                .route(web::post().to(admin::wachtlijst_sluiten)),
         )
         .service(resource("/regios", "GET").route(web::get().to(re::regios)))
         .service(resource("/disciplines", "GET").route(web::get().to(re::disciplines)))
@@ -112,23 +111,56 @@ pub fn register(cfg: &mut web::ServiceConfig) {
             resource("/rapportages/budgetpositie", "GET").route(web::get().to(rp::budgetpositie)),
         )
         .service(resource("/rapportages/dekking", "GET").route(web::get().to(rp::dekking)))
-        .service(resource("/grootboekcontrole", "GET").route(web::get().to(fi::grootboekcontrole)))
-        .service(resource("/toewijzingsrondes", "POST").route(web::post().to(ad::ronde_starten)))
-        .service(resource("/toewijzingsrondes/{id}", "GET").route(web::get().to(ad::ronde_ophalen)))
-        .service(
-            resource("/organisaties", "POST").route(web::post().to(ad::organisatie_registreren)),
-        )
-        .service(resource("/gebruikers", "POST").route(web::post().to(ad::gebruiker_aanmaken)))
-        .service(
-            resource("/gebruikers/{id}/tokens", "POST").route(web::post().to(ad::token_uitgeven)),
-        )
-        .service(
-            resource("/gebruikers/{id}/belangenconflicten", "POST")
-                .route(web::post().to(ad::belangenconflict_melden)),
-        )
-        .service(resource("/berichten", "GET").route(web::get().to(ob::zoeken)))
-        .service(
-            resource("/berichten/{id}/herverzendingen", "POST")
-                .route(web::post().to(ob::opnieuw_versturen)),
-        );
+        .service(resource("/grootboekcontrole", "GET").route(web::get().to(fi::grootboekcontrole)));
+    register_administration(cfg);
+}
+
+/// The administrator's resources: allocation runs, organisations, users, tokens, the
+/// history and the outbox.
+fn register_administration(cfg: &mut web::ServiceConfig) {
+    use admin as ad;
+    use administration as am;
+    use outbox as ob;
+    cfg.service(
+        resource("/toewijzingsrondes", "GET, POST")
+            .route(web::get().to(am::rondes_zoeken))
+            .route(web::post().to(ad::ronde_starten)),
+    )
+    .service(resource("/toewijzingsrondes/{id}", "GET").route(web::get().to(ad::ronde_ophalen)))
+    .service(
+        resource("/organisaties", "GET, POST")
+            .route(web::get().to(am::organisaties_zoeken))
+            .route(web::post().to(ad::organisatie_registreren)),
+    )
+    .service(
+        resource("/organisaties/{id}", "GET, PATCH")
+            .route(web::get().to(am::organisatie_ophalen))
+            .route(web::patch().to(am::organisatie_wijzigen)),
+    )
+    .service(
+        resource("/gebruikers", "GET, POST")
+            .route(web::get().to(am::gebruikers_zoeken))
+            .route(web::post().to(ad::gebruiker_aanmaken)),
+    )
+    .service(resource("/gebruikers/{id}", "GET").route(web::get().to(am::gebruiker_ophalen)))
+    .service(
+        resource("/gebruikers/{id}/deactiveringen", "POST")
+            .route(web::post().to(am::gebruiker_deactiveren)),
+    )
+    .service(resource("/tokens", "GET").route(web::get().to(am::tokens_zoeken)))
+    .service(resource("/tokens/{id}", "GET").route(web::get().to(am::token_ophalen)))
+    .service(
+        resource("/tokens/{id}/intrekkingen", "POST").route(web::post().to(am::token_intrekken)),
+    )
+    .service(resource("/beheerhistorie", "GET").route(web::get().to(am::beheerhistorie)))
+    .service(resource("/gebruikers/{id}/tokens", "POST").route(web::post().to(ad::token_uitgeven)))
+    .service(
+        resource("/gebruikers/{id}/belangenconflicten", "POST")
+            .route(web::post().to(ad::belangenconflict_melden)),
+    )
+    .service(resource("/berichten", "GET").route(web::get().to(ob::zoeken)))
+    .service(
+        resource("/berichten/{id}/herverzendingen", "POST")
+            .route(web::post().to(ob::opnieuw_versturen)),
+    );
 }

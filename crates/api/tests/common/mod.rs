@@ -107,14 +107,17 @@ impl TestServer {
             self.clock.now(),
         )
         .unwrap();
-        let token = registry::create_token(
+        // Valid for years: tests move the clock through a whole lifecycle.
+        let token = registry::issue_token(
             &self.pool,
             &Actor::system(),
             &user.id,
             "test",
+            registry::MAX_TOKEN_DAYS,
             self.clock.now(),
         )
-        .unwrap();
+        .unwrap()
+        .secret;
         User {
             id: user.id,
             token,

@@ -6,8 +6,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{Map, Value as Json};
 use subsidie_domain::letters::{
-    ApplicationLetter, PaymentLetter, PaymentRunLetter, ReminderLetter, SecondReviewLetter,
-    SignInLetter, Template,
+    ApplicationLetter, OrganisationChangeLetter, PaymentLetter, PaymentRunLetter, ReminderLetter,
+    SecondReviewLetter, SignInLetter, Template,
 };
 use subsidie_domain::Money;
 
@@ -24,6 +24,7 @@ pub(super) fn of(template: Template, payload: &Json) -> Result<Map<String, Json>
         Template::SecondReview => through::<SecondReviewLetter>(payload)?,
         Template::PaymentRun => through::<PaymentRunLetter>(payload)?,
         Template::SignInLink => through::<SignInLetter>(payload)?,
+        Template::OrganisationChange => through::<OrganisationChangeLetter>(payload)?,
     };
     derive_advance(&mut context)?;
     Ok(context)

@@ -5,8 +5,8 @@
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use serde_json::Value as Json;
 use subsidie_domain::letters::{
-    ApplicationLetter, PaymentLetter, PaymentRunLetter, ReminderLetter, SecondReviewLetter,
-    SignInLetter, Template,
+    ApplicationLetter, ChangedFact, OrganisationChangeLetter, PaymentLetter, PaymentRunLetter,
+    ReminderLetter, SecondReviewLetter, SignInLetter, Template,
 };
 use subsidie_domain::lifecycle::{Notice, State};
 use subsidie_domain::Money;
@@ -39,6 +39,7 @@ pub fn example_payload(template: &str) -> Option<Json> {
         Template::SecondReview => serde_json::to_value(second_review_example()?),
         Template::PaymentRun => serde_json::to_value(run_example()?),
         Template::SignInLink => serde_json::to_value(sign_in_example()?),
+        Template::OrganisationChange => serde_json::to_value(change_example()?),
     };
     letter.ok()
 }
@@ -188,5 +189,25 @@ fn sign_in_example() -> Option<SignInLetter> {
         naam: "Anna de Vries".into(),
         link: "http://127.0.0.1:8080/aanmelden/link?token=3f9a".into(),
         geldig_tot: instant(2025, 6, 4, 14, 45)?,
+    })
+}
+
+fn change_example() -> Option<OrganisationChangeLetter> {
+    Some(OrganisationChangeLetter {
+        organisatie: ORGANISATION.into(),
+        contactpersoon: Some("A. de Vries".into()),
+        wijzigingen: vec![
+            ChangedFact {
+                gegeven: "IBAN".into(),
+                oud: "NL** **** **** **43 00".into(),
+                nieuw: "NL** **** **** **67 89".into(),
+            },
+            ChangedFact {
+                gegeven: "contactpersoon".into(),
+                oud: String::new(),
+                nieuw: "A. de Vries".into(),
+            },
+        ],
+        gewijzigd_op: instant(2025, 6, 4, 14, 30)?,
     })
 }

@@ -77,6 +77,7 @@ const MESSAGES: &[(&str, &str)] = sources![
     "tweede_beoordeling_gevraagd",
     "betaalronde_aangemaakt",
     "aanmeldlink",
+    "organisatiegegevens_gewijzigd",
 ];
 
 /// Passages shared by several messages; rendered in both formats like a message.

@@ -9,7 +9,9 @@
 mod movement;
 mod queue;
 mod run;
+mod runs;
 mod waiting_list;
 
 pub use run::{get_run, random_seed, run, AllocationRun};
+pub use runs::list_runs;
 pub use waiting_list::close_waiting_list;

@@ -8,5 +8,8 @@
 
 pub mod admin;
 pub mod letters;
+mod organisation;
 pub(crate) mod queue;
 pub mod reminders;
+
+pub(crate) use organisation::queue_organisation_change;

@@ -292,6 +292,9 @@ pub fn resume(
     let Some((session, user)) = found else {
         return Ok(None);
     };
+    if user.deactivated_at.is_some() {
+        return Ok(None);
+    }
     let idle = session.last_seen_at + Duration::hours(IDLE_HOURS) <= naive(now);
     if idle || session.last_seen_at + Duration::minutes(1) <= naive(now) {
         tx::write(pool, |conn| {

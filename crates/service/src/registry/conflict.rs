@@ -3,11 +3,12 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use subsidie_store::rows::{ConflictRow, UserRow};
-use subsidie_store::schema::{conflicts_of_interest, users};
+use subsidie_store::rows::ConflictRow;
+use subsidie_store::schema::conflicts_of_interest;
 use subsidie_store::Pool;
 
 use super::checks::check_region;
+use super::users::load_user;
 use crate::actor::{Actor, Role};
 use crate::convert::naive;
 use crate::error::ServiceError;
@@ -30,15 +31,7 @@ pub fn declare_conflict(
         ));
     }
     tx::write(pool, |conn| {
-        let user: UserRow = users::table
-            .find(user_id)
-            .select(UserRow::as_select())
-            .first(conn)
-            .optional()?
-            .ok_or_else(|| ServiceError::NotFound {
-                what: "gebruiker",
-                id: user_id.to_owned(),
-            })?;
+        let user = load_user(conn, user_id)?;
         if user.role != Role::Reviewer.as_str() {
             return Err(ServiceError::Conflict(format!(
                 "een belangenconflict geldt voor een beoordelaar; deze gebruiker is {}",

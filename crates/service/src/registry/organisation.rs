@@ -2,12 +2,13 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use subsidie_domain::iban::Iban;
+use subsidie_domain::iban::{masked, Iban};
 use subsidie_store::rows::OrganisationRow;
 use subsidie_store::schema::organisations;
 use subsidie_store::Pool;
 
 use super::checks::{check_email, check_region, require_admin};
+use super::history::{record, Subject};
 use crate::actor::Actor;
 use crate::convert::{naive, new_id};
 use crate::error::{FieldError, ServiceError};
@@ -58,10 +59,25 @@ pub fn register_organisation(
             iban: iban.as_str().to_owned(),
             email: new.email.clone(),
             created_at: naive(now),
+            contact_person: None,
         };
         diesel::insert_into(organisations::table)
             .values(&row)
             .execute(conn)?;
+        record(
+            conn,
+            actor,
+            now,
+            (Subject::Organisation, &row.id),
+            "geregistreerd",
+            format!(
+                "{}, regio {}, IBAN {}, e-mail {}",
+                row.name,
+                row.region_id,
+                masked(&row.iban),
+                row.email
+            ),
+        )?;
         Ok(row)
     })
 }

@@ -4,9 +4,11 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use subsidie_store::rows::UserRow;
 use subsidie_store::schema::{organisations, users};
-use subsidie_store::Pool;
+use subsidie_store::{DbConnection, Pool};
 
 use super::checks::{check_email, require_admin};
+use super::history::{record, Subject};
+use super::users::user_by_email;
 use crate::actor::{Actor, Role};
 use crate::convert::{naive, new_id};
 use crate::error::{FieldError, ServiceError};
@@ -45,6 +47,7 @@ pub fn create_user(
         return Err(ServiceError::Validation(errors));
     }
     tx::write(pool, |conn| {
+        check_email_free(conn, email)?;
         if let Some(org) = organisation_id {
             let exists = organisations::table
                 .find(org)
@@ -65,10 +68,31 @@ pub fn create_user(
             role: role.as_str().to_owned(),
             organisation_id: organisation_id.map(str::to_owned),
             created_at: naive(now),
+            deactivated_at: None,
         };
         diesel::insert_into(users::table)
             .values(&row)
             .execute(conn)?;
+        record(
+            conn,
+            actor,
+            now,
+            (Subject::User, &row.id),
+            "aangemaakt",
+            format!("{} <{}>, rol {}", row.name, row.email, row.role),
+        )?;
         Ok(row)
     })
+}
+
+/// Refuses an address another user has already, compared without case (the database's
+/// unique index is the last word when two registrations race).
+fn check_email_free(conn: &mut DbConnection, email: &str) -> Result<(), ServiceError> {
+    match user_by_email(conn, email)? {
+        Some(other) => Err(ServiceError::Conflict(format!(
+            "het e-mailadres '{email}' hoort al bij gebruiker {}; elke gebruiker heeft een eigen e-mailadres",
+            other.id
+        ))),
+        None => Ok(()),
+    }
 }

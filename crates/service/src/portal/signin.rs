@@ -19,7 +19,7 @@ use crate::actor::{Actor, Role};
 use crate::convert::{naive, new_id};
 use crate::error::ServiceError;
 use crate::outbox::queue::{insert_all, Mail};
-use crate::registry::{self, hash_token};
+use crate::registry::{self, hash_token, TokenCheck};
 use crate::tx;
 
 /// The outbox template of the mail with the sign-in link (rendered by `subsidie-notify`).
@@ -214,13 +214,22 @@ pub fn sign_in_with_token(
     api_token: &str,
     now: DateTime<Utc>,
 ) -> Result<NewSession, ServiceError> {
-    let actor = registry::authenticate(pool, api_token.trim())?.ok_or_else(|| {
+    let refused = |why: &str| {
         ServiceError::field(
             "token",
-            "dit token is onbekend of ingetrokken; plak het token zoals 'subsidie token create' \
-             of 'serve --demo-tokens' het toonde",
+            format!(
+                "dit token {why}; plak een geldig token zoals 'subsidie token create' of \
+                 'serve --demo' het toonde"
+            ),
         )
-    })?;
+    };
+    let actor = match registry::authenticate(pool, api_token.trim(), now)? {
+        TokenCheck::Valid { actor, .. } => actor,
+        TokenCheck::Unknown => return Err(refused("is onbekend")),
+        TokenCheck::Revoked(_) => return Err(refused("is ingetrokken")),
+        TokenCheck::Expired(_) => return Err(refused("is verlopen")),
+        TokenCheck::Deactivated => return Err(refused("hoort bij een gedeactiveerde gebruiker")),
+    };
     let user_id = actor
         .user_id
         .ok_or_else(|| ServiceError::Internal("token zonder gebruiker".into()))?;

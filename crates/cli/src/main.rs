@@ -32,6 +32,7 @@ macro_rules! say_err {
 }
 
 mod args;
+mod backup;
 mod config;
 mod database;
 mod failure;
@@ -85,6 +86,7 @@ fn execute(command: &Command, settings: &Settings) -> Result<(), Failure> {
         Command::Seed { file } => programme::seed_file(settings, file),
         Command::Demo { file } => programme::run_demo(settings, file.as_deref()),
         Command::Budget => programme::budget(settings),
+        Command::Backup { out } => backup::backup(settings, out),
         Command::Organisation(OrganisationCommand::Add(args)) => {
             registry::add_organisation(settings, args)
         }

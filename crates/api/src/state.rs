@@ -7,6 +7,8 @@ use chrono::{DateTime, Utc};
 use subsidie_service::payments::FunderAccount;
 use subsidie_service::{Actor, Clock, Pool, ServiceError};
 
+use crate::metrics::Metrics;
+use crate::ops::Liveness;
 use crate::problem::ApiError;
 use crate::tokens::TokenCache;
 
@@ -50,6 +52,12 @@ pub struct AppState {
     pub funder: Result<FunderAccount, String>,
     /// Tokens found recently.
     pub tokens: Arc<TokenCache>,
+    /// The request counters and latencies of `/metrics`, shared by every worker.
+    pub metrics: Arc<Metrics>,
+    /// The mailer of this process, for `/ready`; `None` when it runs none.
+    pub mailer: Option<Liveness>,
+    /// The token `/metrics` asks for; `None` leaves it open (bind it privately then).
+    pub metrics_token: Option<String>,
 }
 
 impl AppState {
@@ -61,6 +69,9 @@ impl AppState {
             clock,
             funder,
             tokens: Arc::default(),
+            metrics: Arc::default(),
+            mailer: None,
+            metrics_token: None,
         }
     }
 

@@ -37,6 +37,7 @@ mod config;
 mod database;
 mod failure;
 mod finance;
+mod logging;
 mod mail;
 mod programme;
 mod registry;
@@ -63,6 +64,9 @@ fn main() -> ExitCode {
         }
     };
     let settings = Settings::from_env().with_database_flag(cli.database_url.as_deref());
+    // A server tells what it does; a one-off verb only what went wrong.
+    let serving = matches!(cli.command, Command::Serve { .. });
+    logging::init(&settings, if serving { "info" } else { "warn" });
     match execute(&cli.command, &settings) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {

@@ -1,8 +1,10 @@
 //! `subsidie serve`: the REST API and, beside it, the e-mail dispatcher with its daily
 //! chores.
 
+use std::sync::{Arc, Mutex};
+
 use chrono::{DateTime, Utc};
-use subsidie_notify::Transport;
+use subsidie_notify::{DispatcherHandle, Transport};
 use subsidie_service::registry::{self, NewOrganisation};
 use subsidie_service::{idempotency, queries, reminders, seed, Actor, Pool, Role};
 
@@ -45,20 +47,42 @@ pub fn serve(settings: &Settings, bind: &str, demo_tokens: bool) -> Result<(), F
     }
     let transport = Transport::from_settings(&settings.mail()).map_err(mail_failure)?;
     say!("e-mail: {}", transport.describe());
-    let mailer = subsidie_notify::spawn_dispatcher_with_hook(
-        pool.clone(),
-        transport,
-        std::time::Duration::from_secs(10),
-        subsidie_notify::DispatchPolicy::default(),
-        daily_chores(pool.clone()),
-    );
+    let mailer = Arc::new(Mutex::new(Some(
+        subsidie_notify::spawn_dispatcher_with_hook(
+            pool.clone(),
+            transport,
+            std::time::Duration::from_secs(10),
+            subsidie_notify::DispatchPolicy::default(),
+            daily_chores(pool.clone()),
+        ),
+    )));
     // A wrong funder account does not stop the server: only the SEPA download says so.
-    let config = subsidie_api::Config::new(settings.funder().map_err(|e| e.to_string()));
+    let mut config = subsidie_api::Config::new(settings.funder().map_err(|e| e.to_string()));
+    config.mailer = Some(mailer_probe(&mailer));
+    config.metrics_token = settings.metrics_token.value.clone();
     say!("stoppen: Ctrl-C");
+    tracing::info!(adres = %addr, database = %url.redacted(), "de API start");
     let served = subsidie_api::run_blocking(listener, pool, config)
         .map_err(|e| Failure::Message(format!("de API stopte met een fout: {e}")));
-    mailer.stop();
+    if let Some(handle) = mailer.lock().ok().and_then(|mut m| m.take()) {
+        handle.stop();
+    }
+    match &served {
+        Ok(()) => tracing::info!("de API is gestopt"),
+        Err(e) => tracing::error!(fout = ?e, "de API is gestopt met een fout"),
+    }
     served
+}
+
+/// `/ready` asks whether the mailer's thread still runs.
+fn mailer_probe(mailer: &Arc<Mutex<Option<DispatcherHandle>>>) -> subsidie_api::ops::Liveness {
+    let mailer = Arc::clone(mailer);
+    subsidie_api::ops::Liveness::new(move || {
+        mailer
+            .lock()
+            .map(|m| m.as_ref().is_some_and(|h| !h.is_finished()))
+            .unwrap_or(false)
+    })
 }
 
 /// What the dispatcher does before each round. It sends what the use cases wrote to the

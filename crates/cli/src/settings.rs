@@ -20,7 +20,7 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://subsidie.db";
 /// Where `serve` listens when neither `--bind` nor `SUBSIDIE_BIND` says where.
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 /// Every variable the engine reads, in the order `subsidie config` shows them.
-pub const VARIABLES: [&str; 9] = [
+pub const VARIABLES: [&str; 12] = [
     "DATABASE_URL",
     "SUBSIDIE_BIND",
     "SMTP_URL",
@@ -30,7 +30,12 @@ pub const VARIABLES: [&str; 9] = [
     "FUNDER_NAME",
     "FUNDER_IBAN",
     "FUNDER_BIC",
+    "LOG_FORMAT",
+    "RUST_LOG",
+    "METRICS_TOKEN",
 ];
+/// The log format when `LOG_FORMAT` says none.
+pub const DEFAULT_LOG_FORMAT: &str = "text";
 
 /// Where a setting's value came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,6 +108,12 @@ pub struct Settings {
     pub funder_iban: Setting,
     /// `FUNDER_BIC`.
     pub funder_bic: Setting,
+    /// `LOG_FORMAT`: `text` or `json`.
+    pub log_format: Setting,
+    /// `RUST_LOG`: which log lines are written (`info`, `subsidie=debug,actix_web=warn`, …).
+    pub rust_log: Setting,
+    /// `METRICS_TOKEN`: when set, `/metrics` asks for it as a bearer token.
+    pub metrics_token: Setting,
 }
 
 impl Settings {
@@ -132,6 +143,9 @@ impl Settings {
             funder_name: Setting::from(lookup("FUNDER_NAME"), Some(DEFAULT_FUNDER_NAME)),
             funder_iban: Setting::from(lookup("FUNDER_IBAN"), Some(DEFAULT_FUNDER_IBAN)),
             funder_bic: Setting::from(lookup("FUNDER_BIC"), Some(DEFAULT_FUNDER_BIC)),
+            log_format: Setting::from(set("LOG_FORMAT"), Some(DEFAULT_LOG_FORMAT)),
+            rust_log: Setting::from(set("RUST_LOG"), None),
+            metrics_token: Setting::from(set("METRICS_TOKEN"), None),
         }
     }
 
@@ -202,12 +216,21 @@ impl Settings {
             (&self.funder_name, self.funder_name.text()),
             (&self.funder_iban, self.funder_iban.text()),
             (&self.funder_bic, shown_bic(&self.funder_bic)),
+            (&self.log_format, self.log_format.text()),
+            (
+                &self.rust_log,
+                shown(&self.rust_log, "(niet gezet: info voor serve, anders warn)"),
+            ),
+            (
+                &self.metrics_token,
+                shown(&self.metrics_token, "(niet gezet: /metrics zonder token)"),
+            ),
         ];
         VARIABLES
             .iter()
             .zip(rows)
             .map(|(name, (setting, value))| {
-                let value = if is_secret_name(name) {
+                let value = if is_secret_name(name) && setting.value.is_some() {
                     "***".to_owned()
                 } else {
                     value

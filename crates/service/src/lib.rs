@@ -15,6 +15,7 @@ pub mod disbursement;
 pub mod error;
 pub mod idempotency;
 pub mod mail;
+pub mod operations;
 pub mod paging;
 pub mod payments;
 pub mod queries;

@@ -1,0 +1,212 @@
+//! The operations endpoints, outside `/api/v1` and outside its OpenAPI document (they are
+//! for the platform, not for applicants): `/health` (the process answers), `/ready` (the
+//! database answers, the schema is current, the mailer runs where this process has one)
+//! and `/metrics` (Prometheus text format), optionally behind a bearer token.
+
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde_json::json;
+use subsidie_service::operations;
+
+use crate::metrics::{header as help, label};
+use crate::problem::ApiError;
+use crate::state::{blocking, blocking_api, AppState};
+
+/// Whether a background part of the process (the mailer) still runs.
+#[derive(Clone)]
+pub struct Liveness(Arc<dyn Fn() -> bool + Send + Sync>);
+
+impl Liveness {
+    /// A probe that asks `alive`.
+    pub fn new(alive: impl Fn() -> bool + Send + Sync + 'static) -> Liveness {
+        Liveness(Arc::new(alive))
+    }
+
+    /// True while it runs.
+    pub fn alive(&self) -> bool {
+        (self.0)()
+    }
+}
+
+impl std::fmt::Debug for Liveness {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Liveness")
+    }
+}
+
+/// Registers `/health`, `/ready` and `/metrics`.
+pub fn register(cfg: &mut web::ServiceConfig) {
+    cfg.route("/health", web::get().to(health))
+        .route("/ready", web::get().to(ready))
+        .route("/metrics", web::get().to(metrics));
+}
+
+async fn health() -> HttpResponse {
+    HttpResponse::Ok().json(json!({ "status": "ok" }))
+}
+
+async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let pool = state.pool.clone();
+    let pending = blocking(move || operations::pending_migrations(&pool)).await;
+    let mut wrong = Vec::new();
+    match &pending {
+        Ok(0) => {}
+        Ok(n) => wrong.push(format!(
+            "databaseschema: {n} migratie(s) niet uitgevoerd; draai 'subsidie migrate'"
+        )),
+        Err(e) => wrong.push(format!("database: {}", e.problem().detail)),
+    }
+    let mailer = state.mailer.as_ref().map(Liveness::alive);
+    if mailer == Some(false) {
+        wrong.push("e-mail: de verzendthread draait niet; herstart het proces".to_owned());
+    }
+    if !wrong.is_empty() {
+        return Err(ApiError::unavailable(
+            format!("niet gereed: {}", wrong.join("; ")),
+            5,
+        ));
+    }
+    let mail = match mailer {
+        Some(_) => "draait",
+        None => "niet in dit proces",
+    };
+    Ok(HttpResponse::Ok().json(json!({
+        "status": "gereed",
+        "database": "bereikbaar",
+        "databaseschema": "bijgewerkt",
+        "email": mail,
+    })))
+}
+
+/// True when no token is configured, or the request carries it as a bearer token.
+fn allowed(req: &HttpRequest, token: Option<&str>) -> bool {
+    let Some(token) = token else {
+        return true;
+    };
+    req.headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .is_some_and(|given| {
+            // Same time for any wrong token of the right length.
+            given.len() == token.len()
+                && given
+                    .bytes()
+                    .zip(token.bytes())
+                    .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                    == 0
+        })
+}
+
+async fn metrics(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    if !allowed(&req, state.metrics_token.as_deref()) {
+        return Err(ApiError::unauthorized(
+            "/metrics vraagt 'Authorization: Bearer <METRICS_TOKEN>' met het token van de server",
+            true,
+        ));
+    }
+    let pool = state.pool.clone();
+    let gauges = blocking(move || operations::gauges(&pool)).await?;
+    let pool = state.pool.clone();
+    let outbox = blocking_api(move || Ok(subsidie_notify::admin::summary(&pool)?)).await?;
+    let mut out = String::new();
+    state.metrics.render(&mut out);
+    help(
+        &mut out,
+        "subsidie_outbox_messages",
+        "gauge",
+        "Berichten in de outbox per toestand.",
+    );
+    for (kind, n) in [
+        ("wachtend", outbox.waiting),
+        ("opnieuw", outbox.retrying),
+        ("mislukt", outbox.failed),
+    ] {
+        let _ = writeln!(out, "subsidie_outbox_messages{{toestand=\"{kind}\"}} {n}");
+    }
+    help(
+        &mut out,
+        "subsidie_budget_available_euros",
+        "gauge",
+        "Beschikbaar budget per instrument (plafond min gereserveerd en verleend), in euro.",
+    );
+    for i in &gauges.instruments {
+        let _ = writeln!(
+            out,
+            "subsidie_budget_available_euros{{instrument=\"{}\"}} {}",
+            label(&i.code),
+            euros(i.available_cents)
+        );
+    }
+    help(
+        &mut out,
+        "subsidie_budget_ceiling_euros",
+        "gauge",
+        "Subsidieplafond per instrument, in euro.",
+    );
+    for i in &gauges.instruments {
+        let _ = writeln!(
+            out,
+            "subsidie_budget_ceiling_euros{{instrument=\"{}\"}} {}",
+            label(&i.code),
+            euros(i.ceiling_cents)
+        );
+    }
+    help(
+        &mut out,
+        "subsidie_ledger_check_ok",
+        "gauge",
+        "1 als het grootboek tot op de cent klopt met de budgetstand, anders 0.",
+    );
+    let _ = writeln!(
+        out,
+        "subsidie_ledger_check_ok {}",
+        u8::from(gauges.ledger_holds)
+    );
+    let pool_state = state.pool.state();
+    help(
+        &mut out,
+        "subsidie_db_pool_connections",
+        "gauge",
+        "Verbindingen in de pool van dit proces, in gebruik of vrij.",
+    );
+    let idle = pool_state.idle_connections;
+    let _ = writeln!(
+        out,
+        "subsidie_db_pool_connections{{toestand=\"in-gebruik\"}} {}",
+        pool_state.connections.saturating_sub(idle)
+    );
+    let _ = writeln!(
+        out,
+        "subsidie_db_pool_connections{{toestand=\"vrij\"}} {idle}"
+    );
+    let _ = writeln!(
+        out,
+        "subsidie_db_pool_max_connections {}",
+        state.pool.max_size()
+    );
+    Ok(HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(out))
+}
+
+/// Cents as a decimal number of euros, exact (Prometheus reads floats; two decimals are
+/// written as such, not through a float).
+fn euros(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let abs = cents.unsigned_abs();
+    format!("{sign}{}.{:02}", abs / 100, abs % 100)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn euros_are_exact() {
+        assert_eq!(super::euros(150_000_050), "1500000.50");
+        assert_eq!(super::euros(-5), "-0.05");
+    }
+}

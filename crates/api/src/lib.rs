@@ -54,7 +54,7 @@ pub struct Config {
     /// wrong, so the server still starts and only the SEPA download says what to fix.
     pub funder: Result<FunderAccount, String>,
     /// The mailer running beside the API in this process, for `/ready`.
-    pub mailer: Option<ops::Liveness>,
+    pub mailer: Option<state::Liveness>,
     /// `METRICS_TOKEN`: when set, `/metrics` answers only a request bearing it.
     pub metrics_token: Option<String>,
 }

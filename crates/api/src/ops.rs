@@ -4,8 +4,6 @@
 //! and `/metrics` (Prometheus text format), optionally behind a bearer token.
 
 use std::fmt::Write as _;
-use std::sync::Arc;
-
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::json;
@@ -13,29 +11,7 @@ use subsidie_service::operations;
 
 use crate::metrics::{header as help, label};
 use crate::problem::ApiError;
-use crate::state::{blocking, blocking_api, AppState};
-
-/// Whether a background part of the process (the mailer) still runs.
-#[derive(Clone)]
-pub struct Liveness(Arc<dyn Fn() -> bool + Send + Sync>);
-
-impl Liveness {
-    /// A probe that asks `alive`.
-    pub fn new(alive: impl Fn() -> bool + Send + Sync + 'static) -> Liveness {
-        Liveness(Arc::new(alive))
-    }
-
-    /// True while it runs.
-    pub fn alive(&self) -> bool {
-        (self.0)()
-    }
-}
-
-impl std::fmt::Debug for Liveness {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Liveness")
-    }
-}
+use crate::state::{blocking, blocking_api, AppState, Liveness};
 
 /// Registers `/health`, `/ready` and `/metrics`.
 pub fn register(cfg: &mut web::ServiceConfig) {

@@ -8,7 +8,6 @@ use subsidie_service::payments::FunderAccount;
 use subsidie_service::{Actor, Clock, Pool, ServiceError};
 
 use crate::metrics::Metrics;
-use crate::ops::Liveness;
 use crate::problem::ApiError;
 use crate::tokens::TokenCache;
 
@@ -37,6 +36,28 @@ impl SharedClock {
             Ok(guard) => guard.now(),
             Err(poisoned) => poisoned.into_inner().now(),
         }
+    }
+}
+
+/// Whether a background part of the process (the mailer) still runs.
+#[derive(Clone)]
+pub struct Liveness(Arc<dyn Fn() -> bool + Send + Sync>);
+
+impl Liveness {
+    /// A probe that asks `alive`.
+    pub fn new(alive: impl Fn() -> bool + Send + Sync + 'static) -> Liveness {
+        Liveness(Arc::new(alive))
+    }
+
+    /// True while it runs.
+    pub fn alive(&self) -> bool {
+        (self.0)()
+    }
+}
+
+impl std::fmt::Debug for Liveness {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Liveness")
     }
 }
 

@@ -75,9 +75,9 @@ pub fn serve(settings: &Settings, bind: &str, demo_tokens: bool) -> Result<(), F
 }
 
 /// `/ready` asks whether the mailer's thread still runs.
-fn mailer_probe(mailer: &Arc<Mutex<Option<DispatcherHandle>>>) -> subsidie_api::ops::Liveness {
+fn mailer_probe(mailer: &Arc<Mutex<Option<DispatcherHandle>>>) -> subsidie_api::state::Liveness {
     let mailer = Arc::clone(mailer);
-    subsidie_api::ops::Liveness::new(move || {
+    subsidie_api::state::Liveness::new(move || {
         mailer
             .lock()
             .map(|m| m.as_ref().is_some_and(|h| !h.is_finished()))

@@ -3,10 +3,10 @@
 //! database answers, the schema is current, the mailer runs where this process has one)
 //! and `/metrics` (Prometheus text format), optionally behind a bearer token.
 
-use std::fmt::Write as _;
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::json;
+use std::fmt::Write as _;
 use subsidie_service::operations;
 
 use crate::metrics::{header as help, label};

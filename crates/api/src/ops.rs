@@ -7,6 +7,7 @@ use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::json;
 use std::fmt::Write as _;
+use subsidie_domain::Money;
 use subsidie_service::operations;
 
 use crate::metrics::{header as help, label};
@@ -103,33 +104,33 @@ async fn metrics(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRes
     ] {
         let _ = writeln!(out, "subsidie_outbox_messages{{toestand=\"{kind}\"}} {n}");
     }
-    help(
-        &mut out,
-        "subsidie_budget_available_euros",
-        "gauge",
-        "Beschikbaar budget per instrument (plafond min gereserveerd en verleend), in euro.",
-    );
-    for i in &gauges.instruments {
-        let _ = writeln!(
-            out,
-            "subsidie_budget_available_euros{{instrument=\"{}\"}} {}",
-            label(&i.code),
-            euros(i.available_cents)
-        );
-    }
-    help(
-        &mut out,
-        "subsidie_budget_ceiling_euros",
-        "gauge",
-        "Subsidieplafond per instrument, in euro.",
-    );
-    for i in &gauges.instruments {
-        let _ = writeln!(
-            out,
-            "subsidie_budget_ceiling_euros{{instrument=\"{}\"}} {}",
-            label(&i.code),
-            euros(i.ceiling_cents)
-        );
+    let budgets = [
+        (
+            "subsidie_budget_available_euros",
+            "Beschikbaar budget per instrument (plafond min gereserveerd en verleend), in euro.",
+            gauges
+                .instruments
+                .iter()
+                .map(|i| (&i.code, i.available_cents))
+                .collect::<Vec<_>>(),
+        ),
+        (
+            "subsidie_budget_ceiling_euros",
+            "Subsidieplafond per instrument, in euro.",
+            gauges
+                .instruments
+                .iter()
+                .map(|i| (&i.code, i.ceiling_cents))
+                .collect(),
+        ),
+    ];
+    for (name, text, values) in budgets {
+        help(&mut out, name, "gauge", text);
+        for (code, cents) in values {
+            // Exact decimals, not through a float: Money's API form.
+            let euros = Money::from_cents(cents);
+            let _ = writeln!(out, "{name}{{instrument=\"{}\"}} {euros}", label(code));
+        }
     }
     help(
         &mut out,
@@ -168,21 +169,4 @@ async fn metrics(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRes
         .content_type("text/plain; version=0.0.4; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .body(out))
-}
-
-/// Cents as a decimal number of euros, exact (Prometheus reads floats; two decimals are
-/// written as such, not through a float).
-fn euros(cents: i64) -> String {
-    let sign = if cents < 0 { "-" } else { "" };
-    let abs = cents.unsigned_abs();
-    format!("{sign}{}.{:02}", abs / 100, abs % 100)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn euros_are_exact() {
-        assert_eq!(super::euros(150_000_050), "1500000.50");
-        assert_eq!(super::euros(-5), "-0.05");
-    }
 }

@@ -40,12 +40,10 @@ struct Served {
 }
 
 fn serve(db: &TestDatabase, format: &str) -> Served {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    // A port free now; the server binds it a moment later.
+    let addr: SocketAddr = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .unwrap();
     let stdout = temp(&format!("{format}.out"));
     let stderr = temp(&format!("{format}.err"));
     let child = Command::new(BIN)

@@ -128,8 +128,10 @@ async fn metrics(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRes
         help(&mut out, name, "gauge", text);
         for (code, cents) in values {
             // Exact decimals, not through a float: Money's API form.
-            let euros = Money::from_cents(cents);
-            let _ = writeln!(out, "{name}{{instrument=\"{}\"}} {euros}", label(code));
+            // A stored amount beyond Money's range is left out rather than misstated.
+            if let Ok(euros) = Money::from_cents(cents) {
+                let _ = writeln!(out, "{name}{{instrument=\"{}\"}} {euros}", label(code));
+            }
         }
     }
     help(

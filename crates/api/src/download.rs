@@ -68,7 +68,7 @@ impl MessageBody for ChannelBody {
             Poll::Ready(None) => Poll::Ready(None),
             Poll::Ready(Some(Piece::Data(b))) => Poll::Ready(Some(Ok(b))),
             Poll::Ready(Some(Piece::Failed(e))) => {
-                eprintln!("subsidie-api: bestand afgebroken: {e}");
+                tracing::warn!(error = %crate::observe::chain(&e), "bestand afgebroken");
                 Poll::Ready(Some(Err(io::Error::other(e.to_string()))))
             }
         }

@@ -26,8 +26,11 @@ pub mod auth;
 pub mod download;
 pub mod dto;
 pub mod input;
+pub mod metrics;
 pub mod middleware;
+pub mod observe;
 pub mod openapi;
+pub mod ops;
 pub mod paging;
 pub mod problem;
 pub mod routes;
@@ -50,6 +53,10 @@ pub struct Config {
     /// The funder's account for SEPA files; the error text when the configuration is
     /// wrong, so the server still starts and only the SEPA download says what to fix.
     pub funder: Result<FunderAccount, String>,
+    /// The mailer running beside the API in this process, for `/ready`.
+    pub mailer: Option<state::Liveness>,
+    /// `METRICS_TOKEN`: when set, `/metrics` answers only a request bearing it.
+    pub metrics_token: Option<String>,
 }
 
 impl Config {
@@ -60,6 +67,8 @@ impl Config {
             clock: SharedClock::new(Clock::System),
             workers: None,
             funder,
+            mailer: None,
+            metrics_token: None,
         }
     }
 }
@@ -72,6 +81,8 @@ impl Default for Config {
             clock: SharedClock::default(),
             workers: None,
             funder: FunderAccount::from_lookup(|_| None).map_err(|e| e.to_string()),
+            mailer: None,
+            metrics_token: None,
         }
     }
 }
@@ -135,6 +146,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: AppState) {
                 // Its own, so that a portal mounted beside it keeps problems here.
                 .default_service(web::to(no_route)),
         )
+        .configure(ops::register)
         .default_service(web::to(no_route));
 }
 
@@ -170,6 +182,8 @@ pub fn app_with(
 > {
     App::new()
         .wrap(from_fn(middleware::finish))
+        // Outermost, so the access line and the request id cover every answer.
+        .wrap(from_fn(observe::access))
         .configure(move |cfg| {
             configure(cfg, state);
             extra(cfg);
@@ -189,7 +203,9 @@ pub fn server_with(
     config: Config,
     extra: impl Fn(&mut web::ServiceConfig) + Clone + Send + 'static,
 ) -> std::io::Result<Server> {
-    let state = AppState::new(pool, config.clock.clone(), config.funder.clone());
+    let mut state = AppState::new(pool, config.clock.clone(), config.funder.clone());
+    state.mailer = config.mailer.clone();
+    state.metrics_token = config.metrics_token.clone();
     let mut server =
         HttpServer::new(move || app_with(state.clone(), extra.clone())).listen(listener)?;
     if let Some(workers) = config.workers {

@@ -13,13 +13,14 @@ use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::web::{self, Bytes};
-use actix_web::{Error, HttpResponse, ResponseError};
+use actix_web::{Error, HttpMessage, HttpResponse, ResponseError};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use subsidie_service::idempotency::{self, Claim};
 
 use crate::auth;
-use crate::input::{printable, BODY_LIMIT};
+use crate::input::BODY_LIMIT;
+use crate::observe::RequestId;
 use crate::problem::{ApiError, PROBLEM_JSON};
 use crate::state::{blocking, AppState};
 
@@ -59,8 +60,19 @@ fn is_page(res: &ServiceResponse<BoxBody>) -> bool {
         .is_some_and(|ct| ct.starts_with("text/html"))
 }
 
-/// Makes an error answer a problem with `instance`.
+/// The path as `instance`: whole (a client must be able to find the request by it), only
+/// stripped of control characters.
+fn instance(path: &str) -> String {
+    path.chars().filter(|c| !c.is_control()).collect()
+}
+
+/// Makes an error answer a problem with `instance` and `requestId`.
 async fn normalise(res: ServiceResponse<BoxBody>, path: &str) -> ServiceResponse<BoxBody> {
+    let request_id = res
+        .request()
+        .extensions()
+        .get::<RequestId>()
+        .map(|id| id.0.clone());
     let status = res.status();
     let problem = is_problem(&res);
     let (req, res) = res.into_parts();
@@ -75,8 +87,10 @@ async fn normalise(res: ServiceResponse<BoxBody>, path: &str) -> ServiceResponse
         value = serde_json::to_value(ApiError::for_status(status).problem()).unwrap_or(Value::Null);
     }
     if let Some(obj) = value.as_object_mut() {
-        obj.entry("instance")
-            .or_insert_with(|| Value::String(printable(path)));
+        obj.insert("instance".to_owned(), Value::String(instance(path)));
+        if let Some(id) = request_id {
+            obj.insert("requestId".to_owned(), Value::String(id));
+        }
     }
     let mut out = head.set_body(serde_json::to_vec(&value).unwrap_or_default());
     out.headers_mut()
@@ -246,8 +260,9 @@ pub async fn idempotency(
                     })
                     .await;
                     if let Err(err) = stored {
-                        eprintln!(
-                            "subsidie-api: antwoord voor Idempotency-Key niet opgeslagen: {err}"
+                        tracing::warn!(
+                            error = %err.problem().detail,
+                            "antwoord voor Idempotency-Key niet opgeslagen"
                         );
                     }
                     let out = head.set_body(bytes).map_into_boxed_body();
@@ -257,7 +272,7 @@ pub async fn idempotency(
                     let released =
                         blocking(move || idempotency::release(&pool, &user_id, &key)).await;
                     if let Err(err) = released {
-                        eprintln!("subsidie-api: Idempotency-Key niet vrijgegeven: {err}");
+                        tracing::warn!(error = %err.problem().detail, "Idempotency-Key niet vrijgegeven");
                     }
                     other
                 }

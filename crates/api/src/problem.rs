@@ -55,6 +55,11 @@ pub struct Problem {
     #[schema(example = "/api/v1/aanvragen")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<String>,
+    /// Het id van het verzoek (de header `X-Request-ID` van het antwoord), om het probleem
+    /// in de logboeken terug te vinden.
+    #[schema(example = "0190d5e4-7b7e-7c3a-9f1e-4d2b8c6a5e10")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
     /// Bij ongeldige invoer: elk veld dat niet klopt.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub invalid_params: Vec<InvalidParam>,
@@ -90,6 +95,7 @@ impl ApiError {
                 status: status.as_u16(),
                 detail: detail.into(),
                 instance: None,
+                request_id: None,
                 invalid_params: Vec::new(),
                 huidige_status: None,
                 toegestane_opdrachten: None,
@@ -242,7 +248,7 @@ impl ApiError {
 
     /// 500: something that should not happen. The cause is logged, not shown.
     pub fn internal(cause: &str) -> Self {
-        eprintln!("subsidie-api: interne fout: {cause}");
+        tracing::error!(cause, "interne fout");
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "interne-fout",
@@ -384,7 +390,7 @@ impl From<ServiceError> for ApiError {
             ),
             ServiceError::Busy => ApiError::unavailable(detail, 1),
             ServiceError::Unavailable(cause) => {
-                eprintln!("subsidie-api: database niet bereikbaar: {cause}");
+                tracing::error!(cause = %cause, "database niet bereikbaar");
                 ApiError::unavailable(
                     "de database is tijdelijk niet bereikbaar; er is niets gewijzigd, probeer het later opnieuw",
                     5,

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use subsidie_service::payments::FunderAccount;
 use subsidie_service::{Actor, Clock, Pool, ServiceError};
 
+use crate::metrics::Metrics;
 use crate::problem::ApiError;
 use crate::tokens::TokenCache;
 
@@ -38,6 +39,28 @@ impl SharedClock {
     }
 }
 
+/// Whether a background part of the process (the mailer) still runs.
+#[derive(Clone)]
+pub struct Liveness(Arc<dyn Fn() -> bool + Send + Sync>);
+
+impl Liveness {
+    /// A probe that asks `alive`.
+    pub fn new(alive: impl Fn() -> bool + Send + Sync + 'static) -> Liveness {
+        Liveness(Arc::new(alive))
+    }
+
+    /// True while it runs.
+    pub fn alive(&self) -> bool {
+        (self.0)()
+    }
+}
+
+impl std::fmt::Debug for Liveness {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Liveness")
+    }
+}
+
 /// The state of the app: the pool, the clock and the funder's account.
 #[derive(Clone)]
 pub struct AppState {
@@ -50,6 +73,12 @@ pub struct AppState {
     pub funder: Result<FunderAccount, String>,
     /// Tokens found recently.
     pub tokens: Arc<TokenCache>,
+    /// The request counters and latencies of `/metrics`, shared by every worker.
+    pub metrics: Arc<Metrics>,
+    /// The mailer of this process, for `/ready`; `None` when it runs none.
+    pub mailer: Option<Liveness>,
+    /// The token `/metrics` asks for; `None` leaves it open (bind it privately then).
+    pub metrics_token: Option<String>,
 }
 
 impl AppState {
@@ -61,6 +90,9 @@ impl AppState {
             clock,
             funder,
             tokens: Arc::default(),
+            metrics: Arc::default(),
+            mailer: None,
+            metrics_token: None,
         }
     }
 

@@ -51,6 +51,13 @@ pub enum Command {
     },
     /// Toon de budgetstand per regeling en controleer het grootboek.
     Budget,
+    /// Maak een reservekopie van een SQLite-database terwijl de server doorwerkt (voor
+    /// PostgreSQL: pg_dump, zie docs/operations.md).
+    Backup {
+        /// Nieuw bestand voor de kopie; een bestaand bestand wordt niet overschreven.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Organisaties (aanvragers).
     #[command(subcommand)]
     Organisation(OrganisationCommand),

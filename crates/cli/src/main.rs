@@ -33,11 +33,13 @@ macro_rules! say_err {
 
 mod administration;
 mod args;
+mod backup;
 mod config;
 mod database;
 mod demo;
 mod failure;
 mod finance;
+mod logging;
 mod mail;
 mod mailer;
 mod programme;
@@ -69,6 +71,9 @@ fn main() -> ExitCode {
         .with_operator_flag(cli.operator.as_deref());
     // Every verb that queues a letter links to the portal, not only `serve`.
     subsidie_service::portal::links::set_base_url(&settings.portal_base_url());
+    // A server tells what it does; a one-off verb only what went wrong.
+    let serving = matches!(cli.command, Command::Serve { .. });
+    logging::init(&settings, if serving { "info" } else { "warn" });
     match execute(&cli.command, &settings) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
@@ -92,6 +97,7 @@ fn execute(command: &Command, settings: &Settings) -> Result<(), Failure> {
         Command::Seed { file } => programme::seed_file(settings, file),
         Command::Demo { file } => programme::run_demo(settings, file.as_deref()),
         Command::Budget => programme::budget(settings),
+        Command::Backup { out } => backup::backup(settings, out),
         Command::Organisation(command) => administration::organisation(settings, command),
         Command::User(UserCommand::Add(args)) => registry::add_user(settings, args),
         Command::User(command) => administration::user(settings, command),

@@ -1,6 +1,8 @@
 //! `subsidie serve`: the REST API and, beside it unless `MAILER=off`, the e-mail
 //! dispatcher with its daily chores.
 
+use std::sync::{Arc, Mutex};
+
 use chrono::{DateTime, Utc};
 use subsidie_notify::{DispatcherHandle, Transport};
 use subsidie_service::outbox::reminders;
@@ -58,9 +60,15 @@ pub fn serve(settings: &Settings, bind: &str, demo: bool) -> Result<(), Failure>
         say!("e-mail: niet in dit proces (MAILER=off of --zonder-mailer); 'subsidie mailer' verzendt de outbox");
         None
     };
+    let mailer = Arc::new(Mutex::new(mailer));
     // A wrong funder account does not stop the server: only the SEPA download says so.
-    let config = subsidie_api::Config::new(settings.funder().map_err(|e| e.to_string()));
+    let mut config = subsidie_api::Config::new(settings.funder().map_err(|e| e.to_string()));
+    if with_mailer {
+        config.mailer = Some(mailer_probe(&mailer));
+    }
+    config.metrics_token = settings.metrics_token.value.clone();
     say!("stoppen: Ctrl-C");
+    tracing::info!(adres = %addr, database = %url.redacted(), "de API start");
     let clock = config.clock.clone();
     let portal = subsidie_portal::PortalState::new(
         pool.clone(),
@@ -71,8 +79,12 @@ pub fn serve(settings: &Settings, bind: &str, demo: bool) -> Result<(), Failure>
         subsidie_portal::configure(cfg, portal.clone())
     })
     .map_err(|e| Failure::Message(format!("de API stopte met een fout: {e}")));
-    if let Some(mailer) = mailer {
-        mailer.stop();
+    if let Some(handle) = mailer.lock().ok().and_then(|mut m| m.take()) {
+        handle.stop();
+    }
+    match &served {
+        Ok(()) => tracing::info!("de API is gestopt"),
+        Err(e) => tracing::error!(fout = ?e, "de API is gestopt met een fout"),
     }
     served
 }
@@ -89,6 +101,17 @@ pub(crate) fn start_mailer(settings: &Settings, pool: &Pool) -> Result<Dispatche
         subsidie_notify::DispatchPolicy::default(),
         daily_chores(pool.clone()),
     ))
+}
+
+/// `/ready` asks whether the mailer's thread still runs.
+fn mailer_probe(mailer: &Arc<Mutex<Option<DispatcherHandle>>>) -> subsidie_api::state::Liveness {
+    let mailer = Arc::clone(mailer);
+    subsidie_api::state::Liveness::new(move || {
+        mailer
+            .lock()
+            .map(|m| m.as_ref().is_some_and(|h| !h.is_finished()))
+            .unwrap_or(false)
+    })
 }
 
 /// What the dispatcher does before each round. It sends what the use cases wrote to the

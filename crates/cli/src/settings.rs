@@ -25,7 +25,7 @@ pub const MAILER_ON: &str = "on";
 /// `MAILER` when only `subsidie mailer` sends it.
 pub const MAILER_OFF: &str = "off";
 /// Every variable the engine reads, in the order `subsidie config` shows them.
-pub const VARIABLES: [&str; 13] = [
+pub const VARIABLES: [&str; 16] = [
     "DATABASE_URL",
     "SUBSIDIE_BIND",
     "SMTP_URL",
@@ -39,7 +39,12 @@ pub const VARIABLES: [&str; 13] = [
     "FUNDER_BIC",
     "PORTAL_BASE_URL",
     "SUBSIDIE_OPERATOR",
+    "LOG_FORMAT",
+    "RUST_LOG",
+    "METRICS_TOKEN",
 ];
+/// The log format when `LOG_FORMAT` says none.
+pub const DEFAULT_LOG_FORMAT: &str = "text";
 
 /// Where a setting's value came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,6 +127,12 @@ pub struct Settings {
     /// `SUBSIDIE_OPERATOR` (or `--operator`): the e-mail address of the user on whose
     /// behalf the command line acts; unset, it acts as `system`.
     pub operator: Setting,
+    /// `LOG_FORMAT`: `text` or `json`.
+    pub log_format: Setting,
+    /// `RUST_LOG`: which log lines are written (`info`, `subsidie=debug,actix_web=warn`, …).
+    pub rust_log: Setting,
+    /// `METRICS_TOKEN`: when set, `/metrics` asks for it as a bearer token.
+    pub metrics_token: Setting,
 }
 
 impl Settings {
@@ -155,6 +166,9 @@ impl Settings {
             funder_bic: Setting::from(lookup("FUNDER_BIC"), Some(DEFAULT_FUNDER_BIC)),
             portal_base_url: Setting::from(set("PORTAL_BASE_URL"), Some(DEFAULT_BASE_URL)),
             operator: Setting::from(set("SUBSIDIE_OPERATOR"), None),
+            log_format: Setting::from(set("LOG_FORMAT"), Some(DEFAULT_LOG_FORMAT)),
+            rust_log: Setting::from(set("RUST_LOG"), None),
+            metrics_token: Setting::from(set("METRICS_TOKEN"), None),
         }
     }
 
@@ -285,12 +299,21 @@ impl Settings {
                     "(niet gezet: de opdrachtregel handelt als system)",
                 ),
             ),
+            (&self.log_format, self.log_format.text()),
+            (
+                &self.rust_log,
+                shown(&self.rust_log, "(niet gezet: info voor serve, anders warn)"),
+            ),
+            (
+                &self.metrics_token,
+                shown(&self.metrics_token, "(niet gezet: /metrics zonder token)"),
+            ),
         ];
         VARIABLES
             .iter()
             .zip(rows)
             .map(|(name, (setting, value))| {
-                let value = if is_secret_name(name) {
+                let value = if is_secret_name(name) && setting.value.is_some() {
                     "***".to_owned()
                 } else {
                     value

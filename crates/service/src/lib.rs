@@ -14,6 +14,7 @@ mod convert;
 pub mod disbursement;
 pub mod error;
 pub mod idempotency;
+pub mod operations;
 pub mod outbox;
 pub mod paging;
 pub mod payments;

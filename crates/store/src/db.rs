@@ -117,9 +117,11 @@ impl DatabaseUrl {
                     .map_err(|e| StoreError::Unavailable(e.to_string()))?;
                 // WAL lets readers work while one writer commits; the busy timeout makes a
                 // second writer wait instead of failing at once.
+                // The busy timeout comes first: switching a new file to WAL needs its
+                // lock, and several processes may open it at once.
                 conn.batch_execute(&format!(
-                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS};"
+                    "PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}; PRAGMA journal_mode = WAL; \
+                     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
                 ))?;
                 Ok(DbConnection::Sqlite(conn))
             }
@@ -265,11 +267,55 @@ where
     }
 }
 
-/// Applies every pending migration of the connection's backend.
+/// The key of the PostgreSQL advisory lock that migrations run under: any fixed 64-bit
+/// number works as long as every process of the engine uses the same one ("subsidie" in
+/// ASCII, so `pg_locks` shows where it comes from).
+const MIGRATION_LOCK_KEY: i64 = 0x7375_6273_6964_6965;
+
+/// Applies every pending migration of the connection's backend, under a lock, so several
+/// processes started at once on one database run each migration once: the first takes
+/// the lock and migrates, the others wait and then find nothing pending.
+///
+/// On PostgreSQL that is a session-level advisory lock (a plain transaction would not do:
+/// two processes could both see the migrations table missing and both create it). On
+/// SQLite the whole run is one `BEGIN IMMEDIATE` transaction, which holds the file's write
+/// lock from its start; diesel runs each migration inside it as a savepoint.
 pub fn migrate(conn: &mut DbConnection) -> Result<(), StoreError> {
+    let failed = |e: &dyn std::fmt::Display| StoreError::Migration(e.to_string());
+    match conn {
+        DbConnection::Postgres(c) => {
+            c.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})"))
+                .map_err(|e| failed(&e))?;
+            let result = c
+                .run_pending_migrations(POSTGRES_MIGRATIONS)
+                .map(|_| ())
+                .map_err(|e| failed(&e));
+            // Unlock even after a failure; the session ending would release it too, but a
+            // pooled connection lives on.
+            let unlocked = c
+                .batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})"))
+                .map_err(|e| failed(&e));
+            result.and(unlocked)
+        }
+        DbConnection::Sqlite(c) => {
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")
+                .map_err(|e| failed(&e))?;
+            match c.run_pending_migrations(SQLITE_MIGRATIONS) {
+                Ok(_) => AnsiTransactionManager::commit_transaction(c).map_err(|e| failed(&e)),
+                Err(e) => {
+                    let _ = AnsiTransactionManager::rollback_transaction(c);
+                    Err(failed(&e))
+                }
+            }
+        }
+    }
+}
+
+/// How many migrations of the connection's backend have not been applied yet.
+pub fn pending_migrations(conn: &mut DbConnection) -> Result<usize, StoreError> {
     let result = match conn {
-        DbConnection::Postgres(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ()),
-        DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ()),
+        DbConnection::Postgres(c) => c.pending_migrations(POSTGRES_MIGRATIONS).map(|m| m.len()),
+        DbConnection::Sqlite(c) => c.pending_migrations(SQLITE_MIGRATIONS).map(|m| m.len()),
     };
     result.map_err(|e| StoreError::Migration(e.to_string()))
 }

@@ -29,6 +29,9 @@ pub enum StoreError {
     /// A foreign key or check constraint refused the write.
     #[error("de database weigerde de wijziging: {0}")]
     ConstraintViolation(String),
+    /// A backup could not be made; the text says why and what to do instead.
+    #[error("reservekopie niet gemaakt: {0}")]
+    Backup(String),
     /// Any other database error.
     #[error("databasefout: {0}")]
     Query(DieselError),

@@ -4,6 +4,7 @@
 //! Money is stored as whole euro-cents (`BIGINT`); conversion to `Money` happens in the
 //! service layer so this crate needs nothing of the domain.
 
+pub mod backup;
 pub mod db;
 pub mod error;
 pub mod rows;

@@ -52,8 +52,13 @@ pub fn serve(settings: &Settings, bind: &str, demo_tokens: bool) -> Result<(), F
         subsidie_notify::DispatchPolicy::default(),
         daily_chores(pool.clone()),
     );
-    // A wrong funder account does not stop the server: only the SEPA download says so.
-    let config = subsidie_api::Config::new(settings.funder().map_err(|e| e.to_string()));
+    // A missing or wrong funder account does not stop the server; payment runs and SEPA
+    // files are refused until it is set, and the operator hears it now.
+    let funder = settings.payer(demo_tokens);
+    if let Err(why) = &funder {
+        say_err!("waarschuwing: {why}; betaalrondes en SEPA-bestanden worden geweigerd");
+    }
+    let config = subsidie_api::Config::new(funder);
     say!("stoppen: Ctrl-C");
     let served = subsidie_api::run_blocking(listener, pool, config)
         .map_err(|e| Failure::Message(format!("de API stopte met een fout: {e}")));

@@ -24,7 +24,31 @@ pub fn mail(settings: &Settings, command: &MailCommand) -> Result<(), Failure> {
                 transport.describe()
             );
         }
-        MailCommand::Status => {
+        MailCommand::Status { json: true } => {
+            let s = subsidie_notify::admin::summary(&pool).map_err(mail_failure)?;
+            let failed: Vec<serde_json::Value> = subsidie_notify::admin::failed_messages(&pool)
+                .map_err(mail_failure)?
+                .into_iter()
+                .map(|row| {
+                    serde_json::json!({
+                        "id": row.id,
+                        "sjabloon": row.template,
+                        "ontvanger": row.recipient,
+                        "pogingen": row.attempts,
+                        "laatsteFout": row.last_error,
+                    })
+                })
+                .collect();
+            let value = serde_json::json!({
+                "wachtend": s.waiting,
+                "opnieuwTeProberen": s.retrying,
+                "mislukt": s.failed,
+                "verzonden": s.sent,
+                "mislukteBerichten": failed,
+            });
+            say!("{value:#}");
+        }
+        MailCommand::Status { json: false } => {
             let s = subsidie_notify::admin::summary(&pool).map_err(mail_failure)?;
             say!(
                 "wachtend: {}, opnieuw te proberen: {}, mislukt: {}, verzonden: {}",

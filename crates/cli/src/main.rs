@@ -32,6 +32,7 @@ macro_rules! say_err {
 }
 
 mod args;
+mod changes;
 mod config;
 mod database;
 mod failure;
@@ -82,9 +83,10 @@ fn execute(command: &Command, settings: &Settings) -> Result<(), Failure> {
             config::show(settings);
             Ok(())
         }
-        Command::Seed { file } => programme::seed_file(settings, file),
+        Command::Seed { file, keep_missing } => programme::seed_file(settings, file, *keep_missing),
         Command::Demo { file } => programme::run_demo(settings, file.as_deref()),
-        Command::Budget => programme::budget(settings),
+        Command::Budget { json } => programme::budget(settings, *json),
+        Command::Instrument(command) => changes::instrument(settings, command),
         Command::Organisation(OrganisationCommand::Add(args)) => {
             registry::add_organisation(settings, args)
         }
@@ -104,7 +106,11 @@ fn execute(command: &Command, settings: &Settings) -> Result<(), Failure> {
             kind,
             programme,
             format,
+            json,
             out,
-        } => finance::report(settings, *kind, programme, format, out.as_deref()),
+        } => {
+            let format = if *json { "json" } else { format.as_str() };
+            finance::report(settings, *kind, programme, format, out.as_deref())
+        }
     }
 }

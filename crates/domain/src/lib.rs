@@ -13,5 +13,6 @@ pub mod lottery;
 pub mod money;
 pub mod payment;
 pub mod programme;
+pub mod programme_change;
 
 pub use money::{Money, MoneyError};

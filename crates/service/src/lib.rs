@@ -17,6 +17,7 @@ pub mod idempotency;
 pub mod mail;
 pub mod paging;
 pub mod payments;
+pub mod programme;
 pub mod queries;
 pub mod registry;
 pub mod reminders;

@@ -83,7 +83,9 @@ pub fn allocate(settings: &Settings, instrument: &str, seed: Option<&str>) -> Re
         })
         .transpose()?;
     let (pool, _) = open(settings, 2)?;
-    let run = allocation::run(&pool, &Actor::system(), instrument, seed, Utc::now())?;
+    let run = crate::progress::during(&format!("toewijzingsronde '{instrument}'"), None, || {
+        allocation::run(&pool, &Actor::system(), instrument, seed, Utc::now())
+    })?;
     put!("{}", render::allocation(&run));
     Ok(())
 }

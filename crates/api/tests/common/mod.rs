@@ -352,6 +352,19 @@ pub fn draft(server: &TestServer, applicant: &User, body: Value) -> String {
     res.json()["id"].as_str().unwrap().to_owned()
 }
 
+/// A draft of `applicant` with `body`, submitted; its id.
+pub fn submitted(server: &TestServer, applicant: &User, body: Value) -> String {
+    let id = draft(server, applicant, body);
+    server
+        .post(
+            applicant,
+            &format!("/aanvragen/{id}/indieningen"),
+            json!({}),
+        )
+        .expect(200);
+    id
+}
+
 /// The body of a draft under an instrument.
 pub fn draft_body(instrument: &str, amount: &str, discipline: Option<&str>) -> Value {
     let mut body = json!({

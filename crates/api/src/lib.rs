@@ -25,15 +25,18 @@ use subsidie_service::{Clock, Pool};
 pub mod auth;
 pub mod download;
 pub mod dto;
+pub mod http_rules;
 pub mod input;
 pub mod middleware;
 pub mod openapi;
 pub mod paging;
 pub mod problem;
+pub mod problem_types;
 pub mod routes;
 pub mod state;
 pub mod tokens;
 
+pub use http_rules::HttpRules;
 pub use middleware::API_VERSION;
 pub use openapi::{document, document_text};
 pub use problem::ApiError;
@@ -50,6 +53,8 @@ pub struct Config {
     /// The funder's account for SEPA files; the error text when the configuration is
     /// wrong, so the server still starts and only the SEPA download says what to fix.
     pub funder: Result<FunderAccount, String>,
+    /// CORS origins and HSTS.
+    pub http: HttpRules,
 }
 
 impl Config {
@@ -60,6 +65,7 @@ impl Config {
             clock: SharedClock::new(Clock::System),
             workers: None,
             funder,
+            http: HttpRules::default(),
         }
     }
 }
@@ -72,6 +78,7 @@ impl Default for Config {
             clock: SharedClock::default(),
             workers: None,
             funder: FunderAccount::from_lookup(|_| None).map_err(|e| e.to_string()),
+            http: HttpRules::default(),
         }
     }
 }
@@ -131,15 +138,18 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: AppState) {
                         })),
                 )
                 .service(web::resource("/docs").route(web::get().to(docs_redirect)))
+                .configure(routes::register_documentation)
                 .service(swagger_ui()),
         )
         .default_service(web::to(no_route));
 }
 
-/// The whole app: [`configure`] wrapped in the middleware that adds `API-Version` and
-/// turns every error into a problem.
+/// The whole app: [`configure`] wrapped in the HTTP rules (HEAD, CORS, security and
+/// caching headers) and in the middleware that adds `API-Version` and turns every error
+/// into a problem.
 pub fn app(
     state: AppState,
+    rules: HttpRules,
 ) -> App<
     impl ServiceFactory<
         ServiceRequest,
@@ -150,6 +160,8 @@ pub fn app(
     >,
 > {
     App::new()
+        .app_data(web::Data::new(rules))
+        .wrap(from_fn(http_rules::apply))
         .wrap(from_fn(middleware::finish))
         .configure(move |cfg| configure(cfg, state))
 }
@@ -158,7 +170,8 @@ pub fn app(
 /// Must be called inside an actix (tokio) runtime.
 pub fn server(listener: TcpListener, pool: Pool, config: Config) -> std::io::Result<Server> {
     let state = AppState::new(pool, config.clock.clone(), config.funder.clone());
-    let mut server = HttpServer::new(move || app(state.clone())).listen(listener)?;
+    let rules = config.http.clone();
+    let mut server = HttpServer::new(move || app(state.clone(), rules.clone())).listen(listener)?;
     if let Some(workers) = config.workers {
         server = server.workers(workers.max(1));
     }

@@ -53,7 +53,8 @@ pub fn serve(settings: &Settings, bind: &str, demo_tokens: bool) -> Result<(), F
         daily_chores(pool.clone()),
     );
     // A wrong funder account does not stop the server: only the SEPA download says so.
-    let config = subsidie_api::Config::new(settings.funder().map_err(|e| e.to_string()));
+    let mut config = subsidie_api::Config::new(settings.funder().map_err(|e| e.to_string()));
+    config.http = settings.http_rules().map_err(Failure::Message)?;
     say!("stoppen: Ctrl-C");
     let served = subsidie_api::run_blocking(listener, pool, config)
         .map_err(|e| Failure::Message(format!("de API stopte met een fout: {e}")));

@@ -20,7 +20,7 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://subsidie.db";
 /// Where `serve` listens when neither `--bind` nor `SUBSIDIE_BIND` says where.
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 /// Every variable the engine reads, in the order `subsidie config` shows them.
-pub const VARIABLES: [&str; 9] = [
+pub const VARIABLES: [&str; 11] = [
     "DATABASE_URL",
     "SUBSIDIE_BIND",
     "SMTP_URL",
@@ -30,6 +30,8 @@ pub const VARIABLES: [&str; 9] = [
     "FUNDER_NAME",
     "FUNDER_IBAN",
     "FUNDER_BIC",
+    "CORS_ORIGINS",
+    "SUBSIDIE_HSTS",
 ];
 
 /// Where a setting's value came from.
@@ -103,6 +105,10 @@ pub struct Settings {
     pub funder_iban: Setting,
     /// `FUNDER_BIC`.
     pub funder_bic: Setting,
+    /// `CORS_ORIGINS`: browser origins that may call the API, comma-separated; unset none.
+    pub cors_origins: Setting,
+    /// `SUBSIDIE_HSTS`: `true` behind a proxy that ends TLS.
+    pub hsts: Setting,
 }
 
 impl Settings {
@@ -132,6 +138,8 @@ impl Settings {
             funder_name: Setting::from(lookup("FUNDER_NAME"), Some(DEFAULT_FUNDER_NAME)),
             funder_iban: Setting::from(lookup("FUNDER_IBAN"), Some(DEFAULT_FUNDER_IBAN)),
             funder_bic: Setting::from(lookup("FUNDER_BIC"), Some(DEFAULT_FUNDER_BIC)),
+            cors_origins: Setting::from(set("CORS_ORIGINS"), None),
+            hsts: Setting::from(set("SUBSIDIE_HSTS"), Some("false")),
         }
     }
 
@@ -164,6 +172,37 @@ impl Settings {
             mail_dir: self.mail_dir.value.as_ref().map(PathBuf::from),
             message_id_domain: self.message_id_domain.value.clone(),
         }
+    }
+
+    /// The HTTP rules of the server: the CORS origins and whether to send HSTS; the
+    /// error names the variable and what it accepts.
+    pub fn http_rules(&self) -> Result<subsidie_api::HttpRules, String> {
+        let cors_origins = self
+            .cors_origins
+            .text()
+            .split(',')
+            .map(str::trim)
+            .filter(|o| !o.is_empty())
+            .map(str::to_owned)
+            .collect::<Vec<_>>();
+        if let Some(bad) = cors_origins
+            .iter()
+            .find(|o| *o != "*" && !(o.starts_with("https://") || o.starts_with("http://")))
+        {
+            return Err(format!(
+                "CORS_ORIGINS: '{bad}' is geen herkomst; verwacht bijvoorbeeld https://portaal.example.org, of *"
+            ));
+        }
+        let hsts = match self.hsts.text().to_ascii_lowercase().as_str() {
+            "true" | "1" | "ja" => true,
+            "false" | "0" | "nee" | "" => false,
+            other => {
+                return Err(format!(
+                    "SUBSIDIE_HSTS: '{other}' is geen keuze; verwacht true of false"
+                ))
+            }
+        };
+        Ok(subsidie_api::HttpRules { cors_origins, hsts })
     }
 
     /// The funder's account, checked; the error names the variable that is wrong.
@@ -202,6 +241,11 @@ impl Settings {
             (&self.funder_name, self.funder_name.text()),
             (&self.funder_iban, self.funder_iban.text()),
             (&self.funder_bic, shown_bic(&self.funder_bic)),
+            (
+                &self.cors_origins,
+                shown(&self.cors_origins, "(niet gezet: geen andere herkomst)"),
+            ),
+            (&self.hsts, self.hsts.text()),
         ];
         VARIABLES
             .iter()

@@ -33,6 +33,11 @@ pub fn at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
 impl TestServer {
     /// Starts a server with the programme loaded and the clock at `now`.
     pub fn start(now: DateTime<Utc>) -> TestServer {
+        TestServer::start_with_http(now, subsidie_api::HttpRules::default())
+    }
+
+    /// As [`TestServer::start`], with CORS origins and HSTS as given.
+    pub fn start_with_http(now: DateTime<Utc>, http: subsidie_api::HttpRules) -> TestServer {
         let db = TestDatabase::new().expect("testdatabase");
         let pool = db.pool(4).expect("pool");
         let text = std::fs::read_to_string(concat!(
@@ -49,6 +54,7 @@ impl TestServer {
         let config = Config {
             clock: clock.clone(),
             workers: Some(2),
+            http,
             ..Config::default()
         };
         let (tx, rx) = mpsc::channel();
@@ -263,7 +269,7 @@ impl Response {
             "geen problem+json: {:?}",
             self.headers
         );
-        assert_eq!(self.header("API-Version"), Some("1.0.0"));
+        assert_eq!(self.header("API-Version"), Some(subsidie_api::API_VERSION));
         let p = self.json();
         assert_eq!(p["status"], json!(status), "{p}");
         for member in ["type", "title", "detail", "instance"] {

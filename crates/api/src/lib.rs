@@ -29,6 +29,7 @@ pub mod http_rules;
 pub mod input;
 pub mod middleware;
 pub mod openapi;
+mod openapi_input;
 pub mod paging;
 pub mod problem;
 pub mod problem_types;

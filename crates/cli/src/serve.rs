@@ -74,7 +74,8 @@ pub fn serve(settings: &Settings, bind: &str, demo: bool) -> Result<(), Failure>
         pool.clone(),
         std::sync::Arc::new(move || clock.now()),
         portal,
-    );
+    )
+    .with_funder(settings.funder().map_err(|e| e.to_string()));
     let served = subsidie_api::run_blocking_with(listener, pool, config, move |cfg| {
         subsidie_portal::configure(cfg, portal.clone())
     })

@@ -40,10 +40,15 @@ mod outcomes;
 mod rows;
 mod runs;
 pub(crate) mod schedule;
+mod views;
 
 pub use booking::mark_run_paid;
 pub use files::{sepa_file_name, write_run_table, write_sepa};
 pub use outcomes::{mark_payment_failed, record_recovery_received};
 pub use runs::{create_run, execution_date, nothing_due, run, run_payment_ids, runs, RunDetail};
 pub use subsidie_finance::sepa::FunderAccount;
+pub use views::{
+    due_transfers, recoveries, run_items, settlement_preview, DueTransfers, RecoveryView,
+    SettlementPreview,
+};
 pub use subsidie_finance::table::TableFormat as FileFormat;

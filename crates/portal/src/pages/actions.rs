@@ -49,7 +49,9 @@ pub(crate) fn done_message(verb: &str) -> Option<&'static str> {
         }
         "afwijzen" => "De aanvraag is afgewezen; de aanvrager krijgt de afwijzingsbeschikking.",
         "score" => "De score is vastgelegd.",
-        "vastgesteld" => "De subsidie is vastgesteld; de aanvrager krijgt de vaststellingsbeschikking.",
+        "vastgesteld" => {
+            "De subsidie is vastgesteld; de aanvrager krijgt de vaststellingsbeschikking."
+        }
         _ => return None,
     })
 }

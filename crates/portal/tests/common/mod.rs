@@ -13,6 +13,8 @@ use subsidie_portal::{PortalConfig, PortalState};
 use subsidie_service::{registry, seed, Actor, Clock, Pool, Role};
 use subsidie_store::testing::TestDatabase;
 
+pub mod finance;
+
 pub struct TestServer {
     pub addr: SocketAddr,
     pub clock: SharedClock,

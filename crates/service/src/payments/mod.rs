@@ -47,8 +47,8 @@ pub use files::{sepa_file_name, write_run_table, write_sepa};
 pub use outcomes::{mark_payment_failed, record_recovery_received};
 pub use runs::{create_run, execution_date, nothing_due, run, run_payment_ids, runs, RunDetail};
 pub use subsidie_finance::sepa::FunderAccount;
+pub use subsidie_finance::table::TableFormat as FileFormat;
 pub use views::{
     due_transfers, recoveries, run_items, settlement_preview, DueTransfers, RecoveryView,
     SettlementPreview,
 };
-pub use subsidie_finance::table::TableFormat as FileFormat;

@@ -111,11 +111,13 @@ pub fn recoveries(
             .load(conn)?;
         Ok(rows
             .into_iter()
-            .map(|(payment, application_reference, organisation)| RecoveryView {
-                payment,
-                application_reference,
-                organisation,
-            })
+            .map(
+                |(payment, application_reference, organisation)| RecoveryView {
+                    payment,
+                    application_reference,
+                    organisation,
+                },
+            )
             .collect())
     })
 }

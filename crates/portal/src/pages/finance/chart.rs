@@ -117,11 +117,24 @@ pub(crate) fn columns(id: &str, title: &str, desc: &str, points: &[(String, i64)
 /// A month key `2025-03` as people say it: `maart 2025`.
 pub(crate) fn month(key: &str) -> String {
     const MONTHS: [&str; 12] = [
-        "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-        "september", "oktober", "november", "december",
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
     ];
     let mut parts = key.splitn(2, '-');
-    match (parts.next(), parts.next().and_then(|m| m.parse::<usize>().ok())) {
+    match (
+        parts.next(),
+        parts.next().and_then(|m| m.parse::<usize>().ok()),
+    ) {
         (Some(y), Some(m)) if (1..=12).contains(&m) => format!("{} {y}", MONTHS[m - 1]),
         _ => key.to_owned(),
     }
@@ -138,12 +151,26 @@ mod tests {
             "Budget <Uitvoering>",
             "Plafond tegen besteed",
             &[
-                Bar { label: "Plafond", cents: 100_000_000, class: "plafond" },
-                Bar { label: "Betaald", cents: 25_000_050, class: "betaald" },
-                Bar { label: "Teruggevorderd", cents: 0, class: "terug" },
+                Bar {
+                    label: "Plafond",
+                    cents: 100_000_000,
+                    class: "plafond",
+                },
+                Bar {
+                    label: "Betaald",
+                    cents: 25_000_050,
+                    class: "betaald",
+                },
+                Bar {
+                    label: "Teruggevorderd",
+                    cents: 0,
+                    class: "terug",
+                },
             ],
         );
-        assert!(svg.starts_with("<svg class=\"portaal-grafiek\" role=\"img\" aria-labelledby=\"g1-titel g1-uitleg\""));
+        assert!(svg.starts_with(
+            "<svg class=\"portaal-grafiek\" role=\"img\" aria-labelledby=\"g1-titel g1-uitleg\""
+        ));
         assert!(svg.contains("<title id=\"g1-titel\">Budget &lt;Uitvoering&gt;</title>"));
         assert!(svg.contains("€ 1.000.000,00"));
         assert!(svg.contains("€ 250.000,50"));

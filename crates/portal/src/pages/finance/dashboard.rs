@@ -31,12 +31,36 @@ pub(crate) fn figures(a: &Amounts) -> Value {
 
 fn budget_chart(id: &str, name: &str, a: &Amounts) -> String {
     let bars = [
-        Bar { label: "Plafond", cents: a.ceiling.cents(), class: "plafond" },
-        Bar { label: "Gereserveerd", cents: a.reserved.cents(), class: "gereserveerd" },
-        Bar { label: "Verleend", cents: a.granted.cents(), class: "verleend" },
-        Bar { label: "Vastgesteld", cents: a.settled.cents(), class: "vastgesteld" },
-        Bar { label: "Betaald", cents: a.paid.cents(), class: "betaald" },
-        Bar { label: "Teruggevorderd", cents: a.recovered.cents(), class: "teruggevorderd" },
+        Bar {
+            label: "Plafond",
+            cents: a.ceiling.cents(),
+            class: "plafond",
+        },
+        Bar {
+            label: "Gereserveerd",
+            cents: a.reserved.cents(),
+            class: "gereserveerd",
+        },
+        Bar {
+            label: "Verleend",
+            cents: a.granted.cents(),
+            class: "verleend",
+        },
+        Bar {
+            label: "Vastgesteld",
+            cents: a.settled.cents(),
+            class: "vastgesteld",
+        },
+        Bar {
+            label: "Betaald",
+            cents: a.paid.cents(),
+            class: "betaald",
+        },
+        Bar {
+            label: "Teruggevorderd",
+            cents: a.recovered.cents(),
+            class: "teruggevorderd",
+        },
     ];
     chart::bars(
         id,

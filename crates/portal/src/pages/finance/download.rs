@@ -74,7 +74,11 @@ impl MessageBody for ChannelBody {
 }
 
 /// Answers with the file `write` writes, streamed, as an attachment named `name`.
-pub(crate) async fn stream<F>(content_type: &str, name: &str, write: F) -> Result<HttpResponse, Failure>
+pub(crate) async fn stream<F>(
+    content_type: &str,
+    name: &str,
+    write: F,
+) -> Result<HttpResponse, Failure>
 where
     F: FnOnce(&mut dyn Write) -> Result<(), ServiceError> + Send + 'static,
 {

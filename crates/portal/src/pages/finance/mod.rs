@@ -23,10 +23,19 @@ pub(crate) fn register(cfg: &mut web::ServiceConfig) {
     cfg.route("/financien", web::get().to(dashboard::show))
         .route("/financien/betaalrondes", web::get().to(runs::list))
         .route("/financien/betaalrondes", web::post().to(runs::create))
-        .route("/financien/betaalrondes/nieuw", web::get().to(runs::confirm_create))
+        .route(
+            "/financien/betaalrondes/nieuw",
+            web::get().to(runs::confirm_create),
+        )
         .route("/financien/betaalrondes/{id}", web::get().to(runs::show))
-        .route("/financien/betaalrondes/{id}/sepa", web::get().to(runs::sepa))
-        .route("/financien/betaalrondes/{id}/tabel", web::get().to(runs::table))
+        .route(
+            "/financien/betaalrondes/{id}/sepa",
+            web::get().to(runs::sepa),
+        )
+        .route(
+            "/financien/betaalrondes/{id}/tabel",
+            web::get().to(runs::table),
+        )
         .route(
             "/financien/betaalrondes/{id}/betaald",
             web::get().to(runs::confirm_paid),
@@ -39,7 +48,10 @@ pub(crate) fn register(cfg: &mut web::ServiceConfig) {
             "/financien/betaalrondes/{id}/mislukt",
             web::post().to(runs::mark_failed),
         )
-        .route("/financien/terugvorderingen", web::get().to(recoveries::list))
+        .route(
+            "/financien/terugvorderingen",
+            web::get().to(recoveries::list),
+        )
         .route(
             "/financien/terugvorderingen/{id}/ontvangen",
             web::post().to(recoveries::received),

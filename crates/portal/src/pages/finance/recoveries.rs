@@ -53,7 +53,14 @@ pub(crate) async fn list(
         .as_deref()
         .filter(|d| *d == "ontvangen")
         .map(|_| "De terugbetaling is vastgelegd; de teruggevorderde positie van het instrument is bijgewerkt.");
-    page(&state, &visitor, &Problems::default(), message, StatusCode::OK).await
+    page(
+        &state,
+        &visitor,
+        &Problems::default(),
+        message,
+        StatusCode::OK,
+    )
+    .await
 }
 
 async fn page(

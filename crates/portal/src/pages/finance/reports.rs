@@ -171,7 +171,9 @@ pub(crate) async fn disbursements(
     let report = match query {
         Some(q) => {
             let (pool, a) = (state.pool.clone(), actor.clone());
-            match blocking(move || reports::disbursements(&pool, &a, &q).map_err(period_field)).await? {
+            match blocking(move || reports::disbursements(&pool, &a, &q).map_err(period_field))
+                .await?
+            {
                 Ok(r) => Some(r),
                 Err(e) => {
                     p.absorb(e)?;
@@ -185,7 +187,16 @@ pub(crate) async fn disbursements(
     let runs = blocking(move || subsidie_service::payments::runs(&pool, &a, 100)).await??;
     let run_options: Vec<(String, String)> = runs
         .iter()
-        .map(|r| (r.id.clone(), format!("{} (uitgevoerd {})", r.message_id, view::date(r.execution_date))))
+        .map(|r| {
+            (
+                r.id.clone(),
+                format!(
+                    "{} (uitgevoerd {})",
+                    r.message_id,
+                    view::date(r.execution_date)
+                ),
+            )
+        })
         .collect();
     let instruments: Vec<(String, String)> = catalogue
         .instruments
@@ -193,7 +204,11 @@ pub(crate) async fn disbursements(
         .filter(|i| i.programme_id == chosen)
         .map(|i| (i.id.clone(), i.name.clone()))
         .collect();
-    let status = if p.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status = if p.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let shown = report.as_ref().map(|r| {
         let named = |g: &Group| g.name.clone().unwrap_or_else(|| g.key.clone());
         let run_name = |g: &Group| {
@@ -273,7 +288,9 @@ async fn whole_download(
     let name = format!("{}-{chosen}.{}", which.stem(), format.extension());
     let pool = state.pool.clone();
     let res = download::stream(format.content_type(), &name, move |out| match which {
-        Whole::Budget => reports::write_budget_position(&pool, &actor, &chosen, format, out).map(drop),
+        Whole::Budget => {
+            reports::write_budget_position(&pool, &actor, &chosen, format, out).map(drop)
+        }
         Whole::Coverage => reports::write_coverage(&pool, &actor, &chosen, format, out).map(drop),
     })
     .await?;
@@ -282,7 +299,11 @@ async fn whole_download(
 
 fn downloads(which: Whole, programme: &str) -> Value {
     let link = |f: &str| {
-        format!("/financien/rapportages/{}?programma={}&formaat={f}", which.stem(), encode(programme))
+        format!(
+            "/financien/rapportages/{}?programma={}&formaat={f}",
+            which.stem(),
+            encode(programme)
+        )
     };
     context! { csv => link("csv"), xlsx => link("xlsx") }
 }

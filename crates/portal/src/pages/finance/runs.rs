@@ -200,7 +200,15 @@ pub(crate) async fn show(
 ) -> Page {
     let visitor = Visitor::of(&req, &state).await?;
     let message = done.gelukt.as_deref().and_then(done_message);
-    detail_page(&state, &visitor, &id, &Problems::default(), message, StatusCode::OK).await
+    detail_page(
+        &state,
+        &visitor,
+        &id,
+        &Problems::default(),
+        message,
+        StatusCode::OK,
+    )
+    .await
 }
 
 async fn load(
@@ -338,7 +346,15 @@ pub(crate) async fn mark_failed(
         Err(e) => {
             let mut p = Problems::new("mislukt", &fields);
             p.absorb(e)?;
-            detail_page(&state, &visitor, &id, &p, None, StatusCode::UNPROCESSABLE_ENTITY).await
+            detail_page(
+                &state,
+                &visitor,
+                &id,
+                &p,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
     }
 }

@@ -76,7 +76,12 @@ async fn render(visitor: &Visitor, shown: Shown, p: &Problems, status: StatusCod
     ))
 }
 
-async fn load(state: &PortalState, actor: &Actor, id: &str, amount: Option<Money>) -> Result<Shown, Failure> {
+async fn load(
+    state: &PortalState,
+    actor: &Actor,
+    id: &str,
+    amount: Option<Money>,
+) -> Result<Shown, Failure> {
     let (pool, a, i) = (state.pool.clone(), actor.clone(), id.to_owned());
     Ok(blocking(move || {
         let app = queries::application(&pool, &a, &i)?;
@@ -86,13 +91,21 @@ async fn load(state: &PortalState, actor: &Actor, id: &str, amount: Option<Money
             Some(m) => Some((payments::settlement_preview(&pool, &a, &i, m)?, m)),
             None => None,
         };
-        Ok(Shown { app, basis, preview })
+        Ok(Shown {
+            app,
+            basis,
+            preview,
+        })
     })
     .await??)
 }
 
 /// `GET /financien/vaststellingen/{id}`.
-pub(crate) async fn form(req: HttpRequest, state: web::Data<PortalState>, id: web::Path<String>) -> Page {
+pub(crate) async fn form(
+    req: HttpRequest,
+    state: web::Data<PortalState>,
+    id: web::Path<String>,
+) -> Page {
     let visitor = Visitor::of(&req, &state).await?;
     let actor = staff(&visitor)?;
     finance_only(&actor)?;
@@ -122,7 +135,10 @@ pub(crate) async fn submit(
     };
     let motivation = form::text(&fields, "motivering");
     if motivation.is_empty() {
-        p.field("motivering", "geef de motivering van de vaststelling (art. 3:46 Awb)");
+        p.field(
+            "motivering",
+            "geef de motivering van de vaststelling (art. 3:46 Awb)",
+        );
     }
     let (Some(amount), true) = (amount, p.is_empty()) else {
         let shown = load(&state, &actor, &id, None).await?;

@@ -13,6 +13,7 @@ use subsidie_portal::{PortalConfig, PortalState};
 use subsidie_service::{registry, seed, Actor, Clock, Pool, Role};
 use subsidie_store::testing::TestDatabase;
 
+pub mod browser;
 pub mod finance;
 
 pub struct TestServer {

@@ -66,7 +66,7 @@ impl DisbursementFilter {
             if d.is_none() {
                 errors.push(FieldError::new(
                     name,
-                    format!("'{typed}' is geen datum; kies een datum, bijvoorbeeld 2025-01-31"),
+                    format!("'{typed}' is geen datum; kies een datum, bijvoorbeeld 31-01-2025"),
                 ));
             }
             d

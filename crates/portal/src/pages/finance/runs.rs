@@ -93,7 +93,7 @@ fn up_to_date(typed: &str, fields: &Fields) -> Result<chrono::NaiveDate, Problem
         let mut p = Problems::new("", fields);
         p.field(
             "totEnMet",
-            format!("'{typed}' is geen datum; kies een datum, bijvoorbeeld 2025-06-30"),
+            format!("'{typed}' is geen datum; kies een datum, bijvoorbeeld 30-06-2025"),
         );
         p
     })

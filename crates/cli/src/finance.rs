@@ -18,6 +18,9 @@ pub fn payment_run(settings: &Settings, command: &PaymentRunCommand) -> Result<(
     let actor = operator(settings, &pool)?;
     match command {
         PaymentRunCommand::Create { up_to } => {
+            // A run is made to be paid: refuse it before anything is booked when the
+            // account it would pay from is not configured.
+            settings.payer(false).map_err(Failure::Message)?;
             let run = payments::create_run(&pool, &actor, *up_to, Utc::now())?;
             say!("betaalronde {}", run.id);
             say!("  betalingen:       {}", run.payment_count);
@@ -26,9 +29,7 @@ pub fn payment_run(settings: &Settings, command: &PaymentRunCommand) -> Result<(
             Ok(())
         }
         PaymentRunCommand::Sepa { run, out } => {
-            let funder = settings
-                .funder()
-                .map_err(|e| Failure::Message(e.to_string()))?;
+            let funder = settings.payer(false).map_err(Failure::Message)?;
             let detail = payments::run(&pool, &actor, run)?;
             let path = out
                 .clone()

@@ -34,6 +34,7 @@ macro_rules! say_err {
 mod administration;
 mod args;
 mod backup;
+mod changes;
 mod config;
 mod database;
 mod demo;
@@ -94,10 +95,11 @@ fn execute(command: &Command, settings: &Settings) -> Result<(), Failure> {
             config::show(settings);
             Ok(())
         }
-        Command::Seed { file } => programme::seed_file(settings, file),
+        Command::Seed { file, keep_missing } => programme::seed_file(settings, file, *keep_missing),
         Command::Demo { file } => programme::run_demo(settings, file.as_deref()),
-        Command::Budget => programme::budget(settings),
+        Command::Budget { json } => programme::budget(settings, *json),
         Command::Backup { out } => backup::backup(settings, out),
+        Command::Instrument(command) => changes::instrument(settings, command),
         Command::Organisation(command) => administration::organisation(settings, command),
         Command::User(UserCommand::Add(args)) => registry::add_user(settings, args),
         Command::User(command) => administration::user(settings, command),
@@ -133,7 +135,11 @@ fn execute(command: &Command, settings: &Settings) -> Result<(), Failure> {
             kind,
             programme,
             format,
+            json,
             out,
-        } => finance::report(settings, *kind, programme, format, out.as_deref()),
+        } => {
+            let format = if *json { "json" } else { format.as_str() };
+            finance::report(settings, *kind, programme, format, out.as_deref())
+        }
     }
 }

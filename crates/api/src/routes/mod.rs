@@ -10,6 +10,7 @@ pub mod administration;
 pub mod applications;
 pub mod finance;
 pub mod outbox;
+pub mod programme;
 pub mod reference;
 pub mod reports;
 pub mod review;
@@ -26,6 +27,7 @@ fn resource(path: &str, allow: &'static str) -> Resource {
 pub fn register(cfg: &mut web::ServiceConfig) {
     use applications as ap;
     use finance as fi;
+    use programme as pg;
     use reference as re;
     use reports as rp;
     use review as rv;
@@ -36,6 +38,21 @@ pub fn register(cfg: &mut web::ServiceConfig) {
         .service(
             resource("/instrumenten/{id}/wachtlijst-sluitingen", "POST")
                 .route(web::post().to(admin::wachtlijst_sluiten)),
+        )
+        .service(
+            resource("/instrumenten/{id}/plafondwijzigingen", "POST")
+                .route(web::post().to(pg::plafond_wijzigen)),
+        )
+        .service(
+            resource("/instrumenten/{id}/openstellingswijzigingen", "POST")
+                .route(web::post().to(pg::openstelling_wijzigen)),
+        )
+        .service(
+            resource("/programmas/{id}/instrumenten", "POST")
+                .route(web::post().to(pg::instrument_toevoegen)),
+        )
+        .service(
+            resource("/programmas/{id}/wijzigingen", "GET").route(web::get().to(pg::wijzigingen)),
         )
         .service(resource("/regios", "GET").route(web::get().to(re::regios)))
         .service(resource("/disciplines", "GET").route(web::get().to(re::disciplines)))

@@ -23,9 +23,17 @@ fn history(s: &TestServer, c: &Cast) -> Vec<Value> {
 fn a_ceiling_never_drops_below_what_is_committed_and_the_refusal_is_in_euros() {
     let s = TestServer::start(at(2024, 2, 5, 9));
     let c = Cast::new(&s);
-    let id = draft(&s, &c.applicant_a, draft_body("voorbereiding", "50000.00", None));
-    s.post(&c.applicant_a, &format!("/aanvragen/{id}/indieningen"), json!({}))
-        .expect(200);
+    let id = draft(
+        &s,
+        &c.applicant_a,
+        draft_body("voorbereiding", "50000.00", None),
+    );
+    s.post(
+        &c.applicant_a,
+        &format!("/aanvragen/{id}/indieningen"),
+        json!({}),
+    )
+    .expect(200);
     allocate(&s, &c.admin, "voorbereiding");
 
     let path = "/instrumenten/voorbereiding/plafondwijzigingen";
@@ -33,7 +41,9 @@ fn a_ceiling_never_drops_below_what_is_committed_and_the_refusal_is_in_euros() {
     for user in [&c.applicant_a, &c.reviewer, &c.finance] {
         s.post(user, path, json!({"plafond": "1.00"})).problem(403);
     }
-    let refused = s.post(&c.admin, path, json!({"plafond": "40000.00"})).problem(409);
+    let refused = s
+        .post(&c.admin, path, json!({"plafond": "40000.00"}))
+        .problem(409);
     let detail = refused["detail"].as_str().unwrap();
     assert!(detail.contains("€ 50.000,00"), "{detail}");
     assert!(detail.contains("€ 40.000,00"), "{detail}");
@@ -43,7 +53,8 @@ fn a_ceiling_never_drops_below_what_is_committed_and_the_refusal_is_in_euros() {
         .post(&c.admin, path, json!({"plafond": "100000000.00"}))
         .problem(409);
     assert!(refused["detail"].as_str().unwrap().contains("hoogstens"));
-    s.post(&c.admin, path, json!({"plafond": "-5.00"})).problem(400);
+    s.post(&c.admin, path, json!({"plafond": "-5.00"}))
+        .problem(400);
     assert!(history(&s, &c).is_empty(), "refusals change nothing");
 
     let changed = s
@@ -67,8 +78,11 @@ fn a_ceiling_never_drops_below_what_is_committed_and_the_refusal_is_in_euros() {
     // Finance may read the history; an applicant may not.
     s.get(&c.finance, &format!("/programmas/{PROGRAMME}/wijzigingen"))
         .expect(200);
-    s.get(&c.applicant_a, &format!("/programmas/{PROGRAMME}/wijzigingen"))
-        .problem(403);
+    s.get(
+        &c.applicant_a,
+        &format!("/programmas/{PROGRAMME}/wijzigingen"),
+    )
+    .problem(403);
 }
 
 #[test]
@@ -76,26 +90,50 @@ fn a_window_opened_today_takes_submissions_and_a_closed_one_does_not() {
     let s = TestServer::start(at(2026, 12, 1, 9));
     let c = Cast::new(&s);
     let path = "/instrumenten/uitvoering/openstellingswijzigingen";
-    let before = s.get(&c.admin, "/instrumenten/uitvoering").expect(200).json();
+    let before = s
+        .get(&c.admin, "/instrumenten/uitvoering")
+        .expect(200)
+        .json();
 
-    s.post(&c.admin, path, json!({"actie": "openen"})).problem(400);
-    s.post(&c.admin, path, json!({"actie": "openen", "totEnMet": "2027-03-31"}))
+    s.post(&c.admin, path, json!({"actie": "openen"}))
         .problem(400);
+    s.post(
+        &c.admin,
+        path,
+        json!({"actie": "openen", "totEnMet": "2027-03-31"}),
+    )
+    .problem(400);
     let opened = s
-        .post(&c.admin, path, json!({"actie": "openen", "totEnMet": "2026-12-15"}))
+        .post(
+            &c.admin,
+            path,
+            json!({"actie": "openen", "totEnMet": "2026-12-15"}),
+        )
         .expect(200)
         .json();
     assert_eq!(opened["openVanaf"], json!("2026-12-01"));
     assert_eq!(opened["openTotEnMet"], json!("2026-12-15"));
     let extended = s
-        .post(&c.admin, path, json!({"actie": "verlengen", "totEnMet": "2026-12-31"}))
+        .post(
+            &c.admin,
+            path,
+            json!({"actie": "verlengen", "totEnMet": "2026-12-31"}),
+        )
         .expect(200)
         .json();
     assert_eq!(extended["openTotEnMet"], json!("2026-12-31"));
 
-    let id = draft(&s, &c.applicant_a, draft_body("uitvoering", "600000.00", None));
+    let id = draft(
+        &s,
+        &c.applicant_a,
+        draft_body("uitvoering", "600000.00", None),
+    );
     let submitted = s
-        .post(&c.applicant_a, &format!("/aanvragen/{id}/indieningen"), json!({}))
+        .post(
+            &c.applicant_a,
+            &format!("/aanvragen/{id}/indieningen"),
+            json!({}),
+        )
         .expect(200)
         .json();
     assert_eq!(submitted["status"], json!("ingediend"));
@@ -105,10 +143,19 @@ fn a_window_opened_today_takes_submissions_and_a_closed_one_does_not() {
         .expect(200)
         .json();
     assert_eq!(closed["openTotEnMet"], json!("2026-11-30"));
-    s.post(&c.admin, path, json!({"actie": "sluiten"})).problem(409);
-    let late = draft(&s, &c.applicant_b, draft_body("uitvoering", "600000.00", None));
-    s.post(&c.applicant_b, &format!("/aanvragen/{late}/indieningen"), json!({}))
-        .problem(400);
+    s.post(&c.admin, path, json!({"actie": "sluiten"}))
+        .problem(409);
+    let late = draft(
+        &s,
+        &c.applicant_b,
+        draft_body("uitvoering", "600000.00", None),
+    );
+    s.post(
+        &c.applicant_b,
+        &format!("/aanvragen/{late}/indieningen"),
+        json!({}),
+    )
+    .problem(400);
 
     let h = history(&s, &c);
     let shown: Vec<(&str, &str)> = h
@@ -124,8 +171,14 @@ fn a_window_opened_today_takes_submissions_and_a_closed_one_does_not() {
         shown,
         vec![
             (first.as_str(), "2026-12-01 tot en met 2026-12-15"),
-            ("2026-12-01 tot en met 2026-12-15", "2026-12-01 tot en met 2026-12-31"),
-            ("2026-12-01 tot en met 2026-12-31", "2026-11-30 tot en met 2026-11-30"),
+            (
+                "2026-12-01 tot en met 2026-12-15",
+                "2026-12-01 tot en met 2026-12-31"
+            ),
+            (
+                "2026-12-01 tot en met 2026-12-31",
+                "2026-11-30 tot en met 2026-11-30"
+            ),
         ]
     );
 }
@@ -167,7 +220,10 @@ fn an_instrument_is_added_within_the_envelope_and_recorded() {
         created.header("Location"),
         Some("/api/v1/instrumenten/innovatie")
     );
-    let got = s.get(&c.applicant_a, "/instrumenten/innovatie").expect(200).json();
+    let got = s
+        .get(&c.applicant_a, "/instrumenten/innovatie")
+        .expect(200)
+        .json();
     assert_eq!(got["budget"]["plafond"], json!("1000000.00"));
     s.post(&c.admin, &path, body).problem(409);
     let h = history(&s, &c);
@@ -175,7 +231,15 @@ fn an_instrument_is_added_within_the_envelope_and_recorded() {
     assert_eq!(h[0]["wijziging"], json!("instrument-toegevoegd"));
     assert_eq!(h[0]["van"], json!(null));
 
-    let id = draft(&s, &c.applicant_a, draft_body("innovatie", "20000.00", None));
-    s.post(&c.applicant_a, &format!("/aanvragen/{id}/indieningen"), json!({}))
-        .expect(200);
+    let id = draft(
+        &s,
+        &c.applicant_a,
+        draft_body("innovatie", "20000.00", None),
+    );
+    s.post(
+        &c.applicant_a,
+        &format!("/aanvragen/{id}/indieningen"),
+        json!({}),
+    )
+    .expect(200);
 }

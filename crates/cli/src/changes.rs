@@ -64,9 +64,18 @@ pub fn instrument(settings: &Settings, command: &InstrumentCommand) -> Result<()
                 Failure::Message(format!("kan '{}' niet lezen: {e}", file.display()))
             })?;
             let config = seed::parse_instrument(&text)?;
-            let row =
-                programme::add_instrument(&pool, &actor, programme_id, &config, reason.as_deref(), now)?;
-            say!("regeling '{}' toegevoegd aan programma '{programme_id}'", row.code);
+            let row = programme::add_instrument(
+                &pool,
+                &actor,
+                programme_id,
+                &config,
+                reason.as_deref(),
+                now,
+            )?;
+            say!(
+                "regeling '{}' toegevoegd aan programma '{programme_id}'",
+                row.code
+            );
             row
         }
         InstrumentCommand::History {
@@ -103,7 +112,8 @@ fn history(
 ) -> Result<(), Failure> {
     let rows = programme::history(pool, actor, programme_id)?;
     if json {
-        let list: Vec<Programmawijziging> = rows.into_iter().map(Programmawijziging::from).collect();
+        let list: Vec<Programmawijziging> =
+            rows.into_iter().map(Programmawijziging::from).collect();
         let text = serde_json::to_string_pretty(&list)
             .map_err(|e| Failure::Message(format!("schrijven mislukt: {e}")))?;
         say!("{text}");

@@ -38,12 +38,14 @@ mod changes;
 mod config;
 mod database;
 mod demo;
+mod dutch;
 mod failure;
 mod finance;
 mod logging;
 mod mail;
 mod mailer;
 mod programme;
+mod progress;
 mod registry;
 mod render;
 mod serve;
@@ -60,12 +62,7 @@ use settings::Settings;
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        Err(err) => {
-            // Help and version go to stdout with code 0; usage errors to stderr with 2.
-            let code = err.exit_code();
-            let _ = err.print();
-            return ExitCode::from(u8::try_from(code).unwrap_or(2));
-        }
+        Err(err) => return usage(&err),
     };
     let settings = Settings::from_env()
         .with_database_flag(cli.database_url.as_deref())
@@ -82,6 +79,35 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Help and version go to standard output with code 0, usage errors to standard error
+/// with code 2; all of it in Dutch, coloured only on a terminal.
+fn usage(err: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    use std::io::IsTerminal as _;
+    let code = u8::try_from(err.exit_code()).unwrap_or(2);
+    match err.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let rendered = err.render();
+            let text = if std::io::stdout().is_terminal() {
+                rendered.ansi().to_string()
+            } else {
+                rendered.to_string()
+            };
+            put!("{}", dutch::help_text(&text));
+        }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            put!("{}", dutch::help_text(&err.render().to_string()));
+        }
+        _ => {
+            let _ = std::io::Write::write_all(
+                &mut std::io::stderr(),
+                dutch::error_message(err).as_bytes(),
+            );
+        }
+    }
+    ExitCode::from(code)
 }
 
 fn execute(command: &Command, settings: &Settings) -> Result<(), Failure> {

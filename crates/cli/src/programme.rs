@@ -33,7 +33,9 @@ pub fn seed_file(settings: &Settings, file: &Path, keep_missing: bool) -> Result
     } else {
         seed::Missing::Refuse
     };
-    let (report, kept) = seed::load_with(&pool, &programme, missing, Utc::now())?;
+    let (report, kept) = crate::progress::during("programma laden", None, || {
+        seed::load_with(&pool, &programme, missing, Utc::now())
+    })?;
     if !kept.is_empty() {
         say_err!(
             "let op: niet meer in het bestand, ongewijzigd gelaten: {}",
@@ -56,10 +58,11 @@ pub fn budget(settings: &Settings, json: bool) -> Result<(), Failure> {
     let (pool, _) = open(settings, 2)?;
     if json {
         // The API's shapes, so a script reads the same fields from both.
-        let instruments: Vec<subsidie_api::dto::reference::Instrument> = queries::instruments(&pool)?
-            .into_iter()
-            .map(Into::into)
-            .collect();
+        let instruments: Vec<subsidie_api::dto::reference::Instrument> =
+            queries::instruments(&pool)?
+                .into_iter()
+                .map(Into::into)
+                .collect();
         let holds = queries::check_ledger(&pool)?.iter().all(|c| c.holds());
         let value = serde_json::json!({ "instrumenten": instruments, "grootboekKlopt": holds });
         say!("{value:#}");
@@ -141,7 +144,7 @@ pub fn run_demo(settings: &Settings, file: Option<&Path>) -> Result<(), Failure>
             "Demo: het programma Versterking eerstelijnszorg, nagespeeld van januari 2024 tot \
              en met september 2025 volgens de Kamerbrief."
         );
-        demo::run(&pool)?
+        crate::progress::during("demo", None, || demo::run(&pool))?
     };
     say!();
     put!("{}", render::demo(&report)?);

@@ -188,7 +188,10 @@ pub fn changed_window(
                     closes: ctx.current.closes,
                 });
             }
-            let closes = ctx.today.checked_sub_days(Days::new(1)).unwrap_or(ctx.today);
+            let closes = ctx
+                .today
+                .checked_sub_days(Days::new(1))
+                .unwrap_or(ctx.today);
             ApplicationWindow {
                 opens: ctx.current.opens.min(closes),
                 closes,
@@ -344,17 +347,31 @@ mod tests {
         assert!(opened.contains(today));
         let mut c = ctx(today);
         c.current = opened;
-        let extended =
-            changed_window(&c, WindowChange::Extend { closes: date(2027, 1, 31) }).unwrap_err();
+        let extended = changed_window(
+            &c,
+            WindowChange::Extend {
+                closes: date(2027, 1, 31),
+            },
+        )
+        .unwrap_err();
         assert!(matches!(extended, ChangeError::WindowOutsidePeriod { .. }));
         assert!(matches!(
-            changed_window(&c, WindowChange::Extend { closes: date(2026, 12, 15) }),
+            changed_window(
+                &c,
+                WindowChange::Extend {
+                    closes: date(2026, 12, 15)
+                }
+            ),
             Err(ChangeError::NotAnExtension { .. })
         ));
         let closed = changed_window(&c, WindowChange::Close).unwrap();
         assert!(!closed.contains(today));
         assert_eq!(closed.closes, date(2026, 11, 30));
-        assert_eq!(closed.opens, date(2026, 11, 30), "never closes before it opens");
+        assert_eq!(
+            closed.opens,
+            date(2026, 11, 30),
+            "never closes before it opens"
+        );
         c.current = closed;
         assert!(matches!(
             changed_window(&c, WindowChange::Close),

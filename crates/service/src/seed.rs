@@ -104,7 +104,10 @@ fn absent_from(conn: &mut DbConnection, file: &ProgrammeFile) -> Result<Vec<Stri
         .load(conn)?;
     let mut absent = named(
         stored,
-        &p.instruments.iter().map(|i| i.code.as_str()).collect::<Vec<_>>(),
+        &p.instruments
+            .iter()
+            .map(|i| i.code.as_str())
+            .collect::<Vec<_>>(),
         "regeling",
     );
     let stored: Vec<String> = regions::table
@@ -113,7 +116,11 @@ fn absent_from(conn: &mut DbConnection, file: &ProgrammeFile) -> Result<Vec<Stri
         .load(conn)?;
     absent.extend(named(
         stored,
-        &file.regions.iter().map(|r| r.code.as_str()).collect::<Vec<_>>(),
+        &file
+            .regions
+            .iter()
+            .map(|r| r.code.as_str())
+            .collect::<Vec<_>>(),
         "regio",
     ));
     let stored: Vec<String> = disciplines::table
@@ -122,7 +129,11 @@ fn absent_from(conn: &mut DbConnection, file: &ProgrammeFile) -> Result<Vec<Stri
         .load(conn)?;
     absent.extend(named(
         stored,
-        &file.disciplines.iter().map(|d| d.code.as_str()).collect::<Vec<_>>(),
+        &file
+            .disciplines
+            .iter()
+            .map(|d| d.code.as_str())
+            .collect::<Vec<_>>(),
         "discipline",
     ));
     Ok(absent)

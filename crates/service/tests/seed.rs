@@ -149,7 +149,10 @@ fn codes_the_file_no_longer_names_are_refused_by_name_or_kept_on_request() {
         panic!("{refused:?}");
     };
     assert!(message.contains("regeling 'onderzoek'"), "{message}");
-    assert!(message.contains(&format!("regio '{dropped_region}'")), "{message}");
+    assert!(
+        message.contains(&format!("regio '{dropped_region}'")),
+        "{message}"
+    );
     assert!(message.contains("--keep-missing"), "{message}");
     assert_eq!(snapshot(pool), before);
 
@@ -162,5 +165,8 @@ fn codes_the_file_no_longer_names_are_refused_by_name_or_kept_on_request() {
         ]
     );
     assert_eq!(report.inserted, 0);
-    assert!(queries::instrument(pool, "onderzoek").is_ok(), "kept as it was");
+    assert!(
+        queries::instrument(pool, "onderzoek").is_ok(),
+        "kept as it was"
+    );
 }

@@ -39,21 +39,7 @@ pub fn register(cfg: &mut web::ServiceConfig) {
             resource("/instrumenten/{id}/wachtlijst-sluitingen", "POST")
                 .route(web::post().to(admin::wachtlijst_sluiten)),
         )
-        .service(
-            resource("/instrumenten/{id}/plafondwijzigingen", "POST")
-                .route(web::post().to(pg::plafond_wijzigen)),
-        )
-        .service(
-            resource("/instrumenten/{id}/openstellingswijzigingen", "POST")
-                .route(web::post().to(pg::openstelling_wijzigen)),
-        )
-        .service(
-            resource("/programmas/{id}/instrumenten", "POST")
-                .route(web::post().to(pg::instrument_toevoegen)),
-        )
-        .service(
-            resource("/programmas/{id}/wijzigingen", "GET").route(web::get().to(pg::wijzigingen)),
-        )
+        .configure(pg::register)
         .service(resource("/regios", "GET").route(web::get().to(re::regios)))
         .service(resource("/disciplines", "GET").route(web::get().to(re::disciplines)))
         .service(

@@ -2,7 +2,7 @@
 //! the history in which each of them is recorded.
 
 use actix_web::http::header;
-use actix_web::web::{Data, Path};
+use actix_web::web::{self, Data, Path};
 use actix_web::HttpResponse;
 use subsidie_domain::programme::InstrumentConfig;
 use subsidie_domain::programme_change::WindowChange;
@@ -18,6 +18,24 @@ use crate::dto::reference::Instrument;
 use crate::input::{money, path_id, JsonBody};
 use crate::problem::ApiError;
 use crate::state::AppState;
+
+/// Registers the resources of programme changes (called from `routes::register`).
+pub fn register(cfg: &mut web::ServiceConfig) {
+    use super::resource;
+    cfg.service(
+        resource("/instrumenten/{id}/plafondwijzigingen", "POST")
+            .route(web::post().to(plafond_wijzigen)),
+    )
+    .service(
+        resource("/instrumenten/{id}/openstellingswijzigingen", "POST")
+            .route(web::post().to(openstelling_wijzigen)),
+    )
+    .service(
+        resource("/programmas/{id}/instrumenten", "POST")
+            .route(web::post().to(instrument_toevoegen)),
+    )
+    .service(resource("/programmas/{id}/wijzigingen", "GET").route(web::get().to(wijzigingen)));
+}
 
 /// Changes an instrument's ceiling.
 #[utoipa::path(

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{allocate, at, draft, draft_body, Cast, TestServer};
+use common::{allocate, at, draft, draft_body, submitted, Cast, TestServer};
 use serde_json::{json, Value};
 
 const PROGRAMME: &str = "versterking-eerstelijnszorg";
@@ -23,17 +23,11 @@ fn history(s: &TestServer, c: &Cast) -> Vec<Value> {
 fn a_ceiling_never_drops_below_what_is_committed_and_the_refusal_is_in_euros() {
     let s = TestServer::start(at(2024, 2, 5, 9));
     let c = Cast::new(&s);
-    let id = draft(
+    submitted(
         &s,
         &c.applicant_a,
         draft_body("voorbereiding", "50000.00", None),
     );
-    s.post(
-        &c.applicant_a,
-        &format!("/aanvragen/{id}/indieningen"),
-        json!({}),
-    )
-    .expect(200);
     allocate(&s, &c.admin, "voorbereiding");
 
     let path = "/instrumenten/voorbereiding/plafondwijzigingen";
@@ -123,20 +117,16 @@ fn a_window_opened_today_takes_submissions_and_a_closed_one_does_not() {
         .json();
     assert_eq!(extended["openTotEnMet"], json!("2026-12-31"));
 
-    let id = draft(
+    let id = submitted(
         &s,
         &c.applicant_a,
         draft_body("uitvoering", "600000.00", None),
     );
-    let submitted = s
-        .post(
-            &c.applicant_a,
-            &format!("/aanvragen/{id}/indieningen"),
-            json!({}),
-        )
+    let status = s
+        .get(&c.applicant_a, &format!("/aanvragen/{id}"))
         .expect(200)
         .json();
-    assert_eq!(submitted["status"], json!("ingediend"));
+    assert_eq!(status["status"], json!("ingediend"));
 
     let closed = s
         .post(&c.admin, path, json!({"actie": "sluiten", "reden": "Op"}))
@@ -231,15 +221,9 @@ fn an_instrument_is_added_within_the_envelope_and_recorded() {
     assert_eq!(h[0]["wijziging"], json!("instrument-toegevoegd"));
     assert_eq!(h[0]["van"], json!(null));
 
-    let id = draft(
+    submitted(
         &s,
         &c.applicant_a,
         draft_body("innovatie", "20000.00", None),
     );
-    s.post(
-        &c.applicant_a,
-        &format!("/aanvragen/{id}/indieningen"),
-        json!({}),
-    )
-    .expect(200);
 }

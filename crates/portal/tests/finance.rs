@@ -532,3 +532,61 @@ fn finance_pays_a_run_and_the_dashboard_equals_the_api_to_the_cent() {
     assert_eq!(anonymous.status, 303);
     let _ = Role::Finance;
 }
+
+#[test]
+fn without_the_funder_account_no_run_is_made_and_no_file_written() {
+    let server = TestServer::start_with_funder(
+        at(2025, 3, 3, 9),
+        Some(Err(
+            "de rekening van de financier is niet ingesteld: zet FUNDER_IBAN".into(),
+        )),
+    );
+    let cast = Finance::cast(&server, &["r15"]);
+    cast.grant_all(&server, "600000.00");
+    let (cookie, csrf) = sign_in(&server, &cast.finance.token);
+    let confirm = get(
+        &server,
+        "/financien/betaalrondes/nieuw?totEnMet=2025-03-03",
+        &[("Cookie", &cookie)],
+    );
+    assert_eq!(confirm.status, 503);
+    assert!(
+        confirm.text().contains("zet FUNDER_IBAN"),
+        "{}",
+        confirm.text()
+    );
+    let made = post(
+        &server,
+        "/financien/betaalrondes",
+        &cookie,
+        &format!("csrf={csrf}&totEnMet=2025-03-03"),
+    );
+    assert_eq!(made.status, 503);
+    assert!(made.text().contains("Er is niets geboekt"));
+    assert!(payments::runs(&server.pool, &Actor::system(), 10)
+        .unwrap()
+        .is_empty());
+    // A run made elsewhere (the engine itself) still gets no file with the example account.
+    let run = payments::create_run(
+        &server.pool,
+        &Actor::system(),
+        chrono::NaiveDate::from_ymd_opt(2025, 3, 3).unwrap(),
+        server.clock.now(),
+    )
+    .unwrap();
+    let sepa = get(
+        &server,
+        &format!("/financien/betaalrondes/{}/sepa", run.id),
+        &[("Cookie", &cookie)],
+    );
+    assert_eq!(sepa.status, 503);
+    let shown = page(
+        &server,
+        &format!("/financien/betaalrondes/{}", run.id),
+        &cookie,
+    );
+    assert!(
+        shown.contains("1, samen € 480.000,00"),
+        "the run itself is still shown"
+    );
+}

@@ -99,6 +99,17 @@ fn up_to_date(typed: &str, fields: &Fields) -> Result<chrono::NaiveDate, Problem
     })
 }
 
+/// The funder's account, or a refusal naming what to set: a run or a SEPA file that
+/// would debit the example account is worse than none (as in the API).
+fn payer(state: &PortalState) -> Result<payments::FunderAccount, Failure> {
+    state.funder.clone().map_err(|why| {
+        Failure::not_configured(
+            "Rekening van de financier niet ingesteld",
+            format!("{why}. Er is niets geboekt; vraag de beheerder de rekening in te stellen."),
+        )
+    })
+}
+
 /// `GET /financien/betaalrondes/nieuw?totEnMet=…`: what the run would take, to confirm.
 pub(crate) async fn confirm_create(
     req: HttpRequest,
@@ -107,6 +118,9 @@ pub(crate) async fn confirm_create(
 ) -> Page {
     let visitor = Visitor::of(&req, &state).await?;
     let actor = staff(&visitor)?;
+    if actor.role == subsidie_service::Role::Finance {
+        payer(&state)?;
+    }
     let fields: Fields = [("totEnMet".to_owned(), query.up_to.clone())].into();
     let up_to = match up_to_date(&query.up_to, &fields) {
         Ok(d) => d,
@@ -144,6 +158,9 @@ pub(crate) async fn create(
     let visitor = Visitor::of(&req, &state).await?;
     let actor = staff(&visitor)?;
     visitor.check_csrf(fields.get("csrf"))?;
+    if actor.role == subsidie_service::Role::Finance {
+        payer(&state)?;
+    }
     let typed = form::text(&fields, "totEnMet");
     let up_to = match up_to_date(&typed, &fields) {
         Ok(d) => d,
@@ -367,11 +384,7 @@ pub(crate) async fn sepa(
 ) -> Page {
     let visitor = Visitor::of(&req, &state).await?;
     let actor = staff(&visitor)?;
-    let funder = state.funder.clone().map_err(|e| {
-        Failure::from(ServiceError::Unavailable(format!(
-            "de rekening van de financier is niet goed ingesteld ({e}); vraag de beheerder FUNDER_NAME, FUNDER_IBAN en FUNDER_BIC te controleren"
-        )))
-    })?;
+    let funder = payer(&state)?;
     let (pool, a, i) = (state.pool.clone(), actor.clone(), id.clone());
     let detail = blocking(move || payments::run(&pool, &a, &i)).await??;
     let name = payments::sepa_file_name(&detail.run);

@@ -191,6 +191,20 @@ pub async fn idempotency(
             return Ok(error_response(req, err));
         }
     };
+    // An upload is not buffered to be hashed (a file may be 20 MiB); a repeated upload
+    // adds a second document, which a concept may remove again.
+    let multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.trim_start().to_ascii_lowercase().starts_with("multipart/"));
+    if multipart {
+        let err = ApiError::field(
+            IDEMPOTENCY_KEY,
+            "wordt niet aangenomen bij het toevoegen van een document (multipart/form-data); stuur het verzoek zonder deze header",
+        );
+        return Ok(error_response(req, err));
+    }
     // Without a known user the handler answers 401 itself.
     let user_id = match auth::authenticate(req.request()).await {
         Ok(actor) => actor.user_id,

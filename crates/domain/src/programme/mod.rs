@@ -63,6 +63,6 @@ pub use amount::{AmountError, AmountRule};
 pub use error::{ConfigError, ConfigErrors};
 pub use kinds::{AllocationPolicy, InstrumentKind, Uniqueness, UnknownValue};
 pub use model::{
-    ApplicationWindow, Discipline, InstrumentConfig, Period, ProgrammeConfig, ProgrammeFile, Region,
+    ApplicationWindow, Discipline, InstrumentConfig, Period, ProgrammeConfig, ProgrammeFile, RequiredDocument, Region,
 };
 pub use validate::is_valid_code;

@@ -67,6 +67,7 @@ pub fn serve(settings: &Settings, bind: &str, demo: bool) -> Result<(), Failure>
         config.mailer = Some(mailer_probe(&mailer));
     }
     config.metrics_token = settings.metrics_token.value.clone();
+    config.documents = settings.documents().map_err(Failure::Message)?;
     say!("stoppen: Ctrl-C");
     tracing::info!(adres = %addr, database = %url.redacted(), "de API start");
     let clock = config.clock.clone();

@@ -355,6 +355,7 @@ pub const BOUNDARY: &str = "----subsidie-test-grens-7d3f";
 
 /// A `multipart/form-data` body with a `soort` part and a `bestand` part.
 pub fn multipart_body(kind: &str, file_name: &str, content: &[u8]) -> Vec<u8> {
+    let file_name = file_name.replace('\\', "\\\\").replace('"', "\\\"");
     let mut body = format!(
         "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"soort\"\r\n\r\n{kind}\r\n\
          --{BOUNDARY}\r\nContent-Disposition: form-data; name=\"bestand\"; filename=\"{file_name}\"\r\n\

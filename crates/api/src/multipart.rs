@@ -47,6 +47,8 @@ pub struct Received {
     pub kind: Option<String>,
     /// The `bestand` part.
     pub file: Option<Spooled>,
+    /// The `csrf` part (the portal's forms).
+    pub csrf: Option<String>,
 }
 
 /// The spool folder and the largest file taken in.
@@ -214,6 +216,7 @@ fn part_head(block: &[u8]) -> Result<PartHead, ApiError> {
 
 enum Sink {
     Kind(Vec<u8>),
+    Csrf(Vec<u8>),
     File(Spooled),
 }
 
@@ -379,6 +382,7 @@ fn open_part(head: PartHead, received: &Received, intake: &Intake) -> Result<Sin
             }
             Ok(Sink::Kind(Vec::new()))
         }
+        "csrf" if received.csrf.is_none() => Ok(Sink::Csrf(Vec::new())),
         other => Err(malformed(format!(
             "onbekend deel '{}'; {EXPECTED}",
             other.chars().filter(|c| !c.is_control()).take(40).collect::<String>()
@@ -388,6 +392,12 @@ fn open_part(head: PartHead, received: &Received, intake: &Intake) -> Result<Sin
 
 fn write_part(sink: &mut Sink, bytes: &[u8], intake: &Intake) -> Result<(), ApiError> {
     match sink {
+        Sink::Csrf(text) => {
+            if text.len() + bytes.len() > MAX_TEXT_PART {
+                return Err(malformed("het deel 'csrf' is te lang"));
+            }
+            text.extend_from_slice(bytes);
+        }
         Sink::Kind(text) => {
             if text.len() + bytes.len() > MAX_TEXT_PART {
                 return Err(ApiError::field(
@@ -421,6 +431,7 @@ fn close_part(sink: Sink, received: &mut Received) -> Result<(), ApiError> {
                 .map_err(|_| ApiError::field("soort", "is geen UTF-8-tekst"))?;
             received.kind = Some(text.trim().to_owned());
         }
+        Sink::Csrf(text) => received.csrf = Some(String::from_utf8_lossy(&text).into_owned()),
         Sink::File(spooled) => received.file = Some(spooled),
     }
     Ok(())

@@ -9,7 +9,6 @@ use actix_web::{HttpRequest, HttpResponse};
 use sha2::{Digest, Sha256};
 use subsidie_domain::documents::ascii_name;
 use subsidie_service::documents::{self, Upload};
-use subsidie_service::ServiceError;
 use subsidie_store::documents::{hex, DocumentStore};
 use subsidie_store::rows::DocumentRow;
 use subsidie_store::Pool;
@@ -216,22 +215,32 @@ pub async fn downloaden(
     let pool = state.pool.clone();
     let actor = caller.0;
     let row = blocking(move || documents::open(&pool, &actor, &id, &document_id)).await?;
-    let size = u64::try_from(row.size_bytes).map_err(|_| {
-        ApiError::from(ServiceError::Internal(format!("document {} heeft een negatieve grootte", row.id)))
-    })?;
+    Ok(download_response(state.pool.clone(), state.document_store.clone(), row))
+}
+
+/// The streamed answer with a document [`documents::open`] found: an attachment with the
+/// type decided at upload, never inline; the body broken off before its last byte when
+/// the content no longer has its SHA-256. The portal answers its downloads with it too.
+pub fn download_response(
+    pool: Pool,
+    store: std::sync::Arc<dyn DocumentStore>,
+    row: DocumentRow,
+) -> HttpResponse {
+    // A stored size is never negative; were it so, the first chunk breaks the body off.
+    let size = u64::try_from(row.size_bytes).unwrap_or(0);
     let name = disposition(&row.file_name);
     let media_type = row.media_type.clone();
     let etag = format!("\"{}\"", row.sha256);
     let reading = Reading {
-        pool: state.pool.clone(),
-        store: state.document_store.clone(),
+        pool,
+        store,
         row,
         index: 0,
         read: 0,
         hasher: Sha256::new(),
     };
     let body = futures_util::stream::unfold(Some(reading), |r| async move { next_piece(r?).await });
-    Ok(HttpResponse::Ok()
+    HttpResponse::Ok()
         .content_type(media_type)
         .insert_header((header::CONTENT_DISPOSITION, name))
         .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
@@ -239,7 +248,7 @@ pub async fn downloaden(
         .insert_header((header::CACHE_CONTROL, "private, no-store"))
         .insert_header((header::ETAG, etag))
         .no_chunking(size)
-        .streaming(body))
+        .streaming(body)
 }
 
 /// Removes a document from a concept.

@@ -49,6 +49,8 @@ pub(crate) fn done_message(verb: &str) -> Option<&'static str> {
         }
         "afwijzen" => "De aanvraag is afgewezen; de aanvrager krijgt de afwijzingsbeschikking.",
         "score" => "De score is vastgelegd.",
+        "document" => "Het document is toegevoegd.",
+        "document-verwijderd" => "Het document is verwijderd.",
         _ => return None,
     })
 }

@@ -6,6 +6,7 @@ use actix_web::web;
 mod actions;
 mod applicant;
 mod application;
+mod documents;
 mod facts;
 mod reviewer;
 mod signin;
@@ -34,6 +35,18 @@ pub(crate) fn register(cfg: &mut web::ServiceConfig) {
         .route(
             "/aanvragen/{id}/indienen",
             web::get().to(applicant::confirm_submit),
+        )
+        .route(
+            "/aanvragen/{id}/documenten",
+            web::post().to(documents::upload),
+        )
+        .route(
+            "/aanvragen/{id}/documenten/{document}",
+            web::get().to(documents::download),
+        )
+        .route(
+            "/aanvragen/{id}/documenten/{document}/verwijderen",
+            web::post().to(documents::delete),
         )
         .route("/aanvragen/{id}/{actie}", web::post().to(application::act))
         .route(

@@ -35,7 +35,15 @@ fn bytes_words(size: i64) -> String {
 
 /// What the application page shows of its documents, for `actor`.
 pub(crate) fn section(pool: &Pool, actor: &Actor, id: &str, state: &str) -> Result<Value, ServiceError> {
-    let rows = documents::list(pool, actor, id)?;
+    let rows = match documents::list(pool, actor, id) {
+        Ok(rows) => rows,
+        // A reviewer with a conflict of interest for the region sees the page (and why
+        // he may not act) but not the documents.
+        Err(ServiceError::NotFound { .. }) if actor.role == Role::Reviewer => {
+            return Ok(context! { verborgen => true });
+        }
+        Err(e) => return Err(e),
+    };
     let required = documents::required(pool, actor, id)?;
     let applicant = actor.role == Role::Applicant;
     let may_add = applicant && matches!(state, "concept" | "aanvulling_gevraagd");

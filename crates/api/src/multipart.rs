@@ -135,7 +135,11 @@ fn parameters(value: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let mut rest = value;
     while let Some(eq) = rest.find('=') {
-        let key = rest[..eq].trim().trim_start_matches(';').trim().to_ascii_lowercase();
+        let key = rest[..eq]
+            .trim()
+            .trim_start_matches(';')
+            .trim()
+            .to_ascii_lowercase();
         let after = &rest[eq + 1..];
         let (val, remaining) = if let Some(quoted) = after.strip_prefix('"') {
             let mut val = String::new();
@@ -196,16 +200,28 @@ fn extended_value(value: &str) -> Option<String> {
 }
 
 fn part_head(block: &[u8]) -> Result<PartHead, ApiError> {
-    let text = std::str::from_utf8(block)
-        .map_err(|_| malformed(format!("de kopregels van een deel zijn geen UTF-8; {EXPECTED}")))?;
+    let text = std::str::from_utf8(block).map_err(|_| {
+        malformed(format!(
+            "de kopregels van een deel zijn geen UTF-8; {EXPECTED}"
+        ))
+    })?;
     let disposition = text
         .split("\r\n")
         .filter_map(|line| line.split_once(':'))
         .find(|(k, _)| k.trim().eq_ignore_ascii_case("content-disposition"))
         .map(|(_, v)| v.trim())
-        .ok_or_else(|| malformed(format!("een deel heeft geen Content-Disposition; {EXPECTED}")))?;
+        .ok_or_else(|| {
+            malformed(format!(
+                "een deel heeft geen Content-Disposition; {EXPECTED}"
+            ))
+        })?;
     let params = parameters(disposition.split_once(';').map_or("", |(_, p)| p));
-    let get = |key: &str| params.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
+    let get = |key: &str| {
+        params
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+    };
     let name = get("name")
         .ok_or_else(|| malformed(format!("een deel heeft geen naam (name=…); {EXPECTED}")))?;
     let file_name = get("filename*")
@@ -241,7 +257,14 @@ pub async fn receive(
     let mut received = Received::default();
     let mut skipped = 0usize;
     loop {
-        let progressed = step(&mut stage, &mut buf, &delimiter, &mut received, intake, &mut skipped)?;
+        let progressed = step(
+            &mut stage,
+            &mut buf,
+            &delimiter,
+            &mut received,
+            intake,
+            &mut skipped,
+        )?;
         if matches!(stage, Stage::Done) {
             break;
         }
@@ -378,14 +401,21 @@ fn open_part(head: PartHead, received: &Received, intake: &Intake) -> Result<Sin
         }
         "soort" => {
             if received.kind.is_some() {
-                return Err(ApiError::field("soort", "komt meer dan één keer voor; stuur één soort"));
+                return Err(ApiError::field(
+                    "soort",
+                    "komt meer dan één keer voor; stuur één soort",
+                ));
             }
             Ok(Sink::Kind(Vec::new()))
         }
         "csrf" if received.csrf.is_none() => Ok(Sink::Csrf(Vec::new())),
         other => Err(malformed(format!(
             "onbekend deel '{}'; {EXPECTED}",
-            other.chars().filter(|c| !c.is_control()).take(40).collect::<String>()
+            other
+                .chars()
+                .filter(|c| !c.is_control())
+                .take(40)
+                .collect::<String>()
         ))),
     }
 }
@@ -402,7 +432,9 @@ fn write_part(sink: &mut Sink, bytes: &[u8], intake: &Intake) -> Result<(), ApiE
             if text.len() + bytes.len() > MAX_TEXT_PART {
                 return Err(ApiError::field(
                     "soort",
-                    format!("is langer dan {MAX_TEXT_PART} tekens; geef een soort zoals 'projectplan'"),
+                    format!(
+                        "is langer dan {MAX_TEXT_PART} tekens; geef een soort zoals 'projectplan'"
+                    ),
                 ));
             }
             text.extend_from_slice(bytes);
@@ -414,7 +446,9 @@ fn write_part(sink: &mut Sink, bytes: &[u8], intake: &Intake) -> Result<(), ApiE
                     max_file_bytes: intake.max_file_bytes,
                     ..Default::default()
                 };
-                return Err(subsidie_service::ServiceError::TooLarge(limits.file_refusal(size)).into());
+                return Err(
+                    subsidie_service::ServiceError::TooLarge(limits.file_refusal(size)).into(),
+                );
             }
             // A few KiB into the page cache: short enough to do on the worker.
             spooled.file.write_all(bytes).map_err(spool_error)?;

@@ -6,8 +6,8 @@ use actix_web::web;
 use chrono::{DateTime, Utc};
 use subsidie_service::documents::DocumentLimits;
 use subsidie_service::payments::FunderAccount;
-use subsidie_store::documents::{DatabaseChunks, DocumentStore};
 use subsidie_service::{Actor, Clock, Pool, ServiceError};
+use subsidie_store::documents::{DatabaseChunks, DocumentStore};
 
 use crate::metrics::Metrics;
 use crate::problem::ApiError;

@@ -37,7 +37,15 @@ fn post(server: &TestServer, path: &str, cookie: &str, body: &str) -> Response {
 }
 
 /// Posts the portal's upload form (multipart, with the CSRF token as a part).
-fn upload(server: &TestServer, detail: &str, cookie: &str, csrf: &str, kind: &str, name: &str, content: &[u8]) -> Response {
+fn upload(
+    server: &TestServer,
+    detail: &str,
+    cookie: &str,
+    csrf: &str,
+    kind: &str,
+    name: &str,
+    content: &[u8],
+) -> Response {
     let boundary = "----portaal-grens";
     let mut body = format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
@@ -63,7 +71,15 @@ fn upload(server: &TestServer, detail: &str, cookie: &str, csrf: &str, kind: &st
 fn upload_required(server: &TestServer, detail: &str, cookie: &str, csrf: &str) {
     for kind in ["projectplan", "begroting"] {
         let pdf = subsidie_domain::documents::samples::pdf(kind);
-        let res = upload(server, detail, cookie, csrf, kind, &format!("{kind}.pdf"), &pdf);
+        let res = upload(
+            server,
+            detail,
+            cookie,
+            csrf,
+            kind,
+            &format!("{kind}.pdf"),
+            &pdf,
+        );
         assert_eq!(res.status, 303, "{}", res.text());
     }
 }
@@ -490,14 +506,35 @@ fn documents_are_listed_uploaded_downloaded_and_removed_on_the_application_page(
     );
     let detail = made.header("location").unwrap().to_owned();
     let page = get(&server, &detail, &cookie).text();
-    assert!(page.contains("enctype=\"multipart/form-data\"") && page.contains("ontbreekt nog"), "{page}");
+    assert!(
+        page.contains("enctype=\"multipart/form-data\"") && page.contains("ontbreekt nog"),
+        "{page}"
+    );
     // Without the CSRF token nothing is stored.
-    let forged = upload(&server, &detail, &cookie, "vals", "projectplan", "plan.pdf", &subsidie_domain::documents::samples::pdf("p"));
+    let forged = upload(
+        &server,
+        &detail,
+        &cookie,
+        "vals",
+        "projectplan",
+        "plan.pdf",
+        &subsidie_domain::documents::samples::pdf("p"),
+    );
     assert_ne!(forged.status, 303);
     // A file that is no PDF: the form says what is allowed.
-    let wrong = upload(&server, &detail, &cookie, &csrf, "projectplan", "plan.pdf", b"<html>geen pdf</html>");
+    let wrong = upload(
+        &server,
+        &detail,
+        &cookie,
+        &csrf,
+        "projectplan",
+        "plan.pdf",
+        b"<html>geen pdf</html>",
+    );
     assert_eq!(wrong.status, 415);
-    assert!(wrong.text().contains("PDF, DOCX, XLSX, ODT, ODS, PNG of JPEG"));
+    assert!(wrong
+        .text()
+        .contains("PDF, DOCX, XLSX, ODT, ODS, PNG of JPEG"));
     upload_required(&server, &detail, &cookie, &csrf);
     let page = get(&server, &detail, &cookie).text();
     let link = page
@@ -508,14 +545,25 @@ fn documents_are_listed_uploaded_downloaded_and_removed_on_the_application_page(
         .to_owned();
     let down = get(&server, &link, &cookie);
     assert_eq!(down.status, 200);
-    assert!(down.header("content-disposition").unwrap().starts_with("attachment;"));
-    assert_eq!(down.body, subsidie_domain::documents::samples::pdf("projectplan"));
+    assert!(down
+        .header("content-disposition")
+        .unwrap()
+        .starts_with("attachment;"));
+    assert_eq!(
+        down.body,
+        subsidie_domain::documents::samples::pdf("projectplan")
+    );
     // Another organisation does not find it.
     let org2 = server.organisation("r07", "r07@example.org");
     let bert = server.user("Bert", "bert@r07.example.org", Role::Applicant, Some(&org2));
     let (other, _) = sign_in_with_token(&server, &bert.token);
     assert_eq!(get(&server, &link, &other).status, 404);
-    let removed = post(&server, &format!("{link}/verwijderen"), &cookie, &format!("csrf={csrf}"));
+    let removed = post(
+        &server,
+        &format!("{link}/verwijderen"),
+        &cookie,
+        &format!("csrf={csrf}"),
+    );
     assert_eq!(removed.status, 303, "{}", removed.text());
     assert_eq!(get(&server, &link, &cookie).status, 404);
 }

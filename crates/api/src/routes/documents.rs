@@ -61,7 +61,8 @@ pub async fn toevoegen(
             reason: "ontbreekt; geef de soort van het document, zoals 'projectplan', 'begroting', 'aanvulling' of 'overig'".to_owned(),
         });
     }
-    let (Some(mut file), Some(kind), true) = (received.file, received.kind, missing.is_empty()) else {
+    let (Some(mut file), Some(kind), true) = (received.file, received.kind, missing.is_empty())
+    else {
         return Err(ApiError::invalid(missing));
     };
     let pool = state.pool.clone();
@@ -78,7 +79,12 @@ pub async fn toevoegen(
         documents::upload(&pool, store.as_ref(), &actor, &id, upload, &limits, now)
     })
     .await?;
-    let location = format!("{}/aanvragen/{}/documenten/{}", crate::dto::BASE, row.application_id, row.id);
+    let location = format!(
+        "{}/aanvragen/{}/documenten/{}",
+        crate::dto::BASE,
+        row.application_id,
+        row.id
+    );
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, location))
         .json(Document::from(row)))
@@ -164,7 +170,12 @@ async fn next_piece(mut r: Reading) -> Option<(Result<Bytes, std::io::Error>, Op
     let size = u64::try_from(r.row.size_bytes).unwrap_or(0);
     let data = match chunk {
         Ok(Ok(Some(data))) => data,
-        Ok(Ok(None)) => return Some((Err(broken(&r.row, "de inhoud is korter dan opgeslagen")), None)),
+        Ok(Ok(None)) => {
+            return Some((
+                Err(broken(&r.row, "de inhoud is korter dan opgeslagen")),
+                None,
+            ))
+        }
         Ok(Err(e)) => return Some((Err(broken(&r.row, &e.to_string())), None)),
         Err(e) => return Some((Err(broken(&r.row, &e.to_string())), None)),
     };
@@ -172,7 +183,10 @@ async fn next_piece(mut r: Reading) -> Option<(Result<Bytes, std::io::Error>, Op
     r.read += data.len() as u64;
     r.index += 1;
     if r.read > size {
-        return Some((Err(broken(&r.row, "de inhoud is langer dan opgeslagen")), None));
+        return Some((
+            Err(broken(&r.row, "de inhoud is langer dan opgeslagen")),
+            None,
+        ));
     }
     if r.read == size {
         // The last chunk goes out only when the whole content is what was stored.
@@ -215,7 +229,11 @@ pub async fn downloaden(
     let pool = state.pool.clone();
     let actor = caller.0;
     let row = blocking(move || documents::open(&pool, &actor, &id, &document_id)).await?;
-    Ok(download_response(state.pool.clone(), state.document_store.clone(), row))
+    Ok(download_response(
+        state.pool.clone(),
+        state.document_store.clone(),
+        row,
+    ))
 }
 
 /// The streamed answer with a document [`documents::open`] found: an attachment with the
@@ -244,7 +262,10 @@ pub fn download_response(
         .content_type(media_type)
         .insert_header((header::CONTENT_DISPOSITION, name))
         .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .insert_header((header::CONTENT_SECURITY_POLICY, "default-src 'none'; sandbox"))
+        .insert_header((
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; sandbox",
+        ))
         .insert_header((header::CACHE_CONTROL, "private, no-store"))
         .insert_header((header::ETAG, etag))
         .no_chunking(size)
@@ -277,6 +298,7 @@ pub async fn verwijderen(
     let store = state.document_store.clone();
     let actor = caller.0;
     let now = state.now();
-    blocking(move || documents::delete(&pool, store.as_ref(), &actor, &id, &document_id, now)).await?;
+    blocking(move || documents::delete(&pool, store.as_ref(), &actor, &id, &document_id, now))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }

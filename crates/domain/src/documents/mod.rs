@@ -98,7 +98,9 @@ pub trait ReadAt {
 
 impl ReadAt for &[u8] {
     fn read_at(&mut self, offset: u64, len: usize) -> std::io::Result<Vec<u8>> {
-        let start = usize::try_from(offset).unwrap_or(usize::MAX).min(self.len());
+        let start = usize::try_from(offset)
+            .unwrap_or(usize::MAX)
+            .min(self.len());
         let end = start.saturating_add(len).min(self.len());
         Ok(self[start..end].to_vec())
     }
@@ -178,7 +180,10 @@ impl From<std::io::Error> for ZipVerdict {
 }
 
 fn u16_at(b: &[u8], at: usize) -> Option<u64> {
-    Some(u64::from(u16::from_le_bytes([*b.get(at)?, *b.get(at + 1)?])))
+    Some(u64::from(u16::from_le_bytes([
+        *b.get(at)?,
+        *b.get(at + 1)?,
+    ])))
 }
 
 fn u32_at(b: &[u8], at: usize) -> Option<u64> {
@@ -195,9 +200,7 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 fn not_office() -> ZipVerdict {
-    ZipVerdict::Not(
-        "het bestand is een ZIP-archief maar geen DOCX, XLSX, ODT of ODS".to_owned(),
-    )
+    ZipVerdict::Not("het bestand is een ZIP-archief maar geen DOCX, XLSX, ODT of ODS".to_owned())
 }
 
 /// OpenDocument: the first entry is `mimetype`, stored uncompressed, holding the media
@@ -263,7 +266,10 @@ pub const MAX_NAME: usize = 200;
 pub fn check_file_name(name: &str) -> Result<(), String> {
     let trimmed = name.trim();
     if trimmed.is_empty() {
-        return Err("de bestandsnaam ontbreekt; stuur de naam van het bestand mee, zoals projectplan.pdf".to_owned());
+        return Err(
+            "de bestandsnaam ontbreekt; stuur de naam van het bestand mee, zoals projectplan.pdf"
+                .to_owned(),
+        );
     }
     if trimmed.contains('/') || trimmed.contains('\\') {
         return Err(format!(

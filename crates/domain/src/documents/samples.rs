@@ -105,7 +105,10 @@ pub fn odt() -> Vec<u8> {
 /// A minimal OpenDocument spreadsheet.
 pub fn ods() -> Vec<u8> {
     zip(&[
-        ("mimetype", b"application/vnd.oasis.opendocument.spreadsheet"),
+        (
+            "mimetype",
+            b"application/vnd.oasis.opendocument.spreadsheet",
+        ),
         ("content.xml", b"<office:document-content/>"),
     ])
 }

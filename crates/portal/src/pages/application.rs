@@ -71,8 +71,13 @@ pub(crate) async fn detail(
     let actor = visitor.signed_in()?.actor.clone();
     let (pool, a, i) = (state.pool.clone(), actor.clone(), id.to_owned());
     let facts = blocking(move || load_facts(&pool, &a, &i)).await??;
-    let (pool, a, i, st) = (state.pool.clone(), actor.clone(), id.to_owned(), facts.app.state.clone());
-    let documents = blocking(move || super::documents::section(&pool, &a, &i, &st)).await??;
+    let (pool, a, i, st) = (
+        state.pool.clone(),
+        actor.clone(),
+        id.to_owned(),
+        facts.app.state.clone(),
+    );
+    let documents = blocking(move || super::document_list::section(&pool, &a, &i, &st)).await??;
     let now = state.now();
     let (forms, reasons) = actions::available(&facts, &actor, now);
     let app = &facts.app;

@@ -8,74 +8,18 @@ use std::sync::Arc;
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use minijinja::{context, Value};
 use subsidie_api::multipart::{self, Intake};
 use subsidie_service::documents::{self, Upload};
-use subsidie_service::{Actor, Pool, Role, ServiceError};
+use subsidie_service::ServiceError;
 use subsidie_store::documents::DatabaseChunks;
 
 use super::application::detail;
 use crate::failure::Failure;
 use crate::form::{blocking, see_other, Fields, Problems};
 use crate::session::Visitor;
-use crate::view;
 use crate::PortalState;
 
 type Page = Result<HttpResponse, Failure>;
-
-fn bytes_words(size: i64) -> String {
-    if size >= 1024 * 1024 {
-        format!("{:.1} MiB", size as f64 / (1024.0 * 1024.0)).replace('.', ",")
-    } else if size >= 1024 {
-        format!("{} KiB", size / 1024)
-    } else {
-        format!("{size} bytes")
-    }
-}
-
-/// What the application page shows of its documents, for `actor`.
-pub(crate) fn section(pool: &Pool, actor: &Actor, id: &str, state: &str) -> Result<Value, ServiceError> {
-    let rows = match documents::list(pool, actor, id) {
-        Ok(rows) => rows,
-        // A reviewer with a conflict of interest for the region sees the page (and why
-        // he may not act) but not the documents.
-        Err(ServiceError::NotFound { .. }) if actor.role == Role::Reviewer => {
-            return Ok(context! { verborgen => true });
-        }
-        Err(e) => return Err(e),
-    };
-    let required = documents::required(pool, actor, id)?;
-    let applicant = actor.role == Role::Applicant;
-    let may_add = applicant && matches!(state, "concept" | "aanvulling_gevraagd");
-    let mut kinds: Vec<Value> = required
-        .iter()
-        .map(|r| context! { code => r.kind.clone(), naam => r.name.clone() })
-        .collect();
-    if state == "aanvulling_gevraagd" {
-        kinds.insert(0, context! { code => "aanvulling", naam => "Aanvulling" });
-    } else {
-        kinds.push(context! { code => "aanvulling", naam => "Aanvulling" });
-    }
-    kinds.push(context! { code => "overig", naam => "Overig" });
-    Ok(context! {
-        lijst => rows.iter().map(|d| context! {
-            id => d.id.clone(),
-            soort => required.iter().find(|r| r.kind == d.kind).map_or_else(|| d.kind.clone(), |r| r.name.clone()),
-            naam => d.file_name.clone(),
-            grootte => bytes_words(d.size_bytes),
-            toegevoegd => view::instant(d.uploaded_at),
-            aanvulling => d.supplement,
-            sha256 => d.sha256.clone(),
-        }).collect::<Vec<_>>(),
-        verplicht => required.iter().map(|r| context! {
-            naam => r.name.clone(),
-            aanwezig => rows.iter().any(|d| d.kind == r.kind),
-        }).collect::<Vec<_>>(),
-        toevoegen => may_add,
-        verwijderen => applicant && state == "concept",
-        soorten => kinds,
-    })
-}
 
 /// `POST /aanvragen/{id}/documenten`: the upload form.
 pub(crate) async fn upload(
@@ -104,7 +48,15 @@ pub(crate) async fn upload(
     visitor.check_csrf(received.csrf.as_ref())?;
     let Some(mut file) = received.file.filter(|f| f.size > 0 || !f.name.is_empty()) else {
         p.field("bestand", "kies een bestand om toe te voegen");
-        return detail(&state, &visitor, &id, &p, None, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return detail(
+            &state,
+            &visitor,
+            &id,
+            &p,
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     };
     let kind = received.kind.unwrap_or_default();
     let (pool, limits, app) = (state.pool.clone(), settings.limits, id.clone());
@@ -119,7 +71,9 @@ pub(crate) async fn upload(
     })
     .await?;
     match done {
-        Ok(_) => Ok(see_other(&format!("/aanvragen/{id}?gelukt=document#documenten"))),
+        Ok(_) => Ok(see_other(&format!(
+            "/aanvragen/{id}?gelukt=document#documenten"
+        ))),
         Err(err) => {
             let status = match &err {
                 ServiceError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -127,7 +81,9 @@ pub(crate) async fn upload(
                 _ => StatusCode::UNPROCESSABLE_ENTITY,
             };
             match err {
-                ServiceError::TooLarge(m) | ServiceError::UnsupportedType(m) => p.field("bestand", m),
+                ServiceError::TooLarge(m) | ServiceError::UnsupportedType(m) => {
+                    p.field("bestand", m)
+                }
                 other => p.absorb(other)?,
             }
             detail(&state, &visitor, &id, &p, None, status).await
@@ -166,9 +122,13 @@ pub(crate) async fn delete(
     let (id, document) = path.into_inner();
     let (pool, app) = (state.pool.clone(), id.clone());
     let now = state.now();
-    let done = blocking(move || documents::delete(&pool, &DatabaseChunks, &actor, &app, &document, now)).await?;
+    let done =
+        blocking(move || documents::delete(&pool, &DatabaseChunks, &actor, &app, &document, now))
+            .await?;
     match done {
-        Ok(()) => Ok(see_other(&format!("/aanvragen/{id}?gelukt=document-verwijderd#documenten"))),
+        Ok(()) => Ok(see_other(&format!(
+            "/aanvragen/{id}?gelukt=document-verwijderd#documenten"
+        ))),
         Err(err) => {
             let mut p = Problems::new("document", &Fields::new());
             p.absorb(err)?;

@@ -6,6 +6,7 @@ use actix_web::web;
 mod actions;
 mod applicant;
 mod application;
+mod document_list;
 mod documents;
 mod facts;
 mod reviewer;

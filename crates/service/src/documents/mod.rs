@@ -62,7 +62,10 @@ fn io_error(e: std::io::Error) -> ServiceError {
 }
 
 /// The checks that need no database: name, kind code, size, and the type by content.
-fn check_upload(upload: &mut Upload<'_>, limits: &DocumentLimits) -> Result<(FileType, u64), ServiceError> {
+fn check_upload(
+    upload: &mut Upload<'_>,
+    limits: &DocumentLimits,
+) -> Result<(FileType, u64), ServiceError> {
     let mut errors = Vec::new();
     if let Err(why) = domain::check_file_name(&upload.file_name) {
         errors.push(FieldError::new("bestand", why));
@@ -122,14 +125,17 @@ pub fn upload(
             kind: kind.clone(),
             file_name: file_name.clone(),
             media_type: file_type.media_type().to_owned(),
-            size_bytes: i64::try_from(size).map_err(|_| ServiceError::TooLarge(limits.file_refusal(size)))?,
+            size_bytes: i64::try_from(size)
+                .map_err(|_| ServiceError::TooLarge(limits.file_refusal(size)))?,
             sha256: String::new(),
             supplement,
             uploaded_by: actor.user_id.clone(),
             uploaded_at: naive(now),
         };
         // The row first: the chunks refer to it.
-        diesel::insert_into(documents::table).values(&row).execute(conn)?;
+        diesel::insert_into(documents::table)
+            .values(&row)
+            .execute(conn)?;
         content.seek(SeekFrom::Start(0)).map_err(io_error)?;
         let written = store.write(conn, &row.id, content)?;
         if written.size != size {
@@ -146,14 +152,27 @@ pub fn upload(
             "document toegevoegd: {} '{}' ({}, {} bytes, SHA-256 {})",
             row.kind, row.file_name, file_type, row.size_bytes, row.sha256
         );
-        history(conn, &app.id, actor, "document_toevoegen", Some(current), current, Some(reason), now)?;
+        history(
+            conn,
+            &app.id,
+            actor,
+            "document_toevoegen",
+            Some(current),
+            current,
+            Some(reason),
+            now,
+        )?;
         Ok(row.clone())
     })
 }
 
 /// The kinds an application under its instrument accepts: the instrument's required ones
 /// and the general ones.
-fn check_kind(conn: &mut DbConnection, app: &ApplicationRow, kind: &str) -> Result<(), ServiceError> {
+fn check_kind(
+    conn: &mut DbConnection,
+    app: &ApplicationRow,
+    kind: &str,
+) -> Result<(), ServiceError> {
     let required = required_for(conn, &app.instrument_id)?;
     if required.iter().any(|r| r.kind == kind) || domain::GENERAL_KINDS.contains(&kind) {
         return Ok(());
@@ -198,7 +217,11 @@ pub fn missing_required(
 
 /// Loads an application for its documents: as the application, and a reviewer with a
 /// conflict of interest for its region does not learn it exists.
-fn visible(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<ApplicationRow, ServiceError> {
+fn visible(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: &str,
+) -> Result<ApplicationRow, ServiceError> {
     let app = load_visible(conn, actor, id)?;
     if actor.role == Role::Reviewer && check_conflict_of_interest(conn, actor, &app).is_err() {
         return Err(ServiceError::NotFound {
@@ -210,7 +233,11 @@ fn visible(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<Applicati
 }
 
 /// The application's documents, oldest first.
-pub fn list(pool: &Pool, actor: &Actor, application_id: &str) -> Result<Vec<DocumentRow>, ServiceError> {
+pub fn list(
+    pool: &Pool,
+    actor: &Actor,
+    application_id: &str,
+) -> Result<Vec<DocumentRow>, ServiceError> {
     tx::read(pool, |conn| {
         let app = visible(conn, actor, application_id)?;
         Ok(documents::table
@@ -222,7 +249,11 @@ pub fn list(pool: &Pool, actor: &Actor, application_id: &str) -> Result<Vec<Docu
 }
 
 /// The required documents of an application's instrument, for whoever may see it.
-pub fn required(pool: &Pool, actor: &Actor, application_id: &str) -> Result<Vec<InstrumentDocumentRow>, ServiceError> {
+pub fn required(
+    pool: &Pool,
+    actor: &Actor,
+    application_id: &str,
+) -> Result<Vec<InstrumentDocumentRow>, ServiceError> {
     tx::read(pool, |conn| {
         let app = visible(conn, actor, application_id)?;
         required_for(conn, &app.instrument_id)
@@ -236,7 +267,11 @@ fn document_not_found(id: &str) -> ServiceError {
     }
 }
 
-fn find(conn: &mut DbConnection, app: &ApplicationRow, document_id: &str) -> Result<DocumentRow, ServiceError> {
+fn find(
+    conn: &mut DbConnection,
+    app: &ApplicationRow,
+    document_id: &str,
+) -> Result<DocumentRow, ServiceError> {
     documents::table
         .find(document_id)
         .filter(documents::application_id.eq(&app.id))
@@ -247,7 +282,12 @@ fn find(conn: &mut DbConnection, app: &ApplicationRow, document_id: &str) -> Res
 }
 
 /// One document of the application, for downloading it.
-pub fn open(pool: &Pool, actor: &Actor, application_id: &str, document_id: &str) -> Result<DocumentRow, ServiceError> {
+pub fn open(
+    pool: &Pool,
+    actor: &Actor,
+    application_id: &str,
+    document_id: &str,
+) -> Result<DocumentRow, ServiceError> {
     tx::read(pool, |conn| {
         let app = visible(conn, actor, application_id)?;
         find(conn, &app, document_id)
@@ -255,7 +295,12 @@ pub fn open(pool: &Pool, actor: &Actor, application_id: &str, document_id: &str)
 }
 
 /// The `index`th chunk of a document [`open`] found; `None` past its end.
-pub fn chunk(pool: &Pool, store: &dyn DocumentStore, document_id: &str, index: u32) -> Result<Option<Vec<u8>>, ServiceError> {
+pub fn chunk(
+    pool: &Pool,
+    store: &dyn DocumentStore,
+    document_id: &str,
+    index: u32,
+) -> Result<Option<Vec<u8>>, ServiceError> {
     tx::read(pool, |conn| Ok(store.chunk(conn, document_id, index)?))
 }
 
@@ -288,7 +333,16 @@ pub fn delete(
             "document verwijderd: {} '{}' (SHA-256 {})",
             doc.kind, doc.file_name, doc.sha256
         );
-        history(conn, &app.id, actor, "document_verwijderen", Some(current), current, Some(reason), now)?;
+        history(
+            conn,
+            &app.id,
+            actor,
+            "document_verwijderen",
+            Some(current),
+            current,
+            Some(reason),
+            now,
+        )?;
         Ok(())
     })
 }

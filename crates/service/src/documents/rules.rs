@@ -31,7 +31,7 @@ impl Default for DocumentLimits {
 
 /// Bytes as people read them: "20 MiB" or "1.536 bytes".
 pub fn shown(bytes: u64) -> String {
-    if bytes >= MIB && bytes % MIB == 0 {
+    if bytes >= MIB && bytes.checked_rem(MIB) == Some(0) {
         format!("{} MiB", bytes / MIB)
     } else if bytes >= MIB {
         format!("{:.1} MiB", bytes as f64 / MIB as f64).replace('.', ",")

@@ -7,12 +7,12 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use chrono::{DateTime, TimeZone, Utc};
 use diesel::prelude::*;
+use subsidie_domain::documents::samples;
 use subsidie_domain::programme::ProgrammeFile;
 use subsidie_domain::Money;
 use subsidie_service::application::{self as applications, Action, NewApplication, Outcome};
-use subsidie_service::registry::{self, NewOrganisation};
-use subsidie_domain::documents::samples;
 use subsidie_service::documents::{self, DocumentLimits, Upload};
+use subsidie_service::registry::{self, NewOrganisation};
 use subsidie_service::{queries, seed, Actor, Pool, Role, ServiceError};
 use subsidie_store::documents::DatabaseChunks;
 use subsidie_store::rows::{ApplicationRow, HistoryRow, InstrumentRow, OrganisationRow};

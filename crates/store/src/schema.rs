@@ -331,6 +331,22 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Changes to a running programme by an administrator: ceilings, windows, instruments
+    /// added (migration `2026-12-01-100000_programme_changes`).
+    programme_changes (id) {
+        id -> BigInt,
+        programme_id -> Text,
+        instrument_id -> Nullable<Text>,
+        at -> Timestamp,
+        actor_id -> Nullable<Text>,
+        change -> Text,
+        old_value -> Nullable<Text>,
+        new_value -> Text,
+        reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     /// The documents an application under an instrument must carry.
     instrument_documents (instrument_id, kind) {
         instrument_id -> Text,

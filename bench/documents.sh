@@ -7,6 +7,7 @@
 #
 #   bash bench/documents.sh                        # release build
 #   BENCH_PROFILE=debug bash bench/documents.sh    # the debug binary (no release build)
+#   BENCH_BIN=target/debug/subsidie BENCH_PROFILE=debug bash bench/documents.sh  # as built
 #
 # The per-application total is raised for the run (DOCUMENT_MAX_APPLICATION_MIB) so 64
 # files fit on one application; the per-file limit stays at 20 MiB.
@@ -26,12 +27,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if [ "$PROFILE" = release ]; then
+if [ -n "${BENCH_BIN:-}" ]; then
+    BIN="$BENCH_BIN"
+elif [ "$PROFILE" = release ]; then
     cargo build --release -q -p subsidie-cli --bin subsidie
+    BIN="$PWD/target/release/subsidie"
 else
     cargo build -q -p subsidie-cli --bin subsidie
+    BIN="$PWD/target/debug/subsidie"
 fi
-BIN="$PWD/target/$PROFILE/subsidie"
 
 echo "== serve --demo on $TMP/docs.db"
 DATABASE_URL="sqlite://$TMP/docs.db" MAIL_DIR="$TMP/outbox" MAILER=off \

@@ -28,6 +28,7 @@ pub mod dto;
 pub mod input;
 pub mod metrics;
 pub mod middleware;
+pub mod multipart;
 pub mod observe;
 pub mod openapi;
 pub mod ops;
@@ -57,6 +58,8 @@ pub struct Config {
     pub mailer: Option<state::Liveness>,
     /// `METRICS_TOKEN`: when set, `/metrics` answers only a request bearing it.
     pub metrics_token: Option<String>,
+    /// `DOCUMENT_*`: the limits on uploads and where they are spooled.
+    pub documents: state::DocumentSettings,
 }
 
 impl Config {
@@ -69,6 +72,7 @@ impl Config {
             funder,
             mailer: None,
             metrics_token: None,
+            documents: state::DocumentSettings::default(),
         }
     }
 }
@@ -83,6 +87,7 @@ impl Default for Config {
             funder: FunderAccount::from_lookup(|_| None).map_err(|e| e.to_string()),
             mailer: None,
             metrics_token: None,
+            documents: state::DocumentSettings::default(),
         }
     }
 }
@@ -206,6 +211,7 @@ pub fn server_with(
     let mut state = AppState::new(pool, config.clock.clone(), config.funder.clone());
     state.mailer = config.mailer.clone();
     state.metrics_token = config.metrics_token.clone();
+    state.documents = std::sync::Arc::new(config.documents.clone());
     let mut server =
         HttpServer::new(move || app_with(state.clone(), extra.clone())).listen(listener)?;
     if let Some(workers) = config.workers {

@@ -161,6 +161,34 @@ fn replay(status: u16, stored: &str) -> HttpResponse {
     res.body(body)
 }
 
+fn malformed_key() -> ApiError {
+    ApiError::field(
+        IDEMPOTENCY_KEY,
+        format!("verwacht 1 tot {MAX_KEY} zichtbare ASCII-tekens, bijvoorbeeld een UUID"),
+    )
+}
+
+/// An upload is not buffered to be hashed (a file may be 20 MiB), so it takes no
+/// `Idempotency-Key`; a repeated upload adds a second document, which a concept may
+/// remove again.
+fn multipart_refusal(req: &ServiceRequest) -> Option<ApiError> {
+    let multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| {
+            ct.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("multipart/")
+        });
+    multipart.then(|| {
+        ApiError::field(
+            IDEMPOTENCY_KEY,
+            "wordt niet aangenomen bij het toevoegen van een document (multipart/form-data); stuur het verzoek zonder deze header",
+        )
+    })
+}
+
 /// Around `/api/v1`: answers a POST with an `Idempotency-Key` at most once.
 pub async fn idempotency(
     mut req: ServiceRequest,
@@ -183,14 +211,11 @@ pub async fn idempotency(
         {
             k
         }
-        _ => {
-            let err = ApiError::field(
-                IDEMPOTENCY_KEY,
-                format!("verwacht 1 tot {MAX_KEY} zichtbare ASCII-tekens, bijvoorbeeld een UUID"),
-            );
-            return Ok(error_response(req, err));
-        }
+        _ => return Ok(error_response(req, malformed_key())),
     };
+    if let Some(err) = multipart_refusal(&req) {
+        return Ok(error_response(req, err));
+    }
     // Without a known user the handler answers 401 itself.
     let user_id = match auth::authenticate(req.request()).await {
         Ok(actor) => actor.user_id,

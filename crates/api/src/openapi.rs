@@ -13,8 +13,8 @@ use crate::dto::admin::Rol;
 use crate::middleware::{API_VERSION, API_VERSION_HEADER, IDEMPOTENCY_KEY};
 use crate::problem::{InvalidParam, Problem};
 use crate::routes::{
-    admin, administration, applications, finance, outbox, programme, reference, reports, review,
-    runs,
+    admin, administration, applications, documents, finance, outbox, programme, reference, reports,
+    review, runs,
 };
 
 #[derive(OpenApi)]
@@ -50,6 +50,10 @@ use crate::routes::{
         applications::bezwaar_maken,
         applications::bezwaren,
         applications::historie,
+        documents::toevoegen,
+        documents::lijst,
+        documents::downloaden,
+        documents::verwijderen,
         finance::van_aanvraag,
         finance::zoeken,
         finance::grootboekcontrole,
@@ -130,8 +134,8 @@ const PROBLEMS: &[(&str, &str, &str)] = &[
     ("404", "NietGevonden", "Bestaat niet, of is niet zichtbaar voor deze gebruiker (de aanvraag van een andere organisatie)."),
     ("409", "Conflict", "Niet mogelijk in de huidige toestand: de status staat de opdracht niet toe (`huidigeStatus`, `toegestaneOpdrachten`), het budget laat het niet toe, het bestaat al, of een eerder verzoek met dezelfde Idempotency-Key loopt nog."),
     ("412", "VersieVerouderd", "De `If-Match` noemt een oudere versie: iemand anders wijzigde de aanvraag eerst. Haal haar opnieuw op."),
-    ("413", "TeGroot", "De body is groter dan 256 KiB."),
-    ("415", "MediatypeNietOndersteund", "De body is geen `application/json`."),
+    ("413", "TeGroot", "De body is groter dan 256 KiB, of een document groter dan 20 MiB, of de documenten van een aanvraag samen groter dan 100 MiB (de standaardgrenzen; `detail` noemt de grens die geldt)."),
+    ("415", "MediatypeNietOndersteund", "De body is geen `application/json` (bij een document geen `multipart/form-data`), of een document is van een type dat niet wordt aangenomen; toegestaan zijn PDF, DOCX, XLSX, ODT, ODS, PNG en JPEG, bepaald aan de inhoud."),
     ("422", "IdempotencyKeyHergebruikt", "De `Idempotency-Key` is al gebruikt voor een ander verzoek."),
     ("500", "InterneFout", "Er ging iets mis aan de kant van de server."),
     ("503", "NietBeschikbaar", "De database is tijdelijk bezet of niet bereikbaar; er is niets gewijzigd. Probeer het opnieuw na `Retry-After` seconden. Of: de rekening van de financier (`FUNDER_NAME`, `FUNDER_IBAN`, `FUNDER_BIC`) is niet ingesteld, zodat er niets betaald kan worden; dan zonder `Retry-After`."),

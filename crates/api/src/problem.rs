@@ -399,6 +399,18 @@ impl From<ServiceError> for ApiError {
                 "Verouderde versie",
                 detail,
             ),
+            ServiceError::TooLarge(_) => ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "te-groot",
+                "Te groot",
+                detail,
+            ),
+            ServiceError::UnsupportedType(_) => ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "bestandstype-niet-toegestaan",
+                "Bestandstype niet toegestaan",
+                detail,
+            ),
             ServiceError::Busy => ApiError::unavailable(detail, 1),
             ServiceError::Unavailable(cause) => {
                 tracing::error!(cause = %cause, "database niet bereikbaar");

@@ -4,8 +4,10 @@ use std::sync::{Arc, RwLock};
 
 use actix_web::web;
 use chrono::{DateTime, Utc};
+use subsidie_service::documents::DocumentLimits;
 use subsidie_service::payments::FunderAccount;
 use subsidie_service::{Actor, Clock, Pool, ServiceError};
+use subsidie_store::documents::{DatabaseChunks, DocumentStore};
 
 use crate::metrics::Metrics;
 use crate::problem::ApiError;
@@ -61,6 +63,26 @@ impl std::fmt::Debug for Liveness {
     }
 }
 
+/// Where uploads are spooled and how large documents may be.
+#[derive(Debug, Clone)]
+pub struct DocumentSettings {
+    /// The limits per file and per application.
+    pub limits: DocumentLimits,
+    /// The folder uploads are spooled in while they arrive (unlinked at once).
+    pub spool_dir: std::path::PathBuf,
+}
+
+impl Default for DocumentSettings {
+    /// The default limits, spooled in `/tmp` (the CLI passes the system's temporary
+    /// folder or `DOCUMENT_SPOOL_DIR`).
+    fn default() -> Self {
+        DocumentSettings {
+            limits: DocumentLimits::default(),
+            spool_dir: std::path::PathBuf::from("/tmp"),
+        }
+    }
+}
+
 /// The state of the app: the pool, the clock and the funder's account.
 #[derive(Clone)]
 pub struct AppState {
@@ -79,6 +101,10 @@ pub struct AppState {
     pub mailer: Option<Liveness>,
     /// The token `/metrics` asks for; `None` leaves it open (bind it privately then).
     pub metrics_token: Option<String>,
+    /// Limits and spool folder of uploads.
+    pub documents: Arc<DocumentSettings>,
+    /// Where documents' bytes are kept.
+    pub document_store: Arc<dyn DocumentStore>,
 }
 
 impl AppState {
@@ -93,6 +119,8 @@ impl AppState {
             metrics: Arc::default(),
             mailer: None,
             metrics_token: None,
+            documents: Arc::default(),
+            document_store: Arc::new(DatabaseChunks),
         }
     }
 

@@ -43,7 +43,8 @@ pub fn serve(settings: &Settings, bind: &str, demo: bool) -> Result<(), Failure>
     say!("de API luistert op http://{addr}/api/v1");
     say!("  documentatie: http://{addr}/api/v1/docs/");
     say!("  OpenAPI:      http://{addr}/api/v1/openapi.json");
-    let portal = subsidie_portal::PortalConfig::new(&settings.portal_base_url());
+    let mut portal = subsidie_portal::PortalConfig::new(&settings.portal_base_url());
+    portal.documents = settings.documents().map_err(Failure::Message)?;
     say!(
         "het subsidieportaal: http://{addr}/ (links in e-mails naar {})",
         portal.base_url
@@ -75,6 +76,7 @@ pub fn serve(settings: &Settings, bind: &str, demo: bool) -> Result<(), Failure>
         config.mailer = Some(mailer_probe(&mailer));
     }
     config.metrics_token = settings.metrics_token.value.clone();
+    config.documents = settings.documents().map_err(Failure::Message)?;
     say!("stoppen: Ctrl-C");
     tracing::info!(adres = %addr, database = %url.redacted(), "de API start");
     let clock = config.clock.clone();

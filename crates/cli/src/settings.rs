@@ -25,7 +25,7 @@ pub const MAILER_ON: &str = "on";
 /// `MAILER` when only `subsidie mailer` sends it.
 pub const MAILER_OFF: &str = "off";
 /// Every variable the engine reads, in the order `subsidie config` shows them.
-pub const VARIABLES: [&str; 16] = [
+pub const VARIABLES: [&str; 19] = [
     "DATABASE_URL",
     "SUBSIDIE_BIND",
     "SMTP_URL",
@@ -42,7 +42,14 @@ pub const VARIABLES: [&str; 16] = [
     "LOG_FORMAT",
     "RUST_LOG",
     "METRICS_TOKEN",
+    "DOCUMENT_MAX_FILE_MIB",
+    "DOCUMENT_MAX_APPLICATION_MIB",
+    "DOCUMENT_SPOOL_DIR",
 ];
+/// `DOCUMENT_MAX_FILE_MIB` when unset.
+pub const DEFAULT_DOCUMENT_MAX_FILE_MIB: &str = "20";
+/// `DOCUMENT_MAX_APPLICATION_MIB` when unset.
+pub const DEFAULT_DOCUMENT_MAX_APPLICATION_MIB: &str = "100";
 /// The log format when `LOG_FORMAT` says none.
 pub const DEFAULT_LOG_FORMAT: &str = "text";
 
@@ -133,6 +140,12 @@ pub struct Settings {
     pub rust_log: Setting,
     /// `METRICS_TOKEN`: when set, `/metrics` asks for it as a bearer token.
     pub metrics_token: Setting,
+    /// `DOCUMENT_MAX_FILE_MIB`: the largest document, in MiB.
+    pub document_max_file_mib: Setting,
+    /// `DOCUMENT_MAX_APPLICATION_MIB`: all documents of one application together, in MiB.
+    pub document_max_application_mib: Setting,
+    /// `DOCUMENT_SPOOL_DIR`: where uploads are spooled while they arrive.
+    pub document_spool_dir: Setting,
 }
 
 impl Settings {
@@ -169,6 +182,15 @@ impl Settings {
             log_format: Setting::from(set("LOG_FORMAT"), Some(DEFAULT_LOG_FORMAT)),
             rust_log: Setting::from(set("RUST_LOG"), None),
             metrics_token: Setting::from(set("METRICS_TOKEN"), None),
+            document_max_file_mib: Setting::from(
+                set("DOCUMENT_MAX_FILE_MIB"),
+                Some(DEFAULT_DOCUMENT_MAX_FILE_MIB),
+            ),
+            document_max_application_mib: Setting::from(
+                set("DOCUMENT_MAX_APPLICATION_MIB"),
+                Some(DEFAULT_DOCUMENT_MAX_APPLICATION_MIB),
+            ),
+            document_spool_dir: Setting::from(set("DOCUMENT_SPOOL_DIR"), None),
         }
     }
 
@@ -245,6 +267,47 @@ impl Settings {
                  de e-mail) of '{MAILER_OFF}' (alleen 'subsidie mailer' verzendt)"
             )),
         }
+    }
+
+    /// The limits on documents and their spool folder; the error names the variable
+    /// that is wrong and what would be accepted.
+    pub fn documents(&self) -> Result<subsidie_api::state::DocumentSettings, String> {
+        let mib = |s: &Setting, name: &str| -> Result<u64, String> {
+            s.text()
+                .parse::<u64>()
+                .ok()
+                .filter(|v| (1..=4096).contains(v))
+                .map(|v| v * 1024 * 1024)
+                .ok_or_else(|| {
+                    format!(
+                        "{name}='{}' is geen geldig aantal MiB; verwacht een heel getal van 1 tot en met 4096",
+                        s.text()
+                    )
+                })
+        };
+        let max_file_bytes = mib(&self.document_max_file_mib, "DOCUMENT_MAX_FILE_MIB")?;
+        let max_application_bytes = mib(
+            &self.document_max_application_mib,
+            "DOCUMENT_MAX_APPLICATION_MIB",
+        )?;
+        if max_application_bytes < max_file_bytes {
+            return Err(
+                "DOCUMENT_MAX_APPLICATION_MIB is kleiner dan DOCUMENT_MAX_FILE_MIB; een aanvraag moet minstens één document van de grootste toegestane omvang kunnen hebben"
+                    .to_owned(),
+            );
+        }
+        let spool_dir = self
+            .document_spool_dir
+            .value
+            .as_ref()
+            .map_or_else(std::env::temp_dir, PathBuf::from);
+        Ok(subsidie_api::state::DocumentSettings {
+            limits: subsidie_service::documents::DocumentLimits {
+                max_file_bytes,
+                max_application_bytes,
+            },
+            spool_dir,
+        })
     }
 
     /// The funder's account, checked; the error names the variable that is wrong.
@@ -334,6 +397,21 @@ impl Settings {
             (
                 &self.metrics_token,
                 shown(&self.metrics_token, "(niet gezet: /metrics zonder token)"),
+            ),
+            (
+                &self.document_max_file_mib,
+                self.document_max_file_mib.text(),
+            ),
+            (
+                &self.document_max_application_mib,
+                self.document_max_application_mib.text(),
+            ),
+            (
+                &self.document_spool_dir,
+                shown(
+                    &self.document_spool_dir,
+                    &format!("(niet gezet: {})", std::env::temp_dir().display()),
+                ),
             ),
         ];
         VARIABLES

@@ -43,6 +43,7 @@
 
 mod calendar;
 mod cast;
+mod documents;
 mod fault;
 mod plans;
 mod read;

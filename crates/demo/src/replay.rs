@@ -53,6 +53,12 @@ fn submit(
         },
         plan.at - TimeDelta::minutes(45),
     )?;
+    crate::documents::attach_required(
+        pool,
+        applicant,
+        &draft.id,
+        plan.at - TimeDelta::minutes(30),
+    )?;
     let outcome = application::execute(pool, applicant, &draft.id, None, &Action::Submit, plan.at)?;
     outcome
         .application()

@@ -166,6 +166,7 @@ fn submit_voucher(
         voucher.max_cents,
         at - TimeDelta::hours(1),
     )?;
+    crate::documents::attach_required(pool, &applicant, &id, at - TimeDelta::minutes(30))?;
     application::execute(pool, &applicant, &id, None, &Action::Submit, at)?;
     Ok(Some(id))
 }
@@ -239,6 +240,7 @@ fn submit_implementation(
             cents,
             at - TimeDelta::hours(1),
         )?;
+        crate::documents::attach_required(pool, &applicant, &id, at - TimeDelta::minutes(30))?;
         application::execute(pool, &applicant, &id, None, &Action::Submit, at)?;
         ids.push(id);
     }

@@ -6,6 +6,7 @@
 
 pub mod allocation;
 pub mod deadlines;
+pub mod documents;
 pub mod iban;
 pub mod ledger;
 pub mod letters;

@@ -95,6 +95,11 @@ impl From<ServiceError> for Failure {
                 (StatusCode::CONFLICT, "Dat kan nu niet")
             }
             ServiceError::StaleVersion { .. } => (StatusCode::CONFLICT, "Intussen gewijzigd"),
+            ServiceError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "Te groot"),
+            ServiceError::UnsupportedType(_) => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "Dit soort bestand wordt niet aangenomen",
+            ),
             ServiceError::Busy | ServiceError::Unavailable(_) => {
                 (StatusCode::SERVICE_UNAVAILABLE, "Even niet beschikbaar")
             }

@@ -34,6 +34,8 @@ pub struct PortalConfig {
     pub base_url: String,
     /// Whether cookies carry `Secure`: true when the portal is served over TLS.
     pub secure_cookies: bool,
+    /// The limits on uploads and their spool folder (as the API's).
+    pub documents: subsidie_api::state::DocumentSettings,
 }
 
 impl PortalConfig {
@@ -43,6 +45,7 @@ impl PortalConfig {
         PortalConfig {
             secure_cookies: base_url.starts_with("https://"),
             base_url,
+            documents: subsidie_api::state::DocumentSettings::default(),
         }
     }
 }

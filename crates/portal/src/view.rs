@@ -29,6 +29,7 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "aanvraagformulier.html",
     "indienen.html",
     "aanvraag.html",
+    "documenten.html",
     "werkvoorraad.html",
     "finance/macros.html",
     "finance/dashboard.html",

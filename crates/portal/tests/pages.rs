@@ -36,6 +36,54 @@ fn post(server: &TestServer, path: &str, cookie: &str, body: &str) -> Response {
     request(server.addr, &req).unwrap()
 }
 
+/// Posts the portal's upload form (multipart, with the CSRF token as a part).
+fn upload(
+    server: &TestServer,
+    detail: &str,
+    cookie: &str,
+    csrf: &str,
+    kind: &str,
+    name: &str,
+    content: &[u8],
+) -> Response {
+    let boundary = "----portaal-grens";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"soort\"\r\n\r\n{kind}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"bestand\"; filename=\"{name}\"\r\n\
+         Content-Type: application/pdf\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(content);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let ct = format!("multipart/form-data; boundary={boundary}");
+    let headers = [("Cookie", cookie), ("Content-Type", ct.as_str())];
+    let req = Request {
+        method: "POST",
+        path: &format!("{detail}/documenten"),
+        headers: &headers,
+        body: Some(&body),
+    };
+    request(server.addr, &req).unwrap()
+}
+
+/// Uploads the project plan and the budget that `uitvoering` asks for, through the form.
+fn upload_required(server: &TestServer, detail: &str, cookie: &str, csrf: &str) {
+    for kind in ["projectplan", "begroting"] {
+        let pdf = subsidie_domain::documents::samples::pdf(kind);
+        let res = upload(
+            server,
+            detail,
+            cookie,
+            csrf,
+            kind,
+            &format!("{kind}.pdf"),
+            &pdf,
+        );
+        assert_eq!(res.status, 303, "{}", res.text());
+    }
+}
+
 /// The value of cookie `name` set by `res`.
 fn set_cookie(res: &Response, name: &str) -> Option<String> {
     res.headers
@@ -309,6 +357,7 @@ fn a_concept_is_edited_and_deleted_and_a_conflicted_reviewer_is_told_why() {
     assert!(text.contains("href=\"#veld-bedrag\""), "{text}");
 
     // A reviewer with a conflict of interest for the region sees why, not the forms.
+    upload_required(&server, &detail, &cookie, &csrf);
     assert_eq!(
         post(
             &server,
@@ -381,6 +430,7 @@ fn a_rejection_needs_a_motivation_and_an_applicant_may_withdraw() {
         &format!("csrf={a_csrf}&instrument=uitvoering&discipline=&titel=Plan&omschrijving=Plan&bedrag=600.000"),
     );
     let detail = made.header("location").unwrap().to_owned();
+    upload_required(&server, &detail, &applicant, &a_csrf);
     post(
         &server,
         &format!("{detail}/indienen"),
@@ -440,4 +490,80 @@ fn a_rejection_needs_a_motivation_and_an_applicant_may_withdraw() {
         "a command the state does not allow is refused on the page"
     );
     assert!(late.text().contains("ingetrokken"), "{}", late.text());
+}
+
+#[test]
+fn documents_are_listed_uploaded_downloaded_and_removed_on_the_application_page() {
+    let server = TestServer::start(at(2025, 3, 3, 9));
+    let org = server.organisation("r06", "r06@example.org");
+    let anna = server.user("Anna", "anna@r06.example.org", Role::Applicant, Some(&org));
+    let (cookie, csrf) = sign_in_with_token(&server, &anna.token);
+    let made = post(
+        &server,
+        "/aanvragen/nieuw",
+        &cookie,
+        &format!("csrf={csrf}&instrument=uitvoering&discipline=&titel=Plan&omschrijving=Plan&bedrag=600.000"),
+    );
+    let detail = made.header("location").unwrap().to_owned();
+    let page = get(&server, &detail, &cookie).text();
+    assert!(
+        page.contains("enctype=\"multipart/form-data\"") && page.contains("ontbreekt nog"),
+        "{page}"
+    );
+    // Without the CSRF token nothing is stored.
+    let forged = upload(
+        &server,
+        &detail,
+        &cookie,
+        "vals",
+        "projectplan",
+        "plan.pdf",
+        &subsidie_domain::documents::samples::pdf("p"),
+    );
+    assert_ne!(forged.status, 303);
+    // A file that is no PDF: the form says what is allowed.
+    let wrong = upload(
+        &server,
+        &detail,
+        &cookie,
+        &csrf,
+        "projectplan",
+        "plan.pdf",
+        b"<html>geen pdf</html>",
+    );
+    assert_eq!(wrong.status, 415);
+    assert!(wrong
+        .text()
+        .contains("PDF, DOCX, XLSX, ODT, ODS, PNG of JPEG"));
+    upload_required(&server, &detail, &cookie, &csrf);
+    let page = get(&server, &detail, &cookie).text();
+    let link = page
+        .split("href=\"")
+        .filter_map(|p| p.split('"').next())
+        .find(|h| h.contains("/documenten/"))
+        .unwrap()
+        .to_owned();
+    let down = get(&server, &link, &cookie);
+    assert_eq!(down.status, 200);
+    assert!(down
+        .header("content-disposition")
+        .unwrap()
+        .starts_with("attachment;"));
+    assert_eq!(
+        down.body,
+        subsidie_domain::documents::samples::pdf("projectplan")
+    );
+    // Another organisation does not find it.
+    let org2 = server.organisation("r07", "r07@example.org");
+    let bert = server.user("Bert", "bert@r07.example.org", Role::Applicant, Some(&org2));
+    let (other, _) = sign_in_with_token(&server, &bert.token);
+    assert_eq!(get(&server, &link, &other).status, 404);
+    let removed = post(
+        &server,
+        &format!("{link}/verwijderen"),
+        &cookie,
+        &format!("csrf={csrf}"),
+    );
+    assert_eq!(removed.status, 303, "{}", removed.text());
+    assert_eq!(get(&server, &link, &cookie).status, 404);
 }

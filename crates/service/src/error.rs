@@ -59,6 +59,12 @@ pub enum ServiceError {
         /// The version in the database.
         current: i64,
     },
+    /// A document, or an application's documents together, are larger than allowed.
+    #[error("{0}")]
+    TooLarge(String),
+    /// A document's content is of a type that is not accepted.
+    #[error("{0}")]
+    UnsupportedType(String),
     /// The database was too busy; nothing changed and the caller may retry.
     #[error("de database is tijdelijk bezet; er is niets gewijzigd, probeer het opnieuw")]
     Busy,

@@ -12,6 +12,7 @@ pub mod application;
 pub mod budget;
 mod convert;
 pub mod disbursement;
+pub mod documents;
 pub mod error;
 pub mod idempotency;
 pub mod operations;

@@ -5,8 +5,10 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use subsidie_domain::programme::{AmountRule, InstrumentConfig, ProgrammeFile};
-use subsidie_store::rows::{DisciplineRow, InstrumentRow, ProgrammeRow, RegionRow};
-use subsidie_store::schema::{disciplines, instruments, programmes, regions};
+use subsidie_store::rows::{
+    DisciplineRow, InstrumentDocumentRow, InstrumentRow, ProgrammeRow, RegionRow,
+};
+use subsidie_store::schema::{disciplines, instrument_documents, instruments, programmes, regions};
 use subsidie_store::{DbConnection, Pool};
 
 use crate::error::ServiceError;
@@ -192,6 +194,7 @@ fn load_in(
 
     for config in &p.instruments {
         upsert_instrument(conn, &p.code, config, &mut report)?;
+        sync_required_documents(conn, config, &mut report)?;
     }
 
     for region in &file.regions {
@@ -368,5 +371,45 @@ fn upsert_instrument(
         ))
         .execute(conn)?;
     report.updated += 1;
+    Ok(())
+}
+
+/// Makes the instrument's required documents those of the file; each counts as a row, and
+/// a changed list as one changed row.
+fn sync_required_documents(
+    conn: &mut DbConnection,
+    config: &InstrumentConfig,
+    report: &mut SeedReport,
+) -> Result<(), ServiceError> {
+    let wanted: Vec<InstrumentDocumentRow> = config
+        .required_documents
+        .iter()
+        .enumerate()
+        .map(|(i, d)| InstrumentDocumentRow {
+            instrument_id: config.code.clone(),
+            kind: d.kind.clone(),
+            name: d.name.clone(),
+            position: i32::try_from(i).unwrap_or(i32::MAX),
+        })
+        .collect();
+    let stored = crate::documents::required_for(conn, &config.code)?;
+    if stored == wanted {
+        report.unchanged += wanted.len();
+        return Ok(());
+    }
+    diesel::delete(
+        instrument_documents::table.filter(instrument_documents::instrument_id.eq(&config.code)),
+    )
+    .execute(conn)?;
+    for row in &wanted {
+        diesel::insert_into(instrument_documents::table)
+            .values(row)
+            .execute(conn)?;
+    }
+    if stored.is_empty() {
+        report.inserted += wanted.len();
+    } else {
+        report.updated += 1;
+    }
     Ok(())
 }

@@ -25,8 +25,9 @@ impl<'a> Track<'a> {
         assert_eq!(draft.state, "concept");
         assert_eq!(draft.version, 1);
         let h = queries::history(pool, viewer, &draft.id).unwrap();
-        assert_eq!(h.len(), 1);
         assert_eq!(h[0].command, "aanmaken");
+        // Then the required documents (common::draft_at_t0 uploads them).
+        assert!(h[1..].iter().all(|r| r.command == "document_toevoegen"));
         assert_eq!(h[0].from_state, None);
         assert_eq!(h[0].to_state, "concept");
         assert!(mails(pool, &draft.id).is_empty());
@@ -34,7 +35,7 @@ impl<'a> Track<'a> {
             pool,
             viewer: viewer.clone(),
             id: draft.id.clone(),
-            history: 1,
+            history: h.len(),
             mails: Vec::new(),
         }
     }
@@ -78,6 +79,10 @@ impl<'a> Track<'a> {
 
     /// The applicant submits: the receipt goes out.
     fn submit(&mut self, applicant: &Actor, now: DateTime<Utc>) -> ApplicationRow {
+        attach_required(self.pool, applicant, &self.id, now);
+        self.history = queries::history(self.pool, &self.viewer, &self.id)
+            .unwrap()
+            .len();
         act(self.pool, applicant, &self.id, Action::Submit, now);
         self.step(
             applicant,

@@ -318,6 +318,7 @@ fn a_proposal_above_the_four_eyes_limit_asks_the_other_reviewers_only() {
     let exec = |actor: &Actor, action: &Action, t| {
         applications::execute(&w.pool, actor, &draft.id, None, action, t)
     };
+    attach_required(&w.pool, &applicant, &draft.id, at(2025, 3, 3, 8, 10));
     exec(&applicant, &Action::Submit, at(2025, 3, 3, 8, 30)).unwrap();
     allocation::run(&w.pool, &w.admin, "uitvoering", None, at(2025, 3, 3, 9, 0)).unwrap();
     exec(&w.reviewer, &Action::StartReview, at(2025, 3, 3, 9, 30)).unwrap();

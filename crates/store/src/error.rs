@@ -32,6 +32,9 @@ pub enum StoreError {
     /// A backup could not be made; the text says why and what to do instead.
     #[error("reservekopie niet gemaakt: {0}")]
     Backup(String),
+    /// Document content could not be read or written.
+    #[error("documentinhoud: {0}")]
+    Io(String),
     /// Any other database error.
     #[error("databasefout: {0}")]
     Query(DieselError),

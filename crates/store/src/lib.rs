@@ -6,6 +6,7 @@
 
 pub mod backup;
 pub mod db;
+pub mod documents;
 pub mod error;
 pub mod programme_changes;
 pub mod rows;

@@ -390,3 +390,29 @@ pub struct PortalSessionRow {
     pub created_at: NaiveDateTime,
     pub last_seen_at: NaiveDateTime,
 }
+
+/// A document an application under an instrument must carry.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = instrument_documents, treat_none_as_default_value = false)]
+pub struct InstrumentDocumentRow {
+    pub instrument_id: String,
+    pub kind: String,
+    pub name: String,
+    pub position: i32,
+}
+
+/// The facts of an uploaded document (its content is in `document_chunks`).
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = documents, treat_none_as_default_value = false)]
+pub struct DocumentRow {
+    pub id: String,
+    pub application_id: String,
+    pub kind: String,
+    pub file_name: String,
+    pub media_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub supplement: bool,
+    pub uploaded_by: Option<String>,
+    pub uploaded_at: NaiveDateTime,
+}

@@ -346,7 +346,45 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// The documents an application under an instrument must carry.
+    instrument_documents (instrument_id, kind) {
+        instrument_id -> Text,
+        kind -> Text,
+        name -> Text,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    /// Files uploaded to an application.
+    documents (id) {
+        id -> Text,
+        application_id -> Text,
+        kind -> Text,
+        file_name -> Text,
+        media_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        supplement -> Bool,
+        uploaded_by -> Nullable<Text>,
+        uploaded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// The content of a document, in chunks.
+    document_chunks (document_id, seq) {
+        document_id -> Text,
+        seq -> Integer,
+        data -> Binary,
+    }
+}
+
 diesel::joinable!(instruments -> programmes (programme_id));
+diesel::joinable!(documents -> applications (application_id));
+diesel::joinable!(document_chunks -> documents (document_id));
+diesel::joinable!(instrument_documents -> instruments (instrument_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(organisations -> regions (region_id));
 diesel::joinable!(applications -> instruments (instrument_id));
@@ -383,4 +421,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     portal_signin_requests,
     portal_sessions,
     admin_history,
+    instrument_documents,
+    documents,
+    document_chunks,
 );

@@ -8,6 +8,7 @@ use crate::problem::ApiError;
 pub mod admin;
 pub mod administration;
 pub mod applications;
+pub mod documents;
 pub mod finance;
 pub mod outbox;
 pub mod programme;
@@ -84,6 +85,16 @@ pub fn register(cfg: &mut web::ServiceConfig) {
                 .route(web::post().to(ap::bezwaar_maken)),
         )
         .service(resource("/aanvragen/{id}/historie", "GET").route(web::get().to(ap::historie)))
+        .service(
+            resource("/aanvragen/{id}/documenten", "GET, POST")
+                .route(web::get().to(documents::lijst))
+                .route(web::post().to(documents::toevoegen)),
+        )
+        .service(
+            resource("/aanvragen/{id}/documenten/{documentId}", "GET, DELETE")
+                .route(web::get().to(documents::downloaden))
+                .route(web::delete().to(documents::verwijderen)),
+        )
         .service(
             resource("/aanvragen/{id}/betalingen", "GET").route(web::get().to(fi::van_aanvraag)),
         )

@@ -346,11 +346,65 @@ impl Cast {
 /// A fixed lottery seed.
 pub const SEED: &str = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
 
-/// Creates a draft and returns its id.
+/// Creates a draft with the documents its instrument requires ([`attach_required`]) and
+/// returns its id.
 pub fn draft(server: &TestServer, applicant: &User, body: Value) -> String {
     let res = server.post(applicant, "/aanvragen", body);
     res.expect(201);
-    res.json()["id"].as_str().unwrap().to_owned()
+    let id = res.json()["id"].as_str().unwrap().to_owned();
+    attach_required(server, applicant, &id);
+    id
+}
+
+/// The boundary of the multipart bodies these tests send.
+pub const BOUNDARY: &str = "----subsidie-test-grens-7d3f";
+
+/// A `multipart/form-data` body with a `soort` part and a `bestand` part.
+pub fn multipart_body(kind: &str, file_name: &str, content: &[u8]) -> Vec<u8> {
+    let file_name = file_name.replace('\\', "\\\\").replace('"', "\\\"");
+    let mut body = format!(
+        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"soort\"\r\n\r\n{kind}\r\n\
+         --{BOUNDARY}\r\nContent-Disposition: form-data; name=\"bestand\"; filename=\"{file_name}\"\r\n\
+         Content-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(content);
+    body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+    body
+}
+
+/// Uploads a document through the API.
+pub fn upload(
+    server: &TestServer,
+    user: &User,
+    id: &str,
+    kind: &str,
+    file_name: &str,
+    content: &[u8],
+) -> Response {
+    let ct = format!("multipart/form-data; boundary={BOUNDARY}");
+    server.send(
+        "POST",
+        &format!("/aanvragen/{id}/documenten"),
+        Some(user),
+        &[("Content-Type", &ct)],
+        Some(&multipart_body(kind, file_name, content)),
+    )
+}
+
+/// Uploads a small PDF for every document the instrument requires and the application
+/// does not have yet (the fixture asks a project plan and a budget for `uitvoering`).
+pub fn attach_required(server: &TestServer, applicant: &User, id: &str) {
+    let list = server.get(applicant, &format!("/aanvragen/{id}/documenten"));
+    list.expect(200);
+    for required in list.json()["verplichteDocumenten"].as_array().unwrap() {
+        if required["aanwezig"] == json!(true) {
+            continue;
+        }
+        let kind = required["soort"].as_str().unwrap();
+        let pdf = subsidie_domain::documents::samples::pdf(kind);
+        upload(server, applicant, id, kind, &format!("{kind}.pdf"), &pdf).expect(201);
+    }
 }
 
 /// Creates a draft and submits it; returns its id.

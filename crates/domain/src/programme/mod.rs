@@ -63,6 +63,7 @@ pub use amount::{AmountError, AmountRule};
 pub use error::{ConfigError, ConfigErrors};
 pub use kinds::{AllocationPolicy, InstrumentKind, Uniqueness, UnknownValue};
 pub use model::{
-    ApplicationWindow, Discipline, InstrumentConfig, Period, ProgrammeConfig, ProgrammeFile, Region,
+    ApplicationWindow, Discipline, InstrumentConfig, Period, ProgrammeConfig, ProgrammeFile,
+    Region, RequiredDocument,
 };
 pub use validate::is_valid_code;

@@ -97,6 +97,22 @@ pub struct InstrumentConfig {
     /// also be set explicitly.
     #[serde(rename = "discipline_verplicht")]
     pub requires_discipline: bool,
+    /// The documents an application must carry before it can be submitted
+    /// (`documenten`), in the order they are asked for.
+    #[serde(rename = "documenten", default, skip_serializing_if = "Vec::is_empty")]
+    pub required_documents: Vec<RequiredDocument>,
+}
+
+/// A document an application under an instrument must carry (`[[…documenten]]`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequiredDocument {
+    /// Its kind, as the upload names it (`soort`): lowercase letters, digits, hyphens.
+    #[serde(rename = "soort")]
+    pub kind: String,
+    /// Its Dutch name, as refusals and pages show it (`naam`).
+    #[serde(rename = "naam")]
+    pub name: String,
 }
 
 /// The file form of [`InstrumentConfig`], from which `requires_discipline` is derived.
@@ -123,6 +139,8 @@ struct RawInstrumentConfig {
     verantwoording_uiterlijk: Option<NaiveDate>,
     #[serde(default)]
     discipline_verplicht: bool,
+    #[serde(default)]
+    documenten: Vec<RequiredDocument>,
 }
 
 impl From<RawInstrumentConfig> for InstrumentConfig {
@@ -142,6 +160,7 @@ impl From<RawInstrumentConfig> for InstrumentConfig {
             four_eyes_above: raw.vier_ogen_boven,
             uniqueness: raw.uniek,
             accounting_deadline: raw.verantwoording_uiterlijk,
+            required_documents: raw.documenten,
         }
     }
 }

@@ -285,6 +285,15 @@ impl ProgrammeFile {
         let disciplines_defined = !self.disciplines.is_empty();
         for instrument in &programme.instruments {
             instrument.problems(&programme.period, disciplines_defined, &mut errors);
+            check_codes_and_names(
+                instrument
+                    .required_documents
+                    .iter()
+                    .map(|d| (d.kind.as_str(), d.name.as_str())),
+                "document",
+                "documenten",
+                &mut errors,
+            );
         }
         match programme.ceilings_total() {
             Ok(total) if total > programme.envelope => {

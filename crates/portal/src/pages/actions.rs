@@ -52,6 +52,8 @@ pub(crate) fn done_message(verb: &str) -> Option<&'static str> {
         "vastgesteld" => {
             "De subsidie is vastgesteld; de aanvrager krijgt de vaststellingsbeschikking."
         }
+        "document" => "Het document is toegevoegd.",
+        "document-verwijderd" => "Het document is verwijderd.",
         _ => return None,
     })
 }

@@ -60,7 +60,7 @@ pub(crate) async fn by_reference(
     Ok(see_other(&format!("/aanvragen/{id}")))
 }
 
-async fn detail(
+pub(crate) async fn detail(
     state: &PortalState,
     visitor: &Visitor,
     id: &str,
@@ -71,6 +71,13 @@ async fn detail(
     let actor = visitor.signed_in()?.actor.clone();
     let (pool, a, i) = (state.pool.clone(), actor.clone(), id.to_owned());
     let facts = blocking(move || load_facts(&pool, &a, &i)).await??;
+    let (pool, a, i, st) = (
+        state.pool.clone(),
+        actor.clone(),
+        id.to_owned(),
+        facts.app.state.clone(),
+    );
+    let documents = blocking(move || super::document_list::section(&pool, &a, &i, &st)).await??;
     let now = state.now();
     let (forms, reasons) = actions::available(&facts, &actor, now);
     let app = &facts.app;
@@ -99,6 +106,7 @@ async fn detail(
             }).collect::<Vec<_>>(),
             budget => budget,
             acties => forms,
+            documenten => documents,
             niet_mogelijk => reasons,
             gelukt => done,
             p => p.view(),

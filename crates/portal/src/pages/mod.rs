@@ -6,6 +6,8 @@ use actix_web::web;
 mod actions;
 mod applicant;
 mod application;
+mod document_list;
+mod documents;
 mod facts;
 mod finance;
 mod reviewer;
@@ -36,6 +38,18 @@ pub(crate) fn register(cfg: &mut web::ServiceConfig) {
         .route(
             "/aanvragen/{id}/indienen",
             web::get().to(applicant::confirm_submit),
+        )
+        .route(
+            "/aanvragen/{id}/documenten",
+            web::post().to(documents::upload),
+        )
+        .route(
+            "/aanvragen/{id}/documenten/{document}",
+            web::get().to(documents::download),
+        )
+        .route(
+            "/aanvragen/{id}/documenten/{document}/verwijderen",
+            web::post().to(documents::delete),
         )
         .route("/aanvragen/{id}/{actie}", web::post().to(application::act))
         .route(

@@ -136,6 +136,18 @@ async function applicantCreatesAndSubmits(page) {
   await page.getByRole('button', { name: 'Opslaan als concept' }).click();
   await check(page, 'concept');
   await expectText(page, 'Concept (nog niet ingediend)', 'the draft');
+  // The uitvoering asks for a project plan and a budget before submission.
+  await expectText(page, 'ontbreekt nog', 'the required documents');
+  for (const soort of ['projectplan', 'begroting']) {
+    await page.getByLabel('Soort document').selectOption(soort);
+    const pdf = `%PDF-1.4\n% ${soort}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n`;
+    await page.getByLabel('Bestand', { exact: true }).setInputFiles({
+      name: `${soort}.pdf`, mimeType: 'application/pdf', buffer: Buffer.from(pdf),
+    });
+    await page.getByRole('button', { name: 'Document toevoegen' }).click();
+    await check(page, `document-${soort}`);
+    await expectText(page, 'Het document is toegevoegd', 'after uploading a document');
+  }
   await page.getByRole('link', { name: 'Aanvraag indienen' }).click();
   await check(page, 'indienen-bevestigen');
   await expectText(page, 'Wat gebeurt er daarna?', 'the confirmation');

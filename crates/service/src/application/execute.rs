@@ -144,7 +144,7 @@ fn command_checks(
             diesel::delete(applications::table.find(&app.id)).execute(conn)?;
             return Ok(Some(Outcome::Deleted));
         }
-        Action::Submit => submit::submit(app, instrument, now)?,
+        Action::Submit => submit::submit(conn, app, instrument, now)?,
         Action::RequestSupplement { request } => {
             review::request_supplement(app, instrument, request, now)?
         }

@@ -1,10 +1,11 @@
 //! Submitting (*indienen*): within the instrument's opening, while its waiting list is
 //! open, for an amount it accepts. The application gets its moment of receipt and its
-//! decision deadline.
+//! decision deadline. The documents its instrument asks for must be there.
 
 use chrono::{DateTime, Utc};
 use subsidie_domain::deadlines::{self, Term};
 use subsidie_store::rows::{ApplicationRow, InstrumentRow};
+use subsidie_store::DbConnection;
 
 use super::checks::{amount_rule, refuse_any};
 use crate::convert::{money, naive};
@@ -12,6 +13,7 @@ use crate::error::{FieldError, ServiceError};
 
 /// Checks that `app` may be submitted under `instrument` now, and stamps its receipt.
 pub(super) fn submit(
+    conn: &mut DbConnection,
     app: &mut ApplicationRow,
     instrument: &InstrumentRow,
     now: DateTime<Utc>,
@@ -38,6 +40,15 @@ pub(super) fn submit(
     }
     if let Err(e) = amount_rule(instrument)?.check(money(app.requested_cents)?) {
         errors.push(FieldError::new("bedrag", e.to_string()));
+    }
+    for missing in crate::documents::missing_required(conn, app)? {
+        errors.push(FieldError::new(
+            "documenten",
+            format!(
+                "het verplichte document '{}' ontbreekt; voeg het toe als soort '{}' met POST /api/v1/aanvragen/{}/documenten (of op de pagina van de aanvraag) en dien daarna opnieuw in",
+                missing.name, missing.kind, app.id
+            ),
+        ));
     }
     refuse_any(errors)?;
     let term = Term::Weeks(u32::try_from(instrument.decision_term_weeks).unwrap_or(13));

@@ -7,11 +7,14 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use chrono::{DateTime, TimeZone, Utc};
 use diesel::prelude::*;
+use subsidie_domain::documents::samples;
 use subsidie_domain::programme::ProgrammeFile;
 use subsidie_domain::Money;
 use subsidie_service::application::{self as applications, Action, NewApplication, Outcome};
+use subsidie_service::documents::{self, DocumentLimits, Upload};
 use subsidie_service::registry::{self, NewOrganisation};
 use subsidie_service::{queries, seed, Actor, Pool, Role, ServiceError};
+use subsidie_store::documents::DatabaseChunks;
 use subsidie_store::rows::{ApplicationRow, HistoryRow, InstrumentRow, OrganisationRow};
 use subsidie_store::schema;
 use subsidie_store::testing::TestDatabase;
@@ -128,7 +131,8 @@ pub fn new_app(instrument: &str, discipline: Option<&str>, amount: &str) -> NewA
     }
 }
 
-/// Creates a draft of [`new_app`] at [`t0`].
+/// Creates a draft of [`new_app`] at [`t0`], with the documents its instrument requires
+/// ([`attach_required`]).
 pub fn draft_at_t0(
     pool: &Pool,
     actor: &Actor,
@@ -136,10 +140,41 @@ pub fn draft_at_t0(
     discipline: Option<&str>,
     amount: &str,
 ) -> Result<ApplicationRow, ServiceError> {
-    applications::create_draft(pool, actor, &new_app(instrument, discipline, amount), t0())
+    let draft =
+        applications::create_draft(pool, actor, &new_app(instrument, discipline, amount), t0())?;
+    attach_required(pool, actor, &draft.id, t0());
+    Ok(draft)
 }
 
-/// Runs `command` with `expected_version` `None`, expecting a changed application.
+/// Uploads a small PDF for every document the application's instrument requires and it
+/// does not have yet (the fixture asks a project plan and a budget for `uitvoering`), so
+/// that it can be submitted.
+pub fn attach_required(pool: &Pool, actor: &Actor, id: &str, now: DateTime<Utc>) {
+    let present = documents::list(pool, actor, id).unwrap();
+    for required in documents::required(pool, actor, id).unwrap() {
+        if present.iter().any(|d| d.kind == required.kind) {
+            continue;
+        }
+        let mut content = std::io::Cursor::new(samples::pdf(&required.name));
+        documents::upload(
+            pool,
+            &DatabaseChunks,
+            actor,
+            id,
+            Upload {
+                kind: required.kind.clone(),
+                file_name: format!("{}.pdf", required.kind),
+                content: &mut content,
+            },
+            &DocumentLimits::default(),
+            now,
+        )
+        .unwrap();
+    }
+}
+
+/// Runs `command` with `expected_version` `None`, expecting a changed application. A
+/// submission gets the required documents first ([`attach_required`]).
 pub fn act(
     pool: &Pool,
     actor: &Actor,
@@ -147,6 +182,9 @@ pub fn act(
     action: Action,
     now: DateTime<Utc>,
 ) -> ApplicationRow {
+    if matches!(action, Action::Submit) {
+        attach_required(pool, actor, id, now);
+    }
     match applications::execute(pool, actor, id, None, &action, now) {
         Ok(Outcome::Changed(app)) => *app,
         other => panic!("{action:?} on {id}: expected a change, got {other:?}"),

@@ -154,6 +154,7 @@ impl World {
         let exec = |actor: &Actor, action: Action, t: DateTime<Utc>| {
             applications::execute(&self.pool, actor, &draft.id, None, &action, t).unwrap()
         };
+        attach_required(&self.pool, &applicant, &draft.id, at(2025, 3, 3, 8, 10));
         exec(&applicant, Action::Submit, at(2025, 3, 3, 8, 30));
         allocation::run(
             &self.pool,
@@ -272,5 +273,29 @@ impl World {
         for check in subsidie_service::queries::check_ledger(&self.pool).unwrap() {
             assert!(check.holds(), "{check:?}");
         }
+    }
+}
+
+/// Uploads a small PDF for each document the instrument requires (the fixture asks a
+/// project plan and a budget for `uitvoering`).
+pub fn attach_required(pool: &Pool, actor: &Actor, id: &str, now: DateTime<Utc>) {
+    use subsidie_service::documents::{self, DocumentLimits, Upload};
+    for required in documents::required(pool, actor, id).unwrap() {
+        let mut content =
+            std::io::Cursor::new(subsidie_domain::documents::samples::pdf(&required.name));
+        documents::upload(
+            pool,
+            &subsidie_store::documents::DatabaseChunks,
+            actor,
+            id,
+            Upload {
+                kind: required.kind.clone(),
+                file_name: format!("{}.pdf", required.kind),
+                content: &mut content,
+            },
+            &DocumentLimits::default(),
+            now,
+        )
+        .unwrap();
     }
 }

@@ -42,6 +42,7 @@ fn instrument(code: &str) -> InstrumentConfig {
         uniqueness: Uniqueness::PerRegion,
         accounting_deadline: Some(date("2027-06-30")),
         requires_discipline: false,
+        required_documents: Vec::new(),
     }
 }
 

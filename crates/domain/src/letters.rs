@@ -14,6 +14,7 @@ use std::str::FromStr;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::letterhead::LetterFrame;
 use crate::lifecycle::{Notice, State};
 use crate::Money;
 
@@ -73,6 +74,21 @@ impl Template {
             Template::PaymentRun => "betaalronde_aangemaakt",
             Template::SignInLink => "aanmeldlink",
             Template::OrganisationChange => "organisatiegegevens_gewijzigd",
+        }
+    }
+}
+
+impl Template {
+    /// Whether a mail of this template, queued but not yet sent, no longer applies once
+    /// its application has moved to `to`: the accounting reminder only applies to a grant
+    /// not yet accounted for (a waiver, a revocation or an account makes it moot), and the
+    /// request for a second reviewer only to the proposal it was about (every step of the
+    /// application clears the proposal). Notices report what happened, and stay true.
+    pub const fn obsolete_in(self, to: State) -> bool {
+        match self {
+            Template::AccountingReminder => !matches!(to, State::Granted),
+            Template::SecondReview => true,
+            _ => false,
         }
     }
 }
@@ -283,6 +299,10 @@ pub struct ApplicationLetter {
     /// portal existed, which is why the templates ask whether it is defined.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portaal: Option<String>,
+    /// The date, sender and signatory of the letter. Absent in letters queued before
+    /// letters carried them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub brief: Option<LetterFrame>,
 }
 
 /// The payment notice to the grantee.
@@ -306,6 +326,10 @@ pub struct PaymentLetter {
     pub rekening: String,
     /// The day the money is paid, or for a recovery the last day to pay it back.
     pub datum: NaiveDate,
+    /// The date, sender and signatory of the letter. Absent in letters queued before
+    /// letters carried them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub brief: Option<LetterFrame>,
 }
 
 /// The reminder before the accounting deadline.
@@ -323,6 +347,10 @@ pub struct ReminderLetter {
     pub verleend: Money,
     /// The accounting deadline.
     pub verantwoording_uiterlijk: NaiveDate,
+    /// The date, sender and signatory of the letter. Absent in letters queued before
+    /// letters carried them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub brief: Option<LetterFrame>,
 }
 
 /// To a reviewer: a grant above the four-eyes limit awaits a second reviewer.
@@ -413,6 +441,26 @@ mod tests {
         assert_eq!(names.len(), Template::ALL.len());
         let err = "bestaat_niet".parse::<Template>().unwrap_err();
         assert!(err.to_string().contains("betaalronde_aangemaakt"), "{err}");
+    }
+
+    #[test]
+    fn only_reminders_and_review_requests_become_obsolete() {
+        for to in State::ALL {
+            assert_eq!(
+                Template::AccountingReminder.obsolete_in(to),
+                to != State::Granted,
+                "{to}"
+            );
+            assert!(Template::SecondReview.obsolete_in(to), "{to}");
+            for template in Template::ALL {
+                if !matches!(
+                    template,
+                    Template::AccountingReminder | Template::SecondReview
+                ) {
+                    assert!(!template.obsolete_in(to), "{template} in {to}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod allocation;
 pub mod deadlines;
 pub mod iban;
 pub mod ledger;
+pub mod letterhead;
 pub mod letters;
 pub mod lifecycle;
 pub mod lottery;

@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use serde_json::Value as Json;
+use subsidie_domain::letterhead::{LetterFrame, Letterhead, Signatory};
 use subsidie_domain::letters::{
     ApplicationLetter, ChangedFact, OrganisationChangeLetter, PaymentLetter, PaymentRunLetter,
     ReminderLetter, SecondReviewLetter, SignInLetter, Template,
@@ -16,6 +17,24 @@ const REFERENCE: &str = "UITV-2025-0198A3F2C1";
 const TITLE: &str = "Regionale samenwerking huisartsen & wijkverpleging <Noord>";
 const ORGANISATION: &str = "Stichting Eerstelijn Groningen-Stad";
 const INSTRUMENT: &str = "Uitvoeringssubsidie regionaal eerstelijnssamenwerkingsverband (RESV)";
+
+/// The frame of a letter sent on `day`, with the illustrative funder and officer.
+fn frame(day: NaiveDate) -> LetterFrame {
+    LetterFrame {
+        dagtekening: day,
+        afzender: Letterhead {
+            naam: "ZonMw".into(),
+            adres: "Postbus 93245, 2509 AE Den Haag".into(),
+            telefoon: "070 349 51 11".into(),
+            email: "subsidies@zonmw.nl".into(),
+            iban: "NL91ABNA0417164300".into(),
+        },
+        ondertekening: Signatory {
+            naam: "drs. M. van den Berg".into(),
+            functie: "hoofd Subsidiebeheer".into(),
+        },
+    }
+}
 
 fn eur(text: &str) -> Option<Money> {
     Money::parse(text).ok()
@@ -65,6 +84,7 @@ fn received() -> Option<ApplicationLetter> {
         verantwoording_uiterlijk: Some(day(2027, 6, 30)?),
         wachtlijstpositie: None,
         portaal: Some(format!("http://127.0.0.1:8080/referentie/{REFERENCE}")),
+        brief: Some(frame(day(2025, 3, 3)?)),
     })
 }
 
@@ -143,6 +163,7 @@ fn payment_example() -> Option<PaymentLetter> {
         betalingskenmerk: format!("{REFERENCE}-V"),
         rekening: "NL** **** **** **43 00".into(),
         datum: day(2025, 6, 5)?,
+        brief: Some(frame(day(2025, 6, 4)?)),
     })
 }
 
@@ -154,6 +175,7 @@ fn reminder_example() -> Option<ReminderLetter> {
         regeling: INSTRUMENT.into(),
         verleend: eur("1250000.00")?,
         verantwoording_uiterlijk: day(2027, 6, 30)?,
+        brief: Some(frame(day(2027, 5, 31)?)),
     })
 }
 

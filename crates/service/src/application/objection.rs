@@ -49,6 +49,14 @@ pub fn object(
             submitted_at: naive(now),
             state: "ingediend".to_owned(),
             actor_id: actor.user_id.clone(),
+            due_on: None,
+            extended_at: None,
+            hearing: None,
+            mend_request: None,
+            mend_due_on: None,
+            decided_at: None,
+            decided_by: None,
+            motivation: None,
         };
         diesel::insert_into(objections::table)
             .values(&row)

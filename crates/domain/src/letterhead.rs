@@ -1,3 +1,4 @@
+//! (The frame itself, [`LetterFrame`], is in [`crate::letters`].)
 //! What makes a letter hold up as a decision (Awb 3:44–3:46, 6:5): the date it is sent
 //! (*dagtekening*), who sends it and how to reach them, and who signs it under mandate.
 //!
@@ -8,47 +9,8 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
-
 use crate::letters::Template;
-
-/// The funder as a letter names it: who, where, how to reach them, and where to pay a
-/// recovery into.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Letterhead {
-    /// The funder's name.
-    pub naam: String,
-    /// The postal address, one line (`Postbus 93245, 2509 AE Den Haag`).
-    pub adres: String,
-    /// The telephone number for questions.
-    pub telefoon: String,
-    /// An e-mail address that is read (the letters themselves cannot be answered).
-    pub email: String,
-    /// The funder's account to pay a recovery into.
-    pub iban: String,
-}
-
-/// The officer who signs a letter under mandate (Awb 10:10: "namens").
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Signatory {
-    /// The officer's name.
-    pub naam: String,
-    /// The officer's function.
-    pub functie: String,
-}
-
-/// What every letter carries besides its own facts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LetterFrame {
-    /// The day the letter is sent: the day it is queued, in Amsterdam (the outbox sends
-    /// within minutes, and the objection period is counted from the same day).
-    pub dagtekening: NaiveDate,
-    /// The funder.
-    pub afzender: Letterhead,
-    /// Who signs.
-    pub ondertekening: Signatory,
-}
+pub use crate::letters::{LetterFrame, Letterhead, Signatory};
 
 /// The mandated officers: one per kind of letter (by its template name), and one for
 /// every other letter.

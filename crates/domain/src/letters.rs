@@ -14,7 +14,6 @@ use std::str::FromStr;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::letterhead::LetterFrame;
 use crate::lifecycle::{Notice, State};
 use crate::Money;
 
@@ -303,6 +302,43 @@ pub struct ApplicationLetter {
     /// letters carried them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub brief: Option<LetterFrame>,
+}
+
+/// The funder as a letter names it: who, where, how to reach them, and where to pay a
+/// recovery into.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Letterhead {
+    /// The funder's name.
+    pub naam: String,
+    /// The postal address, one line (`Postbus 93245, 2509 AE Den Haag`).
+    pub adres: String,
+    /// The telephone number for questions.
+    pub telefoon: String,
+    /// An e-mail address that is read (the letters themselves cannot be answered).
+    pub email: String,
+    /// The funder's account to pay a recovery into.
+    pub iban: String,
+}
+
+/// The officer who signs a letter under mandate (Awb 10:10: "namens").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Signatory {
+    /// The officer's name.
+    pub naam: String,
+    /// The officer's function.
+    pub functie: String,
+}
+
+/// What every letter carries besides its own facts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LetterFrame {
+    /// The day the letter is sent: the day it is queued, in Amsterdam (the outbox sends
+    /// within minutes, and the objection period is counted from the same day).
+    pub dagtekening: NaiveDate,
+    /// The funder.
+    pub afzender: Letterhead,
+    /// Who signs.
+    pub ondertekening: Signatory,
 }
 
 /// The payment notice to the grantee.

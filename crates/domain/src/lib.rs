@@ -14,6 +14,7 @@ pub mod lifecycle;
 pub mod lottery;
 pub mod money;
 mod names;
+pub mod objection;
 pub mod payment;
 pub mod programme;
 

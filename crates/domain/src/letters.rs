@@ -40,10 +40,19 @@ pub enum Template {
     /// `organisatiegegevens_gewijzigd`: to an organisation, its bank account, address or
     /// contact person was changed ([`OrganisationChangeLetter`]).
     OrganisationChange,
+    /// `bezwaar_ontvangen`: the objection was received, with its decision term
+    /// ([`ObjectionLetter`]).
+    ObjectionReceipt,
+    /// `bezwaar_herstel`: please mend an omission of the objection (Awb 6:6).
+    ObjectionMend,
+    /// `bezwaar_verdaagd`: the decision on the objection is deferred once (Awb 7:10).
+    ObjectionExtended,
+    /// `beslissing_op_bezwaar`: the objection decided, with the appeal clause.
+    ObjectionDecision,
 }
 
-/// The number of templates: every notice and the six others.
-const COUNT: usize = Notice::ALL.len() + 6;
+/// The number of templates: every notice and the ten others.
+const COUNT: usize = Notice::ALL.len() + 10;
 
 impl Template {
     /// Every template: the lifecycle's notices in their order, then the others.
@@ -60,6 +69,10 @@ impl Template {
         all[i + 3] = Template::PaymentRun;
         all[i + 4] = Template::SignInLink;
         all[i + 5] = Template::OrganisationChange;
+        all[i + 6] = Template::ObjectionReceipt;
+        all[i + 7] = Template::ObjectionMend;
+        all[i + 8] = Template::ObjectionExtended;
+        all[i + 9] = Template::ObjectionDecision;
         all
     };
 
@@ -73,6 +86,10 @@ impl Template {
             Template::PaymentRun => "betaalronde_aangemaakt",
             Template::SignInLink => "aanmeldlink",
             Template::OrganisationChange => "organisatiegegevens_gewijzigd",
+            Template::ObjectionReceipt => "bezwaar_ontvangen",
+            Template::ObjectionMend => "bezwaar_herstel",
+            Template::ObjectionExtended => "bezwaar_verdaagd",
+            Template::ObjectionDecision => "beslissing_op_bezwaar",
         }
     }
 }
@@ -339,6 +356,46 @@ pub struct LetterFrame {
     pub afzender: Letterhead,
     /// Who signs.
     pub ondertekening: Signatory,
+}
+
+/// What a letter about an objection says: the receipt, the request to mend, the
+/// deferral and the decision on it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ObjectionLetter {
+    /// The application's reference.
+    pub referentie: String,
+    /// The project title.
+    pub titel: String,
+    /// The applicant.
+    pub organisatie: String,
+    /// The instrument's name.
+    pub regeling: String,
+    /// The contested decision's letter, in words (`het afwijzingsbesluit`).
+    pub besluit: String,
+    /// When the objection was received.
+    #[serde(with = "rfc3339")]
+    pub ingediend_op: DateTime<Utc>,
+    /// The last day to decide on it (after a deferral: the new one).
+    pub beslissen_uiterlijk: NaiveDate,
+    /// What the objector is asked to mend.
+    pub herstel: Option<String>,
+    /// By when.
+    pub herstellen_uiterlijk: Option<NaiveDate>,
+    /// The outcome, once decided: `niet_ontvankelijk`, `ongegrond` or `gegrond`.
+    pub uitkomst: Option<crate::objection::ObjectionState>,
+    /// The motivation of the decision on the objection (or of the deferral).
+    pub motivering: Option<String>,
+    /// For a founded objection against a rejection: the amount now granted.
+    pub verleend: Option<Money>,
+    /// For a founded objection when nothing was available: the place on the waiting list.
+    pub wachtlijstpositie: Option<i32>,
+    /// Whether the hearing was held (`gehouden`) or waived (`afgezien`).
+    pub hoorzitting: Option<String>,
+    /// The last day to appeal to the court (Awb 6:7, 8:1).
+    pub beroep_uiterlijk: Option<NaiveDate>,
+    /// The date, sender and signatory of the letter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub brief: Option<LetterFrame>,
 }
 
 /// The payment notice to the grantee.

@@ -6,10 +6,11 @@ use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use serde_json::Value as Json;
 use subsidie_domain::letterhead::{LetterFrame, Letterhead, Signatory};
 use subsidie_domain::letters::{
-    ApplicationLetter, ChangedFact, OrganisationChangeLetter, PaymentLetter, PaymentRunLetter,
-    ReminderLetter, SecondReviewLetter, SignInLetter, Template,
+    ApplicationLetter, ChangedFact, ObjectionLetter, OrganisationChangeLetter, PaymentLetter,
+    PaymentRunLetter, ReminderLetter, SecondReviewLetter, SignInLetter, Template,
 };
 use subsidie_domain::lifecycle::{Notice, State};
+use subsidie_domain::objection::ObjectionState;
 use subsidie_domain::Money;
 
 const REFERENCE: &str = "UITV-2025-0198A3F2C1";
@@ -59,6 +60,20 @@ pub fn example_payload(template: &str) -> Option<Json> {
         Template::PaymentRun => serde_json::to_value(run_example()?),
         Template::SignInLink => serde_json::to_value(sign_in_example()?),
         Template::OrganisationChange => serde_json::to_value(change_example()?),
+        Template::ObjectionReceipt => serde_json::to_value(objection_example(None)?),
+        Template::ObjectionMend => serde_json::to_value(ObjectionLetter {
+            herstel: Some("Het bezwaarschrift is niet ondertekend.".into()),
+            herstellen_uiterlijk: Some(day(2027, 1, 4)?),
+            ..objection_example(None)?
+        }),
+        Template::ObjectionExtended => serde_json::to_value(ObjectionLetter {
+            beslissen_uiterlijk: day(2027, 6, 9)?,
+            motivering: Some("Wij wachten op het advies van de bezwaarcommissie.".into()),
+            ..objection_example(None)?
+        }),
+        Template::ObjectionDecision => {
+            serde_json::to_value(objection_example(Some(ObjectionState::Founded))?)
+        }
     };
     letter.ok()
 }
@@ -149,6 +164,29 @@ fn notice_example(notice: Notice) -> Option<ApplicationLetter> {
             verleend: eur("0.00")?,
             ..base
         },
+    })
+}
+
+/// An objection against a rejection, received on 4 February 2027; decided as `outcome`.
+fn objection_example(outcome: Option<ObjectionState>) -> Option<ObjectionLetter> {
+    let decided = outcome.is_some();
+    Some(ObjectionLetter {
+        referentie: REFERENCE.into(),
+        titel: TITLE.into(),
+        organisatie: ORGANISATION.into(),
+        regeling: INSTRUMENT.into(),
+        besluit: "het besluit tot afwijzing".into(),
+        ingediend_op: instant(2027, 2, 4, 10, 0)?,
+        beslissen_uiterlijk: day(2027, 4, 28)?,
+        herstel: None,
+        herstellen_uiterlijk: None,
+        uitkomst: outcome,
+        motivering: decided.then(|| "Het plan voldoet wel aan criterium 3.".to_owned()),
+        verleend: if decided { eur("750000.00") } else { None },
+        wachtlijstpositie: None,
+        hoorzitting: decided.then(|| "gehouden".to_owned()),
+        beroep_uiterlijk: if decided { day(2027, 5, 25) } else { None },
+        brief: Some(frame(day(2027, if decided { 4 } else { 2 }, 13)?)),
     })
 }
 

@@ -78,10 +78,20 @@ const MESSAGES: &[(&str, &str)] = sources![
     "betaalronde_aangemaakt",
     "aanmeldlink",
     "organisatiegegevens_gewijzigd",
+    "bezwaar_ontvangen",
+    "bezwaar_herstel",
+    "bezwaar_verdaagd",
+    "beslissing_op_bezwaar",
 ];
 
 /// Passages shared by several messages; rendered in both formats like a message.
-const FRAGMENTS: &[(&str, &str)] = sources!["_bezwaar", "_briefhoofd", "_slot", "_slot_intern"];
+const FRAGMENTS: &[(&str, &str)] = sources![
+    "_bezwaar",
+    "_beroep",
+    "_briefhoofd",
+    "_slot",
+    "_slot_intern"
+];
 
 /// The presentation of the building blocks and the HTML layout, one file per format.
 const PRESENTATION: &[(&str, &str)] = &[

@@ -13,7 +13,8 @@ use crate::dto::admin::Rol;
 use crate::middleware::{API_VERSION, API_VERSION_HEADER, IDEMPOTENCY_KEY};
 use crate::problem::{InvalidParam, Problem};
 use crate::routes::{
-    admin, administration, applications, finance, outbox, reference, reports, review, runs,
+    admin, administration, applications, finance, objections, outbox, reference, reports, review,
+    runs,
 };
 
 #[derive(OpenApi)]
@@ -49,6 +50,11 @@ use crate::routes::{
         applications::bezwaar_maken,
         applications::bezwaren,
         applications::historie,
+        objections::herstel_vragen,
+        objections::herstellen,
+        objections::verdagen,
+        objections::horen,
+        objections::beslissen,
         finance::van_aanvraag,
         finance::zoeken,
         finance::grootboekcontrole,

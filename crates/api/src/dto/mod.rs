@@ -8,6 +8,7 @@ pub mod allocation;
 pub mod applications;
 pub mod common;
 pub mod finance;
+pub mod objections;
 pub mod outbox;
 pub mod reference;
 pub mod reports;

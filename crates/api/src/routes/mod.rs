@@ -9,6 +9,7 @@ pub mod admin;
 pub mod administration;
 pub mod applications;
 pub mod finance;
+pub mod objections;
 pub mod outbox;
 pub mod reference;
 pub mod reports;
@@ -81,6 +82,26 @@ pub fn register(cfg: &mut web::ServiceConfig) {
                 .route(web::post().to(ap::bezwaar_maken)),
         )
         .service(resource("/aanvragen/{id}/historie", "GET").route(web::get().to(ap::historie)))
+        .service(
+            resource("/bezwaren/{id}/herstelverzoeken", "POST")
+                .route(web::post().to(objections::herstel_vragen)),
+        )
+        .service(
+            resource("/bezwaren/{id}/herstellingen", "POST")
+                .route(web::post().to(objections::herstellen)),
+        )
+        .service(
+            resource("/bezwaren/{id}/verdagingen", "POST")
+                .route(web::post().to(objections::verdagen)),
+        )
+        .service(
+            resource("/bezwaren/{id}/hoorzittingen", "POST")
+                .route(web::post().to(objections::horen)),
+        )
+        .service(
+            resource("/bezwaren/{id}/beslissingen", "POST")
+                .route(web::post().to(objections::beslissen)),
+        )
         .service(
             resource("/aanvragen/{id}/betalingen", "GET").route(web::get().to(fi::van_aanvraag)),
         )

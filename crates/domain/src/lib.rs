@@ -17,5 +17,6 @@ mod names;
 pub mod objection;
 pub mod payment;
 pub mod programme;
+pub mod programme_change;
 
 pub use money::{Money, MoneyError};

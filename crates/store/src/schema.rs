@@ -232,7 +232,7 @@ diesel::table! {
         state -> Text,
         actor_id -> Nullable<Text>,
         /// The last day of the decision term (Awb 7:10; migration
-        /// `2026-12-01-000010_awb`, as the columns below).
+        /// `2026-12-01-200000_awb`, as the columns below).
         due_on -> Nullable<Date>,
         extended_at -> Nullable<Timestamp>,
         hearing -> Nullable<Text>,
@@ -246,7 +246,7 @@ diesel::table! {
 
 diesel::table! {
     /// Mails withdrawn unsent because they no longer apply (migration
-    /// `2026-12-01-000010_awb`).
+    /// `2026-12-01-200000_awb`).
     outbox_cancelled (id) {
         id -> Text,
         application_id -> Nullable<Text>,
@@ -352,6 +352,22 @@ diesel::table! {
         user_id -> Text,
         created_at -> Timestamp,
         last_seen_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Changes to a running programme by an administrator: ceilings, windows, instruments
+    /// added (migration `2026-12-01-100000_programme_changes`).
+    programme_changes (id) {
+        id -> BigInt,
+        programme_id -> Text,
+        instrument_id -> Nullable<Text>,
+        at -> Timestamp,
+        actor_id -> Nullable<Text>,
+        change -> Text,
+        old_value -> Nullable<Text>,
+        new_value -> Text,
+        reason -> Nullable<Text>,
     }
 }
 

@@ -10,6 +10,7 @@ pub mod common;
 pub mod finance;
 pub mod objections;
 pub mod outbox;
+pub mod programme;
 pub mod reference;
 pub mod reports;
 

@@ -13,8 +13,8 @@ use crate::dto::admin::Rol;
 use crate::middleware::{API_VERSION, API_VERSION_HEADER, IDEMPOTENCY_KEY};
 use crate::problem::{InvalidParam, Problem};
 use crate::routes::{
-    admin, administration, applications, documents, finance, outbox, programme, reference, reports,
-    review, runs,
+    admin, administration, applications, documents, finance, objections, outbox, programme,
+    reference, reports, review, runs,
 };
 
 #[derive(OpenApi)]
@@ -54,6 +54,11 @@ use crate::routes::{
         documents::lijst,
         documents::downloaden,
         documents::verwijderen,
+        objections::herstel_vragen,
+        objections::herstellen,
+        objections::verdagen,
+        objections::horen,
+        objections::beslissen,
         finance::van_aanvraag,
         finance::zoeken,
         finance::grootboekcontrole,

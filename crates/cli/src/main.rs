@@ -69,6 +69,13 @@ fn main() -> ExitCode {
         .with_operator_flag(cli.operator.as_deref());
     // Every verb that queues a letter links to the portal, not only `serve`.
     subsidie_service::portal::links::set_base_url(&settings.portal_base_url());
+    match settings.letters() {
+        Ok(letters) => subsidie_service::outbox::letterhead::set(letters),
+        Err(message) => {
+            Failure::Message(message).print();
+            return ExitCode::FAILURE;
+        }
+    }
     // A server tells what it does; a one-off verb only what went wrong.
     let serving = matches!(cli.command, Command::Serve { .. });
     logging::init(&settings, if serving { "info" } else { "warn" });

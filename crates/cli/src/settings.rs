@@ -9,11 +9,13 @@
 
 use std::path::PathBuf;
 
+use subsidie_domain::letterhead::{Letterhead, Signatories};
 use subsidie_finance::sepa::{
     FunderAccount, SepaError, DEFAULT_FUNDER_BIC, DEFAULT_FUNDER_IBAN, DEFAULT_FUNDER_NAME,
 };
 use subsidie_notify::transport::{DEFAULT_FROM, DEFAULT_MAIL_DIR, DEFAULT_MESSAGE_ID_DOMAIN};
 use subsidie_notify::MailSettings;
+use subsidie_service::outbox::letterhead::{self, LetterSettings};
 use subsidie_service::portal::links::DEFAULT_BASE_URL;
 
 /// The database when neither `--database-url` nor `DATABASE_URL` says one.
@@ -25,7 +27,7 @@ pub const MAILER_ON: &str = "on";
 /// `MAILER` when only `subsidie mailer` sends it.
 pub const MAILER_OFF: &str = "off";
 /// Every variable the engine reads, in the order `subsidie config` shows them.
-pub const VARIABLES: [&str; 19] = [
+pub const VARIABLES: [&str; 23] = [
     "DATABASE_URL",
     "SUBSIDIE_BIND",
     "SMTP_URL",
@@ -37,6 +39,10 @@ pub const VARIABLES: [&str; 19] = [
     "FUNDER_NAME",
     "FUNDER_IBAN",
     "FUNDER_BIC",
+    "FUNDER_ADDRESS",
+    "FUNDER_PHONE",
+    "FUNDER_CONTACT_EMAIL",
+    "LETTER_SIGNATORIES",
     "PORTAL_BASE_URL",
     "SUBSIDIE_OPERATOR",
     "LOG_FORMAT",
@@ -129,6 +135,15 @@ pub struct Settings {
     pub funder_iban: Setting,
     /// `FUNDER_BIC`.
     pub funder_bic: Setting,
+    /// `FUNDER_ADDRESS`: the funder's postal address, on every letter.
+    pub funder_address: Setting,
+    /// `FUNDER_PHONE`: the telephone number for questions, on every letter.
+    pub funder_phone: Setting,
+    /// `FUNDER_CONTACT_EMAIL`: an address for questions that is read, on every letter.
+    pub funder_contact_email: Setting,
+    /// `LETTER_SIGNATORIES`: the mandated officer per kind of letter
+    /// (`verleningsbeschikking=naam, functie; standaard=naam, functie`).
+    pub letter_signatories: Setting,
     /// `PORTAL_BASE_URL`: where people reach the portal, for the links in letters.
     pub portal_base_url: Setting,
     /// `SUBSIDIE_OPERATOR` (or `--operator`): the e-mail address of the user on whose
@@ -177,6 +192,13 @@ impl Settings {
             funder_name: Setting::from(lookup("FUNDER_NAME"), Some(DEFAULT_FUNDER_NAME)),
             funder_iban: Setting::from(lookup("FUNDER_IBAN"), Some(DEFAULT_FUNDER_IBAN)),
             funder_bic: Setting::from(lookup("FUNDER_BIC"), Some(DEFAULT_FUNDER_BIC)),
+            funder_address: Setting::from(set("FUNDER_ADDRESS"), Some(letterhead::DEFAULT_ADDRESS)),
+            funder_phone: Setting::from(set("FUNDER_PHONE"), Some(letterhead::DEFAULT_PHONE)),
+            funder_contact_email: Setting::from(
+                set("FUNDER_CONTACT_EMAIL"),
+                Some(letterhead::DEFAULT_CONTACT_EMAIL),
+            ),
+            letter_signatories: Setting::from(set("LETTER_SIGNATORIES"), None),
             portal_base_url: Setting::from(set("PORTAL_BASE_URL"), Some(DEFAULT_BASE_URL)),
             operator: Setting::from(set("SUBSIDIE_OPERATOR"), None),
             log_format: Setting::from(set("LOG_FORMAT"), Some(DEFAULT_LOG_FORMAT)),
@@ -320,6 +342,26 @@ impl Settings {
         })
     }
 
+    /// The letterhead and the mandated officers of every letter; the error names the
+    /// entry of `LETTER_SIGNATORIES` that cannot be read.
+    pub fn letters(&self) -> Result<LetterSettings, String> {
+        let signatories = Signatories::parse(
+            &self.letter_signatories.text(),
+            letterhead::default_signatory(),
+        )
+        .map_err(|e| format!("LETTER_SIGNATORIES: {e}"))?;
+        Ok(LetterSettings {
+            letterhead: Letterhead {
+                naam: self.funder_name.text().trim().to_owned(),
+                adres: self.funder_address.text(),
+                telefoon: self.funder_phone.text(),
+                email: self.funder_contact_email.text(),
+                iban: self.funder_iban.text().trim().to_owned(),
+            },
+            signatories,
+        })
+    }
+
     /// The account SEPA files and payment runs pay from. Outside demo mode all three
     /// `FUNDER_*` variables must be set: the defaults name an example account, and a
     /// bank file that debits an example IBAN is worse than no file. In demo mode (and
@@ -381,6 +423,20 @@ impl Settings {
             (&self.funder_name, self.funder_name.text()),
             (&self.funder_iban, self.funder_iban.text()),
             (&self.funder_bic, shown_bic(&self.funder_bic)),
+            (&self.funder_address, self.funder_address.text()),
+            (&self.funder_phone, self.funder_phone.text()),
+            (&self.funder_contact_email, self.funder_contact_email.text()),
+            (
+                &self.letter_signatories,
+                shown(
+                    &self.letter_signatories,
+                    &format!(
+                        "(niet gezet: {}, {} ondertekent alles)",
+                        letterhead::DEFAULT_SIGNATORY_NAME,
+                        letterhead::DEFAULT_SIGNATORY_FUNCTION
+                    ),
+                ),
+            ),
             (&self.portal_base_url, self.portal_base_url.text()),
             (
                 &self.operator,
@@ -575,6 +631,30 @@ mod tests {
             ca.mail().smtp_ca_file,
             Some(PathBuf::from("/etc/ssl/intern.pem"))
         );
+    }
+
+    #[test]
+    fn letters_carry_the_funder_and_the_mandate() {
+        let settings = Settings::from_lookup(lookup(&[
+            ("FUNDER_ADDRESS", "Postbus 1, 1000 AA Amsterdam"),
+            (
+                "LETTER_SIGNATORIES",
+                "afwijzingsbeschikking=mr. K. Bakker, teamleider",
+            ),
+        ]));
+        let letters = settings.letters().unwrap();
+        assert_eq!(letters.letterhead.adres, "Postbus 1, 1000 AA Amsterdam");
+        assert_eq!(letters.letterhead.telefoon, letterhead::DEFAULT_PHONE);
+        let rejection = subsidie_domain::letters::Template::Notice(
+            subsidie_domain::lifecycle::Notice::RejectionDecision,
+        );
+        assert_eq!(
+            letters.signatories.for_template(rejection).naam,
+            "mr. K. Bakker"
+        );
+        let wrong = Settings::from_lookup(lookup(&[("LETTER_SIGNATORIES", "afwijzing=K")]));
+        let err = wrong.letters().unwrap_err();
+        assert!(err.starts_with("LETTER_SIGNATORIES: "), "{err}");
     }
 
     #[test]

@@ -40,10 +40,19 @@ pub enum Template {
     /// `organisatiegegevens_gewijzigd`: to an organisation, its bank account, address or
     /// contact person was changed ([`OrganisationChangeLetter`]).
     OrganisationChange,
+    /// `bezwaar_ontvangen`: the objection was received, with its decision term
+    /// ([`ObjectionLetter`]).
+    ObjectionReceipt,
+    /// `bezwaar_herstel`: please mend an omission of the objection (Awb 6:6).
+    ObjectionMend,
+    /// `bezwaar_verdaagd`: the decision on the objection is deferred once (Awb 7:10).
+    ObjectionExtended,
+    /// `beslissing_op_bezwaar`: the objection decided, with the appeal clause.
+    ObjectionDecision,
 }
 
-/// The number of templates: every notice and the six others.
-const COUNT: usize = Notice::ALL.len() + 6;
+/// The number of templates: every notice and the ten others.
+const COUNT: usize = Notice::ALL.len() + 10;
 
 impl Template {
     /// Every template: the lifecycle's notices in their order, then the others.
@@ -60,6 +69,10 @@ impl Template {
         all[i + 3] = Template::PaymentRun;
         all[i + 4] = Template::SignInLink;
         all[i + 5] = Template::OrganisationChange;
+        all[i + 6] = Template::ObjectionReceipt;
+        all[i + 7] = Template::ObjectionMend;
+        all[i + 8] = Template::ObjectionExtended;
+        all[i + 9] = Template::ObjectionDecision;
         all
     };
 
@@ -73,6 +86,25 @@ impl Template {
             Template::PaymentRun => "betaalronde_aangemaakt",
             Template::SignInLink => "aanmeldlink",
             Template::OrganisationChange => "organisatiegegevens_gewijzigd",
+            Template::ObjectionReceipt => "bezwaar_ontvangen",
+            Template::ObjectionMend => "bezwaar_herstel",
+            Template::ObjectionExtended => "bezwaar_verdaagd",
+            Template::ObjectionDecision => "beslissing_op_bezwaar",
+        }
+    }
+}
+
+impl Template {
+    /// Whether a mail of this template, queued but not yet sent, no longer applies once
+    /// its application has moved to `to`: the accounting reminder only applies to a grant
+    /// not yet accounted for (a waiver, a revocation or an account makes it moot), and the
+    /// request for a second reviewer only to the proposal it was about (every step of the
+    /// application clears the proposal). Notices report what happened, and stay true.
+    pub const fn obsolete_in(self, to: State) -> bool {
+        match self {
+            Template::AccountingReminder => !matches!(to, State::Granted),
+            Template::SecondReview => true,
+            _ => false,
         }
     }
 }
@@ -283,6 +315,87 @@ pub struct ApplicationLetter {
     /// portal existed, which is why the templates ask whether it is defined.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portaal: Option<String>,
+    /// The date, sender and signatory of the letter. Absent in letters queued before
+    /// letters carried them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub brief: Option<LetterFrame>,
+}
+
+/// The funder as a letter names it: who, where, how to reach them, and where to pay a
+/// recovery into.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Letterhead {
+    /// The funder's name.
+    pub naam: String,
+    /// The postal address, one line (`Postbus 93245, 2509 AE Den Haag`).
+    pub adres: String,
+    /// The telephone number for questions.
+    pub telefoon: String,
+    /// An e-mail address that is read (the letters themselves cannot be answered).
+    pub email: String,
+    /// The funder's account to pay a recovery into.
+    pub iban: String,
+}
+
+/// The officer who signs a letter under mandate (Awb 10:10: "namens").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Signatory {
+    /// The officer's name.
+    pub naam: String,
+    /// The officer's function.
+    pub functie: String,
+}
+
+/// What every letter carries besides its own facts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LetterFrame {
+    /// The day the letter is sent: the day it is queued, in Amsterdam (the outbox sends
+    /// within minutes, and the objection period is counted from the same day).
+    pub dagtekening: NaiveDate,
+    /// The funder.
+    pub afzender: Letterhead,
+    /// Who signs.
+    pub ondertekening: Signatory,
+}
+
+/// What a letter about an objection says: the receipt, the request to mend, the
+/// deferral and the decision on it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ObjectionLetter {
+    /// The application's reference.
+    pub referentie: String,
+    /// The project title.
+    pub titel: String,
+    /// The applicant.
+    pub organisatie: String,
+    /// The instrument's name.
+    pub regeling: String,
+    /// The contested decision's letter, in words (`het afwijzingsbesluit`).
+    pub besluit: String,
+    /// When the objection was received.
+    #[serde(with = "rfc3339")]
+    pub ingediend_op: DateTime<Utc>,
+    /// The last day to decide on it (after a deferral: the new one).
+    pub beslissen_uiterlijk: NaiveDate,
+    /// What the objector is asked to mend.
+    pub herstel: Option<String>,
+    /// By when.
+    pub herstellen_uiterlijk: Option<NaiveDate>,
+    /// The outcome, once decided: `niet_ontvankelijk`, `ongegrond` or `gegrond`.
+    pub uitkomst: Option<crate::objection::ObjectionState>,
+    /// The motivation of the decision on the objection (or of the deferral).
+    pub motivering: Option<String>,
+    /// For a founded objection against a rejection: the amount now granted.
+    pub verleend: Option<Money>,
+    /// For a founded objection when nothing was available: the place on the waiting list.
+    pub wachtlijstpositie: Option<i32>,
+    /// Whether the hearing was held (`gehouden`) or waived (`afgezien`).
+    pub hoorzitting: Option<String>,
+    /// The last day to appeal to the court (Awb 6:7, 8:1).
+    pub beroep_uiterlijk: Option<NaiveDate>,
+    /// The date, sender and signatory of the letter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub brief: Option<LetterFrame>,
 }
 
 /// The payment notice to the grantee.
@@ -306,6 +419,10 @@ pub struct PaymentLetter {
     pub rekening: String,
     /// The day the money is paid, or for a recovery the last day to pay it back.
     pub datum: NaiveDate,
+    /// The date, sender and signatory of the letter. Absent in letters queued before
+    /// letters carried them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub brief: Option<LetterFrame>,
 }
 
 /// The reminder before the accounting deadline.
@@ -323,6 +440,10 @@ pub struct ReminderLetter {
     pub verleend: Money,
     /// The accounting deadline.
     pub verantwoording_uiterlijk: NaiveDate,
+    /// The date, sender and signatory of the letter. Absent in letters queued before
+    /// letters carried them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub brief: Option<LetterFrame>,
 }
 
 /// To a reviewer: a grant above the four-eyes limit awaits a second reviewer.
@@ -413,6 +534,26 @@ mod tests {
         assert_eq!(names.len(), Template::ALL.len());
         let err = "bestaat_niet".parse::<Template>().unwrap_err();
         assert!(err.to_string().contains("betaalronde_aangemaakt"), "{err}");
+    }
+
+    #[test]
+    fn only_reminders_and_review_requests_become_obsolete() {
+        for to in State::ALL {
+            assert_eq!(
+                Template::AccountingReminder.obsolete_in(to),
+                to != State::Granted,
+                "{to}"
+            );
+            assert!(Template::SecondReview.obsolete_in(to), "{to}");
+            for template in Template::ALL {
+                if !matches!(
+                    template,
+                    Template::AccountingReminder | Template::SecondReview
+                ) {
+                    assert!(!template.obsolete_in(to), "{template} in {to}");
+                }
+            }
+        }
     }
 
     #[test]

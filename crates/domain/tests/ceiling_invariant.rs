@@ -5,7 +5,7 @@
 //! commands. Each application's state moves only through the lifecycle table
 //! ([`lifecycle::transition`]); the budget effects of each transition
 //! (`ReserveBudget`, `ReleaseReservation`, `GrantFromReservation`, `ReleaseGrant`,
-//! `SettleGrant`) are carried out with the ledger operations of [`BudgetPosition`] and
+//! `SettleGrant`, and `ReserveAndGrant` of a founded objection against a rejection) are carried out with the ledger operations of [`BudgetPosition`] and
 //! [`BudgetPosition::apply`], as the service does; payments and recoveries come beside the
 //! lifecycle. An independent shadow bookkeeping per application is kept, and after every
 //! step the test asserts:
@@ -414,6 +414,32 @@ impl Model {
                     let m = scratch.settle(app.grant, settled).unwrap();
                     next.grant = settled;
                     next.settled = settled;
+                    m
+                }
+                Effect::ReserveAndGrant => {
+                    // A founded objection against a rejection: reserve from what is
+                    // available and grant at once; with too little left, the service
+                    // puts the application first on the waiting list instead.
+                    let reserve = match scratch.reserve(app.requested) {
+                        Ok(m) => m,
+                        Err(LedgerError::CeilingReached { .. }) => {
+                            self.stats.ceiling_reached += 1;
+                            assert_eq!(&self.budget, before);
+                            let wait =
+                                lifecycle::transition(app.state, Command::ReconsiderWaitlist)
+                                    .unwrap();
+                            assert!(wait.effects.iter().all(|e| !e.is_budget()));
+                            self.apps[a].state = wait.to;
+                            self.stats.transitions += 1;
+                            return;
+                        }
+                        Err(other) => panic!("unexpected refusal {other}"),
+                    };
+                    scratch.apply(&reserve).unwrap();
+                    movements.push(reserve);
+                    let granted = part(app.requested, permille);
+                    let m = scratch.grant(app.requested, granted).unwrap();
+                    next.grant = granted;
                     m
                 }
                 Effect::Delete => {

@@ -27,7 +27,9 @@ pub fn roles_for(command: Command) -> &'static [Role] {
         | Command::RequestSupplement
         | Command::Lapse
         | Command::Grant
-        | Command::Reject => &[Role::Reviewer],
+        | Command::Reject
+        | Command::ReconsiderGrant
+        | Command::ReconsiderWaitlist => &[Role::Reviewer],
         Command::Settle | Command::Close => &[Role::Finance],
         Command::Allocate | Command::Waitlist | Command::CloseWaitlist => &[Role::Admin],
     }

@@ -61,6 +61,11 @@ impl<'a> Track<'a> {
         assert_eq!(last.to_state, to);
         assert_eq!(last.actor_id, by.user_id);
         self.history += 1;
+        if command != "honorering_voorstellen" {
+            // Every step clears a grant proposal, and the unsent requests to confirm it
+            // are withdrawn from the outbox with it.
+            self.mails.retain(|m| m != "tweede_beoordeling_gevraagd");
+        }
         self.mails.extend(new_mails.iter().map(|m| (*m).to_owned()));
         self.check_mails();
         assert_ledger(self.pool);

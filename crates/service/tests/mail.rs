@@ -18,7 +18,7 @@ use subsidie_service::payments;
 use subsidie_service::registry;
 use subsidie_service::{allocation, queries, Actor, Pool, Role, ServiceError};
 use subsidie_store::rows::{OutboxRow, UserRow};
-use subsidie_store::schema::{organisations, users};
+use subsidie_store::schema::{organisations, outbox, outbox_cancelled, users};
 
 fn outbox_of(pool: &Pool, template: &str) -> Vec<OutboxRow> {
     queries::outbox(pool)
@@ -78,7 +78,7 @@ const ACCOUNTING_REMINDER: &str = Template::AccountingReminder.as_str();
 const SECOND_REVIEW: &str = Template::SecondReview.as_str();
 const PAYMENT_RUN: &str = Template::PaymentRun.as_str();
 
-const PAYMENT_KEYS: [&str; 9] = [
+const PAYMENT_KEYS: [&str; 10] = [
     "referentie",
     "titel",
     "organisatie",
@@ -88,6 +88,7 @@ const PAYMENT_KEYS: [&str; 9] = [
     "betalingskenmerk",
     "rekening",
     "datum",
+    "brief",
 ];
 
 #[test]
@@ -269,7 +270,8 @@ fn reminders_once_per_granted_application_within_the_horizon() {
                 "organisatie",
                 "regeling",
                 "verleend",
-                "verantwoording_uiterlijk"
+                "verantwoording_uiterlijk",
+                "brief"
             ])
         );
         assert_eq!(p["verantwoording_uiterlijk"], "2027-06-30");
@@ -378,8 +380,99 @@ fn a_proposal_above_the_four_eyes_limit_asks_the_other_reviewers_only() {
     // reviewer's confirmation is the grant, with its decision letter.
     assert!(exec(&w.reviewer, &grant, at(2025, 3, 3, 11, 0)).is_err());
     let bram_actor = Actor::user(bram.id.clone(), Role::Reviewer, None);
-    exec(&bram_actor, &grant, at(2025, 3, 3, 12, 0)).unwrap();
-    assert_eq!(outbox_of(&w.pool, SECOND_REVIEW).len(), 2);
+    let confirm = Action::Grant {
+        amount: eur("1400000.00"),
+        motivation: "Akkoord.".into(),
+    };
+    exec(&bram_actor, &confirm, at(2025, 3, 3, 12, 0)).unwrap();
+    // The requests to confirm no longer apply: withdrawn unsent, kept with the reason.
+    assert!(outbox_of(&w.pool, SECOND_REVIEW).is_empty());
+    let mut conn = w.pool.get().unwrap();
+    let withdrawn: Vec<(String, String)> = outbox_cancelled::table
+        .filter(outbox_cancelled::template.eq(SECOND_REVIEW))
+        .select((outbox_cancelled::recipient, outbox_cancelled::reason))
+        .load(&mut conn)
+        .unwrap();
+    assert_eq!(withdrawn.len(), 2);
+    assert!(withdrawn[0].1.contains("'honoreren'"), "{}", withdrawn[0].1);
+    // The decision's motivation is the proposer's (Awb 3:46), the confirmer's after it.
+    let decision = outbox_of(&w.pool, "verleningsbeschikking");
+    let p = payload(&decision[0]);
+    assert_eq!(
+        p["motivering"],
+        "Sterk plan\n\nTweede beoordelaar: Akkoord."
+    );
+    assert_eq!(p["brief"]["dagtekening"], "2025-03-03");
+    assert_eq!(p["brief"]["afzender"]["iban"], "NL91ABNA0417164300");
+    assert_eq!(p["brief"]["ondertekening"]["naam"], "drs. M. van den Berg");
+    let app = queries::application(&w.pool, &Actor::system(), &app.id).unwrap();
+    assert_eq!(
+        app.decision_motivation.as_deref(),
+        Some("Sterk plan\n\nTweede beoordelaar: Akkoord.")
+    );
+}
+
+#[test]
+fn a_waiver_withdraws_the_accounting_reminder_queued_before_it() {
+    let w = world();
+    let (applicant, a) = w.granted("Regio Een", "500000.00", "500000.00");
+    let may = at(2027, 5, 31, 6, 0);
+    assert_eq!(accounting_reminders(&w.pool, may, 30).unwrap(), 1);
+    assert_eq!(outbox_of(&w.pool, ACCOUNTING_REMINDER).len(), 1);
+    let waive = Action::Waive {
+        reason: Some("Project gaat niet door.".into()),
+    };
+    applications::execute(
+        &w.pool,
+        &applicant,
+        &a.id,
+        None,
+        &waive,
+        at(2027, 6, 1, 9, 0),
+    )
+    .unwrap();
+    assert!(outbox_of(&w.pool, ACCOUNTING_REMINDER).is_empty());
+    assert_eq!(outbox_of(&w.pool, "afzien_bevestigd").len(), 1);
+    let mut conn = w.pool.get().unwrap();
+    let withdrawn: Vec<(String, String)> = outbox_cancelled::table
+        .filter(outbox_cancelled::application_id.eq(&a.id))
+        .select((outbox_cancelled::id, outbox_cancelled::reason))
+        .load(&mut conn)
+        .unwrap();
+    assert_eq!(withdrawn.len(), 1);
+    assert_eq!(
+        withdrawn[0].0,
+        format!("herinnering_verantwoording-{}", a.id)
+    );
+    assert!(withdrawn[0].1.contains("'afgezien'"), "{}", withdrawn[0].1);
+    drop(conn);
+    // The daily job does not queue it again for a waived grant.
+    assert_eq!(accounting_reminders(&w.pool, may, 30).unwrap(), 0);
+}
+
+#[test]
+fn a_reminder_already_sent_or_claimed_is_not_withdrawn() {
+    let w = world();
+    let (applicant, a) = w.granted("Regio Een", "500000.00", "500000.00");
+    accounting_reminders(&w.pool, at(2027, 5, 31, 6, 0), 30).unwrap();
+    let mut conn = w.pool.get().unwrap();
+    diesel::update(outbox::table.filter(outbox::template.eq(ACCOUNTING_REMINDER)))
+        .set(outbox::claimed_until.eq(Some(at(2027, 6, 1, 10, 0).naive_utc())))
+        .execute(&mut conn)
+        .unwrap();
+    drop(conn);
+    let waive = Action::Waive { reason: None };
+    applications::execute(
+        &w.pool,
+        &applicant,
+        &a.id,
+        None,
+        &waive,
+        at(2027, 6, 1, 9, 0),
+    )
+    .unwrap();
+    // A dispatcher holds it and may be sending it: it stays, and says so truthfully.
+    assert_eq!(outbox_of(&w.pool, ACCOUNTING_REMINDER).len(), 1);
 }
 
 #[test]

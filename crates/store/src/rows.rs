@@ -295,6 +295,17 @@ pub struct ObjectionRow {
     pub submitted_at: NaiveDateTime,
     pub state: String,
     pub actor_id: Option<String>,
+    /// The last day of the decision term (Awb 7:10), extended once at most.
+    pub due_on: Option<NaiveDate>,
+    pub extended_at: Option<NaiveDateTime>,
+    /// `gehouden` or `afgezien` (Awb 7:2), once recorded.
+    pub hearing: Option<String>,
+    /// What the objector was asked to mend (Awb 6:6), and by when.
+    pub mend_request: Option<String>,
+    pub mend_due_on: Option<NaiveDate>,
+    pub decided_at: Option<NaiveDateTime>,
+    pub decided_by: Option<String>,
+    pub motivation: Option<String>,
 }
 
 /// An e-mail waiting in (or sent from) the outbox.

@@ -231,6 +231,31 @@ diesel::table! {
         submitted_at -> Timestamp,
         state -> Text,
         actor_id -> Nullable<Text>,
+        /// The last day of the decision term (Awb 7:10; migration
+        /// `2026-12-01-300000_awb`, as the columns below).
+        due_on -> Nullable<Date>,
+        extended_at -> Nullable<Timestamp>,
+        hearing -> Nullable<Text>,
+        mend_request -> Nullable<Text>,
+        mend_due_on -> Nullable<Date>,
+        decided_at -> Nullable<Timestamp>,
+        decided_by -> Nullable<Text>,
+        motivation -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    /// Mails withdrawn unsent because they no longer apply (migration
+    /// `2026-12-01-300000_awb`).
+    outbox_cancelled (id) {
+        id -> Text,
+        application_id -> Nullable<Text>,
+        recipient -> Text,
+        template -> Text,
+        payload -> Text,
+        created_at -> Timestamp,
+        cancelled_at -> Timestamp,
+        reason -> Text,
     }
 }
 
@@ -416,6 +441,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     payment_run_items,
     objections,
     outbox,
+    outbox_cancelled,
     idempotency_keys,
     portal_signin_links,
     portal_signin_requests,

@@ -385,9 +385,30 @@ pub struct Bezwaar {
     /// Wanneer het is ingediend.
     #[schema(value_type = String, format = DateTime)]
     pub ingediendOp: DateTime<Utc>,
-    /// De status.
+    /// De status: `ingediend`, `herstel_gevraagd`, `niet_ontvankelijk`, `ongegrond` of
+    /// `gegrond`.
     #[schema(example = "ingediend")]
     pub status: String,
+    /// De laatste dag om te beslissen (art. 7:10 Awb), na verdaging de nieuwe.
+    #[schema(value_type = Option<String>, format = Date)]
+    pub beslissenUiterlijk: Option<chrono::NaiveDate>,
+    /// Wanneer de beslissing is verdaagd (kan één keer).
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub verdaagdOp: Option<DateTime<Utc>>,
+    /// De hoorzitting: `gehouden` of `afgezien` (art. 7:2 Awb), zodra vastgelegd.
+    pub hoorzitting: Option<String>,
+    /// Wat de bezwaarmaker moet herstellen (art. 6:6 Awb).
+    pub herstel: Option<String>,
+    /// Tot wanneer.
+    #[schema(value_type = Option<String>, format = Date)]
+    pub herstellenUiterlijk: Option<chrono::NaiveDate>,
+    /// Wanneer op het bezwaar is beslist.
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub beslistOp: Option<DateTime<Utc>>,
+    /// Wie besliste.
+    pub beslistDoor: Option<String>,
+    /// De motivering van de beslissing (of van de verdaging).
+    pub motivering: Option<String>,
 }
 
 impl From<ObjectionRow> for Bezwaar {
@@ -399,6 +420,14 @@ impl From<ObjectionRow> for Bezwaar {
             gronden: r.grounds,
             ingediendOp: utc(r.submitted_at),
             status: r.state,
+            beslissenUiterlijk: r.due_on,
+            verdaagdOp: r.extended_at.map(utc),
+            hoorzitting: r.hearing,
+            herstel: r.mend_request,
+            herstellenUiterlijk: r.mend_due_on,
+            beslistOp: r.decided_at.map(utc),
+            beslistDoor: r.decided_by,
+            motivering: r.motivation,
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod administration;
 pub mod applications;
 pub mod documents;
 pub mod finance;
+pub mod objections;
 pub mod outbox;
 pub mod programme;
 pub mod reference;
@@ -94,6 +95,26 @@ pub fn register(cfg: &mut web::ServiceConfig) {
             resource("/aanvragen/{id}/documenten/{documentId}", "GET, DELETE")
                 .route(web::get().to(documents::downloaden))
                 .route(web::delete().to(documents::verwijderen)),
+        )
+        .service(
+            resource("/bezwaren/{id}/herstelverzoeken", "POST")
+                .route(web::post().to(objections::herstel_vragen)),
+        )
+        .service(
+            resource("/bezwaren/{id}/herstellingen", "POST")
+                .route(web::post().to(objections::herstellen)),
+        )
+        .service(
+            resource("/bezwaren/{id}/verdagingen", "POST")
+                .route(web::post().to(objections::verdagen)),
+        )
+        .service(
+            resource("/bezwaren/{id}/hoorzittingen", "POST")
+                .route(web::post().to(objections::horen)),
+        )
+        .service(
+            resource("/bezwaren/{id}/beslissingen", "POST")
+                .route(web::post().to(objections::beslissen)),
         )
         .service(
             resource("/aanvragen/{id}/betalingen", "GET").route(web::get().to(fi::van_aanvraag)),

@@ -61,11 +61,20 @@ pub enum Command {
     /// `verwijderen`: the applicant deletes a draft.
     #[serde(rename = "verwijderen")]
     Delete,
+    /// `heroverwegen_verlenen`: a founded objection against a rejection revokes it and
+    /// grants instead (Awb 7:11), reserving from what is available. Part of the decision
+    /// on the objection, which carries the appeal clause instead of an objection clause.
+    #[serde(rename = "heroverwegen_verlenen")]
+    ReconsiderGrant,
+    /// `heroverwegen_wachtlijst`: as `heroverwegen_verlenen` when nothing is available:
+    /// the application goes first on the waiting list.
+    #[serde(rename = "heroverwegen_wachtlijst")]
+    ReconsiderWaitlist,
 }
 
 impl Command {
     /// Every command, in lifecycle order.
-    pub const ALL: [Command; 16] = [
+    pub const ALL: [Command; 18] = [
         Command::Submit,
         Command::Allocate,
         Command::Waitlist,
@@ -82,6 +91,8 @@ impl Command {
         Command::Waive,
         Command::Close,
         Command::Delete,
+        Command::ReconsiderGrant,
+        Command::ReconsiderWaitlist,
     ];
 
     /// The Dutch name, as used in the API, the history and e-mails.
@@ -103,6 +114,8 @@ impl Command {
             Command::Waive => "afzien",
             Command::Close => "afsluiten",
             Command::Delete => "verwijderen",
+            Command::ReconsiderGrant => "heroverwegen_verlenen",
+            Command::ReconsiderWaitlist => "heroverwegen_wachtlijst",
         }
     }
 

@@ -30,14 +30,14 @@ pub enum State {
     #[serde(rename = "aanvulling_gevraagd")]
     SupplementRequested,
     /// `buiten_behandeling`: not considered, because the supplement did not come in time
-    /// (Awb 4:5). Final.
+    /// (Awb 4:5). Final unless an objection against it is founded (Awb 7:11).
     #[serde(rename = "buiten_behandeling")]
     NotConsidered,
     /// `gehonoreerd`: granted (*verleningsbeschikking*); the grant is not yet settled.
     #[serde(rename = "gehonoreerd")]
     Granted,
     /// `afgewezen`: rejected, on review or because the waiting list closed (Awb 4:25).
-    /// Final.
+    /// Final unless an objection against it is founded (Awb 7:11).
     #[serde(rename = "afgewezen")]
     Rejected,
     /// `ingetrokken`: withdrawn by the applicant before a decision. Final.
@@ -98,16 +98,16 @@ impl State {
         }
     }
 
-    /// Whether the application is finished: no command is allowed any more.
+    /// Whether the application is finished: no command is allowed any more. A rejection
+    /// is not: a founded objection can still revoke it (Awb 7:11).
     pub const fn is_final(self) -> bool {
-        matches!(
-            self,
-            State::Rejected
-                | State::Withdrawn
-                | State::NotConsidered
-                | State::Waived
-                | State::Closed
-        )
+        matches!(self, State::Withdrawn | State::Waived | State::Closed)
+    }
+
+    /// Whether the application ended without money by a decision that an objection
+    /// can revoke: `afgewezen`, `buiten_behandeling`.
+    pub const fn is_refused(self) -> bool {
+        matches!(self, State::Rejected | State::NotConsidered)
     }
 
     /// What this state claims of the instrument's budget.

@@ -23,6 +23,9 @@ pub enum Effect {
     /// also schedules the remainder payment, or a recovery of advances paid above the
     /// settled amount.
     SettleGrant,
+    /// Reserve the granted amount from what is available and grant it at once: the new
+    /// decision of a founded objection against a rejection (Awb 7:11).
+    ReserveAndGrant,
     /// Queue a notice (e-mail) in the outbox.
     Notify(Notice),
     /// Delete the application. Only the draft deletion causes it; the [`Transition`]'s
@@ -41,6 +44,7 @@ impl Effect {
                 | Effect::GrantFromReservation
                 | Effect::ReleaseGrant
                 | Effect::SettleGrant
+                | Effect::ReserveAndGrant
         )
     }
 
@@ -183,6 +187,22 @@ pub const TABLE: &[Transition] = {
         ),
         // Settled
         step(S::Settled, C::Close, S::Closed, &[]),
+        // A founded objection against a rejection (Awb 7:11); its letter is the decision
+        // on the objection.
+        step(
+            S::Rejected,
+            C::ReconsiderGrant,
+            S::Granted,
+            &[E::ReserveAndGrant],
+        ),
+        step(S::Rejected, C::ReconsiderWaitlist, S::WaitingList, &[]),
+        step(
+            S::NotConsidered,
+            C::ReconsiderGrant,
+            S::Granted,
+            &[E::ReserveAndGrant],
+        ),
+        step(S::NotConsidered, C::ReconsiderWaitlist, S::WaitingList, &[]),
     ]
 };
 

@@ -34,6 +34,10 @@ const EXPECTED: &[(State, Command, State)] = &[
     (S::Granted, C::Waive, S::Waived),
     (S::Reported, C::Settle, S::Settled),
     (S::Settled, C::Close, S::Closed),
+    (S::Rejected, C::ReconsiderGrant, S::Granted),
+    (S::Rejected, C::ReconsiderWaitlist, S::WaitingList),
+    (S::NotConsidered, C::ReconsiderGrant, S::Granted),
+    (S::NotConsidered, C::ReconsiderWaitlist, S::WaitingList),
 ];
 
 fn expected_effects(from: State, command: Command) -> Vec<Effect> {
@@ -55,7 +59,10 @@ fn expected_effects(from: State, command: Command) -> Vec<Effect> {
         (_, C::Reject) => vec![E::ReleaseReservation, E::Notify(N::RejectionDecision)],
         (_, C::Waive) => vec![E::ReleaseGrant, E::Notify(N::Waived)],
         (_, C::Settle) => vec![E::SettleGrant, E::Notify(N::SettlementDecision)],
-        (_, C::StartReview | C::Supply | C::Report | C::Close) => vec![],
+        (_, C::ReconsiderGrant) => vec![E::ReserveAndGrant],
+        (_, C::StartReview | C::Supply | C::Report | C::Close | C::ReconsiderWaitlist) => {
+            vec![]
+        }
         (_, C::Submit | C::Delete) => unreachable!("not in the expected table"),
     }
 }
@@ -138,10 +145,10 @@ fn error_messages_in_dutch() {
         error.to_string(),
         "'toewijzen' is niet toegestaan in status 'concept'; toegestaan: indienen, verwijderen"
     );
-    let error = transition(State::Rejected, Command::Allocate).unwrap_err();
+    let error = transition(State::Withdrawn, Command::Allocate).unwrap_err();
     assert_eq!(
         error.to_string(),
-        "'toewijzen' is niet toegestaan in status 'afgewezen'; \
+        "'toewijzen' is niet toegestaan in status 'ingetrokken'; \
          toegestaan: geen (de aanvraag is afgerond)"
     );
     assert!("onzin"
@@ -288,6 +295,7 @@ fn budget_effects_agree_with_budget_claims() {
             Some(Effect::GrantFromReservation) => (BudgetClaim::Reservation, BudgetClaim::Grant),
             Some(Effect::ReleaseGrant) => (BudgetClaim::Grant, BudgetClaim::None),
             Some(Effect::SettleGrant) => (BudgetClaim::Grant, BudgetClaim::Settlement),
+            Some(Effect::ReserveAndGrant) => (BudgetClaim::None, BudgetClaim::Grant),
             Some(other) => panic!("{other:?} is not a budget effect"),
         };
         assert_eq!((before, after), expected, "{step:?}");

@@ -6,8 +6,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{Map, Value as Json};
 use subsidie_domain::letters::{
-    ApplicationLetter, OrganisationChangeLetter, PaymentLetter, PaymentRunLetter, ReminderLetter,
-    SecondReviewLetter, SignInLetter, Template,
+    ApplicationLetter, ObjectionLetter, OrganisationChangeLetter, PaymentLetter, PaymentRunLetter,
+    ReminderLetter, SecondReviewLetter, SignInLetter, Template,
 };
 use subsidie_domain::Money;
 
@@ -25,6 +25,10 @@ pub(super) fn of(template: Template, payload: &Json) -> Result<Map<String, Json>
         Template::PaymentRun => through::<PaymentRunLetter>(payload)?,
         Template::SignInLink => through::<SignInLetter>(payload)?,
         Template::OrganisationChange => through::<OrganisationChangeLetter>(payload)?,
+        Template::ObjectionReceipt
+        | Template::ObjectionMend
+        | Template::ObjectionExtended
+        | Template::ObjectionDecision => through::<ObjectionLetter>(payload)?,
     };
     derive_advance(&mut context)?;
     Ok(context)

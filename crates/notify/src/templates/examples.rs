@@ -4,11 +4,13 @@
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use serde_json::Value as Json;
+use subsidie_domain::letterhead::{LetterFrame, Letterhead, Signatory};
 use subsidie_domain::letters::{
-    ApplicationLetter, ChangedFact, OrganisationChangeLetter, PaymentLetter, PaymentRunLetter,
-    ReminderLetter, SecondReviewLetter, SignInLetter, Template,
+    ApplicationLetter, ChangedFact, ObjectionLetter, OrganisationChangeLetter, PaymentLetter,
+    PaymentRunLetter, ReminderLetter, SecondReviewLetter, SignInLetter, Template,
 };
 use subsidie_domain::lifecycle::{Notice, State};
+use subsidie_domain::objection::ObjectionState;
 use subsidie_domain::Money;
 
 const REFERENCE: &str = "UITV-2025-0198A3F2C1";
@@ -16,6 +18,24 @@ const REFERENCE: &str = "UITV-2025-0198A3F2C1";
 const TITLE: &str = "Regionale samenwerking huisartsen & wijkverpleging <Noord>";
 const ORGANISATION: &str = "Stichting Eerstelijn Groningen-Stad";
 const INSTRUMENT: &str = "Uitvoeringssubsidie regionaal eerstelijnssamenwerkingsverband (RESV)";
+
+/// The frame of a letter sent on `day`, with the illustrative funder and officer.
+fn frame(day: NaiveDate) -> LetterFrame {
+    LetterFrame {
+        dagtekening: day,
+        afzender: Letterhead {
+            naam: "ZonMw".into(),
+            adres: "Postbus 93245, 2509 AE Den Haag".into(),
+            telefoon: "070 349 51 11".into(),
+            email: "subsidies@zonmw.nl".into(),
+            iban: "NL91ABNA0417164300".into(),
+        },
+        ondertekening: Signatory {
+            naam: "drs. M. van den Berg".into(),
+            functie: "hoofd Subsidiebeheer".into(),
+        },
+    }
+}
 
 fn eur(text: &str) -> Option<Money> {
     Money::parse(text).ok()
@@ -40,6 +60,20 @@ pub fn example_payload(template: &str) -> Option<Json> {
         Template::PaymentRun => serde_json::to_value(run_example()?),
         Template::SignInLink => serde_json::to_value(sign_in_example()?),
         Template::OrganisationChange => serde_json::to_value(change_example()?),
+        Template::ObjectionReceipt => serde_json::to_value(objection_example(None)?),
+        Template::ObjectionMend => serde_json::to_value(ObjectionLetter {
+            herstel: Some("Het bezwaarschrift is niet ondertekend.".into()),
+            herstellen_uiterlijk: Some(day(2027, 1, 4)?),
+            ..objection_example(None)?
+        }),
+        Template::ObjectionExtended => serde_json::to_value(ObjectionLetter {
+            beslissen_uiterlijk: day(2027, 6, 9)?,
+            motivering: Some("Wij wachten op het advies van de bezwaarcommissie.".into()),
+            ..objection_example(None)?
+        }),
+        Template::ObjectionDecision => {
+            serde_json::to_value(objection_example(Some(ObjectionState::Founded))?)
+        }
     };
     letter.ok()
 }
@@ -65,6 +99,7 @@ fn received() -> Option<ApplicationLetter> {
         verantwoording_uiterlijk: Some(day(2027, 6, 30)?),
         wachtlijstpositie: None,
         portaal: Some(format!("http://127.0.0.1:8080/referentie/{REFERENCE}")),
+        brief: Some(frame(day(2025, 3, 3)?)),
     })
 }
 
@@ -132,6 +167,29 @@ fn notice_example(notice: Notice) -> Option<ApplicationLetter> {
     })
 }
 
+/// An objection against a rejection, received on 4 February 2027; decided as `outcome`.
+fn objection_example(outcome: Option<ObjectionState>) -> Option<ObjectionLetter> {
+    let decided = outcome.is_some();
+    Some(ObjectionLetter {
+        referentie: REFERENCE.into(),
+        titel: TITLE.into(),
+        organisatie: ORGANISATION.into(),
+        regeling: INSTRUMENT.into(),
+        besluit: "het besluit tot afwijzing".into(),
+        ingediend_op: instant(2027, 2, 4, 10, 0)?,
+        beslissen_uiterlijk: day(2027, 4, 28)?,
+        herstel: None,
+        herstellen_uiterlijk: None,
+        uitkomst: outcome,
+        motivering: decided.then(|| "Het plan voldoet wel aan criterium 3.".to_owned()),
+        verleend: if decided { eur("750000.00") } else { None },
+        wachtlijstpositie: None,
+        hoorzitting: decided.then(|| "gehouden".to_owned()),
+        beroep_uiterlijk: if decided { day(2027, 5, 25) } else { None },
+        brief: Some(frame(day(2027, if decided { 4 } else { 2 }, 13)?)),
+    })
+}
+
 fn payment_example() -> Option<PaymentLetter> {
     Some(PaymentLetter {
         referentie: REFERENCE.into(),
@@ -143,6 +201,7 @@ fn payment_example() -> Option<PaymentLetter> {
         betalingskenmerk: format!("{REFERENCE}-V"),
         rekening: "NL** **** **** **43 00".into(),
         datum: day(2025, 6, 5)?,
+        brief: Some(frame(day(2025, 6, 4)?)),
     })
 }
 
@@ -154,6 +213,7 @@ fn reminder_example() -> Option<ReminderLetter> {
         regeling: INSTRUMENT.into(),
         verleend: eur("1250000.00")?,
         verantwoording_uiterlijk: day(2027, 6, 30)?,
+        brief: Some(frame(day(2027, 5, 31)?)),
     })
 }
 

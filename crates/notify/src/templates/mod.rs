@@ -78,10 +78,20 @@ const MESSAGES: &[(&str, &str)] = sources![
     "betaalronde_aangemaakt",
     "aanmeldlink",
     "organisatiegegevens_gewijzigd",
+    "bezwaar_ontvangen",
+    "bezwaar_herstel",
+    "bezwaar_verdaagd",
+    "beslissing_op_bezwaar",
 ];
 
 /// Passages shared by several messages; rendered in both formats like a message.
-const FRAGMENTS: &[(&str, &str)] = sources!["_bezwaar", "_slot", "_slot_intern"];
+const FRAGMENTS: &[(&str, &str)] = sources![
+    "_bezwaar",
+    "_beroep",
+    "_briefhoofd",
+    "_slot",
+    "_slot_intern"
+];
 
 /// The presentation of the building blocks and the HTML layout, one file per format.
 const PRESENTATION: &[(&str, &str)] = &[
@@ -415,6 +425,21 @@ mod tests {
             r.text
         );
         assert!(flat(&r.text).contains("€ 40.000,50"), "{}", r.text);
+        // With its frame, a recovery says where to pay, with which reference, by when.
+        let mut framed = recovery.clone();
+        framed["brief"] = example_payload(PAYMENT).unwrap()["brief"].clone();
+        let r = render(PAYMENT, &framed).unwrap();
+        for part in [flat(&r.text), flat(&r.html)] {
+            for expected in [
+                "uiterlijk op 15 juli 2025 over naar rekening NL91ABNA0417164300 ten name van ZonMw",
+                "betalingskenmerk UITV-2025-0198A3F2C1-T",
+                "Datum",
+                "4 juni 2025",
+            ] {
+                assert!(part.contains(expected), "missing '{expected}' in:\n{part}");
+            }
+            assert!(!part.contains("subsidieportaal"), "{part}");
+        }
 
         let reminder = mail::reminder_payload(&mail::ReminderFacts {
             reference: "UITV-2025-0198A3F2C1",
@@ -518,7 +543,22 @@ mod tests {
                     "{name}: reference"
                 );
             }
-            assert!(rendered.text.contains(DEFAULT_SENDER), "{name}: signature");
+            if payload.get("brief").is_some() {
+                // Signed under mandate, dated, with a way to reach the funder.
+                for part in [&rendered.text, &rendered.html] {
+                    let part = flat(part);
+                    assert!(part.contains("namens ZonMw"), "{name}: mandate");
+                    assert!(
+                        part.contains("drs. M. van den Berg, hoofd Subsidiebeheer"),
+                        "{name}: signatory"
+                    );
+                    assert!(part.contains("070 349 51 11"), "{name}: telephone");
+                    assert!(part.contains("subsidies@zonmw.nl"), "{name}: e-mail");
+                    assert!(part.contains("Datum"), "{name}: dagtekening");
+                }
+            } else {
+                assert!(rendered.text.contains(DEFAULT_SENDER), "{name}: signature");
+            }
             assert!(
                 rendered
                     .text

@@ -38,14 +38,14 @@ pub(super) fn check_text(errors: &mut Vec<FieldError>, field: &str, value: &str,
 }
 
 /// [`check_text`] for a command with one text.
-pub(super) fn require_text(field: &str, value: &str) -> Result<(), ServiceError> {
+pub(crate) fn require_text(field: &str, value: &str) -> Result<(), ServiceError> {
     let mut errors = Vec::new();
     check_text(&mut errors, field, value, MAX_TEXT);
     refuse_any(errors)
 }
 
 /// The amounts the instrument accepts.
-pub(super) fn amount_rule(instrument: &InstrumentRow) -> Result<AmountRule, ServiceError> {
+pub(crate) fn amount_rule(instrument: &InstrumentRow) -> Result<AmountRule, ServiceError> {
     Ok(if instrument.fixed_amount {
         AmountRule::Fixed(money(instrument.max_cents)?)
     } else {

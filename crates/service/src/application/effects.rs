@@ -72,9 +72,10 @@ fn movement_of(
             app.settled_cents = Some(amount.cents());
             Some(m)
         }
-        Effect::ReserveBudget => {
+        Effect::ReserveBudget | Effect::ReserveAndGrant => {
             return Err(ServiceError::Internal(
-                "reserveren gebeurt alleen in een toewijzingsronde".into(),
+                "reserveren gebeurt alleen in een toewijzingsronde of bij een gegrond bezwaar"
+                    .into(),
             ))
         }
         Effect::Notify(_) | Effect::Delete => None,

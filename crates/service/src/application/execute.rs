@@ -20,6 +20,7 @@ use crate::actor::{Actor, Role};
 use crate::budget;
 use crate::convert::state;
 use crate::error::ServiceError;
+use crate::outbox::cancel::cancel_obsolete;
 use crate::outbox::letters::queue_notice;
 use crate::tx;
 
@@ -76,7 +77,14 @@ impl Pipeline<'_> {
             step.effects,
             now,
         )?;
-        conclude(&mut app, command, action.motivation(), step.to, now)?;
+        let motivation = match action {
+            Action::Grant { motivation, .. } => {
+                Some(review::grant_motivation(conn, &app, motivation)?)
+            }
+            other => other.motivation().map(str::to_owned),
+        };
+        conclude(&mut app, command, motivation.as_deref(), step.to, now)?;
+        cancel_obsolete(conn, &app.id, step.to, command, now)?;
         save(conn, &mut app, now)?;
         let note = action.note();
         history(

@@ -21,7 +21,7 @@ mod submit;
 pub use action::{Action, Outcome};
 pub use draft::{create_draft, edit_draft, may_draft, may_edit, DraftChanges, NewApplication};
 pub use execute::execute;
-pub use objection::{may_object, object};
+pub use objection::{handle_objection, may_object, object, ObjectionStep};
 pub use review::{may_score, score};
 
 pub(crate) use record::{history, save};

@@ -122,16 +122,7 @@ fn propose_grant(
     app.grant_proposed_by = actor.user_id.clone();
     app.grant_proposed_cents = Some(amount.cents());
     save(conn, app, now)?;
-    history(
-        conn,
-        &app.id,
-        actor,
-        "honorering_voorstellen",
-        Some(from),
-        from,
-        note,
-        now,
-    )?;
+    history(conn, &app.id, actor, PROPOSE, Some(from), from, note, now)?;
     let organisation: String = organisations::table
         .find(&app.organisation_id)
         .select(organisations::name)
@@ -155,6 +146,38 @@ fn propose_grant(
     )?;
     Ok(())
 }
+
+/// The motivation of a grant decision. In the four-eyes case it is the proposer's
+/// (the substance of the decision, Awb 3:46), with the confirming reviewer's words
+/// after it when they add any; otherwise the deciding reviewer's own.
+pub(super) fn grant_motivation(
+    conn: &mut DbConnection,
+    app: &ApplicationRow,
+    own: &str,
+) -> Result<String, ServiceError> {
+    use subsidie_store::schema::application_history as h;
+    if app.grant_proposed_by.is_none() {
+        return Ok(own.to_owned());
+    }
+    let proposed: Option<Option<String>> = h::table
+        .filter(h::application_id.eq(&app.id))
+        .filter(h::command.eq(PROPOSE))
+        .order(h::id.desc())
+        .select(h::reason)
+        .first(conn)
+        .optional()?;
+    let Some(proposal) = proposed.flatten().filter(|p| !p.trim().is_empty()) else {
+        return Ok(own.to_owned());
+    };
+    let own = own.trim();
+    if own.is_empty() || own == proposal.trim() {
+        return Ok(proposal);
+    }
+    Ok(format!("{proposal}\n\nTweede beoordelaar: {own}"))
+}
+
+/// The history's name of the first of four eyes.
+const PROPOSE: &str = "honorering_voorstellen";
 
 /// Records a review score (0–100) for the ranking of a research call.
 pub fn score(

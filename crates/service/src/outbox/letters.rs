@@ -32,6 +32,7 @@ use subsidie_store::DbConnection;
 use crate::actor::Role;
 use crate::convert::{money, new_id, state};
 use crate::error::ServiceError;
+use crate::outbox::letterhead::frame;
 use crate::outbox::queue::{insert_all, insert_new, Mail};
 use crate::paging::PAGE;
 
@@ -64,6 +65,7 @@ pub fn notice_letter(
         verantwoording_uiterlijk: instrument.accounting_deadline,
         wachtlijstpositie: app.waitlist_position,
         portaal: Some(crate::portal::links::application_url(&app.reference)),
+        brief: None,
     })
 }
 
@@ -80,7 +82,8 @@ pub(crate) fn queue_notice(
         .find(&app.organisation_id)
         .select(OrganisationRow::as_select())
         .first(conn)?;
-    let letter = notice_letter(app, instrument, &org.name)?;
+    let mut letter = notice_letter(app, instrument, &org.name)?;
+    letter.brief = Some(frame(notice.into(), now));
     let mail = Mail::new(
         new_id(),
         Some(&app.id),
@@ -148,6 +151,7 @@ pub fn payment_letter(
         betalingskenmerk: facts.payment_reference.clone(),
         rekening: iban::masked(&facts.iban),
         datum: date,
+        brief: None,
     })
 }
 
@@ -212,12 +216,14 @@ fn payment_mails(
 ) -> Result<Vec<Mail>, ServiceError> {
     page.iter()
         .map(|facts| {
+            let mut letter = payment_letter(facts, date(facts))?;
+            letter.brief = Some(frame(Template::Payment, now));
             Mail::new(
                 payment_notice_id(&facts.payment_id),
                 Some(&facts.application_id),
                 &facts.email,
                 Template::Payment,
-                &payment_letter(facts, date(facts))?,
+                &letter,
                 now,
             )
         })
@@ -299,6 +305,7 @@ pub fn reminder_letter(facts: &ReminderFacts<'_>) -> Result<ReminderLetter, Serv
         regeling: facts.instrument.to_owned(),
         verleend: money(facts.granted_cents)?,
         verantwoording_uiterlijk: facts.deadline,
+        brief: None,
     })
 }
 
@@ -311,12 +318,14 @@ pub(crate) fn queue_reminder(
     facts: &ReminderFacts<'_>,
     now: DateTime<Utc>,
 ) -> Result<bool, ServiceError> {
+    let mut letter = reminder_letter(facts)?;
+    letter.brief = Some(frame(Template::AccountingReminder, now));
     let mail = Mail::new(
         reminder_id(application_id),
         Some(application_id),
         recipient,
         Template::AccountingReminder,
-        &reminder_letter(facts)?,
+        &letter,
         now,
     )?;
     Ok(insert_new(conn, vec![mail])? > 0)

@@ -7,6 +7,8 @@
 //! [`subsidie_domain::letters`]); `subsidie-notify` renders and sends the rows.
 
 pub mod admin;
+pub(crate) mod cancel;
+pub mod letterhead;
 pub mod letters;
 mod organisation;
 pub(crate) mod queue;

@@ -68,9 +68,14 @@ fn unique(prefix: &str) -> String {
 
 /// The fixture loaded into a fresh database, with a reviewer and a finance officer.
 pub fn world() -> World {
+    world_with(FIXTURE)
+}
+
+/// As [`world`], with the programme file `programme`.
+pub fn world_with(programme: &str) -> World {
     let db = TestDatabase::new().unwrap();
     let pool = db.pool(6).unwrap();
-    let file = seed::parse_programme_file(FIXTURE).unwrap();
+    let file = seed::parse_programme_file(programme).unwrap();
     seed::load(&pool, &file, at(2024, 1, 1, 0, 0)).unwrap();
     let admin = Actor::system();
     let t = at(2025, 1, 2, 9, 0);

@@ -1,0 +1,124 @@
+//! Objections over HTTP: lodged, deferred, heard and decided by another reviewer; a
+//! founded objection against a rejection grants from the budget. On the backend
+//! `SUBSIDIE_TEST_BACKEND` selects.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+mod common;
+
+use common::{allocate, at, draft_body, submitted, Cast, TestServer};
+use serde_json::json;
+
+#[test]
+fn an_objection_is_deferred_heard_and_decided_founded() {
+    let s = TestServer::start(at(2025, 3, 3, 9));
+    let c = Cast::new(&s);
+    let id = submitted(
+        &s,
+        &c.applicant_a,
+        draft_body("uitvoering", "800000.00", None),
+    );
+    allocate(&s, &c.admin, "uitvoering");
+    let review = |body| s.post(&c.reviewer, &format!("/aanvragen/{id}/beoordelingen"), body);
+    review(json!({"besluit": "starten"})).expect(200);
+    // Rejected on Friday 2 October 2026.
+    s.set_now(at(2026, 10, 2, 10));
+    review(json!({"besluit": "afwijzen", "motivering": "Past niet."})).expect(200);
+
+    s.set_now(at(2026, 10, 20, 9));
+    let lodged = s
+        .post(
+            &c.applicant_a,
+            &format!("/aanvragen/{id}/bezwaren"),
+            json!({"gronden": "Past wel."}),
+        )
+        .expect(201)
+        .json();
+    assert_eq!(lodged["beslissenUiterlijk"], "2026-12-28");
+    let objection = lodged["id"].as_str().unwrap().to_owned();
+    let again = s
+        .post(
+            &c.applicant_a,
+            &format!("/aanvragen/{id}/bezwaren"),
+            json!({"gronden": "En meer."}),
+        )
+        .expect(201)
+        .json();
+    assert_eq!(again["id"], lodged["id"]);
+
+    let path = |step: &str| format!("/bezwaren/{objection}/{step}");
+    // Only reviewers handle it; the applicant cannot defer it.
+    s.post(&c.applicant_a, &path("verdagingen"), json!({"reden": "x"}))
+        .problem(403);
+    let deferred = s
+        .post(
+            &c.reviewer2,
+            &path("verdagingen"),
+            json!({"reden": "Advies volgt."}),
+        )
+        .expect(200)
+        .json();
+    assert_eq!(deferred["beslissenUiterlijk"], "2027-02-08");
+    s.post(
+        &c.reviewer2,
+        &path("verdagingen"),
+        json!({"reden": "Nog eens."}),
+    )
+    .problem(409);
+    // A malformed outcome names the field.
+    let bad = s.post(
+        &c.reviewer2,
+        &path("beslissingen"),
+        json!({"uitkomst": "misschien", "motivering": "x"}),
+    );
+    bad.problem(400);
+    // Unfounded needs the hearing first.
+    s.post(
+        &c.reviewer2,
+        &path("beslissingen"),
+        json!({"uitkomst": "ongegrond", "motivering": "Nee."}),
+    )
+    .problem(409);
+    s.post(
+        &c.reviewer2,
+        &path("hoorzittingen"),
+        json!({"gehouden": true, "toelichting": "Gehoord."}),
+    )
+    .expect(200);
+    // The reviewer who rejected may not decide (Awb 7:5).
+    s.post(
+        &c.reviewer,
+        &path("beslissingen"),
+        json!({"uitkomst": "gegrond", "motivering": "Ja."}),
+    )
+    .problem(409);
+    s.set_now(at(2027, 1, 12, 9));
+    let decided = s
+        .post(
+            &c.reviewer2,
+            &path("beslissingen"),
+            json!({"uitkomst": "gegrond", "motivering": "Voldoet wel.", "bedrag": "750000.00"}),
+        )
+        .expect(200)
+        .json();
+    assert_eq!(decided["status"], "gegrond");
+    assert_eq!(decided["hoorzitting"], "gehouden");
+    let app = s
+        .get(&c.applicant_a, &format!("/aanvragen/{id}"))
+        .expect(200)
+        .json();
+    assert_eq!(app["status"], "gehonoreerd");
+    let check = s.get(&c.finance, "/grootboekcontrole").expect(200).json();
+    assert_eq!(check["klopt"], json!(true), "{check}");
+    s.post(
+        &c.reviewer2,
+        &path("verdagingen"),
+        json!({"reden": "Te laat."}),
+    )
+    .problem(409);
+    s.post(
+        &c.reviewer2,
+        "/bezwaren/bestaat-niet/verdagingen",
+        json!({"reden": "x"}),
+    )
+    .problem(404);
+}

@@ -1,0 +1,11 @@
+DROP INDEX IF EXISTS objections_application;
+ALTER TABLE objections DROP COLUMN motivation;
+ALTER TABLE objections DROP COLUMN decided_by;
+ALTER TABLE objections DROP COLUMN decided_at;
+ALTER TABLE objections DROP COLUMN mend_due_on;
+ALTER TABLE objections DROP COLUMN mend_request;
+ALTER TABLE objections DROP COLUMN hearing;
+ALTER TABLE objections DROP COLUMN extended_at;
+ALTER TABLE objections DROP COLUMN due_on;
+DROP INDEX IF EXISTS outbox_cancelled_application;
+DROP TABLE outbox_cancelled;

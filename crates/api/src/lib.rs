@@ -25,6 +25,7 @@ use subsidie_service::{Clock, Pool};
 pub mod auth;
 pub mod download;
 pub mod dto;
+pub mod http_rules;
 pub mod input;
 pub mod metrics;
 pub mod middleware;
@@ -33,10 +34,12 @@ pub mod openapi;
 pub mod ops;
 pub mod paging;
 pub mod problem;
+pub mod problem_types;
 pub mod routes;
 pub mod state;
 pub mod tokens;
 
+pub use http_rules::HttpRules;
 pub use middleware::API_VERSION;
 pub use openapi::{document, document_text};
 pub use problem::ApiError;
@@ -57,6 +60,8 @@ pub struct Config {
     pub mailer: Option<state::Liveness>,
     /// `METRICS_TOKEN`: when set, `/metrics` answers only a request bearing it.
     pub metrics_token: Option<String>,
+    /// CORS origins and HSTS.
+    pub http: HttpRules,
 }
 
 impl Config {
@@ -69,6 +74,7 @@ impl Config {
             funder,
             mailer: None,
             metrics_token: None,
+            http: HttpRules::default(),
         }
     }
 }
@@ -83,6 +89,7 @@ impl Default for Config {
             funder: FunderAccount::from_lookup(|_| None).map_err(|e| e.to_string()),
             mailer: None,
             metrics_token: None,
+            http: HttpRules::default(),
         }
     }
 }
@@ -142,6 +149,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: AppState) {
                         })),
                 )
                 .service(web::resource("/docs").route(web::get().to(docs_redirect)))
+                .configure(routes::register_documentation)
                 .service(swagger_ui())
                 // Its own, so that a portal mounted beside it keeps problems here.
                 .default_service(web::to(no_route)),
@@ -150,10 +158,12 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: AppState) {
         .default_service(web::to(no_route));
 }
 
-/// The whole app: [`configure`] wrapped in the middleware that adds `API-Version` and
-/// turns every error into a problem.
+/// The whole app: [`configure`] wrapped in the HTTP rules (HEAD, CORS, security and
+/// caching headers) and in the middleware that adds `API-Version` and turns every error
+/// into a problem.
 pub fn app(
     state: AppState,
+    rules: HttpRules,
 ) -> App<
     impl ServiceFactory<
         ServiceRequest,
@@ -163,13 +173,14 @@ pub fn app(
         InitError = (),
     >,
 > {
-    app_with(state, |_| {})
+    app_with(state, rules, |_| {})
 }
 
 /// The app with more beside the API (the portal at `/`): `extra` is registered after
 /// the API and may answer every path outside `/api/v1`.
 pub fn app_with(
     state: AppState,
+    rules: HttpRules,
     extra: impl FnOnce(&mut web::ServiceConfig),
 ) -> App<
     impl ServiceFactory<
@@ -181,6 +192,9 @@ pub fn app_with(
     >,
 > {
     App::new()
+        .app_data(web::Data::new(rules))
+        // Inside `finish`, so its own answers (a preflight) carry `API-Version` too.
+        .wrap(from_fn(http_rules::apply))
         .wrap(from_fn(middleware::finish))
         // Outermost, so the access line and the request id cover every answer.
         .wrap(from_fn(observe::access))
@@ -206,8 +220,9 @@ pub fn server_with(
     let mut state = AppState::new(pool, config.clock.clone(), config.funder.clone());
     state.mailer = config.mailer.clone();
     state.metrics_token = config.metrics_token.clone();
-    let mut server =
-        HttpServer::new(move || app_with(state.clone(), extra.clone())).listen(listener)?;
+    let rules = config.http.clone();
+    let mut server = HttpServer::new(move || app_with(state.clone(), rules.clone(), extra.clone()))
+        .listen(listener)?;
     if let Some(workers) = config.workers {
         server = server.workers(workers.max(1));
     }

@@ -13,21 +13,24 @@ use crate::dto::admin::Rol;
 use crate::middleware::{API_VERSION, API_VERSION_HEADER, IDEMPOTENCY_KEY};
 use crate::problem::{InvalidParam, Problem};
 use crate::routes::{
-    admin, administration, applications, finance, outbox, programme, reference, reports, review,
-    runs,
+    admin, administration, applications, finance, meta, outbox, programme, reference, reports,
+    review, runs,
 };
 
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "subsidie",
-        version = "1.0.0",
+        version = "1.1.0",
         description = "De REST API van subsidie: een subsidieprogramma van aanvraag tot betaling, zonder dat ooit een euro boven een subsidieplafond wordt toegezegd.\n\nElke bron vraagt een token (`Authorization: Bearer <token>`); de rol van de gebruiker (aanvrager, beoordelaar, financien, beheerder) bepaalt wat mag. Fouten zijn `application/problem+json` (RFC 9457). Bedragen zijn teksten met twee decimalen (`\"1250000.00\"`), datums `JJJJ-MM-DD`, tijdstippen RFC 3339 met tijdzone. Elke POST mag een `Idempotency-Key` meesturen; wijzigingen van een aanvraag mogen een `If-Match` met de ETag meesturen.",
         contact(name = "Team subsidie", email = "subsidie@example.org", url = "https://example.org/subsidie"),
         license(name = "EUPL-1.2", url = "https://interoperable-europe.ec.europa.eu/collection/eupl/eupl-text-eupl-12"),
     ),
     servers((url = "/api/v1", description = "Deze server")),
     paths(
+        meta::ingang,
+        meta::problemen,
+        meta::probleem,
         reference::programmas,
         reference::instrumenten,
         reference::instrument,
@@ -91,6 +94,7 @@ use crate::routes::{
     ),
     components(schemas(Problem, InvalidParam, Rol)),
     tags(
+        (name = "documentatie", description = "De ingang van de API en de uitleg van elke soort probleem; zonder token."),
         (name = "referentiegegevens", description = "Programma's, instrumenten met hun budgetpositie, regio's en disciplines."),
         (name = "aanvragen", description = "Aanvragen en elke opdracht in hun levensloop, als subresource."),
         (name = "betalingen", description = "Voorschotten, restanten, terugvorderingen, betaalrondes met hun SEPA-bestand, en de grootboekcontrole."),
@@ -262,7 +266,29 @@ fn plain_parameters(op: &mut Map<String, Value>) {
     }
 }
 
+/// The public documentation (tag `documentatie`): no token, no database.
+fn complete_public_operation(path: &str, op: &mut Map<String, Value>) {
+    op.insert("security".to_owned(), json!([]));
+    plain_parameters(op);
+    let mut codes = vec!["500"];
+    if path.contains('{') {
+        codes.push("400");
+        codes.push("404");
+    }
+    add_responses(op, &codes);
+}
+
+fn is_public(op: &Map<String, Value>) -> bool {
+    op.get("tags")
+        .and_then(Value::as_array)
+        .is_some_and(|t| t.iter().any(|v| v.as_str() == Some("documentatie")))
+}
+
 fn complete_operation(path: &str, method: &str, op: &mut Map<String, Value>) {
+    if is_public(op) {
+        complete_public_operation(path, op);
+        return;
+    }
     op.insert("security".to_owned(), json!([{ "bearer": [] }]));
     optional_body(op);
     plain_parameters(op);
@@ -318,7 +344,12 @@ fn complete_operation(path: &str, method: &str, op: &mut Map<String, Value>) {
     if method == "post" {
         codes.push("422");
     }
+    add_responses(op, &codes);
+}
 
+/// `API-Version` on every success, and the problem answers of `codes` where the
+/// operation does not describe its own.
+fn add_responses(op: &mut Map<String, Value>, codes: &[&str]) {
     let Some(responses) = op
         .entry("responses")
         .or_insert_with(|| json!({}))
@@ -341,7 +372,7 @@ fn complete_operation(path: &str, method: &str, op: &mut Map<String, Value>) {
     }
     for code in codes {
         responses
-            .entry(code.to_owned())
+            .entry((*code).to_owned())
             .or_insert_with(|| problem_ref(code));
     }
     // Keep the answers in status order.

@@ -69,6 +69,7 @@ pub fn serve(settings: &Settings, bind: &str, demo: bool) -> Result<(), Failure>
         tracing::warn!(fout = %why, "geen rekening van de financier");
     }
     let mut config = subsidie_api::Config::new(funder);
+    config.http = settings.http_rules().map_err(Failure::Message)?;
     if with_mailer {
         config.mailer = Some(mailer_probe(&mailer));
     }

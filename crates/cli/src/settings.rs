@@ -25,7 +25,7 @@ pub const MAILER_ON: &str = "on";
 /// `MAILER` when only `subsidie mailer` sends it.
 pub const MAILER_OFF: &str = "off";
 /// Every variable the engine reads, in the order `subsidie config` shows them.
-pub const VARIABLES: [&str; 16] = [
+pub const VARIABLES: [&str; 18] = [
     "DATABASE_URL",
     "SUBSIDIE_BIND",
     "SMTP_URL",
@@ -42,6 +42,8 @@ pub const VARIABLES: [&str; 16] = [
     "LOG_FORMAT",
     "RUST_LOG",
     "METRICS_TOKEN",
+    "CORS_ORIGINS",
+    "SUBSIDIE_HSTS",
 ];
 /// The log format when `LOG_FORMAT` says none.
 pub const DEFAULT_LOG_FORMAT: &str = "text";
@@ -133,6 +135,10 @@ pub struct Settings {
     pub rust_log: Setting,
     /// `METRICS_TOKEN`: when set, `/metrics` asks for it as a bearer token.
     pub metrics_token: Setting,
+    /// `CORS_ORIGINS`: browser origins that may call the API, comma-separated; unset none.
+    pub cors_origins: Setting,
+    /// `SUBSIDIE_HSTS`: `true` behind a proxy that ends TLS.
+    pub hsts: Setting,
 }
 
 impl Settings {
@@ -169,6 +175,8 @@ impl Settings {
             log_format: Setting::from(set("LOG_FORMAT"), Some(DEFAULT_LOG_FORMAT)),
             rust_log: Setting::from(set("RUST_LOG"), None),
             metrics_token: Setting::from(set("METRICS_TOKEN"), None),
+            cors_origins: Setting::from(set("CORS_ORIGINS"), None),
+            hsts: Setting::from(set("SUBSIDIE_HSTS"), Some("false")),
         }
     }
 
@@ -245,6 +253,37 @@ impl Settings {
                  de e-mail) of '{MAILER_OFF}' (alleen 'subsidie mailer' verzendt)"
             )),
         }
+    }
+
+    /// The HTTP rules of the server: the CORS origins and whether to send HSTS; the
+    /// error names the variable and what it accepts.
+    pub fn http_rules(&self) -> Result<subsidie_api::HttpRules, String> {
+        let cors_origins = self
+            .cors_origins
+            .text()
+            .split(',')
+            .map(str::trim)
+            .filter(|o| !o.is_empty())
+            .map(str::to_owned)
+            .collect::<Vec<_>>();
+        if let Some(bad) = cors_origins
+            .iter()
+            .find(|o| *o != "*" && !(o.starts_with("https://") || o.starts_with("http://")))
+        {
+            return Err(format!(
+                "CORS_ORIGINS: '{bad}' is geen herkomst; verwacht bijvoorbeeld https://portaal.example.org, of *"
+            ));
+        }
+        let hsts = match self.hsts.text().to_ascii_lowercase().as_str() {
+            "true" | "1" | "ja" => true,
+            "false" | "0" | "nee" | "" => false,
+            other => {
+                return Err(format!(
+                    "SUBSIDIE_HSTS: '{other}' is geen keuze; verwacht true of false"
+                ))
+            }
+        };
+        Ok(subsidie_api::HttpRules { cors_origins, hsts })
     }
 
     /// The funder's account, checked; the error names the variable that is wrong.
@@ -335,6 +374,11 @@ impl Settings {
                 &self.metrics_token,
                 shown(&self.metrics_token, "(niet gezet: /metrics zonder token)"),
             ),
+            (
+                &self.cors_origins,
+                shown(&self.cors_origins, "(niet gezet: geen andere herkomst)"),
+            ),
+            (&self.hsts, self.hsts.text()),
         ];
         VARIABLES
             .iter()

@@ -8,6 +8,7 @@ pub mod allocation;
 pub mod applications;
 pub mod common;
 pub mod finance;
+pub mod meta;
 pub mod outbox;
 pub mod programme;
 pub mod reference;

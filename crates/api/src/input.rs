@@ -385,7 +385,8 @@ impl FromRequest for IfMatch {
         let result = match req.headers().get(header::IF_MATCH) {
             None => Ok(IfMatch(None)),
             Some(value) => match value.to_str().map(str::trim) {
-                Ok("*") => Ok(IfMatch(None)),
+                // An empty value asks nothing, as if the header were left out.
+                Ok("*" | "") => Ok(IfMatch(None)),
                 Ok(text) => parse_etag(text).map(|v| IfMatch(Some(v))).ok_or_else(|| {
                     ApiError::field(
                         "If-Match",

@@ -31,6 +31,7 @@ pub mod metrics;
 pub mod middleware;
 pub mod observe;
 pub mod openapi;
+mod openapi_input;
 pub mod ops;
 pub mod paging;
 pub mod problem;

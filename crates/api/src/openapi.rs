@@ -179,8 +179,9 @@ fn components(doc: &mut Value) {
                 "name": IDEMPOTENCY_KEY,
                 "in": "header",
                 "required": false,
-                "description": "Maakt een POST veilig om te herhalen: hetzelfde verzoek met dezelfde sleutel krijgt het eerste antwoord opnieuw (met `Idempotent-Replayed: true`); dezelfde sleutel met een ander verzoek geeft 422. Sleutels gelden per gebruiker.",
-                "schema": { "type": "string", "minLength": 1, "maxLength": 255, "example": "3b0e6c2a-6f7d-4d1e-9a51-0c1f6a2b9e77" }
+                "description": "Maakt een POST veilig om te herhalen: hetzelfde verzoek met dezelfde sleutel krijgt het eerste antwoord opnieuw (met `Idempotent-Replayed: true`); dezelfde sleutel met een ander verzoek geeft 422. Sleutels gelden per gebruiker; een UUID is een goede sleutel.",
+                // No example: a client (or a fuzzer) that copies it would reuse one key.
+                "schema": { "type": "string", "minLength": 1, "maxLength": 255, "pattern": crate::openapi_input::IDEMPOTENCY_KEY_PATTERN }
             }
         }),
     );
@@ -385,6 +386,7 @@ fn add_responses(op: &mut Map<String, Value>, codes: &[&str]) {
 pub fn document() -> Value {
     let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or(Value::Null);
     components(&mut doc);
+    crate::openapi_input::complete(&mut doc);
     if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
         for (path, item) in paths.iter_mut() {
             let Some(item) = item.as_object_mut() else {

@@ -2,6 +2,8 @@
 //! resource, CORS, the security and caching headers, the landing answer, problem types
 //! that resolve, and a body that must be an object.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::{at, draft_body, Cast, TestServer};

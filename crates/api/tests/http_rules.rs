@@ -273,3 +273,102 @@ fn an_unknown_reference_in_a_body_is_invalid_input() {
     res.problem(400);
     assert_eq!(res.invalid_params(), vec!["organisatieId"]);
 }
+
+#[test]
+fn a_score_is_any_number_json_schema_calls_an_integer() {
+    let s = TestServer::start(at(2025, 5, 1, 9));
+    let c = Cast::new(&s);
+    let id = common::draft(
+        &s,
+        &c.applicant_a,
+        draft_body("onderzoek", "2000000.00", None),
+    );
+    s.post(
+        &c.applicant_a,
+        &format!("/aanvragen/{id}/indieningen"),
+        json!({}),
+    )
+    .expect(200);
+    let path = format!("/aanvragen/{id}/scores");
+    let res = s.post(&c.reviewer, &path, json!({ "score": 50.5 }));
+    res.problem(400);
+    assert_eq!(res.invalid_params(), vec!["score"]);
+    let scored = s.post(&c.reviewer, &path, json!({ "score": 50.0 }));
+    scored.expect(200);
+    assert_eq!(scored.json()["score"], json!(50));
+}
+
+#[test]
+fn an_empty_if_match_asks_nothing_and_a_malformed_one_is_named() {
+    let s = server();
+    let c = Cast::new(&s);
+    let id = common::draft(
+        &s,
+        &c.applicant_a,
+        draft_body("uitvoering", "1500000.00", None),
+    );
+    let path = format!("/aanvragen/{id}");
+    let body = json!({ "titel": "Nieuwe titel" });
+    let res = s.send_json(
+        "PATCH",
+        &path,
+        Some(&c.applicant_a),
+        &[("If-Match", "7")],
+        &body,
+    );
+    res.problem(400);
+    assert_eq!(res.invalid_params(), vec!["If-Match"]);
+    s.send_json(
+        "PATCH",
+        &path,
+        Some(&c.applicant_a),
+        &[("If-Match", "")],
+        &body,
+    )
+    .expect(200);
+}
+
+/// The document states the rules the server applies to input, so a client that follows
+/// it is not refused for the form of its request.
+#[test]
+fn the_document_states_the_input_rules() {
+    let doc = subsidie_api::document();
+    let schema =
+        |name: &str, prop: &str| doc["components"]["schemas"][name]["properties"][prop].clone();
+    let titel = schema("NieuweAanvraag", "titel");
+    assert_eq!(titel["maxLength"], 200);
+    assert_eq!(titel["minLength"], 1);
+    assert!(
+        titel["pattern"].as_str().unwrap().contains("\\u0000"),
+        "{titel}"
+    );
+    assert_eq!(schema("NieuwToken", "label")["maxLength"], 200);
+    assert_eq!(
+        schema("NieuweToewijzingsronde", "seed")["pattern"],
+        "^[0-9a-f]{64}$"
+    );
+    assert_eq!(
+        schema("NieuweAanvraag", "instrumentId")["pattern"],
+        "^[A-Za-z0-9._-]{1,100}$"
+    );
+    let params = doc["paths"]["/aanvragen/{id}"]["patch"]["parameters"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let if_match = params.iter().find(|p| p["name"] == "If-Match").unwrap();
+    assert!(if_match["schema"]["pattern"].is_string(), "{if_match}");
+    let key = &doc["components"]["parameters"]["IdempotencyKey"]["schema"];
+    assert!(
+        key["pattern"].is_string() && key.get("example").is_none(),
+        "{key}"
+    );
+    let berichten = doc["paths"]["/berichten"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let status = berichten.iter().find(|p| p["name"] == "status").unwrap();
+    assert_eq!(
+        status["schema"]["enum"],
+        json!(["mislukt", "wachtend", "opnieuw_te_proberen"])
+    );
+}

@@ -23,8 +23,8 @@ const CONTROL: &str = r"\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F";
 pub const ID_PATTERN: &str = "^[A-Za-z0-9._-]{1,100}$";
 
 /// An entity tag of this API, or `*`.
-/// Empty is the same as leaving the header out.
-pub const IF_MATCH_PATTERN: &str = r#"^(|\*|(W/)?"[0-9]+")$"#;
+/// Empty is the same as leaving the header out; a version fits in 18 digits (`i64`).
+pub const IF_MATCH_PATTERN: &str = r#"^(|\*|(W/)?"[0-9]{1,18}")$"#;
 
 /// An `Idempotency-Key`: visible ASCII, spaces only inside.
 pub const IDEMPOTENCY_KEY_PATTERN: &str = "^[!-~]([!-~ ]*[!-~])?$";

@@ -13,6 +13,7 @@
 # PyPI into a temporary venv unless SCHEMATHESIS points to an installed one.
 set -Eeuo pipefail
 cd "$(dirname "$0")/.."
+repo="$(pwd)"
 
 max_examples="${SCHEMATHESIS_MAX_EXAMPLES:-20}"
 max_time="${SCHEMATHESIS_MAX_TIME:-90}"
@@ -59,13 +60,14 @@ status=0
 for role in beheerder aanvrager; do
   if [ "$role" = beheerder ]; then bearer="$admin"; else bearer="$applicant"; fi
   printf '\n--- schemathesis als %s ---\n' "$role"
-  "$st" --config-file openapi/schemathesis.toml run "http://127.0.0.1:$port/api/v1/openapi.json" \
+  # Run from the scratch folder: schemathesis keeps a cache in the current one.
+  (cd "$scratch" && "$st" --config-file "$repo/openapi/schemathesis.toml" run "http://127.0.0.1:$port/api/v1/openapi.json" \
     --checks all \
     --header "Authorization: Bearer $bearer" \
     --max-examples "$max_examples" \
     --max-time "$max_time" \
     --workers 2 \
     --seed 1 \
-    "$@" || status=1
+    "$@") || status=1
 done
 exit "$status"

@@ -33,6 +33,42 @@ fn free_text() -> String {
     format!("^[^{CONTROL}]*[^\\s{CONTROL}][^{CONTROL}]*$")
 }
 
+/// An amount as `money` reads it: euros with at most two decimals.
+pub const AMOUNT_PATTERN: &str = r"^[0-9]+(\.[0-9]{1,2})?$";
+
+/// The amount properties of the programme changes (`Plafondwijziging`, `NieuwInstrument`).
+fn is_amount_name(name: &str) -> bool {
+    matches!(
+        name,
+        "plafond" | "minimumBedrag" | "maximumBedrag" | "vastBedrag" | "vierOgenBoven"
+    )
+}
+
+/// The choices of a property of one request schema, as the programme file's reader
+/// knows them.
+fn choices(schema: &str, name: &str) -> Option<&'static [&'static str]> {
+    match (schema, name) {
+        ("NieuwInstrument", "soort") => Some(&[
+            "voorbereiding",
+            "uitvoering",
+            "discipline-voucher",
+            "onderzoek",
+        ]),
+        ("NieuwInstrument", "verdeling") => Some(&["volgorde-van-binnenkomst", "rangschikking"]),
+        ("NieuwInstrument", "uniek") => Some(&["geen", "per-regio", "per-regio-en-discipline"]),
+        _ => None,
+    }
+}
+
+/// An enum of `values`, with `null` when the property may be null.
+fn insert_choices(schema: &mut Map<String, Value>, values: &[&str]) {
+    let mut list: Vec<Value> = values.iter().map(|v| json!(v)).collect();
+    if matches!(schema.get("type"), Some(Value::Array(t)) if t.iter().any(|t| t == "null")) {
+        list.push(Value::Null);
+    }
+    schema.insert("enum".to_owned(), Value::Array(list));
+}
+
 /// The longest value of a text property, by name, as the service checks it.
 fn max_length(name: &str) -> Option<u64> {
     match name {
@@ -67,6 +103,16 @@ fn constrain(name: &str, schema: &mut Map<String, Value>) {
         || schema.contains_key("pattern")
         || schema.contains_key("format")
     {
+        return;
+    }
+    if name == "contactpersoon" {
+        // An empty text clears the contact person (`organisatieWijzigen`).
+        schema.insert("pattern".to_owned(), json!(format!("^[^{CONTROL}]*$")));
+        schema.insert("maxLength".to_owned(), json!(200));
+        return;
+    }
+    if is_amount_name(name) {
+        schema.insert("pattern".to_owned(), json!(AMOUNT_PATTERN));
         return;
     }
     let pattern = if is_id_name(name) {
@@ -134,7 +180,10 @@ fn bodies(doc: &mut Value) {
         };
         for (prop, value) in props.iter_mut() {
             if let Some(s) = value.as_object_mut() {
-                constrain(prop, s);
+                match choices(&name, prop) {
+                    Some(values) => insert_choices(s, values),
+                    None => constrain(prop, s),
+                }
             }
         }
     }
@@ -168,6 +217,18 @@ fn parameter(path: &str, param: &mut Map<String, Value>) {
             schema.insert(
                 "enum".to_owned(),
                 json!(["mislukt", "wachtend", "opnieuw_te_proberen"]),
+            );
+        }
+        ("query", "onderwerp") if path == "/beheerhistorie" => {
+            schema.insert(
+                "enum".to_owned(),
+                json!(["organisatie", "gebruiker", "token"]),
+            );
+        }
+        ("query", "rol") if path == "/gebruikers" => {
+            schema.insert(
+                "enum".to_owned(),
+                json!(["aanvrager", "beoordelaar", "financien", "beheerder"]),
             );
         }
         ("path" | "query", _) if name != "soort" => constrain(&name, schema),

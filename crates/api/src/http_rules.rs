@@ -133,7 +133,9 @@ fn answer_headers(
     tls: bool,
 ) {
     insert(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
-    if !is_public(path) {
+    // A handler that set its own caching (the portal's fingerprinted assets) knows its
+    // content; everything else that is not public documentation is not stored.
+    if !is_public(path) && !headers.contains_key(header::CACHE_CONTROL) {
         insert(headers, header::CACHE_CONTROL, "no-store");
     }
     if tls || rules.hsts {

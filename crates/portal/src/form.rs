@@ -153,6 +153,13 @@ fn label(field: &str) -> &str {
         "score" => "Score",
         "e-mailadres" => "E-mailadres",
         "token" => "Token",
+        "totEnMet" => "Tot en met",
+        "reden" => "Reden van de bank",
+        "betaling" => "Overboeking",
+        "programma" => "Programma",
+        "periode" | "van" => "Periode",
+        "betaalronde" => "Betaalronde",
+        "regio" => "Regio",
         other => other,
     }
 }

@@ -124,6 +124,7 @@ impl Visitor {
                 rol => role_words(u.actor.role),
                 aanvrager => u.actor.role == Role::Applicant,
                 beoordelaar => u.actor.role == Role::Reviewer,
+                financien => u.actor.role == Role::Finance,
             },
             None => Value::from(()),
         }

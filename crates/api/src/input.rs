@@ -12,6 +12,7 @@ use actix_web::error::{PayloadError, QueryPayloadError};
 use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use serde::de::DeserializeOwned;
+use serde::Deserialize;
 use serde_json::Value;
 use subsidie_domain::Money;
 
@@ -76,6 +77,27 @@ pub fn money(name: &str, text: &str) -> Result<Money, InvalidParam> {
         name: name.to_owned(),
         reason: e.to_string(),
     })
+}
+
+/// A whole number as JSON Schema means it: `50` and `50.0` alike (a client's JSON
+/// library may write either), but not `50.5`.
+pub fn whole_number<'de, D: serde::Deserializer<'de>>(de: D) -> Result<i32, D::Error> {
+    use serde::de::Error;
+    let value = serde_json::Number::deserialize(de)?;
+    if let Some(i) = value.as_i64() {
+        return i32::try_from(i)
+            .map_err(|_| D::Error::custom("getal te groot; verwacht een geheel getal"));
+    }
+    match value.as_f64() {
+        Some(f) if f.fract() == 0.0 && f >= f64::from(i32::MIN) && f <= f64::from(i32::MAX) =>
+        {
+            #[allow(clippy::cast_possible_truncation)]
+            Ok(f as i32)
+        }
+        _ => Err(D::Error::custom(format!(
+            "{value} is geen geheel getal; verwacht bijvoorbeeld 80"
+        ))),
+    }
 }
 
 /// A JSON body, required.
@@ -242,6 +264,17 @@ fn json_kind(text: &str) -> String {
     }
 }
 
+fn json_value_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "waar/onwaar",
+        Value::Number(_) => "een getal",
+        Value::String(_) => "een tekst",
+        Value::Array(_) => "een lijst",
+        Value::Object(_) => "een object",
+    }
+}
+
 /// Parses JSON bytes into `T`, naming the field at fault.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let value: Value = serde_json::from_slice(bytes).map_err(|e| {
@@ -251,6 +284,17 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             e.column()
         ))
     })?;
+    // serde reads a struct from a JSON array too (its fields in order); every body of
+    // this API is an object, so anything else is refused before it can mean something.
+    if !value.is_object() {
+        return Err(ApiError::field(
+            "body",
+            format!(
+                "verwacht een JSON-object ({{…}}), gekregen {}",
+                json_value_kind(&value)
+            ),
+        ));
+    }
     if let Some(at) = control_characters(&value, &mut Vec::new()) {
         return Err(ApiError::field(
             at,
@@ -341,7 +385,8 @@ impl FromRequest for IfMatch {
         let result = match req.headers().get(header::IF_MATCH) {
             None => Ok(IfMatch(None)),
             Some(value) => match value.to_str().map(str::trim) {
-                Ok("*") => Ok(IfMatch(None)),
+                // An empty value asks nothing, as if the header were left out.
+                Ok("*" | "") => Ok(IfMatch(None)),
                 Ok(text) => parse_etag(text).map(|v| IfMatch(Some(v))).ok_or_else(|| {
                     ApiError::field(
                         "If-Match",

@@ -25,19 +25,23 @@ use subsidie_service::{Clock, Pool};
 pub mod auth;
 pub mod download;
 pub mod dto;
+pub mod http_rules;
 pub mod input;
 pub mod metrics;
 pub mod middleware;
 pub mod multipart;
 pub mod observe;
 pub mod openapi;
+mod openapi_input;
 pub mod ops;
 pub mod paging;
 pub mod problem;
+pub mod problem_types;
 pub mod routes;
 pub mod state;
 pub mod tokens;
 
+pub use http_rules::HttpRules;
 pub use middleware::API_VERSION;
 pub use openapi::{document, document_text};
 pub use problem::ApiError;
@@ -60,6 +64,8 @@ pub struct Config {
     pub metrics_token: Option<String>,
     /// `DOCUMENT_*`: the limits on uploads and where they are spooled.
     pub documents: state::DocumentSettings,
+    /// CORS origins and HSTS.
+    pub http: HttpRules,
 }
 
 impl Config {
@@ -73,6 +79,7 @@ impl Config {
             mailer: None,
             metrics_token: None,
             documents: state::DocumentSettings::default(),
+            http: HttpRules::default(),
         }
     }
 }
@@ -88,6 +95,7 @@ impl Default for Config {
             mailer: None,
             metrics_token: None,
             documents: state::DocumentSettings::default(),
+            http: HttpRules::default(),
         }
     }
 }
@@ -147,6 +155,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: AppState) {
                         })),
                 )
                 .service(web::resource("/docs").route(web::get().to(docs_redirect)))
+                .configure(routes::register_documentation)
                 .service(swagger_ui())
                 // Its own, so that a portal mounted beside it keeps problems here.
                 .default_service(web::to(no_route)),
@@ -155,10 +164,12 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: AppState) {
         .default_service(web::to(no_route));
 }
 
-/// The whole app: [`configure`] wrapped in the middleware that adds `API-Version` and
-/// turns every error into a problem.
+/// The whole app: [`configure`] wrapped in the HTTP rules (HEAD, CORS, security and
+/// caching headers) and in the middleware that adds `API-Version` and turns every error
+/// into a problem.
 pub fn app(
     state: AppState,
+    rules: HttpRules,
 ) -> App<
     impl ServiceFactory<
         ServiceRequest,
@@ -168,13 +179,14 @@ pub fn app(
         InitError = (),
     >,
 > {
-    app_with(state, |_| {})
+    app_with(state, rules, |_| {})
 }
 
 /// The app with more beside the API (the portal at `/`): `extra` is registered after
 /// the API and may answer every path outside `/api/v1`.
 pub fn app_with(
     state: AppState,
+    rules: HttpRules,
     extra: impl FnOnce(&mut web::ServiceConfig),
 ) -> App<
     impl ServiceFactory<
@@ -186,6 +198,9 @@ pub fn app_with(
     >,
 > {
     App::new()
+        .app_data(web::Data::new(rules))
+        // Inside `finish`, so its own answers (a preflight) carry `API-Version` too.
+        .wrap(from_fn(http_rules::apply))
         .wrap(from_fn(middleware::finish))
         // Outermost, so the access line and the request id cover every answer.
         .wrap(from_fn(observe::access))
@@ -212,8 +227,9 @@ pub fn server_with(
     state.mailer = config.mailer.clone();
     state.metrics_token = config.metrics_token.clone();
     state.documents = std::sync::Arc::new(config.documents.clone());
-    let mut server =
-        HttpServer::new(move || app_with(state.clone(), extra.clone())).listen(listener)?;
+    let rules = config.http.clone();
+    let mut server = HttpServer::new(move || app_with(state.clone(), rules.clone(), extra.clone()))
+        .listen(listener)?;
     if let Some(workers) = config.workers {
         server = server.workers(workers.max(1));
     }

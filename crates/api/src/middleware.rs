@@ -25,7 +25,7 @@ use crate::problem::{ApiError, PROBLEM_JSON};
 use crate::state::{blocking, AppState};
 
 /// The version of this API, sent with every answer.
-pub const API_VERSION: &str = "1.0.0";
+pub const API_VERSION: &str = "1.1.0";
 
 /// The name of the header that carries it.
 pub const API_VERSION_HEADER: &str = "API-Version";

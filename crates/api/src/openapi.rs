@@ -13,7 +13,7 @@ use crate::dto::admin::Rol;
 use crate::middleware::{API_VERSION, API_VERSION_HEADER, IDEMPOTENCY_KEY};
 use crate::problem::{InvalidParam, Problem};
 use crate::routes::{
-    admin, administration, applications, documents, finance, objections, outbox, programme,
+    admin, administration, applications, documents, finance, meta, objections, outbox, programme,
     reference, reports, review, runs,
 };
 
@@ -21,13 +21,16 @@ use crate::routes::{
 #[openapi(
     info(
         title = "subsidie",
-        version = "1.0.0",
+        version = "1.1.0",
         description = "De REST API van subsidie: een subsidieprogramma van aanvraag tot betaling, zonder dat ooit een euro boven een subsidieplafond wordt toegezegd.\n\nElke bron vraagt een token (`Authorization: Bearer <token>`); de rol van de gebruiker (aanvrager, beoordelaar, financien, beheerder) bepaalt wat mag. Fouten zijn `application/problem+json` (RFC 9457). Bedragen zijn teksten met twee decimalen (`\"1250000.00\"`), datums `JJJJ-MM-DD`, tijdstippen RFC 3339 met tijdzone. Elke POST mag een `Idempotency-Key` meesturen; wijzigingen van een aanvraag mogen een `If-Match` met de ETag meesturen.",
         contact(name = "Team subsidie", email = "subsidie@example.org", url = "https://example.org/subsidie"),
         license(name = "EUPL-1.2", url = "https://interoperable-europe.ec.europa.eu/collection/eupl/eupl-text-eupl-12"),
     ),
     servers((url = "/api/v1", description = "Deze server")),
     paths(
+        meta::ingang,
+        meta::problemen,
+        meta::probleem,
         reference::programmas,
         reference::instrumenten,
         reference::instrument,
@@ -100,6 +103,7 @@ use crate::routes::{
     ),
     components(schemas(Problem, InvalidParam, Rol)),
     tags(
+        (name = "documentatie", description = "De ingang van de API en de uitleg van elke soort probleem; zonder token."),
         (name = "referentiegegevens", description = "Programma's, instrumenten met hun budgetpositie, regio's en disciplines."),
         (name = "aanvragen", description = "Aanvragen en elke opdracht in hun levensloop, als subresource."),
         (name = "betalingen", description = "Voorschotten, restanten, terugvorderingen, betaalrondes met hun SEPA-bestand, en de grootboekcontrole."),
@@ -184,8 +188,9 @@ fn components(doc: &mut Value) {
                 "name": IDEMPOTENCY_KEY,
                 "in": "header",
                 "required": false,
-                "description": "Maakt een POST veilig om te herhalen: hetzelfde verzoek met dezelfde sleutel krijgt het eerste antwoord opnieuw (met `Idempotent-Replayed: true`); dezelfde sleutel met een ander verzoek geeft 422. Sleutels gelden per gebruiker.",
-                "schema": { "type": "string", "minLength": 1, "maxLength": 255, "example": "3b0e6c2a-6f7d-4d1e-9a51-0c1f6a2b9e77" }
+                "description": "Maakt een POST veilig om te herhalen: hetzelfde verzoek met dezelfde sleutel krijgt het eerste antwoord opnieuw (met `Idempotent-Replayed: true`); dezelfde sleutel met een ander verzoek geeft 422. Sleutels gelden per gebruiker; een UUID is een goede sleutel.",
+                // No example: a client (or a fuzzer) that copies it would reuse one key.
+                "schema": { "type": "string", "minLength": 1, "maxLength": 255, "pattern": crate::openapi_input::IDEMPOTENCY_KEY_PATTERN }
             }
         }),
     );
@@ -271,7 +276,29 @@ fn plain_parameters(op: &mut Map<String, Value>) {
     }
 }
 
+/// The public documentation (tag `documentatie`): no token, no database.
+fn complete_public_operation(path: &str, op: &mut Map<String, Value>) {
+    op.insert("security".to_owned(), json!([]));
+    plain_parameters(op);
+    let mut codes = vec!["500"];
+    if path.contains('{') {
+        codes.push("400");
+        codes.push("404");
+    }
+    add_responses(op, &codes);
+}
+
+fn is_public(op: &Map<String, Value>) -> bool {
+    op.get("tags")
+        .and_then(Value::as_array)
+        .is_some_and(|t| t.iter().any(|v| v.as_str() == Some("documentatie")))
+}
+
 fn complete_operation(path: &str, method: &str, op: &mut Map<String, Value>) {
+    if is_public(op) {
+        complete_public_operation(path, op);
+        return;
+    }
     op.insert("security".to_owned(), json!([{ "bearer": [] }]));
     optional_body(op);
     plain_parameters(op);
@@ -327,7 +354,12 @@ fn complete_operation(path: &str, method: &str, op: &mut Map<String, Value>) {
     if method == "post" {
         codes.push("422");
     }
+    add_responses(op, &codes);
+}
 
+/// `API-Version` on every success, and the problem answers of `codes` where the
+/// operation does not describe its own.
+fn add_responses(op: &mut Map<String, Value>, codes: &[&str]) {
     let Some(responses) = op
         .entry("responses")
         .or_insert_with(|| json!({}))
@@ -350,7 +382,7 @@ fn complete_operation(path: &str, method: &str, op: &mut Map<String, Value>) {
     }
     for code in codes {
         responses
-            .entry(code.to_owned())
+            .entry((*code).to_owned())
             .or_insert_with(|| problem_ref(code));
     }
     // Keep the answers in status order.
@@ -363,6 +395,7 @@ fn complete_operation(path: &str, method: &str, op: &mut Map<String, Value>) {
 pub fn document() -> Value {
     let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or(Value::Null);
     components(&mut doc);
+    crate::openapi_input::complete(&mut doc);
     if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
         for (path, item) in paths.iter_mut() {
             let Some(item) = item.as_object_mut() else {

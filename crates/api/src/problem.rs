@@ -38,8 +38,9 @@ pub struct InvalidParam {
 #[serde(rename_all = "camelCase")]
 #[schema(as = Probleem)]
 pub struct Problem {
-    /// Een URI die de soort probleem aanduidt.
-    #[schema(example = "urn:subsidie:probleem:ongeldige-invoer")]
+    /// De soort probleem: een pad onder de API dat uitlegt wat het probleem betekent en
+    /// wat te doen (`GET /problemen/{soort}`).
+    #[schema(example = "/api/v1/problemen/ongeldige-invoer")]
     #[serde(rename = "type")]
     pub kind: String,
     /// Een korte omschrijving van de soort probleem.
@@ -81,7 +82,7 @@ pub struct ApiError {
 }
 
 fn type_uri(slug: &str) -> String {
-    format!("urn:subsidie:probleem:{slug}")
+    crate::problem_types::uri(slug)
 }
 
 impl ApiError {
@@ -179,6 +180,12 @@ impl ApiError {
 
     /// 405 with the methods the resource does allow.
     pub fn method_not_allowed(method: &str, allow: &str) -> Self {
+        // Every GET resource answers HEAD too (see `http_rules`).
+        let allow = if allow.contains("GET") && !allow.contains("HEAD") {
+            allow.replacen("GET", "GET, HEAD", 1)
+        } else {
+            allow.to_owned()
+        };
         ApiError::new(
             StatusCode::METHOD_NOT_ALLOWED,
             "methode-niet-toegestaan",
@@ -272,9 +279,7 @@ impl ApiError {
     /// problem).
     pub fn for_status(status: StatusCode) -> Self {
         let title = status.canonical_reason().unwrap_or("Fout");
-        let mut err = ApiError::new(status, "http", title, title.to_owned());
-        err.problem.kind = "about:blank".to_owned();
-        err
+        ApiError::new(status, "http-fout", title, title.to_owned())
     }
 
     /// Adds a header to the answer.
@@ -302,6 +307,22 @@ impl ApiError {
             .join("; ");
         self.problem.detail = format!("ongeldige invoer: {summary}");
         self
+    }
+
+    /// A "not found" about a reference in the body (an instrument, an organisation)
+    /// becomes a 400 naming the field: the request is wrong, not its path. Every
+    /// operation answers an unknown reference this way.
+    pub fn unknown_reference(self, field: &str) -> Self {
+        if self.status != StatusCode::NOT_FOUND {
+            return self;
+        }
+        ApiError::field(
+            field,
+            format!(
+                "{}; verwacht het id van een bestaande bron",
+                self.problem.detail
+            ),
+        )
     }
 
     /// The HTTP status.

@@ -37,7 +37,7 @@ fn a_payment_run_without_the_funder_account_is_refused_naming_the_variables() {
     }
     assert_eq!(
         problem["type"],
-        json!("urn:subsidie:probleem:rekening-financier-niet-ingesteld")
+        json!("/api/v1/problemen/rekening-financier-niet-ingesteld")
     );
     let runs = s.get(&c.finance, "/betaalrondes").expect(200).json();
     assert_eq!(

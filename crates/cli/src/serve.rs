@@ -72,6 +72,7 @@ pub fn serve(settings: &Settings, bind: &str, demo: bool) -> Result<(), Failure>
     // The portal makes runs and SEPA files too, under the same rule.
     let portal_funder = funder.clone();
     let mut config = subsidie_api::Config::new(funder);
+    config.http = settings.http_rules().map_err(Failure::Message)?;
     if with_mailer {
         config.mailer = Some(mailer_probe(&mailer));
     }

@@ -27,7 +27,7 @@ pub const MAILER_ON: &str = "on";
 /// `MAILER` when only `subsidie mailer` sends it.
 pub const MAILER_OFF: &str = "off";
 /// Every variable the engine reads, in the order `subsidie config` shows them.
-pub const VARIABLES: [&str; 23] = [
+pub const VARIABLES: [&str; 25] = [
     "DATABASE_URL",
     "SUBSIDIE_BIND",
     "SMTP_URL",
@@ -51,6 +51,8 @@ pub const VARIABLES: [&str; 23] = [
     "DOCUMENT_MAX_FILE_MIB",
     "DOCUMENT_MAX_APPLICATION_MIB",
     "DOCUMENT_SPOOL_DIR",
+    "CORS_ORIGINS",
+    "SUBSIDIE_HSTS",
 ];
 /// `DOCUMENT_MAX_FILE_MIB` when unset.
 pub const DEFAULT_DOCUMENT_MAX_FILE_MIB: &str = "20";
@@ -161,6 +163,10 @@ pub struct Settings {
     pub document_max_application_mib: Setting,
     /// `DOCUMENT_SPOOL_DIR`: where uploads are spooled while they arrive.
     pub document_spool_dir: Setting,
+    /// `CORS_ORIGINS`: browser origins that may call the API, comma-separated; unset none.
+    pub cors_origins: Setting,
+    /// `SUBSIDIE_HSTS`: `true` behind a proxy that ends TLS.
+    pub hsts: Setting,
 }
 
 impl Settings {
@@ -213,6 +219,8 @@ impl Settings {
                 Some(DEFAULT_DOCUMENT_MAX_APPLICATION_MIB),
             ),
             document_spool_dir: Setting::from(set("DOCUMENT_SPOOL_DIR"), None),
+            cors_origins: Setting::from(set("CORS_ORIGINS"), None),
+            hsts: Setting::from(set("SUBSIDIE_HSTS"), Some("false")),
         }
     }
 
@@ -330,6 +338,37 @@ impl Settings {
             },
             spool_dir,
         })
+    }
+
+    /// The HTTP rules of the server: the CORS origins and whether to send HSTS; the
+    /// error names the variable and what it accepts.
+    pub fn http_rules(&self) -> Result<subsidie_api::HttpRules, String> {
+        let cors_origins = self
+            .cors_origins
+            .text()
+            .split(',')
+            .map(str::trim)
+            .filter(|o| !o.is_empty())
+            .map(str::to_owned)
+            .collect::<Vec<_>>();
+        if let Some(bad) = cors_origins
+            .iter()
+            .find(|o| *o != "*" && !(o.starts_with("https://") || o.starts_with("http://")))
+        {
+            return Err(format!(
+                "CORS_ORIGINS: '{bad}' is geen herkomst; verwacht bijvoorbeeld https://portaal.example.org, of *"
+            ));
+        }
+        let hsts = match self.hsts.text().to_ascii_lowercase().as_str() {
+            "true" | "1" | "ja" => true,
+            "false" | "0" | "nee" | "" => false,
+            other => {
+                return Err(format!(
+                    "SUBSIDIE_HSTS: '{other}' is geen keuze; verwacht true of false"
+                ))
+            }
+        };
+        Ok(subsidie_api::HttpRules { cors_origins, hsts })
     }
 
     /// The funder's account, checked; the error names the variable that is wrong.
@@ -469,6 +508,11 @@ impl Settings {
                     &format!("(niet gezet: {})", std::env::temp_dir().display()),
                 ),
             ),
+            (
+                &self.cors_origins,
+                shown(&self.cors_origins, "(niet gezet: geen andere herkomst)"),
+            ),
+            (&self.hsts, self.hsts.text()),
         ];
         VARIABLES
             .iter()

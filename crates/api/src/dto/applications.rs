@@ -309,6 +309,7 @@ pub struct HonoreringVoorgesteld {
 pub struct Score {
     /// De score, 0 tot en met 100.
     #[schema(example = 80, minimum = 0, maximum = 100)]
+    #[serde(deserialize_with = "crate::input::whole_number")]
     pub score: i32,
 }
 

@@ -182,13 +182,23 @@ pub struct Terugontvangst {}
 #[serde(deny_unknown_fields)]
 pub struct BetalingVerwerkt {}
 
+/// De vorm van de tabel van een betaalronde.
+#[derive(Debug, Clone, Copy, ToSchema)]
+#[schema(rename_all = "lowercase")]
+pub enum TabelVorm {
+    /// CSV.
+    Csv,
+    /// Excel.
+    Xlsx,
+}
+
 /// Query parameters of a run's table.
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct TabelFormaat {
     /// `csv` (standaard; puntkomma, decimale komma, UTF-8 met BOM) of `xlsx`.
-    #[param(example = "csv")]
+    #[param(example = "csv", inline, value_type = Option<TabelVorm>)]
     pub formaat: Option<String>,
 }
 

@@ -9,6 +9,7 @@ pub mod applications;
 pub mod common;
 pub mod documents;
 pub mod finance;
+pub mod meta;
 pub mod objections;
 pub mod outbox;
 pub mod programme;

@@ -38,8 +38,20 @@ pub struct UitbetalingenFilter {
     /// Alleen deze betaalronde.
     pub betaalronde: Option<String>,
     /// `json` (standaard), `csv` of `xlsx`.
-    #[param(example = "json")]
+    #[param(example = "json", inline, value_type = Option<RapportFormaat>)]
     pub formaat: Option<String>,
+}
+
+/// De vorm van een rapportage.
+#[derive(Debug, Clone, Copy, utoipa::ToSchema)]
+#[schema(rename_all = "lowercase")]
+pub enum RapportFormaat {
+    /// JSON.
+    Json,
+    /// CSV voor Nederlandse spreadsheets.
+    Csv,
+    /// Excel.
+    Xlsx,
 }
 
 /// Query parameters of the programme reports.
@@ -51,7 +63,7 @@ pub struct ProgrammaRapport {
     #[param(example = "versterking-eerstelijnszorg")]
     pub programma: String,
     /// `json` (standaard), `csv` of `xlsx`.
-    #[param(example = "json")]
+    #[param(example = "json", inline, value_type = Option<RapportFormaat>)]
     pub formaat: Option<String>,
 }
 

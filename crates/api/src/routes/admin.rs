@@ -59,7 +59,8 @@ pub async fn ronde_starten(
         .run_as(caller.0, move |pool, actor| {
             allocation::run(pool, actor, &instrument_id, seed, now)
         })
-        .await?;
+        .await
+        .map_err(|e| e.unknown_reference("instrumentId"))?;
     let dto = Toewijzingsronde::from(run);
     Ok(created(
         format!("{BASE}/toewijzingsrondes/{}", dto.id),
@@ -192,7 +193,10 @@ pub async fn gebruiker_aanmaken(
             )
         })
         .await
-        .map_err(|e| e.rename_fields(&[("organisatie", "organisatieId")]))?;
+        .map_err(|e| {
+            e.unknown_reference("organisatieId")
+                .rename_fields(&[("organisatie", "organisatieId")])
+        })?;
     Ok(HttpResponse::Created().json(Gebruiker::from(row)))
 }
 

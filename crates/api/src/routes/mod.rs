@@ -10,6 +10,7 @@ pub mod administration;
 pub mod applications;
 pub mod documents;
 pub mod finance;
+pub mod meta;
 pub mod objections;
 pub mod outbox;
 pub mod programme;
@@ -23,6 +24,15 @@ fn resource(path: &str, allow: &'static str) -> Resource {
     web::resource(path).default_service(web::to(move |req: HttpRequest| async move {
         Err::<HttpResponse, ApiError>(ApiError::method_not_allowed(req.method().as_str(), allow))
     }))
+}
+
+/// Registers the public documentation resources: the landing answer and the problem
+/// pages (paths relative to `/api/v1`).
+pub fn register_documentation(cfg: &mut web::ServiceConfig) {
+    cfg.service(resource("", "GET").route(web::get().to(meta::ingang)))
+        .service(resource("/", "GET").route(web::get().to(meta::ingang)))
+        .service(resource("/problemen", "GET").route(web::get().to(meta::problemen)))
+        .service(resource("/problemen/{soort}", "GET").route(web::get().to(meta::probleem)));
 }
 
 /// Registers every resource of the API (paths relative to `/api/v1`).

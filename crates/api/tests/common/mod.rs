@@ -37,6 +37,11 @@ impl TestServer {
         TestServer::start_with(now, |_| {})
     }
 
+    /// As [`TestServer::start`], with CORS origins and HSTS as given.
+    pub fn start_with_http(now: DateTime<Utc>, http: subsidie_api::HttpRules) -> TestServer {
+        TestServer::start_with(now, |config| config.http = http)
+    }
+
     /// As [`TestServer::start`], with the configuration changed by `adjust` first.
     pub fn start_with(now: DateTime<Utc>, adjust: impl FnOnce(&mut Config)) -> TestServer {
         let db = TestDatabase::new().expect("testdatabase");
@@ -262,7 +267,7 @@ impl Response {
             "geen problem+json: {:?}",
             self.headers
         );
-        assert_eq!(self.header("API-Version"), Some("1.0.0"));
+        assert_eq!(self.header("API-Version"), Some(subsidie_api::API_VERSION));
         let p = self.json();
         assert_eq!(p["status"], json!(status), "{p}");
         for member in ["type", "title", "detail", "instance"] {

@@ -153,6 +153,16 @@ fn label(field: &str) -> &str {
         "score" => "Score",
         "e-mailadres" => "E-mailadres",
         "token" => "Token",
+        "iban" => "IBAN",
+        "email" => "E-mailadres",
+        "naam" => "Naam",
+        "contactpersoon" => "Contactpersoon",
+        "rol" => "Rol",
+        "organisatie" => "Organisatie",
+        "regio" => "Regio",
+        "dagen" => "Geldig (dagen)",
+        "label" => "Label",
+        "seed" => "Seed van de loting",
         other => other,
     }
 }

@@ -124,6 +124,7 @@ impl Visitor {
                 rol => role_words(u.actor.role),
                 aanvrager => u.actor.role == Role::Applicant,
                 beoordelaar => u.actor.role == Role::Reviewer,
+                beheerder => u.actor.role == Role::Admin,
             },
             None => Value::from(()),
         }

@@ -30,6 +30,15 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "indienen.html",
     "aanvraag.html",
     "werkvoorraad.html",
+    "admin/toewijzing.html",
+    "admin/taak.html",
+    "admin/ronde.html",
+    "admin/wachtlijst.html",
+    "admin/gebruikers.html",
+    "admin/gebruiker.html",
+    "admin/organisaties.html",
+    "admin/organisatie.html",
+    "admin/berichten.html",
 ];
 
 fn environment() -> &'static Environment<'static> {

@@ -4,6 +4,7 @@
 use actix_web::web;
 
 mod actions;
+mod admin;
 mod applicant;
 mod application;
 mod facts;
@@ -12,6 +13,7 @@ mod signin;
 
 /// Registers every page. Fixed paths come before the ones with an id in them.
 pub(crate) fn register(cfg: &mut web::ServiceConfig) {
+    admin::register(cfg);
     cfg.route("/", web::get().to(signin::home))
         .route("/aanmelden", web::get().to(signin::form))
         .route("/aanmelden/link", web::post().to(signin::request_link))

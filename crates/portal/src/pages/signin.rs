@@ -25,7 +25,8 @@ pub(crate) async fn home(req: HttpRequest, state: web::Data<PortalState>) -> Pag
     Ok(match user.actor.role {
         Role::Applicant => see_other("/aanvragen"),
         Role::Reviewer => see_other("/werkvoorraad"),
-        Role::Finance | Role::Admin => view::page(
+        Role::Admin => see_other("/beheer"),
+        Role::Finance => view::page(
             StatusCode::OK,
             "melding.html",
             &visitor.frame(),

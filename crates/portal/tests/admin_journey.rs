@@ -13,12 +13,9 @@ mod common;
 use std::sync::mpsc;
 use std::thread::JoinHandle;
 
-use chrono::TimeDelta;
 use common::{at, browser, TestServer};
 use diesel::prelude::*;
-use subsidie_domain::Money;
-use subsidie_service::application::{self, Action, NewApplication};
-use subsidie_service::{Actor, Role};
+use subsidie_service::Role;
 use subsidie_store::rows::OutboxRow;
 use subsidie_store::schema::{instruments, outbox};
 use subsidie_store::StoreError;
@@ -26,36 +23,6 @@ use subsidie_store::StoreError;
 /// 37 applications of € 2 mln on one day ask € 74 mln of a ceiling of € 72 mln: the day
 /// is drawn by lot and one lands on the waiting list.
 const REGIONS: usize = 37;
-
-fn submit_rush(server: &TestServer) {
-    let now = server.clock.now();
-    for n in 1..=REGIONS {
-        let region = format!("r{n:02}");
-        let email = format!("info@{region}.example.org");
-        let org = server.organisation(&region, &email);
-        let user = server.user(
-            &format!("Aanvrager {region}"),
-            &email,
-            Role::Applicant,
-            Some(&org),
-        );
-        let actor = Actor::user(user.id, Role::Applicant, Some(org));
-        let draft = application::create_draft(
-            &server.pool,
-            &actor,
-            &NewApplication {
-                instrument_id: "uitvoering".into(),
-                discipline_id: None,
-                title: format!("Wijkverband {region}"),
-                description: "Samenwerking in de eerstelijnszorg van de regio.".into(),
-                requested: Money::from_cents(200_000_000).unwrap(),
-            },
-            now - TimeDelta::hours(1),
-        )
-        .unwrap();
-        application::execute(&server.pool, &actor, &draft.id, None, &Action::Submit, now).unwrap();
-    }
-}
 
 /// A message the dispatcher gives up on at once (its template does not exist), with the
 /// dispatcher's own last error.
@@ -122,7 +89,7 @@ fn an_administrator_allocates_opens_the_lottery_and_closes_the_waiting_list() {
         return;
     }
     let server = TestServer::start(at(2025, 3, 3, 9));
-    submit_rush(&server);
+    server.submissions("uitvoering", REGIONS, 200_000_000);
     failed_message(&server);
     let admin = server.user(
         "Beheerder Bakker",

@@ -38,7 +38,7 @@ impl Failure {
     /// with GET) once signed in.
     pub(crate) fn sign_in_first(back: Option<&str>) -> Failure {
         let to = match back {
-            Some(path) => format!("/aanmelden?terug={}", crate::form::encode(path)),
+            Some(path) => format!("/aanmelden?terug={}", crate::paths::encode(path)),
             None => "/aanmelden".to_owned(),
         };
         Failure {

@@ -21,6 +21,7 @@ mod catalogue;
 mod failure;
 mod form;
 mod pages;
+mod paths;
 mod session;
 mod view;
 

@@ -66,7 +66,7 @@ impl QueueQuery {
         ];
         let mut link = format!("/werkvoorraad?pagina={page}");
         for (k, v) in q.iter().filter(|(_, v)| !v.is_empty()) {
-            link.push_str(&format!("&{k}={}", crate::form::encode(v)));
+            link.push_str(&format!("&{k}={}", crate::paths::encode(v)));
         }
         link
     }

@@ -58,7 +58,7 @@ fn signin_page(
         &visitor.frame(),
         context! {
             titel => "Aanmelden", link => link.view(), token => token.view(), afgemeld => signed_out,
-            terug => back.and_then(form::return_path),
+            terug => back.and_then(crate::paths::return_path),
         },
     ))
 }
@@ -98,7 +98,7 @@ pub(crate) async fn form(
     query: web::Query<SignInQuery>,
 ) -> Page {
     let visitor = Visitor::of(&req, &state).await?;
-    let back = query.terug.as_deref().and_then(form::return_path);
+    let back = query.terug.as_deref().and_then(crate::paths::return_path);
     if visitor.user.is_some() {
         return Ok(see_other(back.as_deref().unwrap_or("/")));
     }
@@ -122,7 +122,7 @@ pub(crate) async fn request_link(
     let visitor = Visitor::of(&req, &state).await?;
     visitor.check_csrf(fields.get("csrf"))?;
     let address = form::text(&fields, "e-mailadres");
-    let back = form::return_path(&form::text(&fields, "terug"));
+    let back = crate::paths::return_path(&form::text(&fields, "terug"));
     let (pool, now, base) = (
         state.pool.clone(),
         state.now(),
@@ -239,7 +239,7 @@ pub(crate) async fn redeem_link(
     let session = blocking(move || signin::redeem_link(&pool, &token, now)).await??;
     let back = crate::session::cookie_value(&req, RETURN_COOKIE)
         .and_then(|h| unhex(&h))
-        .and_then(|p| form::return_path(&p));
+        .and_then(|p| crate::paths::return_path(&p));
     let mut res = start_session(&state, &session, back.as_deref());
     if back.is_some() {
         let gone = set_cookie(RETURN_COOKIE, "", state.config.secure_cookies, Some(0));
@@ -257,7 +257,7 @@ pub(crate) async fn with_token(
     let visitor = Visitor::of(&req, &state).await?;
     visitor.check_csrf(fields.get("csrf"))?;
     let token = form::text(&fields, "token");
-    let back = form::return_path(&form::text(&fields, "terug"));
+    let back = crate::paths::return_path(&form::text(&fields, "terug"));
     let (pool, now) = (state.pool.clone(), state.now());
     match blocking(move || signin::sign_in_with_token(&pool, &token, now)).await? {
         Ok(session) => Ok(start_session(&state, &session, back.as_deref())),

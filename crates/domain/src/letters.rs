@@ -306,6 +306,10 @@ pub struct PaymentLetter {
     pub rekening: String,
     /// The day the money is paid, or for a recovery the last day to pay it back.
     pub datum: NaiveDate,
+    /// The application's page in the portal (where the account details, the payments and
+    /// the accounting report are). Absent in letters queued before the link was added.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub portaal: Option<String>,
 }
 
 /// The reminder before the accounting deadline.
@@ -323,6 +327,10 @@ pub struct ReminderLetter {
     pub verleend: Money,
     /// The accounting deadline.
     pub verantwoording_uiterlijk: NaiveDate,
+    /// The application's page in the portal (where the account details, the payments and
+    /// the accounting report are). Absent in letters queued before the link was added.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub portaal: Option<String>,
 }
 
 /// To a reviewer: a grant above the four-eyes limit awaits a second reviewer.

@@ -143,6 +143,7 @@ fn payment_example() -> Option<PaymentLetter> {
         betalingskenmerk: format!("{REFERENCE}-V"),
         rekening: "NL** **** **** **43 00".into(),
         datum: day(2025, 6, 5)?,
+        portaal: Some(format!("http://127.0.0.1:8080/referentie/{REFERENCE}")),
     })
 }
 
@@ -154,6 +155,7 @@ fn reminder_example() -> Option<ReminderLetter> {
         regeling: INSTRUMENT.into(),
         verleend: eur("1250000.00")?,
         verantwoording_uiterlijk: day(2027, 6, 30)?,
+        portaal: Some(format!("http://127.0.0.1:8080/referentie/{REFERENCE}")),
     })
 }
 

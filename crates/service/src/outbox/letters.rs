@@ -148,6 +148,9 @@ pub fn payment_letter(
         betalingskenmerk: facts.payment_reference.clone(),
         rekening: iban::masked(&facts.iban),
         datum: date,
+        portaal: Some(crate::portal::links::application_url(
+            &facts.application_reference,
+        )),
     })
 }
 
@@ -299,6 +302,7 @@ pub fn reminder_letter(facts: &ReminderFacts<'_>) -> Result<ReminderLetter, Serv
         regeling: facts.instrument.to_owned(),
         verleend: money(facts.granted_cents)?,
         verantwoording_uiterlijk: facts.deadline,
+        portaal: Some(crate::portal::links::application_url(facts.reference)),
     })
 }
 

@@ -13,7 +13,8 @@ use crate::dto::admin::Rol;
 use crate::middleware::{API_VERSION, API_VERSION_HEADER, IDEMPOTENCY_KEY};
 use crate::problem::{InvalidParam, Problem};
 use crate::routes::{
-    admin, administration, applications, finance, outbox, reference, reports, review, runs,
+    admin, administration, applications, finance, outbox, programme, reference, reports, review,
+    runs,
 };
 
 #[derive(OpenApi)]
@@ -81,6 +82,10 @@ use crate::routes::{
         administration::token_intrekken,
         administration::rondes_zoeken,
         administration::beheerhistorie,
+        programme::plafond_wijzigen,
+        programme::openstelling_wijzigen,
+        programme::instrument_toevoegen,
+        programme::wijzigingen,
         outbox::zoeken,
         outbox::opnieuw_versturen,
     ),
@@ -91,7 +96,7 @@ use crate::routes::{
         (name = "betalingen", description = "Voorschotten, restanten, terugvorderingen, betaalrondes met hun SEPA-bestand, en de grootboekcontrole."),
         (name = "rapportages", description = "Uitbetalingen, budgetpositie en dekking, als JSON, CSV of XLSX."),
         (name = "toewijzing", description = "Toewijzingsrondes met hun loting, en het sluiten van wachtlijsten."),
-        (name = "beheer", description = "Organisaties, gebruikers, tokens, belangenconflicten en de e-mailwachtrij."),
+        (name = "beheer", description = "Organisaties, gebruikers, tokens, belangenconflicten, programmawijzigingen (plafonds, openstellingen, instrumenten) en de e-mailwachtrij."),
     ),
 )]
 struct ApiDoc;
@@ -129,7 +134,7 @@ const PROBLEMS: &[(&str, &str, &str)] = &[
     ("415", "MediatypeNietOndersteund", "De body is geen `application/json`."),
     ("422", "IdempotencyKeyHergebruikt", "De `Idempotency-Key` is al gebruikt voor een ander verzoek."),
     ("500", "InterneFout", "Er ging iets mis aan de kant van de server."),
-    ("503", "NietBeschikbaar", "De database is tijdelijk bezet of niet bereikbaar; er is niets gewijzigd. Probeer het opnieuw na `Retry-After` seconden."),
+    ("503", "NietBeschikbaar", "De database is tijdelijk bezet of niet bereikbaar; er is niets gewijzigd. Probeer het opnieuw na `Retry-After` seconden. Of: de rekening van de financier (`FUNDER_NAME`, `FUNDER_IBAN`, `FUNDER_BIC`) is niet ingesteld, zodat er niets betaald kan worden; dan zonder `Retry-After`."),
 ];
 
 fn components(doc: &mut Value) {

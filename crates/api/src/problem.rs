@@ -246,6 +246,17 @@ impl ApiError {
         .with_header(header::RETRY_AFTER, retry_after_seconds.to_string())
     }
 
+    /// 503: the funder's account (`FUNDER_*`) is not configured, so nothing that pays
+    /// may be made; the detail names the variables.
+    pub fn payer_not_configured(detail: &str) -> Self {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "rekening-financier-niet-ingesteld",
+            "Rekening van de financier niet ingesteld",
+            detail,
+        )
+    }
+
     /// 500: something that should not happen. The cause is logged, not shown.
     pub fn internal(cause: &str) -> Self {
         tracing::error!(cause, "interne fout");

@@ -41,6 +41,10 @@ pub enum Command {
         /// Het programmabestand (TOML).
         #[arg(long, default_value = DEFAULT_FIXTURE)]
         file: PathBuf,
+        /// Laat regelingen, regio's en disciplines die wel in de database staan maar niet
+        /// meer in het bestand ongemoeid (zonder deze optie weigert seed en noemt ze).
+        #[arg(long)]
+        keep_missing: bool,
     },
     /// Speel het scenario van de Kamerbrief na en toon de budgetstand.
     Demo {
@@ -50,7 +54,11 @@ pub enum Command {
         file: Option<PathBuf>,
     },
     /// Toon de budgetstand per regeling en controleer het grootboek.
-    Budget,
+    Budget {
+        /// Als JSON, voor scripts.
+        #[arg(long)]
+        json: bool,
+    },
     /// Maak een reservekopie van een SQLite-database terwijl de server doorwerkt (voor
     /// PostgreSQL: pg_dump, zie docs/operations.md).
     Backup {
@@ -58,6 +66,10 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Een regeling van een lopend programma wijzigen: plafond, openstelling, toevoegen,
+    /// en de historie van die wijzigingen.
+    #[command(subcommand)]
+    Instrument(InstrumentCommand),
     /// Organisaties (aanvragers).
     #[command(subcommand)]
     Organisation(OrganisationCommand),
@@ -127,9 +139,86 @@ pub enum Command {
         /// csv, xlsx of json (standaard csv).
         #[arg(long, default_value = "csv")]
         format: String,
+        /// Als JSON (hetzelfde als --format json).
+        #[arg(long)]
+        json: bool,
         /// Bestand om naar te schrijven (standaard de standaarduitvoer).
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InstrumentCommand {
+    /// Zet het subsidieplafond; niet lager dan wat al is gereserveerd en verleend.
+    Ceiling {
+        /// Code van de regeling, bijvoorbeeld uitvoering.
+        #[arg(long)]
+        instrument: String,
+        /// Het nieuwe plafond in euro's, met een punt als decimaalteken: 75000000.00.
+        #[arg(long)]
+        amount: String,
+        /// Waarom, voor de historie.
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Open de openstelling van vandaag (of --from) tot en met --until.
+    Open {
+        /// Code van de regeling.
+        #[arg(long)]
+        instrument: String,
+        /// Eerste dag, JJJJ-MM-DD (standaard vandaag).
+        #[arg(long)]
+        from: Option<chrono::NaiveDate>,
+        /// Laatste dag, JJJJ-MM-DD.
+        #[arg(long)]
+        until: chrono::NaiveDate,
+        /// Waarom, voor de historie.
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Verleng de openstelling tot en met een latere dag.
+    Extend {
+        /// Code van de regeling.
+        #[arg(long)]
+        instrument: String,
+        /// De nieuwe laatste dag, JJJJ-MM-DD.
+        #[arg(long)]
+        until: chrono::NaiveDate,
+        /// Waarom, voor de historie.
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Sluit de openstelling: gisteren wordt de laatste dag.
+    Close {
+        /// Code van de regeling.
+        #[arg(long)]
+        instrument: String,
+        /// Waarom, voor de historie.
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Voeg een regeling toe aan een programma, uit een TOML-bestand met dezelfde sleutels
+    /// als een [[programma.instrumenten]]-blok van het programmabestand.
+    Add {
+        /// Code van het programma.
+        #[arg(long)]
+        programme: String,
+        /// Het bestand met de regeling.
+        #[arg(long)]
+        file: PathBuf,
+        /// Waarom, voor de historie.
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Toon de wijzigingen van een programma, oudste eerst.
+    History {
+        /// Code van het programma.
+        #[arg(long)]
+        programme: String,
+        /// Als JSON, voor scripts.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -175,7 +264,11 @@ pub enum MailCommand {
     Drain,
     /// Toon hoeveel berichten wachten, opnieuw geprobeerd worden, mislukt en verzonden zijn,
     /// en de mislukte berichten met hun laatste fout.
-    Status,
+    Status {
+        /// Als JSON, voor scripts.
+        #[arg(long)]
+        json: bool,
+    },
     /// Zet een mislukt bericht terug in de wachtrij.
     Retry {
         /// Id van het bericht (zie `subsidie mail status`).

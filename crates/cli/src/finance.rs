@@ -18,6 +18,9 @@ pub fn payment_run(settings: &Settings, command: &PaymentRunCommand) -> Result<(
     let actor = operator(settings, &pool)?;
     match command {
         PaymentRunCommand::Create { up_to } => {
+            // A run is made to be paid: refuse it before anything is booked when the
+            // account it would pay from is not configured.
+            settings.payer(false).map_err(Failure::Message)?;
             let run = payments::create_run(&pool, &actor, *up_to, Utc::now())?;
             say!("betaalronde {}", run.id);
             say!("  betalingen:       {}", run.payment_count);
@@ -26,19 +29,26 @@ pub fn payment_run(settings: &Settings, command: &PaymentRunCommand) -> Result<(
             Ok(())
         }
         PaymentRunCommand::Sepa { run, out } => {
-            let funder = settings
-                .funder()
-                .map_err(|e| Failure::Message(e.to_string()))?;
+            let funder = settings.payer(false).map_err(Failure::Message)?;
             let detail = payments::run(&pool, &actor, run)?;
             let path = out
                 .clone()
                 .unwrap_or_else(|| PathBuf::from(payments::sepa_file_name(&detail.run)));
             let file = std::fs::File::create(&path).map_err(|e| io_failure(&path, &e))?;
-            let writer =
-                payments::write_sepa(&pool, &actor, run, &funder, std::io::BufWriter::new(file))?;
+            let (counted, bytes) = crate::progress::Counting::new(file);
+            let writer = crate::progress::during("SEPA-bestand", Some(bytes), || {
+                payments::write_sepa(
+                    &pool,
+                    &actor,
+                    run,
+                    &funder,
+                    std::io::BufWriter::new(counted),
+                )
+            })?;
             writer
                 .into_inner()
                 .map_err(|e| io_failure(&path, e.error()))?
+                .into_inner()
                 .sync_all()
                 .map_err(|e| io_failure(&path, &e))?;
             say!(
@@ -95,45 +105,56 @@ pub fn report(
         Some(path) => Box::new(std::fs::File::create(path).map_err(|e| io_failure(path, &e))?),
         None => Box::new(std::io::stdout().lock()),
     };
-    let mut sink = std::io::BufWriter::new(sink);
+    let (counted, bytes) = crate::progress::Counting::new(sink);
+    let mut sink = std::io::BufWriter::new(counted);
+    // The line shows only when the report goes to a file: on a terminal's standard
+    // output it would run through the report itself.
+    let bytes = out.map(|_| bytes);
     let json_failure = |e: serde_json::Error| Failure::Message(format!("schrijven mislukt: {e}"));
-    match (kind, table) {
-        (ReportKind::Disbursements, t) => {
-            let query = DisbursementQuery {
-                programme_id: programme.to_owned(),
-                from: None,
-                to: None,
-                instrument_id: None,
-                region_id: None,
-                run_id: None,
-            };
-            match t {
-                Some(t) => {
-                    reports::write_disbursements(&pool, &actor, &query, t, &mut sink)?;
-                }
-                None => {
-                    let r = reports::disbursements(&pool, &actor, &query)?;
-                    serde_json::to_writer_pretty(&mut sink, &dto::Uitbetalingen::from(&r))
-                        .map_err(json_failure)?;
+    let mut write = || -> Result<(), Failure> {
+        match (kind, table) {
+            (ReportKind::Disbursements, t) => {
+                let query = DisbursementQuery {
+                    programme_id: programme.to_owned(),
+                    from: None,
+                    to: None,
+                    instrument_id: None,
+                    region_id: None,
+                    run_id: None,
+                };
+                match t {
+                    Some(t) => {
+                        reports::write_disbursements(&pool, &actor, &query, t, &mut sink)?;
+                    }
+                    None => {
+                        let r = reports::disbursements(&pool, &actor, &query)?;
+                        serde_json::to_writer_pretty(&mut sink, &dto::Uitbetalingen::from(&r))
+                            .map_err(json_failure)?;
+                    }
                 }
             }
+            (ReportKind::Budget, Some(t)) => {
+                reports::write_budget_position(&pool, &actor, programme, t, &mut sink)?;
+            }
+            (ReportKind::Budget, None) => {
+                let r = reports::budget_position(&pool, &actor, programme)?;
+                serde_json::to_writer_pretty(&mut sink, &dto::ProgrammaBudgetpositie::from(&r))
+                    .map_err(json_failure)?;
+            }
+            (ReportKind::Coverage, Some(t)) => {
+                reports::write_coverage(&pool, &actor, programme, t, &mut sink)?;
+            }
+            (ReportKind::Coverage, None) => {
+                let r = reports::coverage(&pool, &actor, programme)?;
+                serde_json::to_writer_pretty(&mut sink, &dto::Dekking::from(&r))
+                    .map_err(json_failure)?;
+            }
         }
-        (ReportKind::Budget, Some(t)) => {
-            reports::write_budget_position(&pool, &actor, programme, t, &mut sink)?;
-        }
-        (ReportKind::Budget, None) => {
-            let r = reports::budget_position(&pool, &actor, programme)?;
-            serde_json::to_writer_pretty(&mut sink, &dto::ProgrammaBudgetpositie::from(&r))
-                .map_err(json_failure)?;
-        }
-        (ReportKind::Coverage, Some(t)) => {
-            reports::write_coverage(&pool, &actor, programme, t, &mut sink)?;
-        }
-        (ReportKind::Coverage, None) => {
-            let r = reports::coverage(&pool, &actor, programme)?;
-            serde_json::to_writer_pretty(&mut sink, &dto::Dekking::from(&r))
-                .map_err(json_failure)?;
-        }
+        Ok(())
+    };
+    match bytes {
+        Some(count) => crate::progress::during("rapportage", Some(count), write)?,
+        None => write()?,
     }
     if table.is_none() {
         use std::io::Write as _;

@@ -24,11 +24,34 @@ pub fn mail(settings: &Settings, command: &MailCommand) -> Result<(), Failure> {
                 transport.describe()
             );
         }
-        MailCommand::Status => {
+        MailCommand::Status { json } => {
             let outbox::Overview {
                 summary: s,
                 messages,
             } = outbox::overview(&pool, &operator(settings, &pool)?, None, None)?;
+            if *json {
+                let failed: Vec<serde_json::Value> = messages
+                    .into_iter()
+                    .map(|row| {
+                        serde_json::json!({
+                            "id": row.id,
+                            "sjabloon": row.template,
+                            "ontvanger": row.recipient,
+                            "pogingen": row.attempts,
+                            "laatsteFout": row.last_error,
+                        })
+                    })
+                    .collect();
+                let value = serde_json::json!({
+                    "wachtend": s.waiting,
+                    "opnieuwTeProberen": s.retrying,
+                    "mislukt": s.failed,
+                    "verzonden": s.sent,
+                    "mislukteBerichten": failed,
+                });
+                say!("{value:#}");
+                return Ok(());
+            }
             say!(
                 "wachtend: {}, opnieuw te proberen: {}, mislukt: {}, verzonden: {}",
                 s.waiting,

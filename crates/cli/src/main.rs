@@ -34,15 +34,18 @@ macro_rules! say_err {
 mod administration;
 mod args;
 mod backup;
+mod changes;
 mod config;
 mod database;
 mod demo;
+mod dutch;
 mod failure;
 mod finance;
 mod logging;
 mod mail;
 mod mailer;
 mod programme;
+mod progress;
 mod registry;
 mod render;
 mod serve;
@@ -59,12 +62,7 @@ use settings::Settings;
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        Err(err) => {
-            // Help and version go to stdout with code 0; usage errors to stderr with 2.
-            let code = err.exit_code();
-            let _ = err.print();
-            return ExitCode::from(u8::try_from(code).unwrap_or(2));
-        }
+        Err(err) => return usage(&err),
     };
     let settings = Settings::from_env()
         .with_database_flag(cli.database_url.as_deref())
@@ -83,6 +81,35 @@ fn main() -> ExitCode {
     }
 }
 
+/// Help and version go to standard output with code 0, usage errors to standard error
+/// with code 2; all of it in Dutch, coloured only on a terminal.
+fn usage(err: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    use std::io::IsTerminal as _;
+    let code = u8::try_from(err.exit_code()).unwrap_or(2);
+    match err.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let rendered = err.render();
+            let text = if std::io::stdout().is_terminal() {
+                rendered.ansi().to_string()
+            } else {
+                rendered.to_string()
+            };
+            put!("{}", dutch::help_text(&text));
+        }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            put!("{}", dutch::help_text(&err.render().to_string()));
+        }
+        _ => {
+            let _ = std::io::Write::write_all(
+                &mut std::io::stderr(),
+                dutch::error_message(err).as_bytes(),
+            );
+        }
+    }
+    ExitCode::from(code)
+}
+
 fn execute(command: &Command, settings: &Settings) -> Result<(), Failure> {
     match command {
         Command::Migrate => {
@@ -94,10 +121,11 @@ fn execute(command: &Command, settings: &Settings) -> Result<(), Failure> {
             config::show(settings);
             Ok(())
         }
-        Command::Seed { file } => programme::seed_file(settings, file),
+        Command::Seed { file, keep_missing } => programme::seed_file(settings, file, *keep_missing),
         Command::Demo { file } => programme::run_demo(settings, file.as_deref()),
-        Command::Budget => programme::budget(settings),
+        Command::Budget { json } => programme::budget(settings, *json),
         Command::Backup { out } => backup::backup(settings, out),
+        Command::Instrument(command) => changes::instrument(settings, command),
         Command::Organisation(command) => administration::organisation(settings, command),
         Command::User(UserCommand::Add(args)) => registry::add_user(settings, args),
         Command::User(command) => administration::user(settings, command),
@@ -133,7 +161,11 @@ fn execute(command: &Command, settings: &Settings) -> Result<(), Failure> {
             kind,
             programme,
             format,
+            json,
             out,
-        } => finance::report(settings, *kind, programme, format, out.as_deref()),
+        } => {
+            let format = if *json { "json" } else { format.as_str() };
+            finance::report(settings, *kind, programme, format, out.as_deref())
+        }
     }
 }

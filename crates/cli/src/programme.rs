@@ -19,7 +19,7 @@ pub const BUILT_IN: &str = "versterking-eerstelijnszorg.toml, ingebouwd";
 /// Where `seed` looks when no `--file` is given.
 pub const DEFAULT_FIXTURE: &str = "fixtures/versterking-eerstelijnszorg.toml";
 /// `subsidie seed`: checks a programme file and loads it (idempotent).
-pub fn seed_file(settings: &Settings, file: &Path) -> Result<(), Failure> {
+pub fn seed_file(settings: &Settings, file: &Path, keep_missing: bool) -> Result<(), Failure> {
     let text = std::fs::read_to_string(file).map_err(|e| {
         Failure::Message(format!(
             "kan het programmabestand '{}' niet lezen: {e}",
@@ -28,7 +28,20 @@ pub fn seed_file(settings: &Settings, file: &Path) -> Result<(), Failure> {
     })?;
     let programme = parse_programme(&text, &file.display().to_string())?;
     let (pool, url) = open(settings, 2)?;
-    let report = seed::load(&pool, &programme, Utc::now())?;
+    let missing = if keep_missing {
+        seed::Missing::Keep
+    } else {
+        seed::Missing::Refuse
+    };
+    let (report, kept) = crate::progress::during("programma laden", None, || {
+        seed::load_with(&pool, &programme, missing, Utc::now())
+    })?;
+    if !kept.is_empty() {
+        say_err!(
+            "let op: niet meer in het bestand, ongewijzigd gelaten: {}",
+            kept.join(", ")
+        );
+    }
     say!(
         "programma '{}' geladen in {}: {} nieuw, {} gewijzigd, {} ongewijzigd",
         programme.programme.code,
@@ -41,8 +54,20 @@ pub fn seed_file(settings: &Settings, file: &Path) -> Result<(), Failure> {
 }
 
 /// `subsidie budget`: budget positions per instrument and the ledger check.
-pub fn budget(settings: &Settings) -> Result<(), Failure> {
+pub fn budget(settings: &Settings, json: bool) -> Result<(), Failure> {
     let (pool, _) = open(settings, 2)?;
+    if json {
+        // The API's shapes, so a script reads the same fields from both.
+        let instruments: Vec<subsidie_api::dto::reference::Instrument> =
+            queries::instruments(&pool)?
+                .into_iter()
+                .map(Into::into)
+                .collect();
+        let holds = queries::check_ledger(&pool)?.iter().all(|c| c.holds());
+        let value = serde_json::json!({ "instrumenten": instruments, "grootboekKlopt": holds });
+        say!("{value:#}");
+        return Ok(());
+    }
     let report = demo::report(&pool)?;
     if report.instruments.is_empty() {
         say!("Er is nog geen programma geladen; gebruik 'subsidie seed'.");
@@ -119,7 +144,7 @@ pub fn run_demo(settings: &Settings, file: Option<&Path>) -> Result<(), Failure>
             "Demo: het programma Versterking eerstelijnszorg, nagespeeld van januari 2024 tot \
              en met september 2025 volgens de Kamerbrief."
         );
-        demo::run(&pool)?
+        crate::progress::during("demo", None, || demo::run(&pool))?
     };
     say!();
     put!("{}", render::demo(&report)?);

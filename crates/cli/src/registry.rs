@@ -98,13 +98,10 @@ pub fn allocate(settings: &Settings, instrument: &str, seed: Option<&str>) -> Re
         })
         .transpose()?;
     let (pool, _) = open(settings, 2)?;
-    let run = allocation::run(
-        &pool,
-        &operator(settings, &pool)?,
-        instrument,
-        seed,
-        Utc::now(),
-    )?;
+    let actor = operator(settings, &pool)?;
+    let run = crate::progress::during(&format!("toewijzingsronde '{instrument}'"), None, || {
+        allocation::run(&pool, &actor, instrument, seed, Utc::now())
+    })?;
     put!("{}", render::allocation(&run));
     Ok(())
 }

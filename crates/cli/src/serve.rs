@@ -61,8 +61,14 @@ pub fn serve(settings: &Settings, bind: &str, demo: bool) -> Result<(), Failure>
         None
     };
     let mailer = Arc::new(Mutex::new(mailer));
-    // A wrong funder account does not stop the server: only the SEPA download says so.
-    let mut config = subsidie_api::Config::new(settings.funder().map_err(|e| e.to_string()));
+    // A missing or wrong funder account does not stop the server; payment runs and SEPA
+    // files are refused until it is set, and the operator hears it now.
+    let funder = settings.payer(demo);
+    if let Err(why) = &funder {
+        say_err!("waarschuwing: {why}; betaalrondes en SEPA-bestanden worden geweigerd");
+        tracing::warn!(fout = %why, "geen rekening van de financier");
+    }
+    let mut config = subsidie_api::Config::new(funder);
     if with_mailer {
         config.mailer = Some(mailer_probe(&mailer));
     }

@@ -257,6 +257,33 @@ impl Settings {
         })
     }
 
+    /// The account SEPA files and payment runs pay from. Outside demo mode all three
+    /// `FUNDER_*` variables must be set: the defaults name an example account, and a
+    /// bank file that debits an example IBAN is worse than no file. In demo mode (and
+    /// in tests) the example account is allowed. The error names every variable that is
+    /// missing or wrong.
+    pub fn payer(&self, demo: bool) -> Result<FunderAccount, String> {
+        let missing: Vec<&str> = [
+            ("FUNDER_NAME", &self.funder_name),
+            ("FUNDER_IBAN", &self.funder_iban),
+            ("FUNDER_BIC", &self.funder_bic),
+        ]
+        .iter()
+        .filter(|(_, s)| s.source == Source::Default)
+        .map(|(name, _)| *name)
+        .collect();
+        if !demo && !missing.is_empty() {
+            return Err(format!(
+                "de rekening van de financier is niet ingesteld: zet FUNDER_NAME, FUNDER_IBAN \
+                 en FUNDER_BIC (niet gezet: {}); zonder die variabelen zou het SEPA-bestand \
+                 het voorbeeldrekeningnummer {DEFAULT_FUNDER_IBAN} belasten. Zet FUNDER_BIC \
+                 leeg voor NOTPROVIDED.",
+                missing.join(", ")
+            ));
+        }
+        self.funder().map_err(|e| e.to_string())
+    }
+
     /// Each variable with the value in force, ready to show: secrets redacted, and what an
     /// unset variable means instead of an empty value.
     pub fn effective(&self) -> Vec<(&'static str, String, Source)> {
@@ -470,6 +497,37 @@ mod tests {
             ca.mail().smtp_ca_file,
             Some(PathBuf::from("/etc/ssl/intern.pem"))
         );
+    }
+
+    #[test]
+    fn outside_demo_mode_every_funder_variable_must_be_set() {
+        let none = Settings::from_lookup(|_| None);
+        let refused = none.payer(false).unwrap_err();
+        for name in ["FUNDER_NAME", "FUNDER_IBAN", "FUNDER_BIC"] {
+            assert!(refused.contains(name), "{refused}");
+        }
+        assert!(
+            none.payer(true).is_ok(),
+            "demo mode keeps the example account"
+        );
+        let partly = Settings::from_lookup(lookup(&[("FUNDER_IBAN", "NL20INGB0001234567")]));
+        let refused = partly.payer(false).unwrap_err();
+        assert!(
+            refused.contains("niet gezet: FUNDER_NAME, FUNDER_BIC"),
+            "{refused}"
+        );
+        let all = Settings::from_lookup(lookup(&[
+            ("FUNDER_NAME", "ZonMw"),
+            ("FUNDER_IBAN", "NL20INGB0001234567"),
+            ("FUNDER_BIC", ""),
+        ]));
+        assert_eq!(all.payer(false).unwrap().bic, None);
+        let wrong = Settings::from_lookup(lookup(&[
+            ("FUNDER_NAME", "ZonMw"),
+            ("FUNDER_IBAN", "NL00FOUT"),
+            ("FUNDER_BIC", "INGBNL2A"),
+        ]));
+        assert!(wrong.payer(false).unwrap_err().contains("FUNDER_IBAN"));
     }
 
     #[test]

@@ -15,5 +15,6 @@ pub mod money;
 mod names;
 pub mod payment;
 pub mod programme;
+pub mod programme_change;
 
 pub use money::{Money, MoneyError};

@@ -19,6 +19,7 @@ pub mod outbox;
 pub mod paging;
 pub mod payments;
 pub mod portal;
+pub mod programme;
 pub mod queries;
 pub mod registry;
 pub mod reports;

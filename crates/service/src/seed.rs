@@ -38,13 +38,105 @@ pub fn parse_programme_file(text: &str) -> Result<ProgrammeFile, ServiceError> {
     Ok(file)
 }
 
-/// Loads a validated programme file in one transaction.
+/// What a load does with codes in the database that the file no longer names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Missing {
+    /// Refuse the whole load, naming them: nothing is dropped (or kept) silently.
+    Refuse,
+    /// Leave them as they are, and say which they are.
+    Keep,
+}
+
+/// Parses one instrument in the programme file's form (the keys of a
+/// `[[programma.instrumenten]]` block), for adding it to a running programme.
+pub fn parse_instrument(text: &str) -> Result<InstrumentConfig, ServiceError> {
+    toml::from_str(text).map_err(|e| ServiceError::field("instrument", e.to_string()))
+}
+
+/// What a load does with codes Codes in the database that the
+/// file no longer names (instruments of this programme, regions, disciplines) make it
+/// refuse, naming them; see [`load_with`] to keep them.
 pub fn load(
     pool: &Pool,
     file: &ProgrammeFile,
     now: DateTime<Utc>,
 ) -> Result<SeedReport, ServiceError> {
-    tx::write(pool, |conn| load_in(conn, file, now))
+    load_with(pool, file, Missing::Refuse, now).map(|(report, _)| report)
+}
+
+/// As [`load`], with the codes the file no longer names refused or kept; the kept ones
+/// are returned, described in Dutch ("regeling 'x'").
+pub fn load_with(
+    pool: &Pool,
+    file: &ProgrammeFile,
+    missing: Missing,
+    now: DateTime<Utc>,
+) -> Result<(SeedReport, Vec<String>), ServiceError> {
+    tx::write(pool, |conn| {
+        let absent = absent_from(conn, file)?;
+        if missing == Missing::Refuse && !absent.is_empty() {
+            return Err(ServiceError::Conflict(format!(
+                "het programmabestand noemt niet meer wat wel in de database staat: {}; \
+                 een seed verwijdert niets stilzwijgend. Zet ze terug in het bestand, of laad \
+                 met 'subsidie seed --keep-missing' om ze te laten staan zoals ze zijn (een \
+                 regeling sluit u met 'subsidie instrument close --instrument CODE')",
+                absent.join(", ")
+            )));
+        }
+        Ok((load_in(conn, file, now)?, absent))
+    })
+}
+
+/// The codes in the database that the file does not name.
+fn absent_from(conn: &mut DbConnection, file: &ProgrammeFile) -> Result<Vec<String>, ServiceError> {
+    let p = &file.programme;
+    let named = |codes: Vec<String>, in_file: &[&str], what: &str| -> Vec<String> {
+        codes
+            .into_iter()
+            .filter(|c| !in_file.contains(&c.as_str()))
+            .map(|c| format!("{what} '{c}'"))
+            .collect()
+    };
+    let stored: Vec<String> = instruments::table
+        .filter(instruments::programme_id.eq(&p.code))
+        .order(instruments::id)
+        .select(instruments::id)
+        .load(conn)?;
+    let mut absent = named(
+        stored,
+        &p.instruments
+            .iter()
+            .map(|i| i.code.as_str())
+            .collect::<Vec<_>>(),
+        "regeling",
+    );
+    let stored: Vec<String> = regions::table
+        .order(regions::id)
+        .select(regions::id)
+        .load(conn)?;
+    absent.extend(named(
+        stored,
+        &file
+            .regions
+            .iter()
+            .map(|r| r.code.as_str())
+            .collect::<Vec<_>>(),
+        "regio",
+    ));
+    let stored: Vec<String> = disciplines::table
+        .order(disciplines::id)
+        .select(disciplines::id)
+        .load(conn)?;
+    absent.extend(named(
+        stored,
+        &file
+            .disciplines
+            .iter()
+            .map(|d| d.code.as_str())
+            .collect::<Vec<_>>(),
+        "discipline",
+    ));
+    Ok(absent)
 }
 
 fn load_in(
@@ -224,12 +316,17 @@ fn upsert_instrument(
             new.code, old.programme_id
         )));
     }
-    let committed = old.reserved_cents + old.granted_cents;
-    if new.ceiling_cents < committed {
-        return Err(ServiceError::Conflict(format!(
-            "het plafond van '{}' kan niet lager dan wat al is gereserveerd en verleend ({} cent)",
-            new.code, committed
-        )));
+    let committed = crate::convert::money(old.reserved_cents)?
+        .checked_add(crate::convert::money(old.granted_cents)?)?;
+    if config.ceiling < committed {
+        return Err(ServiceError::Conflict(
+            subsidie_domain::programme_change::ChangeError::CeilingBelowCommitted {
+                instrument: new.code.clone(),
+                ceiling: config.ceiling,
+                committed,
+            }
+            .to_string(),
+        ));
     }
     let same = old.name == new.name
         && old.kind == new.kind

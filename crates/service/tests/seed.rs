@@ -135,3 +135,38 @@ fn a_broken_programme_file_lists_its_problems() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn codes_the_file_no_longer_names_are_refused_by_name_or_kept_on_request() {
+    let w = world();
+    let pool = &w.pool;
+    let mut file = fixture();
+    file.programme.instruments.retain(|i| i.code != "onderzoek");
+    let dropped_region = file.regions.pop().unwrap().code;
+    let before = snapshot(pool);
+    let refused = seed::load(pool, &file, t0());
+    let Err(ServiceError::Conflict(message)) = &refused else {
+        panic!("{refused:?}");
+    };
+    assert!(message.contains("regeling 'onderzoek'"), "{message}");
+    assert!(
+        message.contains(&format!("regio '{dropped_region}'")),
+        "{message}"
+    );
+    assert!(message.contains("--keep-missing"), "{message}");
+    assert_eq!(snapshot(pool), before);
+
+    let (report, kept) = seed::load_with(pool, &file, seed::Missing::Keep, t0()).unwrap();
+    assert_eq!(
+        kept,
+        vec![
+            "regeling 'onderzoek'".to_owned(),
+            format!("regio '{dropped_region}'")
+        ]
+    );
+    assert_eq!(report.inserted, 0);
+    assert!(
+        queries::instrument(pool, "onderzoek").is_ok(),
+        "kept as it was"
+    );
+}

@@ -7,6 +7,7 @@
 pub mod backup;
 pub mod db;
 pub mod error;
+pub mod programme_changes;
 pub mod rows;
 pub mod schema;
 // Test support stays out of release builds; other crates enable it from their

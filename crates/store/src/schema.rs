@@ -330,6 +330,22 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Changes to a running programme by an administrator: ceilings, windows, instruments
+    /// added (migration `2026-12-01-100000_programme_changes`).
+    programme_changes (id) {
+        id -> BigInt,
+        programme_id -> Text,
+        instrument_id -> Nullable<Text>,
+        at -> Timestamp,
+        actor_id -> Nullable<Text>,
+        change -> Text,
+        old_value -> Nullable<Text>,
+        new_value -> Text,
+        reason -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(instruments -> programmes (programme_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(organisations -> regions (region_id));

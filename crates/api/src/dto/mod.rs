@@ -9,6 +9,7 @@ pub mod applications;
 pub mod common;
 pub mod finance;
 pub mod outbox;
+pub mod programme;
 pub mod reference;
 pub mod reports;
 

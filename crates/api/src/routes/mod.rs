@@ -10,6 +10,7 @@ pub mod administration;
 pub mod applications;
 pub mod finance;
 pub mod outbox;
+pub mod programme;
 pub mod reference;
 pub mod reports;
 pub mod review;
@@ -26,6 +27,7 @@ fn resource(path: &str, allow: &'static str) -> Resource {
 pub fn register(cfg: &mut web::ServiceConfig) {
     use applications as ap;
     use finance as fi;
+    use programme as pg;
     use reference as re;
     use reports as rp;
     use review as rv;
@@ -37,6 +39,7 @@ pub fn register(cfg: &mut web::ServiceConfig) {
             resource("/instrumenten/{id}/wachtlijst-sluitingen", "POST")
                 .route(web::post().to(admin::wachtlijst_sluiten)),
         )
+        .configure(pg::register)
         .service(resource("/regios", "GET").route(web::get().to(re::regios)))
         .service(resource("/disciplines", "GET").route(web::get().to(re::disciplines)))
         .service(

@@ -5,6 +5,7 @@ use actix_web::http::header;
 use actix_web::web::{Data, Path};
 use actix_web::HttpResponse;
 use subsidie_service::payments::{self, FileFormat};
+use subsidie_service::Role;
 
 use crate::auth::Caller;
 use crate::download;
@@ -33,7 +34,7 @@ pub fn table_format(value: Option<&str>) -> Result<FileFormat, ApiError> {
     tag = "betalingen",
     operation_id = "betaalrondeMaken",
     summary = "Maak een betaalronde van alle betalingen die vervallen zijn",
-    description = "Alleen financiën. Neemt in één keer elk gepland voorschot en elke geplande restantbetaling die uiterlijk op `totEnMet` vervalt; een betaling zit nooit in twee rondes. Is er niets te betalen, dan volgt 409 en wordt er geen ronde gemaakt.",
+    description = "Alleen financiën. Neemt in één keer elk gepland voorschot en elke geplande restantbetaling die uiterlijk op `totEnMet` vervalt; een betaling zit nooit in twee rondes. Is er niets te betalen, dan volgt 409 en wordt er geen ronde gemaakt. Zonder ingestelde rekening van de financier (`FUNDER_NAME`, `FUNDER_IBAN`, `FUNDER_BIC`) volgt 503 en wordt er niets geboekt.",
     request_body(content = NieuweBetaalronde, content_type = "application/json"),
     responses((status = 201, description = "De ronde.", body = Betaalronde, headers(
         ("Location" = String, description = "Waar de ronde staat."),
@@ -44,6 +45,11 @@ pub async fn maken(
     caller: Caller,
     body: JsonBody<NieuweBetaalronde>,
 ) -> Result<HttpResponse, ApiError> {
+    // Only finance makes runs (the service says so to anyone else); for finance, a run
+    // that could only be paid from the example account is refused before it is booked.
+    if let (Role::Finance, Err(why)) = (caller.0.role, &state.funder) {
+        return Err(ApiError::payer_not_configured(why));
+    }
     let up_to = body.0.totEnMet;
     let now = state.now();
     let run = state
@@ -108,7 +114,7 @@ pub async fn ophalen(
     tag = "betalingen",
     operation_id = "betaalrondeSepaBestand",
     summary = "Het SEPA-betaalbestand (pain.001.001.03) van een betaalronde",
-    description = "Voor financiën en beheerders. Dezelfde ronde geeft steeds dezelfde bytes; de rekening van de financier komt uit de configuratie (`FUNDER_NAME`, `FUNDER_IBAN`, `FUNDER_BIC`).",
+    description = "Voor financiën en beheerders. Dezelfde ronde geeft steeds dezelfde bytes; de rekening van de financier komt uit de configuratie (`FUNDER_NAME`, `FUNDER_IBAN`, `FUNDER_BIC`); is die niet ingesteld, dan volgt 503 met de namen van de variabelen.",
     params(("id" = String, Path, description = "Het id van de ronde.")),
     responses((status = 200, description = "Het bestand.", content((String = "application/xml")), headers(
         ("Content-Disposition" = String, description = "`attachment` met de bestandsnaam."),
@@ -120,14 +126,14 @@ pub async fn sepa(
     id: Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path_id(&id, "betaalronde")?;
-    let funder = match &state.funder {
-        Ok(f) => f.clone(),
-        Err(e) => return Err(ApiError::internal(e)),
-    };
     let pool = state.pool.clone();
     let actor = caller.0;
     let (a, i) = (actor.clone(), id.clone());
     let detail = state.run(move |p| payments::run(p, &a, &i)).await?;
+    let funder = match &state.funder {
+        Ok(f) => f.clone(),
+        Err(e) => return Err(ApiError::payer_not_configured(e)),
+    };
     let name = payments::sepa_file_name(&detail.run);
     download::stream("application/xml", &name, move |out| {
         payments::write_sepa(&pool, &actor, &id, &funder, out).map(drop)

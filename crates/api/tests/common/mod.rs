@@ -34,6 +34,11 @@ pub fn at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
 impl TestServer {
     /// Starts a server with the programme loaded and the clock at `now`.
     pub fn start(now: DateTime<Utc>) -> TestServer {
+        TestServer::start_with(now, |_| {})
+    }
+
+    /// As [`TestServer::start`], with the configuration changed by `adjust` first.
+    pub fn start_with(now: DateTime<Utc>, adjust: impl FnOnce(&mut Config)) -> TestServer {
         let db = TestDatabase::new().expect("testdatabase");
         let pool = db.pool(4).expect("pool");
         let text = std::fs::read_to_string(concat!(
@@ -47,11 +52,12 @@ impl TestServer {
         let clock = SharedClock::new(Clock::Fixed(now));
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
-        let config = Config {
+        let mut config = Config {
             clock: clock.clone(),
             workers: Some(2),
             ..Config::default()
         };
+        adjust(&mut config);
         let (tx, rx) = mpsc::channel();
         let server_pool = pool.clone();
         let thread = std::thread::spawn(move || {

@@ -87,6 +87,31 @@ fn check_codes_and_names<'a>(
 }
 
 impl InstrumentConfig {
+    /// Checks one instrument on its own and against its programme's period, as a
+    /// programme file would be checked (for an instrument added to a running programme).
+    pub fn check(&self, period: &Period, disciplines_defined: bool) -> Result<(), ConfigErrors> {
+        let mut errors = Vec::new();
+        if !is_valid_code(&self.code) {
+            errors.push(ConfigError::InvalidCode {
+                subject: "de regeling".to_owned(),
+                code: self.code.clone(),
+                suggestion: suggest_code(&self.code),
+            });
+        }
+        if self.name.trim().is_empty() {
+            errors.push(ConfigError::EmptyName {
+                subject: format!("regeling '{}'", self.code),
+                key: "naam",
+            });
+        }
+        self.problems(period, disciplines_defined, &mut errors);
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(ConfigErrors(errors))
+        }
+    }
+
     /// The problems of this instrument on its own and against its programme.
     fn problems(&self, period: &Period, disciplines_defined: bool, errors: &mut Vec<ConfigError>) {
         let instrument = || self.code.clone();

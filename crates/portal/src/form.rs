@@ -163,6 +163,10 @@ fn label(field: &str) -> &str {
         "dagen" => "Geldig (dagen)",
         "label" => "Label",
         "seed" => "Seed van de loting",
+        "plafond" => "Plafond",
+        "openstelling" => "Openstelling",
+        "van" => "Eerste dag",
+        "tot" => "Laatste dag",
         other => other,
     }
 }

@@ -39,6 +39,7 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "admin/organisaties.html",
     "admin/organisatie.html",
     "admin/berichten.html",
+    "admin/regeling.html",
 ];
 
 fn environment() -> &'static Environment<'static> {

@@ -73,6 +73,26 @@ async function closeWaitingList(page) {
   await expectText(page, 'Gesloten', 'the waiting list in the table');
 }
 
+async function changeCeiling(page) {
+  await page.getByRole('link', { name: 'Uitvoeringssubsidie regionaal eerstelijnssamenwerkingsverband (RESV)', exact: true }).click();
+  await check(page, 'regeling');
+  await expectText(page, '€ 72.000.000,00', 'the ceiling');
+  const form = page.getByRole('region', { name: 'Subsidieplafond wijzigen' });
+  await form.getByLabel('Nieuw plafond in euro', { exact: true }).fill('1.000,00');
+  await form.getByRole('button', { name: 'Plafond wijzigen' }).click();
+  await check(page, 'regeling-plafond-te-laag', { status: 422 });
+  await expectText(page, 'Er is 1 probleem', 'the refusal in the summary');
+  await page.getByRole('region', { name: 'Subsidieplafond wijzigen' })
+    .getByLabel('Nieuw plafond in euro', { exact: true }).fill('74.000.000,00');
+  await page.getByRole('region', { name: 'Subsidieplafond wijzigen' })
+    .getByLabel('Reden (niet verplicht)', { exact: true }).fill('Extra middelen na de voorjaarsnota.');
+  await page.getByRole('region', { name: 'Subsidieplafond wijzigen' }).getByRole('button', { name: 'Plafond wijzigen' }).click();
+  await check(page, 'regeling-plafond-gewijzigd');
+  await expectText(page, 'Het subsidieplafond is gewijzigd.', 'after changing');
+  await expectText(page, 'Reden: Extra middelen na de voorjaarsnota.', 'the change in the history');
+  await expectText(page, 'Beheerder Bakker', 'who changed it');
+}
+
 async function usersAndTokens(page) {
   await page.getByRole('link', { name: 'Gebruikers', exact: true }).click();
   await check(page, 'gebruikers');
@@ -153,6 +173,7 @@ await run(async (browser, pages) => {
   await allocate(page);
   await recomputeLottery(page);
   await closeWaitingList(page);
+  await changeCeiling(page);
   await usersAndTokens(page);
   await organisation(page);
   await outbox(page);

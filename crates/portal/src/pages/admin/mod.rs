@@ -14,6 +14,7 @@ mod allocation;
 mod jobs;
 mod organisations;
 mod outbox;
+mod programme;
 mod users;
 
 type Page = Result<HttpResponse, Failure>;
@@ -30,6 +31,15 @@ pub(crate) fn register(cfg: &mut web::ServiceConfig) {
             web::get().to(allocation::show_run),
         )
         .route("/beheer/taken/{id}", web::get().to(allocation::task))
+        .route("/beheer/regelingen/{id}", web::get().to(programme::show))
+        .route(
+            "/beheer/regelingen/{id}/plafond",
+            web::post().to(programme::change_ceiling),
+        )
+        .route(
+            "/beheer/regelingen/{id}/openstelling",
+            web::post().to(programme::change_window),
+        )
         .route(
             "/beheer/regelingen/{id}/wachtlijst-sluiten",
             web::get().to(allocation::confirm_close),

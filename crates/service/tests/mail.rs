@@ -78,7 +78,7 @@ const ACCOUNTING_REMINDER: &str = Template::AccountingReminder.as_str();
 const SECOND_REVIEW: &str = Template::SecondReview.as_str();
 const PAYMENT_RUN: &str = Template::PaymentRun.as_str();
 
-const PAYMENT_KEYS: [&str; 9] = [
+const PAYMENT_KEYS: [&str; 10] = [
     "referentie",
     "titel",
     "organisatie",
@@ -88,6 +88,7 @@ const PAYMENT_KEYS: [&str; 9] = [
     "betalingskenmerk",
     "rekening",
     "datum",
+    "portaal",
 ];
 
 #[test]
@@ -129,6 +130,12 @@ fn booking_a_run_paid_queues_one_payment_notice_per_payment_once() {
         let p = payload(row);
         assert_eq!(keys(&p), set(&PAYMENT_KEYS));
         assert_eq!(p["referentie"], app.reference.as_str());
+        assert!(
+            p["portaal"]
+                .as_str()
+                .is_some_and(|u| u.ends_with(&format!("/referentie/{}", app.reference))),
+            "{p}"
+        );
         assert_eq!(p["soort"], "voorschot");
         assert_eq!(
             p["betalingskenmerk"],
@@ -269,10 +276,17 @@ fn reminders_once_per_granted_application_within_the_horizon() {
                 "organisatie",
                 "regeling",
                 "verleend",
-                "verantwoording_uiterlijk"
+                "verantwoording_uiterlijk",
+                "portaal"
             ])
         );
         assert_eq!(p["verantwoording_uiterlijk"], "2027-06-30");
+        assert!(
+            p["portaal"]
+                .as_str()
+                .is_some_and(|u| u.ends_with(&format!("/referentie/{}", app.reference))),
+            "{p}"
+        );
     }
     let a_row = rows
         .iter()

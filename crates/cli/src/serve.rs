@@ -68,6 +68,8 @@ pub fn serve(settings: &Settings, bind: &str, demo: bool) -> Result<(), Failure>
         say_err!("waarschuwing: {why}; betaalrondes en SEPA-bestanden worden geweigerd");
         tracing::warn!(fout = %why, "geen rekening van de financier");
     }
+    // The portal makes runs and SEPA files too, under the same rule.
+    let portal_funder = funder.clone();
     let mut config = subsidie_api::Config::new(funder);
     if with_mailer {
         config.mailer = Some(mailer_probe(&mailer));
@@ -80,7 +82,8 @@ pub fn serve(settings: &Settings, bind: &str, demo: bool) -> Result<(), Failure>
         pool.clone(),
         std::sync::Arc::new(move || clock.now()),
         portal,
-    );
+    )
+    .with_funder(portal_funder);
     let served = subsidie_api::run_blocking_with(listener, pool, config, move |cfg| {
         subsidie_portal::configure(cfg, portal.clone())
     })

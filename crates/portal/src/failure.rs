@@ -76,6 +76,11 @@ impl Failure {
         )
     }
 
+    /// Something the configuration does not allow yet (503), saying what to set.
+    pub(crate) fn not_configured(title: &'static str, message: impl Into<String>) -> Failure {
+        Failure::new(StatusCode::SERVICE_UNAVAILABLE, title, message)
+    }
+
     /// Input that the page itself refuses before any use case.
     pub(crate) fn bad_input(message: impl Into<String>) -> Failure {
         Failure::new(StatusCode::UNPROCESSABLE_ENTITY, "Dat lukte niet", message)

@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 use actix_web::web;
 use chrono::{DateTime, Utc};
+use subsidie_service::payments::FunderAccount;
 use subsidie_service::Pool;
 
 mod assets;
@@ -59,12 +60,26 @@ pub struct PortalState {
     pub now: Now,
     /// How the portal is reached.
     pub config: PortalConfig,
+    /// The funder's account for the SEPA files of payment runs, or what is wrong with
+    /// its configuration (only the SEPA download says so).
+    pub funder: Result<FunderAccount, String>,
 }
 
 impl PortalState {
     /// State over a pool with a clock and a configuration.
     pub fn new(pool: Pool, now: Now, config: PortalConfig) -> PortalState {
-        PortalState { pool, now, config }
+        PortalState {
+            pool,
+            now,
+            config,
+            funder: FunderAccount::from_lookup(|_| None).map_err(|e| e.to_string()),
+        }
+    }
+
+    /// The same state with the funder's account as configured (`FUNDER_*`).
+    pub fn with_funder(mut self, funder: Result<FunderAccount, String>) -> PortalState {
+        self.funder = funder;
+        self
     }
 
     pub(crate) fn now(&self) -> DateTime<Utc> {

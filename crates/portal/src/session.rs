@@ -139,6 +139,7 @@ impl Visitor {
                 aanvrager => u.actor.role == Role::Applicant,
                 beoordelaar => u.actor.role == Role::Reviewer,
                 beheerder => u.actor.role == Role::Admin,
+                financien => u.actor.role == Role::Finance,
             },
             None => Value::from(()),
         }

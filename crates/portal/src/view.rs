@@ -40,6 +40,17 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "admin/organisatie.html",
     "admin/berichten.html",
     "admin/regeling.html",
+    "finance/macros.html",
+    "finance/dashboard.html",
+    "finance/betaalrondes.html",
+    "finance/betaalronde-bevestigen.html",
+    "finance/betaalronde.html",
+    "finance/betaald-bevestigen.html",
+    "finance/terugvorderingen.html",
+    "finance/vaststellen.html",
+    "finance/uitbetalingen.html",
+    "finance/budgetpositie.html",
+    "finance/dekking.html",
 ];
 
 fn environment() -> &'static Environment<'static> {

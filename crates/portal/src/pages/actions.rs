@@ -49,6 +49,9 @@ pub(crate) fn done_message(verb: &str) -> Option<&'static str> {
         }
         "afwijzen" => "De aanvraag is afgewezen; de aanvrager krijgt de afwijzingsbeschikking.",
         "score" => "De score is vastgelegd.",
+        "vastgesteld" => {
+            "De subsidie is vastgesteld; de aanvrager krijgt de vaststellingsbeschikking."
+        }
         _ => return None,
     })
 }
@@ -62,11 +65,29 @@ pub(crate) fn available(
     match actor.role {
         Role::Applicant => (applicant(facts, now), Vec::new()),
         Role::Reviewer => reviewer(facts, actor, now),
-        Role::Finance | Role::Admin => (
+        Role::Finance => finance(facts),
+        Role::Admin => (
             Vec::new(),
             vec!["Voor uw rol zijn de handelingen op een aanvraag (nog) alleen in de API beschikbaar.".to_owned()],
         ),
     }
+}
+
+/// Finance settles a reported grant on its own form, which shows what will be paid or
+/// recovered before it is confirmed.
+fn finance(facts: &Facts) -> (Vec<Value>, Vec<String>) {
+    let app = &facts.app;
+    if app.state == State::Reported.as_str() {
+        let link = context! {
+            soort => "vaststellen", kop => "Vaststellen",
+            link => format!("/financien/vaststellingen/{}", app.id), knop => "Subsidie vaststellen",
+        };
+        return (vec![link], Vec::new());
+    }
+    (
+        Vec::new(),
+        vec!["Voor financiën is hier nu niets te doen; vaststellen kan zodra de verantwoording is ingediend.".to_owned()],
+    )
 }
 
 fn may(state: State, command: Command, role: Role) -> bool {

@@ -8,12 +8,14 @@ mod admin;
 mod applicant;
 mod application;
 mod facts;
+mod finance;
 mod reviewer;
 mod signin;
 
 /// Registers every page. Fixed paths come before the ones with an id in them.
 pub(crate) fn register(cfg: &mut web::ServiceConfig) {
     admin::register(cfg);
+    finance::register(cfg);
     cfg.route("/", web::get().to(signin::home))
         .route("/aanmelden", web::get().to(signin::form))
         .route("/aanmelden/link", web::post().to(signin::request_link))

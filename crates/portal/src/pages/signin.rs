@@ -25,19 +25,8 @@ pub(crate) async fn home(req: HttpRequest, state: web::Data<PortalState>) -> Pag
     Ok(match user.actor.role {
         Role::Applicant => see_other("/aanvragen"),
         Role::Reviewer => see_other("/werkvoorraad"),
+        Role::Finance => see_other("/financien"),
         Role::Admin => see_other("/beheer"),
-        Role::Finance => view::page(
-            StatusCode::OK,
-            "melding.html",
-            &visitor.frame(),
-            context! {
-                titel => "Welkom",
-                melding => "Het portaal heeft nog geen pagina's voor financiën en beheer. \
-                            Gebruik daarvoor de API, met de documentatie op /api/v1/docs/.",
-                verder => "/api/v1/docs/",
-                verder_tekst => "Naar de documentatie van de API",
-            },
-        ),
     })
 }
 

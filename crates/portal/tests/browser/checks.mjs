@@ -1,7 +1,6 @@
-// What every browser journey checks on every page, for journeys beside journey.mjs:
-// axe-core (any violation fails the run), one h1, a title, lang="nl", no sideways
-// scrolling at 360 px, and screenshots at 1280 and 360 px in $SCREENSHOTS. Questions to
-// the Rust harness go out as "VRAAG <what>" lines on stdout; the answer comes on stdin.
+// What every browser journey shares: asking the Rust harness, checking a page (axe-core,
+// one h1, a title, lang="nl", no sideways scrolling at 360 px) with its screenshots at
+// 1280 and 360 px, and launching Debian's Chromium. Used by finance.mjs.
 
 import { chromium } from 'playwright-core';
 import { createRequire } from 'node:module';
@@ -12,14 +11,14 @@ const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 export const base = process.env.PORTAL_URL;
-const shots = process.env.SCREENSHOTS;
+export const shots = process.env.SCREENSHOTS;
 mkdirSync(shots, { recursive: true });
 
+// Questions to the harness, one line each way.
 const lines = readline.createInterface({ input: process.stdin });
 const pending = [];
 const answers = [];
 lines.on('line', (line) => (pending.length ? pending.shift()(line) : answers.push(line)));
-
 export function ask(question) {
   process.stdout.write(`VRAAG ${question}\n`);
   return new Promise((resolve) => (answers.length ? resolve(answers.shift()) : pending.push(resolve)));
@@ -31,6 +30,7 @@ export function fail(message) {
 
 export const failures = [];
 let counter = 0;
+export const checked = () => counter;
 
 async function axe(page, name) {
   const result = await page.evaluate(async () => await window.axe.run(document));
@@ -69,7 +69,9 @@ export async function check(page, name, { status } = {}) {
 }
 
 export async function newPage(browser) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'nl-NL' });
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 900 }, locale: 'nl-NL', acceptDownloads: true,
+  });
   const page = await context.newPage();
   page.on('response', (r) => {
     if (r.request().isNavigationRequest() && r.request().frame() === page.mainFrame()) page.lastStatus = r.status();
@@ -88,25 +90,8 @@ export async function signInWithToken(page, token) {
   await page.getByRole('button', { name: 'Aanmelden met token' }).click();
 }
 
-// Tabs from the top of the page to the control whose text is `text` and presses Enter:
-// the action can be done with the keyboard alone.
-export async function pressByKeyboard(page, text, where) {
-  await page.evaluate(() => document.activeElement && document.activeElement.blur());
-  for (let i = 0; i < 60; i++) {
-    await page.keyboard.press('Tab');
-    const focused = await page.evaluate(() => (document.activeElement ? document.activeElement.innerText || '' : ''));
-    if (focused.trim() === text) {
-      await page.keyboard.press('Enter');
-      return;
-    }
-  }
-  fail(`${where}: '${text}' could not be reached with the Tab key`);
-}
-
-// Runs `journey(browser, pages)` in Debian's Chromium; on a failure, screenshots of
-// every page opened; in the end, every problem found.
-export async function run(journey) {
-  const browser = await chromium.launch({
+export async function launch() {
+  return chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
     args: [
@@ -114,6 +99,12 @@ export async function run(journey) {
       '--disable-component-update', '--disable-sync', '--no-first-run',
     ],
   });
+}
+
+// Runs `journey` with a browser; on failure screenshots every page; reports the
+// failures of the checks and exits non-zero when there were any.
+export async function run(journey) {
+  const browser = await launch();
   const pages = [];
   try {
     await journey(browser, pages);
@@ -131,4 +122,19 @@ export async function run(journey) {
     process.exit(1);
   }
   console.log(`journey done: ${counter} pages checked, screenshots in ${shots}`);
+}
+
+// Tabs from the top of the page to the control whose text is `text` and presses Enter:
+// the action can be done with the keyboard alone.
+export async function pressByKeyboard(page, text, where) {
+  await page.evaluate(() => document.activeElement && document.activeElement.blur());
+  for (let i = 0; i < 60; i++) {
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => (document.activeElement ? document.activeElement.innerText || '' : ''));
+    if (focused.trim() === text) {
+      await page.keyboard.press('Enter');
+      return;
+    }
+  }
+  fail(`${where}: '${text}' could not be reached with the Tab key`);
 }

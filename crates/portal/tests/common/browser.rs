@@ -1,7 +1,6 @@
-//! Running a browser journey (`tests/browser/*.mjs`, playwright-core with Debian's
-//! Chromium) against a test server: whether it can run here, where its screenshots go,
-//! and the line protocol by which the script asks the harness what only the harness can
-//! do ("VRAAG <what>" on stdout, the answer on stdin).
+//! Running a browser journey under `tests/browser/` from a Rust test: whether it can run
+//! here, and the node process with its questions to the harness ("VRAAG …" on stdout,
+//! the answer on stdin).
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -29,36 +28,34 @@ pub fn missing() -> Option<String> {
     None
 }
 
-/// True when the test may go on; false (after saying why) when it skips. With `CI=true`
-/// a missing browser is a failure.
-pub fn available() -> bool {
+/// True when the journey must be skipped (said on stderr); on CI it must run.
+pub fn skip() -> bool {
     match missing() {
-        None => true,
+        None => false,
         Some(why) => {
             assert!(
                 std::env::var("CI").as_deref() != Ok("true"),
                 "CI=true, maar de browsertest kan niet draaien: {why}"
             );
             eprintln!("browsertest overgeslagen: {why}");
-            false
+            true
         }
     }
 }
 
-/// A fresh folder `target/<name>/<backend>` for this run's screenshots.
+/// Where this backend's screenshots of journey `name` go, emptied first.
 pub fn screenshots(name: &str) -> PathBuf {
     let backend = format!("{:?}", subsidie_store::testing::selected_backend()).to_lowercase();
     let shots = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../target")
+        .join("../../target/portal-screenshots")
         .join(name)
         .join(backend);
-    // Only this run's pages, so nobody looks at a stale one.
     let _ = std::fs::remove_dir_all(&shots);
     shots
 }
 
 /// Runs `script` with `env`, answering its questions with `answer`; panics when the
-/// script fails.
+/// journey fails.
 pub fn run(script: &str, env: &[(&str, String)], mut answer: impl FnMut(&str) -> String) {
     let mut node = Command::new("node");
     node.arg(script).current_dir(browser_dir());

@@ -3,8 +3,6 @@
 //! loaded and a clock the test sets.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-pub mod browser;
-
 use std::net::{SocketAddr, TcpListener};
 use std::sync::{mpsc, Arc};
 use std::thread::JoinHandle;
@@ -14,6 +12,9 @@ use subsidie_api::{Config, SharedClock};
 use subsidie_portal::{PortalConfig, PortalState};
 use subsidie_service::{registry, seed, Actor, Clock, Pool, Role};
 use subsidie_store::testing::TestDatabase;
+
+pub mod browser;
+pub mod finance;
 
 pub struct TestServer {
     pub addr: SocketAddr,
@@ -36,6 +37,14 @@ pub fn at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
 
 impl TestServer {
     pub fn start(now: DateTime<Utc>) -> TestServer {
+        TestServer::start_with_funder(now, None)
+    }
+
+    /// With the portal's funder account replaced (an `Err` is a missing configuration).
+    pub fn start_with_funder(
+        now: DateTime<Utc>,
+        funder: Option<Result<subsidie_service::payments::FunderAccount, String>>,
+    ) -> TestServer {
         let db = TestDatabase::new().expect("testdatabase");
         let pool = db.pool(4).expect("pool");
         let text = std::fs::read_to_string(concat!(
@@ -58,6 +67,10 @@ impl TestServer {
             Arc::new(move || portal_clock.now()),
             PortalConfig::new(&format!("http://{addr}")),
         );
+        let portal = match funder {
+            Some(f) => portal.with_funder(f),
+            None => portal,
+        };
         let (tx, rx) = mpsc::channel();
         let server_pool = pool.clone();
         let thread = std::thread::spawn(move || {

@@ -40,6 +40,7 @@ mod outcomes;
 mod rows;
 mod runs;
 pub(crate) mod schedule;
+mod views;
 
 pub use booking::mark_run_paid;
 pub use files::{sepa_file_name, write_run_table, write_sepa};
@@ -47,3 +48,7 @@ pub use outcomes::{mark_payment_failed, record_recovery_received};
 pub use runs::{create_run, execution_date, nothing_due, run, run_payment_ids, runs, RunDetail};
 pub use subsidie_finance::sepa::FunderAccount;
 pub use subsidie_finance::table::TableFormat as FileFormat;
+pub use views::{
+    due_transfers, recoveries, run_items, settlement_preview, DueTransfers, RecoveryView,
+    SettlementPreview,
+};

@@ -423,6 +423,10 @@ pub struct PaymentLetter {
     /// letters carried them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub brief: Option<LetterFrame>,
+    /// The application's page in the portal (where the account details, the payments and
+    /// the accounting report are). Absent in letters queued before the link was added.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub portaal: Option<String>,
 }
 
 /// The reminder before the accounting deadline.
@@ -444,6 +448,10 @@ pub struct ReminderLetter {
     /// letters carried them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub brief: Option<LetterFrame>,
+    /// The application's page in the portal (where the account details, the payments and
+    /// the accounting report are). Absent in letters queued before the link was added.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub portaal: Option<String>,
 }
 
 /// To a reviewer: a grant above the four-eyes limit awaits a second reviewer.

@@ -15,7 +15,7 @@ pub(crate) struct Failure {
     title: &'static str,
     message: String,
     /// Where to send the visitor instead of showing a page.
-    redirect: Option<&'static str>,
+    redirect: Option<String>,
 }
 
 impl std::fmt::Display for Failure {
@@ -34,10 +34,15 @@ impl Failure {
         }
     }
 
-    /// Not signed in: to the sign-in page.
-    pub(crate) fn sign_in_first() -> Failure {
+    /// Not signed in: to the sign-in page, which returns to `back` (a page asked for
+    /// with GET) once signed in.
+    pub(crate) fn sign_in_first(back: Option<&str>) -> Failure {
+        let to = match back {
+            Some(path) => format!("/aanmelden?terug={}", crate::paths::encode(path)),
+            None => "/aanmelden".to_owned(),
+        };
         Failure {
-            redirect: Some("/aanmelden"),
+            redirect: Some(to),
             ..Failure::new(StatusCode::SEE_OTHER, "Meld u aan", "Meld u eerst aan.")
         }
     }
@@ -130,9 +135,9 @@ impl ResponseError for Failure {
     }
 
     fn error_response(&self) -> HttpResponse {
-        if let Some(to) = self.redirect {
+        if let Some(to) = &self.redirect {
             return HttpResponse::SeeOther()
-                .insert_header((header::LOCATION, to))
+                .insert_header((header::LOCATION, to.clone()))
                 .finish();
         }
         view::page(

@@ -22,6 +22,7 @@ mod catalogue;
 mod failure;
 mod form;
 mod pages;
+mod paths;
 mod session;
 mod view;
 

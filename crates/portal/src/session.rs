@@ -29,6 +29,8 @@ pub(crate) struct Visitor {
     csrf: String,
     /// A CSRF cookie to set, when the visitor had none.
     fresh_anon: Option<String>,
+    /// The page asked for, when it was a GET: where sign-in returns to.
+    asked: Option<String>,
     secure: bool,
 }
 
@@ -41,6 +43,11 @@ fn cookie(req: &HttpRequest, name: &str) -> Option<String> {
         .find(|(k, _)| *k == name)
         .map(|(_, v)| v.to_owned())
         .filter(|v| !v.is_empty() && v.len() <= 128 && v.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+/// The value of cookie `name` the browser sent (hex only), if any.
+pub(crate) fn cookie_value(req: &HttpRequest, name: &str) -> Option<String> {
+    cookie(req, name)
 }
 
 /// The session secret the browser sent, if any.
@@ -64,6 +71,9 @@ impl Visitor {
     /// Resolves the request's visitor: the session if it is live, else anonymous.
     pub(crate) async fn of(req: &HttpRequest, state: &PortalState) -> Result<Visitor, Failure> {
         let secure = state.config.secure_cookies;
+        let asked = (req.method() == actix_web::http::Method::GET)
+            .then(|| req.uri().path_and_query().map(|p| p.as_str().to_owned()))
+            .flatten();
         if let Some(token) = cookie(req, SESSION_COOKIE) {
             let pool = state.pool.clone();
             let now = state.now();
@@ -76,6 +86,7 @@ impl Visitor {
                     user: Some(user),
                     csrf: signin::csrf_token(&token),
                     fresh_anon: None,
+                    asked,
                     secure,
                 });
             }
@@ -91,13 +102,16 @@ impl Visitor {
             user: None,
             csrf,
             fresh_anon,
+            asked,
             secure,
         })
     }
 
     /// The signed-in user, or a failure that sends the visitor to the sign-in page.
     pub(crate) fn signed_in(&self) -> Result<&SignedIn, Failure> {
-        self.user.as_ref().ok_or_else(Failure::sign_in_first)
+        self.user
+            .as_ref()
+            .ok_or_else(|| Failure::sign_in_first(self.asked.as_deref()))
     }
 
     /// Refuses a form that does not carry this visitor's token.
@@ -124,6 +138,7 @@ impl Visitor {
                 rol => role_words(u.actor.role),
                 aanvrager => u.actor.role == Role::Applicant,
                 beoordelaar => u.actor.role == Role::Reviewer,
+                beheerder => u.actor.role == Role::Admin,
                 financien => u.actor.role == Role::Finance,
             },
             None => Value::from(()),

@@ -78,7 +78,7 @@ const ACCOUNTING_REMINDER: &str = Template::AccountingReminder.as_str();
 const SECOND_REVIEW: &str = Template::SecondReview.as_str();
 const PAYMENT_RUN: &str = Template::PaymentRun.as_str();
 
-const PAYMENT_KEYS: [&str; 10] = [
+const PAYMENT_KEYS: [&str; 11] = [
     "referentie",
     "titel",
     "organisatie",
@@ -89,6 +89,7 @@ const PAYMENT_KEYS: [&str; 10] = [
     "rekening",
     "datum",
     "brief",
+    "portaal",
 ];
 
 #[test]
@@ -130,6 +131,12 @@ fn booking_a_run_paid_queues_one_payment_notice_per_payment_once() {
         let p = payload(row);
         assert_eq!(keys(&p), set(&PAYMENT_KEYS));
         assert_eq!(p["referentie"], app.reference.as_str());
+        assert!(
+            p["portaal"]
+                .as_str()
+                .is_some_and(|u| u.ends_with(&format!("/referentie/{}", app.reference))),
+            "{p}"
+        );
         assert_eq!(p["soort"], "voorschot");
         assert_eq!(
             p["betalingskenmerk"],
@@ -271,10 +278,17 @@ fn reminders_once_per_granted_application_within_the_horizon() {
                 "regeling",
                 "verleend",
                 "verantwoording_uiterlijk",
-                "brief"
+                "brief",
+                "portaal"
             ])
         );
         assert_eq!(p["verantwoording_uiterlijk"], "2027-06-30");
+        assert!(
+            p["portaal"]
+                .as_str()
+                .is_some_and(|u| u.ends_with(&format!("/referentie/{}", app.reference))),
+            "{p}"
+        );
     }
     let a_row = rows
         .iter()

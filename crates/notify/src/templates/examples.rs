@@ -202,6 +202,7 @@ fn payment_example() -> Option<PaymentLetter> {
         rekening: "NL** **** **** **43 00".into(),
         datum: day(2025, 6, 5)?,
         brief: Some(frame(day(2025, 6, 4)?)),
+        portaal: Some(format!("http://127.0.0.1:8080/referentie/{REFERENCE}")),
     })
 }
 
@@ -214,6 +215,7 @@ fn reminder_example() -> Option<ReminderLetter> {
         verleend: eur("1250000.00")?,
         verantwoording_uiterlijk: day(2027, 6, 30)?,
         brief: Some(frame(day(2027, 5, 31)?)),
+        portaal: Some(format!("http://127.0.0.1:8080/referentie/{REFERENCE}")),
     })
 }
 

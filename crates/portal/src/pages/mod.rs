@@ -4,6 +4,7 @@
 use actix_web::web;
 
 mod actions;
+mod admin;
 mod applicant;
 mod application;
 mod document_list;
@@ -15,6 +16,7 @@ mod signin;
 
 /// Registers every page. Fixed paths come before the ones with an id in them.
 pub(crate) fn register(cfg: &mut web::ServiceConfig) {
+    admin::register(cfg);
     finance::register(cfg);
     cfg.route("/", web::get().to(signin::home))
         .route("/aanmelden", web::get().to(signin::form))

@@ -66,23 +66,10 @@ impl QueueQuery {
         ];
         let mut link = format!("/werkvoorraad?pagina={page}");
         for (k, v) in q.iter().filter(|(_, v)| !v.is_empty()) {
-            link.push_str(&format!("&{k}={}", encode(v)));
+            link.push_str(&format!("&{k}={}", crate::paths::encode(v)));
         }
         link
     }
-}
-
-/// Percent-encodes a query value (its UTF-8 bytes), keeping letters, digits, `-` and `_`.
-fn encode(v: &str) -> String {
-    v.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
-                char::from(b).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 /// `GET /werkvoorraad`.

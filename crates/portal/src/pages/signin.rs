@@ -26,39 +26,58 @@ pub(crate) async fn home(req: HttpRequest, state: web::Data<PortalState>) -> Pag
         Role::Applicant => see_other("/aanvragen"),
         Role::Reviewer => see_other("/werkvoorraad"),
         Role::Finance => see_other("/financien"),
-        Role::Admin => view::page(
-            StatusCode::OK,
-            "melding.html",
-            &visitor.frame(),
-            context! {
-                titel => "Welkom",
-                melding => "Het portaal heeft nog geen pagina's voor financiën en beheer. \
-                            Gebruik daarvoor de API, met de documentatie op /api/v1/docs/.",
-                verder => "/api/v1/docs/",
-                verder_tekst => "Naar de documentatie van de API",
-            },
-        ),
+        Role::Admin => see_other("/beheer"),
     })
 }
+
+/// The cookie that keeps, hex-encoded, the page to return to while an e-mail link is on
+/// its way (the link itself carries only its token).
+const RETURN_COOKIE: &str = "portaal_terug";
 
 fn signin_page(
     status: StatusCode,
     visitor: &Visitor,
-    link: &Problems,
-    token: &Problems,
+    (link, token): (&Problems, &Problems),
     signed_out: bool,
+    back: Option<&str>,
 ) -> HttpResponse {
     visitor.finish(view::page(
         status,
         "aanmelden.html",
         &visitor.frame(),
-        context! { titel => "Aanmelden", link => link.view(), token => token.view(), afgemeld => signed_out },
+        context! {
+            titel => "Aanmelden", link => link.view(), token => token.view(), afgemeld => signed_out,
+            terug => back.and_then(crate::paths::return_path),
+        },
     ))
+}
+
+fn hex(text: &str) -> String {
+    text.bytes().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(text: &str) -> Option<String> {
+    let bytes: Option<Vec<u8>> = (0..text.len())
+        .step_by(2)
+        .map(|i| {
+            text.get(i..i + 2)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        })
+        .collect();
+    String::from_utf8(bytes?).ok()
+}
+
+fn add_cookie(res: &mut HttpResponse, value: &str) {
+    if let Ok(v) = header::HeaderValue::from_str(value) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
 }
 
 #[derive(Deserialize)]
 pub(crate) struct SignInQuery {
     afgemeld: Option<String>,
+    /// The page to return to after sign-in.
+    terug: Option<String>,
 }
 
 /// `GET /aanmelden`.
@@ -68,16 +87,17 @@ pub(crate) async fn form(
     query: web::Query<SignInQuery>,
 ) -> Page {
     let visitor = Visitor::of(&req, &state).await?;
+    let back = query.terug.as_deref().and_then(crate::paths::return_path);
     if visitor.user.is_some() {
-        return Ok(see_other("/"));
+        return Ok(see_other(back.as_deref().unwrap_or("/")));
     }
     let empty = Problems::default();
     Ok(signin_page(
         StatusCode::OK,
         &visitor,
-        &empty,
-        &empty,
+        (&empty, &empty),
         query.afgemeld.is_some(),
+        back.as_deref(),
     ))
 }
 
@@ -91,6 +111,7 @@ pub(crate) async fn request_link(
     let visitor = Visitor::of(&req, &state).await?;
     visitor.check_csrf(fields.get("csrf"))?;
     let address = form::text(&fields, "e-mailadres");
+    let back = crate::paths::return_path(&form::text(&fields, "terug"));
     let (pool, now, base) = (
         state.pool.clone(),
         state.now(),
@@ -98,20 +119,24 @@ pub(crate) async fn request_link(
     );
     let a = address.clone();
     match blocking(move || signin::request_link(&pool, &a, &base, now)).await? {
-        Ok(()) => Ok(view::page(
-            StatusCode::OK,
-            "melding.html",
-            &visitor.frame(),
-            context! {
-                titel => "Controleer uw e-mail",
-                melding => format!(
-                    "Als {address} bij het subsidieportaal bekend is, ontvangt u binnen enkele minuten \
-                     een e-mail met een link om aan te melden. De link werkt één keer en is {} minuten geldig.",
-                    signin::LINK_VALID_MINUTES
-                ),
-                verder => "/aanmelden",
-                verder_tekst => "Terug naar aanmelden",
-            },
+        Ok(()) => Ok(remember_return(
+            back.as_deref(),
+            &state,
+            view::page(
+                StatusCode::OK,
+                "melding.html",
+                &visitor.frame(),
+                context! {
+                    titel => "Controleer uw e-mail",
+                    melding => format!(
+                        "Als {address} bij het subsidieportaal bekend is, ontvangt u binnen enkele minuten \
+                         een e-mail met een link om aan te melden. De link werkt één keer en is {} minuten geldig.",
+                        signin::LINK_VALID_MINUTES
+                    ),
+                    verder => "/aanmelden",
+                    verder_tekst => "Terug naar aanmelden",
+                },
+            ),
         )),
         Err(err) => {
             let status = match err {
@@ -126,9 +151,9 @@ pub(crate) async fn request_link(
             Ok(signin_page(
                 status,
                 &visitor,
-                &p,
-                &Problems::default(),
+                (&p, &Problems::default()),
                 false,
+                back.as_deref(),
             ))
         }
     }
@@ -161,8 +186,23 @@ pub(crate) async fn link_page(
     )))
 }
 
-fn start_session(state: &PortalState, session: &NewSession) -> HttpResponse {
-    let mut res = see_other("/");
+/// Keeps the page to return to in a cookie for as long as the link is valid.
+fn remember_return(back: Option<&str>, state: &PortalState, mut res: HttpResponse) -> HttpResponse {
+    if let Some(path) = back {
+        let age = signin::LINK_VALID_MINUTES * 60;
+        let c = set_cookie(
+            RETURN_COOKIE,
+            &hex(path),
+            state.config.secure_cookies,
+            Some(age),
+        );
+        add_cookie(&mut res, &c);
+    }
+    res
+}
+
+fn start_session(state: &PortalState, session: &NewSession, back: Option<&str>) -> HttpResponse {
+    let mut res = see_other(back.unwrap_or("/"));
     let cookie = set_cookie(
         SESSION_COOKIE,
         &session.token,
@@ -186,7 +226,15 @@ pub(crate) async fn redeem_link(
     let token = form::text(&fields, "token");
     let (pool, now) = (state.pool.clone(), state.now());
     let session = blocking(move || signin::redeem_link(&pool, &token, now)).await??;
-    Ok(start_session(&state, &session))
+    let back = crate::session::cookie_value(&req, RETURN_COOKIE)
+        .and_then(|h| unhex(&h))
+        .and_then(|p| crate::paths::return_path(&p));
+    let mut res = start_session(&state, &session, back.as_deref());
+    if back.is_some() {
+        let gone = set_cookie(RETURN_COOKIE, "", state.config.secure_cookies, Some(0));
+        add_cookie(&mut res, &gone);
+    }
+    Ok(res)
 }
 
 /// `POST /aanmelden/token`.
@@ -198,9 +246,10 @@ pub(crate) async fn with_token(
     let visitor = Visitor::of(&req, &state).await?;
     visitor.check_csrf(fields.get("csrf"))?;
     let token = form::text(&fields, "token");
+    let back = crate::paths::return_path(&form::text(&fields, "terug"));
     let (pool, now) = (state.pool.clone(), state.now());
     match blocking(move || signin::sign_in_with_token(&pool, &token, now)).await? {
-        Ok(session) => Ok(start_session(&state, &session)),
+        Ok(session) => Ok(start_session(&state, &session, back.as_deref())),
         Err(err) => {
             // The token typed is a secret: it is not shown again.
             let mut p = Problems::new("", &Fields::new());
@@ -208,9 +257,9 @@ pub(crate) async fn with_token(
             Ok(signin_page(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &visitor,
-                &Problems::default(),
-                &p,
+                (&Problems::default(), &p),
                 false,
+                back.as_deref(),
             ))
         }
     }

@@ -123,3 +123,18 @@ export async function run(journey) {
   }
   console.log(`journey done: ${counter} pages checked, screenshots in ${shots}`);
 }
+
+// Tabs from the top of the page to the control whose text is `text` and presses Enter:
+// the action can be done with the keyboard alone.
+export async function pressByKeyboard(page, text, where) {
+  await page.evaluate(() => document.activeElement && document.activeElement.blur());
+  for (let i = 0; i < 60; i++) {
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => (document.activeElement ? document.activeElement.innerText || '' : ''));
+    if (focused.trim() === text) {
+      await page.keyboard.press('Enter');
+      return;
+    }
+  }
+  fail(`${where}: '${text}' could not be reached with the Tab key`);
+}

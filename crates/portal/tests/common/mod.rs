@@ -144,6 +144,45 @@ impl TestServer {
         }
     }
 
+    /// Applications of `cents` under `instrument` from regions r01 … r`count`, each by
+    /// its own organisation and applicant, drafted an hour ago and submitted now; their
+    /// ids in region order.
+    pub fn submissions(&self, instrument: &str, count: usize, cents: i64) -> Vec<String> {
+        use subsidie_service::application::{self, Action, NewApplication};
+        let now = self.clock.now();
+        (1..=count)
+            .map(|n| {
+                let region = format!("r{n:02}");
+                let email = format!("info@{region}.example.org");
+                let org = self.organisation(&region, &email);
+                let user = self.user(
+                    &format!("Aanvrager {region}"),
+                    &email,
+                    Role::Applicant,
+                    Some(&org),
+                );
+                let actor = Actor::user(user.id, Role::Applicant, Some(org));
+                let new = NewApplication {
+                    instrument_id: instrument.to_owned(),
+                    discipline_id: None,
+                    title: format!("Wijkverband {region}"),
+                    description: "Samenwerking in de eerstelijnszorg van de regio.".to_owned(),
+                    requested: subsidie_domain::Money::from_cents(cents).unwrap(),
+                };
+                let draft = application::create_draft(
+                    &self.pool,
+                    &actor,
+                    &new,
+                    now - chrono::TimeDelta::hours(1),
+                )
+                .unwrap();
+                application::execute(&self.pool, &actor, &draft.id, None, &Action::Submit, now)
+                    .unwrap();
+                draft.id
+            })
+            .collect()
+    }
+
     /// The sign-in link last mailed to `email`, read from the outbox.
     pub fn signin_link(&self, email: &str) -> Option<String> {
         subsidie_service::queries::outbox(&self.pool)

@@ -152,6 +152,9 @@ pub fn payment_letter(
         rekening: iban::masked(&facts.iban),
         datum: date,
         brief: None,
+        portaal: Some(crate::portal::links::application_url(
+            &facts.application_reference,
+        )),
     })
 }
 
@@ -306,6 +309,7 @@ pub fn reminder_letter(facts: &ReminderFacts<'_>) -> Result<ReminderLetter, Serv
         verleend: money(facts.granted_cents)?,
         verantwoording_uiterlijk: facts.deadline,
         brief: None,
+        portaal: Some(crate::portal::links::application_url(facts.reference)),
     })
 }
 

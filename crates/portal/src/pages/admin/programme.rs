@@ -1,0 +1,231 @@
+//! One instrument's programme settings: its ceiling and its window changed by an
+//! administrator (the use cases of `subsidie_service::programme`), with the history of
+//! every change.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest};
+use chrono::NaiveDate;
+use minijinja::{context, Value};
+use subsidie_domain::programme_change::WindowChange;
+use subsidie_service::portal::views;
+use subsidie_service::{budget, programme, queries};
+
+use super::{administrator, Done, Page};
+use crate::catalogue::Catalogue;
+use crate::form::{self, blocking, see_other, Fields, Problems};
+use crate::session::Visitor;
+use crate::view;
+use crate::PortalState;
+
+fn change_words(kind: &str) -> &'static str {
+    match kind {
+        "plafond" => "Subsidieplafond gewijzigd",
+        "openstelling" => "Openstelling gewijzigd",
+        "instrument_toegevoegd" => "Regeling toegevoegd",
+        _ => "Gewijzigd",
+    }
+}
+
+async fn render(
+    status: StatusCode,
+    visitor: &Visitor,
+    state: &PortalState,
+    id: String,
+    problems: &Problems,
+    done: &str,
+) -> Page {
+    let actor = visitor.signed_in()?.actor.clone();
+    let pool = state.pool.clone();
+    let (instrument, changes, names) = blocking(move || {
+        let instrument = queries::instrument(&pool, &id)?;
+        let changes: Vec<_> = programme::history(&pool, &actor, &instrument.programme_id)?
+            .into_iter()
+            .filter(|c| c.instrument_id.as_deref() == Some(instrument.id.as_str()))
+            .collect();
+        let ids: Vec<String> = changes.iter().filter_map(|c| c.actor_id.clone()).collect();
+        Ok((instrument, changes, views::user_names(&pool, &ids)?))
+    })
+    .await??;
+    let available = budget::position_of(&instrument)
+        .map(|p| p.available().cents())
+        .unwrap_or(0);
+    let history: Vec<Value> = changes
+        .iter()
+        .rev()
+        .map(|c| {
+            let by = c.actor_id.as_ref().map_or_else(
+                || "de engine zelf".to_owned(),
+                |a| names.get(a).cloned().unwrap_or_else(|| a.clone()),
+            );
+            context! {
+                op => view::instant(c.at), wat => change_words(&c.change), door => by,
+                oud => c.old_value.clone(), nieuw => c.new_value.clone(), reden => c.reason.clone(),
+            }
+        })
+        .collect();
+    let kinds: Vec<(String, String)> = [
+        ("openen", "Openen (van … tot en met …)"),
+        ("verlengen", "Verlengen tot en met …"),
+        ("sluiten", "Sluiten (vanaf vandaag geen aanvragen meer)"),
+    ]
+    .iter()
+    .map(|(v, n)| ((*v).to_owned(), (*n).to_owned()))
+    .collect();
+    let melding = match done {
+        "plafond" => Some("Het subsidieplafond is gewijzigd."),
+        "openstelling" => Some("De openstelling is gewijzigd."),
+        _ => None,
+    };
+    Ok(view::page(
+        status,
+        "admin/regeling.html",
+        &visitor.frame(),
+        context! {
+            titel => format!("Regeling {}", instrument.name),
+            i => context! {
+                id => instrument.id.clone(), naam => instrument.name.clone(),
+                plafond => view::amount(instrument.ceiling_cents),
+                plafond_invoer => view::amount_input(instrument.ceiling_cents),
+                gereserveerd => view::amount(instrument.reserved_cents),
+                verleend => view::amount(instrument.granted_cents),
+                beschikbaar => view::amount(available),
+                van => view::date(instrument.opens_on), tot => view::date(instrument.closes_on),
+            },
+            historie => history, soorten => Catalogue::options(&kinds, "Kies wat u wijzigt"),
+            p => problems.view(), melding => melding,
+        },
+    ))
+}
+
+/// `GET /beheer/regelingen/{id}`.
+pub(crate) async fn show(
+    req: HttpRequest,
+    state: web::Data<PortalState>,
+    id: web::Path<String>,
+    done: web::Query<Done>,
+) -> Page {
+    let (visitor, _) = administrator(&req, &state).await?;
+    let empty = Problems::default();
+    render(
+        StatusCode::OK,
+        &visitor,
+        &state,
+        id.into_inner(),
+        &empty,
+        &done.gedaan,
+    )
+    .await
+}
+
+/// `POST /beheer/regelingen/{id}/plafond`.
+pub(crate) async fn change_ceiling(
+    req: HttpRequest,
+    state: web::Data<PortalState>,
+    id: web::Path<String>,
+    fields: web::Form<Fields>,
+) -> Page {
+    let (visitor, actor) = administrator(&req, &state).await?;
+    visitor.check_csrf(fields.get("csrf"))?;
+    let id = id.into_inner();
+    let mut problems = Problems::new("plafond", &fields);
+    match form::amount(&form::text(&fields, "plafond")) {
+        Err(e) => problems.field("plafond", e),
+        Ok(ceiling) => {
+            let reason = form::optional(&fields, "reden");
+            let (pool, now, inst) = (state.pool.clone(), state.now(), id.clone());
+            let changed = blocking(move || {
+                programme::change_ceiling(&pool, &actor, &inst, ceiling, reason.as_deref(), now)
+            })
+            .await?;
+            match changed {
+                Ok(_) => {
+                    return Ok(see_other(&format!(
+                        "/beheer/regelingen/{id}?gedaan=plafond"
+                    )))
+                }
+                Err(e) => problems.absorb(e)?,
+            }
+        }
+    }
+    render(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &visitor,
+        &state,
+        id,
+        &problems,
+        "",
+    )
+    .await
+}
+
+fn date(fields: &Fields, name: &str, problems: &mut Problems) -> Option<NaiveDate> {
+    let typed = form::text(fields, name);
+    if typed.is_empty() {
+        return None;
+    }
+    NaiveDate::parse_from_str(&typed, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(&typed, "%d-%m-%Y"))
+        .map_err(|_| {
+            problems.field(
+                name,
+                format!("'{typed}' is geen datum; schrijf haar als 31-12-2025"),
+            )
+        })
+        .ok()
+}
+
+/// `POST /beheer/regelingen/{id}/openstelling`.
+pub(crate) async fn change_window(
+    req: HttpRequest,
+    state: web::Data<PortalState>,
+    id: web::Path<String>,
+    fields: web::Form<Fields>,
+) -> Page {
+    let (visitor, actor) = administrator(&req, &state).await?;
+    visitor.check_csrf(fields.get("csrf"))?;
+    let id = id.into_inner();
+    let mut problems = Problems::new("openstelling", &fields);
+    let opens = date(&fields, "van", &mut problems);
+    let closes = date(&fields, "tot", &mut problems);
+    let change = match (form::text(&fields, "openstelling").as_str(), closes) {
+        ("sluiten", _) => Some(WindowChange::Close),
+        ("openen", Some(closes)) => Some(WindowChange::Open { opens, closes }),
+        ("verlengen", Some(closes)) => Some(WindowChange::Extend { closes }),
+        ("openen" | "verlengen", None) => {
+            problems.field(
+                "tot",
+                "vul de laatste dag in waarop aanvragen binnen mogen komen",
+            );
+            None
+        }
+        _ => {
+            problems.field("openstelling", "kies openen, verlengen of sluiten");
+            None
+        }
+    };
+    if let (Some(change), true) = (change, problems.is_empty()) {
+        let reason = form::optional(&fields, "reden");
+        let (pool, now, inst) = (state.pool.clone(), state.now(), id.clone());
+        let changed = blocking(move || {
+            programme::change_window(&pool, &actor, &inst, change, reason.as_deref(), now)
+        })
+        .await?;
+        match changed {
+            Ok(_) => {
+                return Ok(see_other(&format!(
+                    "/beheer/regelingen/{id}?gedaan=openstelling"
+                )))
+            }
+            Err(e) => problems.absorb(e)?,
+        }
+    }
+    render(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &visitor,
+        &state,
+        id,
+        &problems,
+        "",
+    )
+    .await
+}

@@ -106,26 +106,7 @@ pub fn register(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(documents::downloaden))
                 .route(web::delete().to(documents::verwijderen)),
         )
-        .service(
-            resource("/bezwaren/{id}/herstelverzoeken", "POST")
-                .route(web::post().to(objections::herstel_vragen)),
-        )
-        .service(
-            resource("/bezwaren/{id}/herstellingen", "POST")
-                .route(web::post().to(objections::herstellen)),
-        )
-        .service(
-            resource("/bezwaren/{id}/verdagingen", "POST")
-                .route(web::post().to(objections::verdagen)),
-        )
-        .service(
-            resource("/bezwaren/{id}/hoorzittingen", "POST")
-                .route(web::post().to(objections::horen)),
-        )
-        .service(
-            resource("/bezwaren/{id}/beslissingen", "POST")
-                .route(web::post().to(objections::beslissen)),
-        )
+        .configure(register_objections)
         .service(
             resource("/aanvragen/{id}/betalingen", "GET").route(web::get().to(fi::van_aanvraag)),
         )
@@ -158,6 +139,28 @@ pub fn register(cfg: &mut web::ServiceConfig) {
         .service(resource("/rapportages/dekking", "GET").route(web::get().to(rp::dekking)))
         .service(resource("/grootboekcontrole", "GET").route(web::get().to(fi::grootboekcontrole)));
     register_administration(cfg);
+}
+
+/// The steps of an objection after it is lodged (Awb chapters 6 and 7).
+fn register_objections(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        resource("/bezwaren/{id}/herstelverzoeken", "POST")
+            .route(web::post().to(objections::herstel_vragen)),
+    )
+    .service(
+        resource("/bezwaren/{id}/herstellingen", "POST")
+            .route(web::post().to(objections::herstellen)),
+    )
+    .service(
+        resource("/bezwaren/{id}/verdagingen", "POST").route(web::post().to(objections::verdagen)),
+    )
+    .service(
+        resource("/bezwaren/{id}/hoorzittingen", "POST").route(web::post().to(objections::horen)),
+    )
+    .service(
+        resource("/bezwaren/{id}/beslissingen", "POST")
+            .route(web::post().to(objections::beslissen)),
+    );
 }
 
 /// The administrator's resources: allocation runs, organisations, users, tokens, the

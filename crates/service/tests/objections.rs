@@ -48,6 +48,7 @@ fn reserved(w: &World, name: &str, requested: &str) -> (Actor, ApplicationRow) {
         at(2025, 3, 3, 8, 0),
     )
     .unwrap();
+    attach_required(&w.pool, &applicant, &draft.id, at(2025, 3, 3, 8, 0));
     applications::execute(
         &w.pool,
         &applicant,

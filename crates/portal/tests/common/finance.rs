@@ -69,6 +69,7 @@ impl Finance {
                     requested: amount,
                 };
                 let draft = application::create_draft(&server.pool, actor, &new, now).unwrap();
+                super::attach_required(&server.pool, actor, &draft.id, now);
                 application::execute(&server.pool, actor, &draft.id, None, &Action::Submit, now)
                     .unwrap();
                 draft.id

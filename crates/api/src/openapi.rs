@@ -303,7 +303,13 @@ fn complete_operation(path: &str, method: &str, op: &mut Map<String, Value>) {
     optional_body(op);
     plain_parameters(op);
 
-    if method == "post" {
+    // An upload is not buffered to be hashed, so it takes no Idempotency-Key (the
+    // middleware refuses one on multipart): the document must not offer it there.
+    let multipart = op
+        .get("requestBody")
+        .and_then(|b| b.pointer("/content/multipart~1form-data"))
+        .is_some();
+    if method == "post" && !multipart {
         let params = op
             .entry("parameters")
             .or_insert_with(|| json!([]))
@@ -396,6 +402,10 @@ pub fn document() -> Value {
     let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or(Value::Null);
     components(&mut doc);
     crate::openapi_input::complete(&mut doc);
+    // The upload reader refuses any part but `bestand` and `soort`.
+    if let Some(upload) = doc.pointer_mut("/components/schemas/DocumentUpload") {
+        upload["additionalProperties"] = Value::Bool(false);
+    }
     if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
         for (path, item) in paths.iter_mut() {
             let Some(item) = item.as_object_mut() else {

@@ -105,8 +105,9 @@ fn constrain(name: &str, schema: &mut Map<String, Value>) {
     {
         return;
     }
-    if name == "contactpersoon" {
-        // An empty text clears the contact person (`organisatieWijzigen`).
+    if name == "contactpersoon" || name == "label" {
+        // An empty text clears the contact person (`organisatieWijzigen`); a token's
+        // label may be left empty (`tokenUitgeven`).
         schema.insert("pattern".to_owned(), json!(format!("^[^{CONTROL}]*$")));
         schema.insert("maxLength".to_owned(), json!(200));
         return;
@@ -218,6 +219,10 @@ fn parameter(path: &str, param: &mut Map<String, Value>) {
                 "enum".to_owned(),
                 json!(["mislukt", "wachtend", "opnieuw_te_proberen"]),
             );
+        }
+        ("query", "na") if path == "/beheerhistorie" => {
+            // The history pages by its row number, not by an id.
+            schema.insert("pattern".to_owned(), json!("^[0-9]{1,18}$"));
         }
         ("query", "onderwerp") if path == "/beheerhistorie" => {
             schema.insert(

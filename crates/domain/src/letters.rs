@@ -95,6 +95,21 @@ impl Template {
 }
 
 impl Template {
+    /// Whether a letter of this template is a decision (*besluit*, Awb 1:3): the
+    /// lifecycle's decisions that carry the objection clause, the confirmation of a
+    /// waiver (the grant lapses at the grantee's request), and the decision on an
+    /// objection. These are also made as a PDF letter, archived with their hash and
+    /// attached to the e-mail.
+    pub const fn is_decision(self) -> bool {
+        match self {
+            Template::Notice(notice) => {
+                notice.carries_objection_clause() || matches!(notice, Notice::Waived)
+            }
+            Template::ObjectionDecision => true,
+            _ => false,
+        }
+    }
+
     /// Whether a mail of this template, queued but not yet sent, no longer applies once
     /// its application has moved to `to`: the accounting reminder only applies to a grant
     /// not yet accounted for (a waiver, a revocation or an account makes it moot), and the

@@ -19,6 +19,8 @@ const BODY: f32 = 10.5;
 const LEADING: f32 = 1.38;
 const SMALL: f32 = 8.5;
 const INDENT: f32 = 16.0;
+/// Amounts and dates are written with it between their parts (`€ 1.234,56`).
+pub const NBSP: char = '\u{a0}';
 
 /// The colour of a run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -152,7 +154,11 @@ fn wrap(text: &str, width: f32, style: Style) -> Result<Vec<String>, PdfError> {
     let mut lines = Vec::new();
     let mut line = String::new();
     let mut used = 0.0;
-    for word in text.split_whitespace() {
+    // A no-break space (amounts, dates) holds its words together.
+    for word in text
+        .split(|c: char| c.is_whitespace() && c != NBSP)
+        .filter(|w| !w.is_empty())
+    {
         let mut word = word.to_owned();
         let mut w = m.width(&word, style.size);
         while w > width {

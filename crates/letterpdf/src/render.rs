@@ -12,7 +12,7 @@ use krilla::text::{Font, GlyphId, KrillaGlyph};
 use krilla::{Document, SerializeSettings};
 
 use crate::fonts::{metrics, Weight};
-use crate::layout::{Ink, Page, Run, PAGE_HEIGHT, PAGE_WIDTH};
+use crate::layout::{Ink, Page, Run, NBSP, PAGE_HEIGHT, PAGE_WIDTH};
 use crate::{Letter, PdfError};
 
 fn failed(what: &str) -> impl Fn(String) -> PdfError + '_ {
@@ -94,8 +94,9 @@ fn fill(ink: Ink) -> Fill {
 /// text can be extracted.
 fn draw(surface: &mut Surface<'_>, run: &Run, font: Font) -> Result<(), PdfError> {
     let m = metrics(run.style.weight)?;
-    let glyphs: Vec<KrillaGlyph> = run
-        .text
+    // The no-break space kept the words together in layout; read back, it is a space.
+    let text = run.text.replace(NBSP, " ");
+    let glyphs: Vec<KrillaGlyph> = text
         .char_indices()
         .map(|(at, c)| {
             let placed = m.place(c);
@@ -115,7 +116,7 @@ fn draw(surface: &mut Surface<'_>, run: &Run, font: Font) -> Result<(), PdfError
         Point::from_xy(run.x, run.y),
         &glyphs,
         font,
-        &run.text,
+        &text,
         run.style.size,
         false,
     );

@@ -25,6 +25,14 @@ pub enum TemplateError {
         /// The engine's explanation.
         reason: String,
     },
+    /// The message's PDF letter could not be made (no frame, a block the layout refuses).
+    #[error("de PDF-brief van sjabloon '{template}' kon niet worden gemaakt: {reason}")]
+    Pdf {
+        /// The template.
+        template: String,
+        /// What was wrong.
+        reason: String,
+    },
 }
 
 /// Sending one message failed.

@@ -37,5 +37,5 @@ pub use dispatch::{
     DispatchPolicy, DispatchReport, DispatcherHandle,
 };
 pub use error::{NotifyError, SendError, TemplateError};
-pub use templates::{render, Rendered, Templates};
+pub use templates::{pdf, render, Rendered, Templates};
 pub use transport::{MailSettings, Transport};

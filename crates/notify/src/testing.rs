@@ -288,30 +288,78 @@ impl ReceivedMail {
     }
 
     fn part(&self, mime: &str) -> Option<String> {
-        let content_type = header_in(head_of(&self.data), "Content-Type")?;
-        let body = body_of(&self.data);
-        if !content_type.to_ascii_lowercase().starts_with("multipart/") {
-            return content_type
-                .to_ascii_lowercase()
-                .starts_with(mime)
-                .then(|| decode_body(head_of(&self.data), body));
+        let (head, body) = find_part(head_of(&self.data), body_of(&self.data), mime)?;
+        Some(String::from_utf8_lossy(&decode_bytes(head, body)).replace("\r\n", "\n"))
+    }
+
+    /// The first part of type `mime` (at any depth: a decision's mail is a
+    /// `multipart/mixed` of the `multipart/alternative` text and its PDF), with the file
+    /// name its `Content-Disposition` gives, decoded.
+    pub fn attachment(&self, mime: &str) -> Option<(Option<String>, Vec<u8>)> {
+        let (head, body) = find_part(head_of(&self.data), body_of(&self.data), mime)?;
+        let name = header_in(head, "Content-Disposition")
+            .and_then(|d| parameter(&d, "filename"));
+        Some((name, decode_bytes(head, body)))
+    }
+
+    /// The types of the parts, depth first (`multipart/mixed`, `multipart/alternative`,
+    /// `text/plain`, …).
+    pub fn part_types(&self) -> Vec<String> {
+        let mut types = Vec::new();
+        collect_types(head_of(&self.data), body_of(&self.data), &mut types);
+        types
+    }
+}
+
+fn children<'a>(content_type: &str, body: &'a str) -> Vec<(&'a str, &'a str)> {
+    let Some(boundary) = parameter(content_type, "boundary") else {
+        return Vec::new();
+    };
+    let delimiter = format!("--{boundary}");
+    let mut parts = Vec::new();
+    for chunk in body.split(&delimiter).skip(1) {
+        if chunk.starts_with("--") {
+            break;
         }
-        let boundary = parameter(&content_type, "boundary")?;
-        let delimiter = format!("--{boundary}");
-        for chunk in body.split(&delimiter).skip(1) {
-            if chunk.starts_with("--") {
-                break;
-            }
-            let chunk = chunk.strip_prefix("\r\n").unwrap_or(chunk);
-            let head = head_of(chunk);
-            let part_type = header_in(head, "Content-Type").unwrap_or_default();
-            if part_type.to_ascii_lowercase().starts_with(mime) {
-                let part_body = body_of(chunk);
-                let part_body = part_body.strip_suffix("\r\n").unwrap_or(part_body);
-                return Some(decode_body(head, part_body));
-            }
+        let chunk = chunk.strip_prefix("\r\n").unwrap_or(chunk);
+        let part_body = body_of(chunk);
+        parts.push((
+            head_of(chunk),
+            part_body.strip_suffix("\r\n").unwrap_or(part_body),
+        ));
+    }
+    parts
+}
+
+fn find_part<'a>(head: &'a str, body: &'a str, mime: &str) -> Option<(&'a str, &'a str)> {
+    let content_type = header_in(head, "Content-Type")?.to_ascii_lowercase();
+    if content_type.starts_with(mime) {
+        return Some((head, body));
+    }
+    if !content_type.starts_with("multipart/") {
+        return None;
+    }
+    let original = header_in(head, "Content-Type")?;
+    children(&original, body)
+        .into_iter()
+        .find_map(|(h, b)| find_part(h, b, mime))
+}
+
+fn collect_types(head: &str, body: &str, types: &mut Vec<String>) {
+    let Some(content_type) = header_in(head, "Content-Type") else {
+        return;
+    };
+    let kind = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    types.push(kind.clone());
+    if kind.starts_with("multipart/") {
+        for (h, b) in children(&content_type, body) {
+            collect_types(h, b, types);
         }
-        None
     }
 }
 
@@ -356,16 +404,46 @@ fn parameter(header: &str, name: &str) -> Option<String> {
     })
 }
 
-fn decode_body(head: &str, body: &str) -> String {
+fn decode_bytes(head: &str, body: &str) -> Vec<u8> {
     let encoding = header_in(head, "Content-Transfer-Encoding")
         .unwrap_or_default()
         .to_ascii_lowercase();
-    let bytes = match encoding.as_str() {
+    match encoding.as_str() {
         "quoted-printable" => decode_quoted_printable(body, false),
         "base64" => decode_base64(body),
         _ => body.as_bytes().to_vec(),
-    };
-    String::from_utf8_lossy(&bytes).replace("\r\n", "\n")
+    }
+}
+
+/// The text of a PDF as `pdftotext` (Debian's `poppler-utils`) extracts it, with runs of
+/// white space made single spaces so that a phrase broken over two lines still reads as
+/// one. Panics when `pdftotext` is missing or refuses the file: a test that checks a
+/// letter's words must not pass without reading them.
+pub fn pdf_text(pdf: &[u8]) -> String {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("pdftotext")
+        .args(["-layout", "-enc", "UTF-8", "-", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("pdftotext (Debian: poppler-utils) is needed: {e}"));
+    let mut stdin = child.stdin.take().unwrap_or_else(|| panic!("pdftotext stdin"));
+    let bytes = pdf.to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&bytes));
+    let out = child
+        .wait_with_output()
+        .unwrap_or_else(|e| panic!("pdftotext: {e}"));
+    let _ = writer.join();
+    assert!(
+        out.status.success(),
+        "pdftotext refused the file: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn hex(b: u8) -> Option<u8> {

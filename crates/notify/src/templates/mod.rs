@@ -41,6 +41,7 @@
 mod context;
 mod examples;
 mod filters;
+mod letter;
 
 use std::sync::OnceLock;
 
@@ -102,6 +103,10 @@ const PRESENTATION: &[(&str, &str)] = &[
     (
         "blokken.html",
         include_str!("../../templates/opmaak/blokken.html.j2"),
+    ),
+    (
+        "blokken.pdf",
+        include_str!("../../templates/opmaak/blokken.pdf.j2"),
     ),
     (
         "omhulsel.html",
@@ -172,9 +177,10 @@ impl Templates {
             minijinja::escape_formatter(out, state, value)
         });
         filters::register(&mut env);
+        letter::register(&mut env);
 
         for (name, source) in MESSAGES.iter().chain(FRAGMENTS) {
-            for suffix in ["txt", "html"] {
+            for suffix in ["txt", "html", "pdf"] {
                 let full = format!("{name}.{suffix}");
                 env.add_template_owned(full.clone(), *source)
                     .map_err(|e| render_error(&full, &e))?;
@@ -260,13 +266,69 @@ impl Templates {
     }
 }
 
-/// Renders with the default templates (signed by [`DEFAULT_SENDER`]).
-pub fn render(template: &str, payload: &Json) -> Result<Rendered, TemplateError> {
+impl Templates {
+    /// The message `template` with `payload` as a letter to print: the same source
+    /// rendered with `formaat` `pdf`, its building blocks read back ([`letter`]). Only
+    /// a letter with a frame (`brief`: dagtekening, sender, signatory) can be one.
+    pub fn letter(
+        &self,
+        template: &str,
+        payload: &Json,
+    ) -> Result<subsidie_letterpdf::Letter, TemplateError> {
+        let known: Template = template
+            .parse()
+            .map_err(|_| TemplateError::Unknown(template.to_owned()))?;
+        let mut context = context::of(known, payload).map_err(|reason| TemplateError::Payload {
+            template: template.to_owned(),
+            reason,
+        })?;
+        context.insert("afzender".into(), Json::String(self.sender.clone()));
+        context.insert("formaat".into(), json!("pdf"));
+        let name = format!("{template}.pdf");
+        let captured = self
+            .env
+            .get_template(&name)
+            .and_then(|t| t.render_captured(Value::from(Serde(&context))))
+            .map_err(|e| render_error(&name, &e))?;
+        let subject = captured
+            .state()
+            .lookup("onderwerp")
+            .and_then(|v| v.as_str().map(single_line))
+            .unwrap_or_default();
+        let pdf_error = |reason: String| TemplateError::Pdf {
+            template: template.to_owned(),
+            reason,
+        };
+        let blocks = letter::blocks(captured.output()).map_err(pdf_error)?;
+        letter::letter(subject, &context, blocks).map_err(pdf_error)
+    }
+
+    /// The PDF/A-2b file of [`Templates::letter`].
+    pub fn pdf(&self, template: &str, payload: &Json) -> Result<Vec<u8>, TemplateError> {
+        let letter = self.letter(template, payload)?;
+        subsidie_letterpdf::write(&letter).map_err(|e| TemplateError::Pdf {
+            template: template.to_owned(),
+            reason: e.to_string(),
+        })
+    }
+}
+
+/// The PDF letter of `template` with `payload`, with the default templates.
+pub fn pdf(template: &str, payload: &Json) -> Result<Vec<u8>, TemplateError> {
+    default_templates()?.pdf(template, payload)
+}
+
+fn default_templates() -> Result<&'static Templates, TemplateError> {
     static DEFAULT: OnceLock<Result<Templates, TemplateError>> = OnceLock::new();
     match DEFAULT.get_or_init(|| Templates::new(DEFAULT_SENDER)) {
-        Ok(templates) => templates.render(template, payload),
+        Ok(templates) => Ok(templates),
         Err(e) => Err(e.clone()),
     }
+}
+
+/// Renders with the default templates (signed by [`DEFAULT_SENDER`]).
+pub fn render(template: &str, payload: &Json) -> Result<Rendered, TemplateError> {
+    default_templates()?.render(template, payload)
 }
 
 fn render_error(template: &str, err: &Error) -> TemplateError {

@@ -13,7 +13,7 @@ use crate::dto::admin::Rol;
 use crate::middleware::{API_VERSION, API_VERSION_HEADER, IDEMPOTENCY_KEY};
 use crate::problem::{InvalidParam, Problem};
 use crate::routes::{
-    admin, administration, applications, documents, finance, meta, objections, outbox, programme,
+    admin, administration, applications, decisions, documents, finance, meta, objections, outbox, programme,
     reference, reports, review, runs,
 };
 
@@ -57,6 +57,8 @@ use crate::routes::{
         documents::lijst,
         documents::downloaden,
         documents::verwijderen,
+        decisions::lijst,
+        decisions::downloaden,
         objections::herstel_vragen,
         objections::herstellen,
         objections::verdagen,

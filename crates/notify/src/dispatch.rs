@@ -41,11 +41,11 @@ use diesel::prelude::*;
 use subsidie_domain::letters::MessageState;
 use subsidie_store::db::{with_writer, write_transaction};
 use subsidie_store::rows::OutboxRow;
-use subsidie_store::schema::outbox;
+use subsidie_store::schema::{decision_letters, outbox};
 use subsidie_store::{DbConnection, Pool};
 
 use crate::error::{NotifyError, SendError};
-use crate::transport::Transport;
+use crate::transport::{Letter, Transport};
 
 /// How the dispatcher claims and retries.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -331,7 +331,17 @@ pub fn dispatch_once_with(
             );
             break;
         }
-        match transport.send(row, now) {
+        // The decision's letter was made when the mail was queued; it goes along as it is.
+        let letter = match letter_of(pool, &row.id) {
+            Ok(letter) => letter,
+            Err(error) => {
+                log::warn!("e-mail {}: de PDF-brief kon niet worden gelezen, volgt later: {error}", row.id);
+                report.released +=
+                    retry_busy(|| with_writer(pool, |conn| release(conn, &[row.id.clone()], &token)))?;
+                continue;
+            }
+        };
+        match transport.send_with(row, letter.as_ref(), now) {
             Ok(()) => {
                 if retry_busy(|| with_writer(pool, |conn| mark_sent(conn, &row.id, &token, now)))? {
                     report.sent += 1;
@@ -372,6 +382,17 @@ pub fn dispatch_once_with(
         }
     }
     Ok(report)
+}
+
+/// The decision letter stored for the outbox row `id` (`decision_letters`), if any.
+fn letter_of(pool: &Pool, id: &str) -> Result<Option<Letter>, NotifyError> {
+    let mut conn = pool.get()?;
+    Ok(decision_letters::table
+        .find(id)
+        .select((decision_letters::file_name, decision_letters::content))
+        .first::<(String, Vec<u8>)>(&mut conn)
+        .optional()?
+        .map(|(file_name, content)| Letter { file_name, content }))
 }
 
 /// Dispatches until nothing is due at `now` any more (rows that failed wait for their

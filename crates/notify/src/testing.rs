@@ -297,8 +297,7 @@ impl ReceivedMail {
     /// name its `Content-Disposition` gives, decoded.
     pub fn attachment(&self, mime: &str) -> Option<(Option<String>, Vec<u8>)> {
         let (head, body) = find_part(head_of(&self.data), body_of(&self.data), mime)?;
-        let name = header_in(head, "Content-Disposition")
-            .and_then(|d| parameter(&d, "filename"));
+        let name = header_in(head, "Content-Disposition").and_then(|d| file_name(&d));
         Some((name, decode_bytes(head, body)))
     }
 
@@ -309,6 +308,18 @@ impl ReceivedMail {
         collect_types(head_of(&self.data), body_of(&self.data), &mut types);
         types
     }
+}
+
+/// The `filename` parameter, also when it is split into RFC 2231 continuations
+/// (`filename*0="…"; filename*1="…"`), as lettre writes a long name.
+fn file_name(disposition: &str) -> Option<String> {
+    if let Some(name) = parameter(disposition, "filename") {
+        return Some(name);
+    }
+    let pieces: Vec<String> = (0..)
+        .map_while(|n| parameter(disposition, &format!("filename*{n}")))
+        .collect();
+    (!pieces.is_empty()).then(|| pieces.concat())
 }
 
 fn children<'a>(content_type: &str, body: &'a str) -> Vec<(&'a str, &'a str)> {

@@ -56,13 +56,22 @@ use chrono::{DateTime, Utc};
 use lettre::message::header::{
     ContentTransferEncoding, ContentType, Header, HeaderName, HeaderValue,
 };
-use lettre::message::{Mailbox, MultiPart, SinglePart};
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{Address, Message, SmtpTransport, Transport as _};
 use subsidie_store::rows::OutboxRow;
 
 use crate::error::{NotifyError, SendError};
 use crate::templates::{Rendered, Templates, DEFAULT_SENDER};
+
+/// A decision's PDF letter, as the dispatcher attaches it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Letter {
+    /// The attachment's file name.
+    pub file_name: String,
+    /// The PDF.
+    pub content: Vec<u8>,
+}
 
 /// The sender when `MAIL_FROM` is not set.
 pub const DEFAULT_FROM: &str = "ZonMw subsidies <subsidies@zonmw.local>";
@@ -248,6 +257,18 @@ impl Transport {
 
     /// The e-mail for an outbox row, dated `now`.
     pub fn compose(&self, row: &OutboxRow, now: DateTime<Utc>) -> Result<Message, SendError> {
+        self.compose_with(row, None, now)
+    }
+
+    /// The e-mail for an outbox row with `letter` (file name and bytes of the decision's
+    /// PDF) attached: then a `multipart/mixed` of the text and HTML alternatives and the
+    /// PDF, else just the alternatives.
+    pub fn compose_with(
+        &self,
+        row: &OutboxRow,
+        letter: Option<&Letter>,
+        now: DateTime<Utc>,
+    ) -> Result<Message, SendError> {
         if row.id.is_empty()
             || !row
                 .id
@@ -283,6 +304,20 @@ impl Transport {
                 .header(ContentTransferEncoding::QuotedPrintable)
                 .body(body)
         };
+        let alternatives = MultiPart::alternative()
+            .singlepart(part(ContentType::TEXT_PLAIN, rendered.text))
+            .singlepart(part(ContentType::TEXT_HTML, rendered.html));
+        let body = match letter {
+            None => alternatives,
+            Some(letter) => {
+                let pdf = ContentType::parse("application/pdf").map_err(|e| {
+                    SendError::Permanent(format!("application/pdf als inhoudstype: {e}"))
+                })?;
+                MultiPart::mixed().multipart(alternatives).singlepart(
+                    Attachment::new(letter.file_name.clone()).body(letter.content.clone(), pdf),
+                )
+            }
+        };
         Message::builder()
             .message_id(Some(self.message_id(&row.id)))
             .from(self.from.clone())
@@ -290,17 +325,23 @@ impl Transport {
             .subject(rendered.subject)
             .date(now.into())
             .header(AutoSubmitted)
-            .multipart(
-                MultiPart::alternative()
-                    .singlepart(part(ContentType::TEXT_PLAIN, rendered.text))
-                    .singlepart(part(ContentType::TEXT_HTML, rendered.html)),
-            )
+            .multipart(body)
             .map_err(|e| SendError::Permanent(format!("het bericht is niet op te bouwen: {e}")))
     }
 
     /// Renders, composes and delivers one outbox row.
     pub fn send(&self, row: &OutboxRow, now: DateTime<Utc>) -> Result<(), SendError> {
-        let message = self.compose(row, now)?;
+        self.send_with(row, None, now)
+    }
+
+    /// [`Transport::send`] with the decision's letter attached ([`Transport::compose_with`]).
+    pub fn send_with(
+        &self,
+        row: &OutboxRow,
+        letter: Option<&Letter>,
+        now: DateTime<Utc>,
+    ) -> Result<(), SendError> {
+        let message = self.compose_with(row, letter, now)?;
         match &self.kind {
             Kind::Smtp { transport, .. } => transport
                 .send(&message)

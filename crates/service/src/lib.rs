@@ -11,6 +11,7 @@ pub mod allocation;
 pub mod application;
 pub mod budget;
 mod convert;
+pub mod decisions;
 pub mod disbursement;
 pub mod documents;
 pub mod error;

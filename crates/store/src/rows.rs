@@ -427,3 +427,18 @@ pub struct DocumentRow {
     pub uploaded_by: Option<String>,
     pub uploaded_at: NaiveDateTime,
 }
+
+/// The facts of a decision's PDF letter, without its bytes (`decision_letters.content`).
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = decision_letters)]
+pub struct DecisionLetterRow {
+    pub id: String,
+    pub application_id: String,
+    pub template: String,
+    pub title: String,
+    pub dated_on: NaiveDate,
+    pub file_name: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub created_at: NaiveDateTime,
+}

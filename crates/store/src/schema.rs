@@ -406,7 +406,24 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Every decision as its PDF letter, made once when its e-mail is queued; append-only.
+    decision_letters (id) {
+        id -> Text,
+        application_id -> Text,
+        template -> Text,
+        title -> Text,
+        dated_on -> Date,
+        file_name -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        content -> Binary,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(instruments -> programmes (programme_id));
+diesel::joinable!(decision_letters -> applications (application_id));
 diesel::joinable!(documents -> applications (application_id));
 diesel::joinable!(document_chunks -> documents (document_id));
 diesel::joinable!(instrument_documents -> instruments (instrument_id));
@@ -450,4 +467,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     instrument_documents,
     documents,
     document_chunks,
+    decision_letters,
 );

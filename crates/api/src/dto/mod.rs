@@ -7,6 +7,7 @@ pub mod administration;
 pub mod allocation;
 pub mod applications;
 pub mod common;
+pub mod decisions;
 pub mod documents;
 pub mod finance;
 pub mod meta;

@@ -8,6 +8,7 @@ use crate::problem::ApiError;
 pub mod admin;
 pub mod administration;
 pub mod applications;
+pub mod decisions;
 pub mod documents;
 pub mod finance;
 pub mod meta;
@@ -105,6 +106,13 @@ pub fn register(cfg: &mut web::ServiceConfig) {
             resource("/aanvragen/{id}/documenten/{documentId}", "GET, DELETE")
                 .route(web::get().to(documents::downloaden))
                 .route(web::delete().to(documents::verwijderen)),
+        )
+        .service(
+            resource("/aanvragen/{id}/besluiten", "GET").route(web::get().to(decisions::lijst)),
+        )
+        .service(
+            resource("/aanvragen/{id}/besluiten/{besluitId}", "GET")
+                .route(web::get().to(decisions::downloaden)),
         )
         .configure(register_objections)
         .service(

@@ -313,6 +313,15 @@ impl Templates {
     }
 }
 
+/// The letter of `template` with `payload` ([`Templates::letter`]), with the default
+/// templates.
+pub fn default_letter(
+    template: &str,
+    payload: &Json,
+) -> Result<subsidie_letterpdf::Letter, TemplateError> {
+    default_templates()?.letter(template, payload)
+}
+
 /// The PDF letter of `template` with `payload`, with the default templates.
 pub fn pdf(template: &str, payload: &Json) -> Result<Vec<u8>, TemplateError> {
     default_templates()?.pdf(template, payload)

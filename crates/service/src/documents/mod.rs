@@ -215,9 +215,10 @@ pub fn missing_required(
         .collect())
 }
 
-/// Loads an application for its documents: as the application, and a reviewer with a
-/// conflict of interest for its region does not learn it exists.
-fn visible(
+/// Loads an application for its documents (and its decisions' letters): as the
+/// application, and a reviewer with a conflict of interest for its region does not learn
+/// it exists.
+pub(crate) fn visible(
     conn: &mut DbConnection,
     actor: &Actor,
     id: &str,

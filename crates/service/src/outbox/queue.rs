@@ -10,6 +10,7 @@ use subsidie_store::schema::outbox;
 use subsidie_store::DbConnection;
 
 use crate::convert::naive;
+use crate::decisions::archive;
 use crate::error::ServiceError;
 
 /// Rows inserted per statement when a payment run queues its notices: 7 bound values
@@ -80,8 +81,28 @@ pub(crate) fn insert_new(conn: &mut DbConnection, rows: Vec<Mail>) -> Result<usi
     insert_all(conn, &fresh)
 }
 
-/// Inserts rows whose ids are new (random ids need no check); returns how many.
+/// Inserts rows whose ids are new (random ids need no check); returns how many. A
+/// decision's mail gets its PDF letter in the same transaction ([`archive`]).
 pub(crate) fn insert_all(conn: &mut DbConnection, rows: &[Mail]) -> Result<usize, ServiceError> {
+    let added = insert_rows(conn, rows)?;
+    for row in rows.iter().filter(|r| r.template.is_decision()) {
+        if let Some(application_id) = &row.application_id {
+            let payload: serde_json::Value = serde_json::from_str(&row.payload)
+                .map_err(|e| ServiceError::Internal(format!("e-mail {}: {e}", row.template)))?;
+            archive(
+                conn,
+                &row.id,
+                application_id,
+                row.template,
+                &payload,
+                row.at.and_utc(),
+            )?;
+        }
+    }
+    Ok(added)
+}
+
+fn insert_rows(conn: &mut DbConnection, rows: &[Mail]) -> Result<usize, ServiceError> {
     let mut added = 0;
     for chunk in rows.chunks(BATCH) {
         // Many rows per statement: a payment run queues one notice per payment, up to a

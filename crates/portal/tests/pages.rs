@@ -567,3 +567,59 @@ fn documents_are_listed_uploaded_downloaded_and_removed_on_the_application_page(
     assert_eq!(removed.status, 303, "{}", removed.text());
     assert_eq!(get(&server, &link, &cookie).status, 404);
 }
+
+#[test]
+fn a_decision_is_linked_on_the_application_page_as_its_pdf() {
+    let server = TestServer::start(at(2025, 3, 3, 9));
+    let org = server.organisation("r08", "info@r08.example.org");
+    let anna = server.user("Anna", "anna@r08.example.org", Role::Applicant, Some(&org));
+    let piet = server.user("Piet", "piet@zonmw.example.nl", Role::Reviewer, None);
+    let (applicant, a_csrf) = sign_in_with_token(&server, &anna.token);
+    let made = post(
+        &server,
+        "/aanvragen/nieuw",
+        &applicant,
+        &format!("csrf={a_csrf}&instrument=uitvoering&discipline=&titel=Plan&omschrijving=Plan&bedrag=600.000"),
+    );
+    let detail = made.header("location").unwrap().to_owned();
+    upload_required(&server, &detail, &applicant, &a_csrf);
+    post(&server, &format!("{detail}/indienen"), &applicant, &format!("csrf={a_csrf}"));
+    subsidie_service::allocation::run(
+        &server.pool,
+        &subsidie_service::Actor::system(),
+        "uitvoering",
+        None,
+        server.clock.now(),
+    )
+    .unwrap();
+    let (reviewer, r_csrf) = sign_in_with_token(&server, &piet.token);
+    post(&server, &format!("{detail}/beoordeling-starten"), &reviewer, &format!("csrf={r_csrf}"));
+    let rejected = post(
+        &server,
+        &format!("{detail}/afwijzen"),
+        &reviewer,
+        &format!("csrf={r_csrf}&motivering=Het+plan+mist+een+hecht+wijkverband."),
+    );
+    assert_eq!(rejected.status, 303, "{}", rejected.text());
+
+    let page = get(&server, &detail, &applicant).text();
+    let link = page
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .find(|href| href.contains("/besluiten/"))
+        .unwrap_or_else(|| panic!("no link to the decision's PDF on:\n{page}"))
+        .to_owned();
+    assert!(page.contains("Het besluit als PDF: afwijzingsbeschikking-"), "{page}");
+    let pdf = get(&server, &link, &applicant);
+    assert_eq!(pdf.status, 200);
+    assert_eq!(pdf.header("content-type"), Some("application/pdf"));
+    let text = subsidie_notify::testing::pdf_text(&pdf.body);
+    assert!(text.contains("Het plan mist een hecht wijkverband."), "{text}");
+    assert!(text.contains("Bent u het niet eens met dit besluit?"), "{text}");
+    // Another organisation's applicant does not get it.
+    let other_org = server.organisation("r09", "info@r09.example.org");
+    let bert = server.user("Bert", "bert@r09.example.org", Role::Applicant, Some(&other_org));
+    let (other, _) = sign_in_with_token(&server, &bert.token);
+    assert_eq!(get(&server, &link, &other).status, 404);
+}

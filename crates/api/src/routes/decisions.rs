@@ -6,6 +6,7 @@ use actix_web::http::header;
 use actix_web::web::{Data, Path};
 use actix_web::HttpResponse;
 use subsidie_service::decisions;
+use subsidie_store::rows::DecisionLetterRow;
 
 use crate::auth::Caller;
 use crate::dto::decisions::{Besluit, BesluitLijst};
@@ -69,11 +70,17 @@ pub async fn downloaden(
     let actor = caller.0;
     let (row, content) =
         blocking(move || decisions::open(&pool, &actor, &id, &letter_id)).await?;
-    Ok(HttpResponse::Ok()
+    Ok(pdf_response(&row, content))
+}
+
+/// The answer with a decision's letter: the stored bytes as an attachment, the SHA-256
+/// as the ETag. The portal answers its downloads with it too.
+pub fn pdf_response(row: &DecisionLetterRow, content: Vec<u8>) -> HttpResponse {
+    HttpResponse::Ok()
         .content_type(decisions::MEDIA_TYPE)
         .insert_header((header::CONTENT_DISPOSITION, disposition(&row.file_name)))
         .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .insert_header((header::CACHE_CONTROL, "private, no-store"))
         .insert_header((header::ETAG, format!("\"{}\"", row.sha256)))
-        .body(content))
+        .body(content)
 }

@@ -99,7 +99,7 @@ pub(crate) async fn detail(
             titel => format!("Aanvraag {}", app.reference),
             a => summary(&facts, now),
             tijdlijn => timeline(&facts),
-            brieven => facts.letters.iter().map(letter).collect::<Vec<_>>(),
+            brieven => facts.letters.iter().map(|l| letter(l, &facts)).collect::<Vec<_>>(),
             betalingen => facts.payments.iter().map(payment).collect::<Vec<_>>(),
             bezwaren => facts.objections.iter().map(|o| context! {
                 ingediend => view::instant(o.submitted_at), gronden => o.grounds.clone(), status => o.state.clone(),
@@ -156,7 +156,7 @@ fn timeline(facts: &Facts) -> Vec<Value> {
         .collect()
 }
 
-fn letter(row: &OutboxRow) -> Value {
+fn letter(row: &OutboxRow, facts: &Facts) -> Value {
     let rendered = serde_json::from_str(&row.payload)
         .ok()
         .and_then(|payload| subsidie_notify::render(&row.template, &payload).ok());
@@ -168,8 +168,18 @@ fn letter(row: &OutboxRow) -> Value {
             view::instant(row.created_at)
         ),
     };
+    // A decision's letter as it was made and archived, to download.
+    let pdf = facts.decisions.get(&row.id).map(|d| {
+        context! {
+            id => d.id.clone(),
+            naam => d.file_name.clone(),
+            grootte => format!("{} KiB", (d.size_bytes + 1023) / 1024),
+        }
+    });
     match rendered {
-        Some(r) => context! { onderwerp => r.subject, tekst => r.text, verzonden => status },
+        Some(r) => {
+            context! { onderwerp => r.subject, tekst => r.text, verzonden => status, pdf => pdf }
+        }
         None => context! {
             onderwerp => format!("Bericht '{}'", row.template),
             tekst => "Dit bericht kan hier niet worden getoond.",

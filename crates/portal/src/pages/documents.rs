@@ -9,6 +9,7 @@ use std::sync::Arc;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use subsidie_api::multipart::{self, Intake};
+use subsidie_service::decisions;
 use subsidie_service::documents::{self, Upload};
 use subsidie_service::ServiceError;
 use subsidie_store::documents::DatabaseChunks;
@@ -107,6 +108,22 @@ pub(crate) async fn download(
         Arc::new(DatabaseChunks),
         row,
     ))
+}
+
+/// `GET /aanvragen/{id}/besluiten/{besluit}`: a decision's PDF letter, as the API
+/// answers it.
+pub(crate) async fn decision(
+    req: HttpRequest,
+    state: web::Data<PortalState>,
+    path: web::Path<(String, String)>,
+) -> Page {
+    let visitor = Visitor::of(&req, &state).await?;
+    let actor = visitor.signed_in()?.actor.clone();
+    let (id, letter) = path.into_inner();
+    let pool = state.pool.clone();
+    let (row, content) =
+        blocking(move || decisions::open(&pool, &actor, &id, &letter)).await??;
+    Ok(subsidie_api::routes::decisions::pdf_response(&row, content))
 }
 
 /// `POST /aanvragen/{id}/documenten/{document}/verwijderen`.

@@ -3,8 +3,10 @@
 use std::collections::HashMap;
 
 use subsidie_service::portal::views;
-use subsidie_service::{queries, Actor, Pool, Role, ServiceError};
-use subsidie_store::rows::{ApplicationRow, HistoryRow, ObjectionRow, OutboxRow, PaymentRow};
+use subsidie_service::{decisions, queries, Actor, Pool, Role, ServiceError};
+use subsidie_store::rows::{
+    ApplicationRow, DecisionLetterRow, HistoryRow, ObjectionRow, OutboxRow, PaymentRow,
+};
 
 use crate::catalogue::Catalogue;
 
@@ -15,6 +17,8 @@ pub(crate) struct Facts {
     pub(crate) payments: Vec<PaymentRow>,
     pub(crate) objections: Vec<ObjectionRow>,
     pub(crate) letters: Vec<OutboxRow>,
+    /// The decisions' PDF letters, by the id of the mail that carried each.
+    pub(crate) decisions: HashMap<String, DecisionLetterRow>,
     pub(crate) names: HashMap<String, String>,
     pub(crate) catalogue: Catalogue,
     pub(crate) conflict: bool,
@@ -30,10 +34,25 @@ pub(crate) fn load_facts(pool: &Pool, actor: &Actor, id: &str) -> Result<Facts, 
         payments: queries::payments_of(pool, actor, id)?,
         objections: queries::objections_of(pool, actor, id)?,
         letters: views::letters_of(pool, actor, id)?,
+        decisions: decision_letters(pool, actor, id)?,
         names: views::user_names(pool, &ids)?,
         catalogue: Catalogue::load(pool)?,
         history,
         conflict,
         app,
     })
+}
+
+/// The decisions' letters; none for a reviewer with a conflict of interest for the
+/// region, who sees the page but not what it holds (as with the documents).
+fn decision_letters(
+    pool: &Pool,
+    actor: &Actor,
+    id: &str,
+) -> Result<HashMap<String, DecisionLetterRow>, ServiceError> {
+    match decisions::list(pool, actor, id) {
+        Ok(rows) => Ok(rows.into_iter().map(|r| (r.id.clone(), r)).collect()),
+        Err(ServiceError::NotFound { .. }) if actor.role == Role::Reviewer => Ok(HashMap::new()),
+        Err(e) => Err(e),
+    }
 }

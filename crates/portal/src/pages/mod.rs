@@ -50,6 +50,10 @@ pub(crate) fn register(cfg: &mut web::ServiceConfig) {
             web::get().to(documents::download),
         )
         .route(
+            "/aanvragen/{id}/besluiten/{besluit}",
+            web::get().to(documents::decision),
+        )
+        .route(
             "/aanvragen/{id}/documenten/{document}/verwijderen",
             web::post().to(documents::delete),
         )

@@ -107,6 +107,32 @@ fn an_objection_is_deferred_heard_and_decided_founded() {
         .expect(200)
         .json();
     assert_eq!(app["status"], "gehonoreerd");
+    // The rejection and the decision on the objection are each a PDF letter.
+    let letters = s
+        .get(&c.applicant_a, &format!("/aanvragen/{id}/besluiten"))
+        .expect(200)
+        .json()["besluiten"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let kinds: Vec<&str> = letters.iter().map(|l| l["soort"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["afwijzingsbeschikking", "beslissing_op_bezwaar"], "{letters:?}");
+    let pdf = s.get(
+        &c.applicant_a,
+        &format!("/aanvragen/{id}/besluiten/{}", letters[1]["id"].as_str().unwrap()),
+    );
+    pdf.expect(200);
+    let text = subsidie_notify::testing::pdf_text(&pdf.body);
+    for expected in [
+        app["referentie"].as_str().unwrap(),
+        "Datum 12 januari 2027",
+        "Wij verklaren uw bezwaar gegrond.",
+        "een subsidie van ten hoogste € 750.000,00",
+        "uiterlijk op 23 februari 2027 bij de rechtbank",
+        "Voldoet wel.",
+    ] {
+        assert!(text.contains(expected), "no '{expected}' in:\n{text}");
+    }
     let check = s.get(&c.finance, "/grootboekcontrole").expect(200).json();
     assert_eq!(check["klopt"], json!(true), "{check}");
     s.post(

@@ -38,7 +38,13 @@ fn decisions(s: &TestServer, user: &User, id: &str) -> Vec<Value> {
 }
 
 fn download(s: &TestServer, user: &User, id: &str, letter: &Value) -> Vec<u8> {
-    let res = s.get(user, &format!("/aanvragen/{id}/besluiten/{}", letter["id"].as_str().unwrap()));
+    let res = s.get(
+        user,
+        &format!(
+            "/aanvragen/{id}/besluiten/{}",
+            letter["id"].as_str().unwrap()
+        ),
+    );
     res.expect(200);
     assert_eq!(res.header("content-type"), Some("application/pdf"));
     let disposition = res.header("content-disposition").unwrap();
@@ -53,23 +59,49 @@ fn download(s: &TestServer, user: &User, id: &str, letter: &Value) -> Vec<u8> {
 /// "2025-04-14" as a letter writes it: "14 april 2025".
 fn dutch_date(iso: &str) -> String {
     const MONTHS: [&str; 12] = [
-        "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-        "september", "oktober", "november", "december",
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
     ];
     let parts: Vec<u32> = iso.split('-').map(|p| p.parse().unwrap()).collect();
-    format!("{} {} {}", parts[2], MONTHS[parts[1] as usize - 1], parts[0])
+    format!(
+        "{} {} {}",
+        parts[2],
+        MONTHS[parts[1] as usize - 1],
+        parts[0]
+    )
 }
 
 #[test]
 fn grant_and_rejection_are_pdf_letters_that_only_their_readers_get() {
     let s = TestServer::start(at(2025, 3, 3, 9));
     let c = Cast::new(&s);
-    let a = draft(&s, &c.applicant_a, draft_body("uitvoering", "987654.32", None));
-    let b = draft(&s, &c.applicant_b, draft_body("uitvoering", "600000.00", None));
+    let a = draft(
+        &s,
+        &c.applicant_a,
+        draft_body("uitvoering", "987654.32", None),
+    );
+    let b = draft(
+        &s,
+        &c.applicant_b,
+        draft_body("uitvoering", "600000.00", None),
+    );
     submit(&s, &c.applicant_a, &a);
     submit(&s, &c.applicant_b, &b);
     allocate(&s, &c.admin, "uitvoering");
-    assert!(decisions(&s, &c.applicant_a, &a).is_empty(), "no decision yet");
+    assert!(
+        decisions(&s, &c.applicant_a, &a).is_empty(),
+        "no decision yet"
+    );
 
     s.set_now(at(2025, 4, 14, 10));
     review(&s, &c.reviewer, &a, json!({"besluit": "starten"}));
@@ -89,7 +121,10 @@ fn grant_and_rejection_are_pdf_letters_that_only_their_readers_get() {
     assert_eq!(letter["dagtekening"], json!("2025-04-14"));
     assert_eq!(letter["mediatype"], json!("application/pdf"));
     let pdf = download(&s, &c.applicant_a, &a, letter);
-    assert_eq!(hex(&Sha256::digest(&pdf)), letter["sha256"].as_str().unwrap());
+    assert_eq!(
+        hex(&Sha256::digest(&pdf)),
+        letter["sha256"].as_str().unwrap()
+    );
     assert_eq!(letter["grootte"], json!(pdf.len()));
     let text = pdf_text(&pdf);
     for expected in [
@@ -107,14 +142,24 @@ fn grant_and_rejection_are_pdf_letters_that_only_their_readers_get() {
     // Finance and the reviewer see it; the other region's applicant does not learn it exists.
     assert_eq!(download(&s, &c.finance, &a, letter), pdf);
     assert_eq!(decisions(&s, &c.reviewer, &a).len(), 1);
-    s.get(&c.applicant_b, &format!("/aanvragen/{a}/besluiten")).problem(404);
+    s.get(&c.applicant_b, &format!("/aanvragen/{a}/besluiten"))
+        .problem(404);
     s.get(
         &c.applicant_b,
-        &format!("/aanvragen/{a}/besluiten/{}", letter["id"].as_str().unwrap()),
+        &format!(
+            "/aanvragen/{a}/besluiten/{}",
+            letter["id"].as_str().unwrap()
+        ),
     )
     .problem(404);
-    s.get(&c.applicant_b, &format!("/aanvragen/{b}/besluiten/{}", letter["id"].as_str().unwrap()))
-        .problem(404);
+    s.get(
+        &c.applicant_b,
+        &format!(
+            "/aanvragen/{b}/besluiten/{}",
+            letter["id"].as_str().unwrap()
+        ),
+    )
+    .problem(404);
 
     // A rejection is a letter of its own, with its motivation.
     review(&s, &c.reviewer, &b, json!({"besluit": "starten"}));
@@ -128,8 +173,14 @@ fn grant_and_rejection_are_pdf_letters_that_only_their_readers_get() {
     assert_eq!(rejected.len(), 1);
     assert_eq!(rejected[0]["soort"], json!("afwijzingsbeschikking"));
     let text = pdf_text(&download(&s, &c.applicant_b, &b, &rejected[0]));
-    assert!(text.contains("Het plan mist een hecht wijkverband."), "{text}");
-    assert!(text.contains("Bent u het niet eens met dit besluit?"), "{text}");
+    assert!(
+        text.contains("Het plan mist een hecht wijkverband."),
+        "{text}"
+    );
+    assert!(
+        text.contains("Bent u het niet eens met dit besluit?"),
+        "{text}"
+    );
 
     // The stored letter is never changed: the database refuses.
     use diesel::prelude::*;
@@ -139,8 +190,8 @@ fn grant_and_rejection_are_pdf_letters_that_only_their_readers_get() {
         .set(decision_letters::sha256.eq("0"))
         .execute(&mut conn);
     assert!(changed.is_err(), "a decision's letter was changed");
-    let removed =
-        diesel::delete(decision_letters::table.find(letter["id"].as_str().unwrap())).execute(&mut conn);
+    let removed = diesel::delete(decision_letters::table.find(letter["id"].as_str().unwrap()))
+        .execute(&mut conn);
     assert!(removed.is_err(), "a decision's letter was removed");
     drop(conn);
     assert_eq!(download(&s, &c.applicant_a, &a, letter), pdf);
@@ -150,7 +201,11 @@ fn grant_and_rejection_are_pdf_letters_that_only_their_readers_get() {
 fn the_mail_of_a_decision_carries_the_same_pdf() {
     let s = TestServer::start(at(2025, 3, 3, 9));
     let c = Cast::new(&s);
-    let a = draft(&s, &c.applicant_a, draft_body("uitvoering", "750000.00", None));
+    let a = draft(
+        &s,
+        &c.applicant_a,
+        draft_body("uitvoering", "750000.00", None),
+    );
     submit(&s, &c.applicant_a, &a);
     allocate(&s, &c.admin, "uitvoering");
     review(&s, &c.reviewer, &a, json!({"besluit": "starten"}));
@@ -180,13 +235,22 @@ fn the_mail_of_a_decision_carries_the_same_pdf() {
         ["multipart/mixed", "multipart/alternative", "text/plain"]
     );
     let (name, attached) = decision.attachment("application/pdf").unwrap();
-    assert_eq!(name.as_deref(), Some(letter["bestandsnaam"].as_str().unwrap()));
+    assert_eq!(
+        name.as_deref(),
+        Some(letter["bestandsnaam"].as_str().unwrap())
+    );
     assert_eq!(attached, pdf, "the attachment is the stored letter");
-    assert!(decision.text().unwrap().contains("subsidie van ten hoogste"));
+    assert!(decision
+        .text()
+        .unwrap()
+        .contains("subsidie van ten hoogste"));
     // A mail that is no decision has no attachment.
     let receipt = mails
         .iter()
-        .find(|m| m.subject().is_some_and(|t| t.starts_with("Ontvangstbevestiging")))
+        .find(|m| {
+            m.subject()
+                .is_some_and(|t| t.starts_with("Ontvangstbevestiging"))
+        })
         .unwrap();
     assert!(receipt.attachment("application/pdf").is_none());
     assert_eq!(receipt.part_types()[0], "multipart/alternative");

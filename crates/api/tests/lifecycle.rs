@@ -207,12 +207,21 @@ fn voorbereiding_from_draft_to_closed() {
     assert_eq!(letters[0]["soort"], json!("verleningsbeschikking"));
     let last = letters.as_array().unwrap().last().unwrap();
     assert_eq!(last["soort"], json!("vaststellingsbeschikking"));
-    let pdf = s.get(a, &format!("/aanvragen/{id}/besluiten/{}", last["id"].as_str().unwrap()));
+    let pdf = s.get(
+        a,
+        &format!("/aanvragen/{id}/besluiten/{}", last["id"].as_str().unwrap()),
+    );
     pdf.expect(200);
     let text = subsidie_notify::testing::pdf_text(&pdf.body);
     assert!(text.contains("€ 45.000,00"), "{text}");
-    assert!(text.contains(settled["referentie"].as_str().unwrap()), "{text}");
-    assert!(text.contains("Bent u het niet eens met dit besluit?"), "{text}");
+    assert!(
+        text.contains(settled["referentie"].as_str().unwrap()),
+        "{text}"
+    );
+    assert!(
+        text.contains("Bent u het niet eens met dit besluit?"),
+        "{text}"
+    );
     let recovery = payments_of(&s, &c.finance, &id)
         .into_iter()
         .find(|p| p["soort"] == json!("terugvordering"))

@@ -115,11 +115,21 @@ fn an_objection_is_deferred_heard_and_decided_founded() {
         .as_array()
         .unwrap()
         .clone();
-    let kinds: Vec<&str> = letters.iter().map(|l| l["soort"].as_str().unwrap()).collect();
-    assert_eq!(kinds, ["afwijzingsbeschikking", "beslissing_op_bezwaar"], "{letters:?}");
+    let kinds: Vec<&str> = letters
+        .iter()
+        .map(|l| l["soort"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        ["afwijzingsbeschikking", "beslissing_op_bezwaar"],
+        "{letters:?}"
+    );
     let pdf = s.get(
         &c.applicant_a,
-        &format!("/aanvragen/{id}/besluiten/{}", letters[1]["id"].as_str().unwrap()),
+        &format!(
+            "/aanvragen/{id}/besluiten/{}",
+            letters[1]["id"].as_str().unwrap()
+        ),
     );
     pdf.expect(200);
     let text = subsidie_notify::testing::pdf_text(&pdf.body);

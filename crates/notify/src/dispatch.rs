@@ -335,9 +335,15 @@ pub fn dispatch_once_with(
         let letter = match letter_of(pool, &row.id) {
             Ok(letter) => letter,
             Err(error) => {
-                log::warn!("e-mail {}: de PDF-brief kon niet worden gelezen, volgt later: {error}", row.id);
-                report.released +=
-                    retry_busy(|| with_writer(pool, |conn| release(conn, &[row.id.clone()], &token)))?;
+                log::warn!(
+                    "e-mail {}: de PDF-brief kon niet worden gelezen, volgt later: {error}",
+                    row.id
+                );
+                report.released += retry_busy(|| {
+                    with_writer(pool, |conn| {
+                        release(conn, std::slice::from_ref(&row.id), &token)
+                    })
+                })?;
                 continue;
             }
         };

@@ -439,7 +439,10 @@ pub fn pdf_text(pdf: &[u8]) -> String {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap_or_else(|e| panic!("pdftotext (Debian: poppler-utils) is needed: {e}"));
-    let mut stdin = child.stdin.take().unwrap_or_else(|| panic!("pdftotext stdin"));
+    let mut stdin = child
+        .stdin
+        .take()
+        .unwrap_or_else(|| panic!("pdftotext stdin"));
     let bytes = pdf.to_vec();
     let writer = std::thread::spawn(move || stdin.write_all(&bytes));
     let out = child

@@ -583,7 +583,12 @@ fn a_decision_is_linked_on_the_application_page_as_its_pdf() {
     );
     let detail = made.header("location").unwrap().to_owned();
     upload_required(&server, &detail, &applicant, &a_csrf);
-    post(&server, &format!("{detail}/indienen"), &applicant, &format!("csrf={a_csrf}"));
+    post(
+        &server,
+        &format!("{detail}/indienen"),
+        &applicant,
+        &format!("csrf={a_csrf}"),
+    );
     subsidie_service::allocation::run(
         &server.pool,
         &subsidie_service::Actor::system(),
@@ -593,7 +598,12 @@ fn a_decision_is_linked_on_the_application_page_as_its_pdf() {
     )
     .unwrap();
     let (reviewer, r_csrf) = sign_in_with_token(&server, &piet.token);
-    post(&server, &format!("{detail}/beoordeling-starten"), &reviewer, &format!("csrf={r_csrf}"));
+    post(
+        &server,
+        &format!("{detail}/beoordeling-starten"),
+        &reviewer,
+        &format!("csrf={r_csrf}"),
+    );
     let rejected = post(
         &server,
         &format!("{detail}/afwijzen"),
@@ -610,16 +620,30 @@ fn a_decision_is_linked_on_the_application_page_as_its_pdf() {
         .find(|href| href.contains("/besluiten/"))
         .unwrap_or_else(|| panic!("no link to the decision's PDF on:\n{page}"))
         .to_owned();
-    assert!(page.contains("Het besluit als PDF: afwijzingsbeschikking-"), "{page}");
+    assert!(
+        page.contains("Het besluit als PDF: afwijzingsbeschikking-"),
+        "{page}"
+    );
     let pdf = get(&server, &link, &applicant);
     assert_eq!(pdf.status, 200);
     assert_eq!(pdf.header("content-type"), Some("application/pdf"));
     let text = subsidie_notify::testing::pdf_text(&pdf.body);
-    assert!(text.contains("Het plan mist een hecht wijkverband."), "{text}");
-    assert!(text.contains("Bent u het niet eens met dit besluit?"), "{text}");
+    assert!(
+        text.contains("Het plan mist een hecht wijkverband."),
+        "{text}"
+    );
+    assert!(
+        text.contains("Bent u het niet eens met dit besluit?"),
+        "{text}"
+    );
     // Another organisation's applicant does not get it.
     let other_org = server.organisation("r09", "info@r09.example.org");
-    let bert = server.user("Bert", "bert@r09.example.org", Role::Applicant, Some(&other_org));
+    let bert = server.user(
+        "Bert",
+        "bert@r09.example.org",
+        Role::Applicant,
+        Some(&other_org),
+    );
     let (other, _) = sign_in_with_token(&server, &bert.token);
     assert_eq!(get(&server, &link, &other).status, 404);
 }

@@ -54,8 +54,8 @@ pub(crate) fn archive(
         .get("referentie")
         .and_then(Json::as_str)
         .unwrap_or(application_id);
-    let size = i64::try_from(pdf.len())
-        .map_err(|_| ServiceError::Internal("besluit: te groot".into()))?;
+    let size =
+        i64::try_from(pdf.len()).map_err(|_| ServiceError::Internal("besluit: te groot".into()))?;
     diesel::insert_into(decision_letters::table)
         .values((
             decision_letters::id.eq(outbox_id),

@@ -68,8 +68,7 @@ pub async fn downloaden(
     let letter_id = path_id(&letter_id, "besluit")?;
     let pool = state.pool.clone();
     let actor = caller.0;
-    let (row, content) =
-        blocking(move || decisions::open(&pool, &actor, &id, &letter_id)).await?;
+    let (row, content) = blocking(move || decisions::open(&pool, &actor, &id, &letter_id)).await?;
     Ok(pdf_response(&row, content))
 }
 

@@ -138,7 +138,10 @@ mod tests {
                 "drs. M. van den Berg, hoofd Subsidiebeheer",
                 "pagina 1 van",
             ] {
-                assert!(text.contains(expected), "{name}: no '{expected}' in:\n{text}");
+                assert!(
+                    text.contains(expected),
+                    "{name}: no '{expected}' in:\n{text}"
+                );
             }
             // The clause that lets the addressee object (or appeal), as the mail has it;
             // the confirmation of a waiver the grantee asked for has none.
@@ -150,7 +153,13 @@ mod tests {
             assert!(mail.contains(clause), "{name}: mail without '{clause}'");
             assert!(text.contains(clause), "{name}: no '{clause}' in:\n{text}");
         }
-        let grant = pdf_text(&pdf("verleningsbeschikking", &example_payload("verleningsbeschikking").unwrap()).unwrap());
+        let grant = pdf_text(
+            &pdf(
+                "verleningsbeschikking",
+                &example_payload("verleningsbeschikking").unwrap(),
+            )
+            .unwrap(),
+        );
         for expected in [
             "een subsidie van ten hoogste € 1.250.000,00",
             "Verleend bedrag € 1.250.000,00",
@@ -160,9 +169,18 @@ mod tests {
         ] {
             assert!(grant.contains(expected), "no '{expected}' in:\n{grant}");
         }
-        let objection = pdf_text(&pdf("beslissing_op_bezwaar", &example_payload("beslissing_op_bezwaar").unwrap()).unwrap());
+        let objection = pdf_text(
+            &pdf(
+                "beslissing_op_bezwaar",
+                &example_payload("beslissing_op_bezwaar").unwrap(),
+            )
+            .unwrap(),
+        );
         assert!(objection.contains("€ 750.000,00"), "{objection}");
-        assert!(objection.contains("uiterlijk op 25 mei 2027"), "{objection}");
+        assert!(
+            objection.contains("uiterlijk op 25 mei 2027"),
+            "{objection}"
+        );
     }
 
     /// Every framed message renders in the PDF format too (no template writes text
@@ -171,13 +189,21 @@ mod tests {
     fn every_framed_message_has_a_letter_and_the_others_none() {
         for name in names() {
             let payload = example_payload(name).unwrap();
-            let letter = super::super::default_templates().unwrap().letter(name, &payload);
+            let letter = super::super::default_templates()
+                .unwrap()
+                .letter(name, &payload);
             if payload.get("brief").is_some() {
                 let letter = letter.unwrap_or_else(|e| panic!("{name}: {e}"));
                 assert!(!letter.title.is_empty(), "{name}");
-                assert!(matches!(letter.blocks[0], Block::Briefhoofd { .. }), "{name}");
+                assert!(
+                    matches!(letter.blocks[0], Block::Briefhoofd { .. }),
+                    "{name}"
+                );
             } else {
-                assert!(matches!(letter, Err(crate::TemplateError::Pdf { .. })), "{name}: {letter:?}");
+                assert!(
+                    matches!(letter, Err(crate::TemplateError::Pdf { .. })),
+                    "{name}: {letter:?}"
+                );
             }
         }
     }

@@ -121,8 +121,7 @@ pub(crate) async fn decision(
     let actor = visitor.signed_in()?.actor.clone();
     let (id, letter) = path.into_inner();
     let pool = state.pool.clone();
-    let (row, content) =
-        blocking(move || decisions::open(&pool, &actor, &id, &letter)).await??;
+    let (row, content) = blocking(move || decisions::open(&pool, &actor, &id, &letter)).await??;
     Ok(subsidie_api::routes::decisions::pdf_response(&row, content))
 }
 

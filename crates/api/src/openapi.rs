@@ -13,8 +13,8 @@ use crate::dto::admin::Rol;
 use crate::middleware::{API_VERSION, API_VERSION_HEADER, IDEMPOTENCY_KEY};
 use crate::problem::{InvalidParam, Problem};
 use crate::routes::{
-    admin, administration, applications, documents, finance, meta, objections, outbox, programme,
-    reference, reports, review, runs,
+    admin, administration, applications, documents, finance, late, meta, objections, outbox,
+    programme, reference, reports, review, runs,
 };
 
 #[derive(OpenApi)]
@@ -50,6 +50,7 @@ use crate::routes::{
         applications::vaststellen,
         applications::afsluiten,
         applications::afzien,
+        late::beslistermijn_verlengen,
         applications::bezwaar_maken,
         applications::bezwaren,
         applications::historie,

@@ -5,7 +5,8 @@
 //! commands. Each application's state moves only through the lifecycle table
 //! ([`lifecycle::transition`]); the budget effects of each transition
 //! (`ReserveBudget`, `ReleaseReservation`, `GrantFromReservation`, `ReleaseGrant`,
-//! `SettleGrant`, and `ReserveAndGrant` of a founded objection against a rejection) are carried out with the ledger operations of [`BudgetPosition`] and
+//! `SettleGrant`, `ReserveAndGrant` of a founded objection against a rejection or a grant,
+//! `RaiseSettlement` of one against a settlement) are carried out with the ledger operations of [`BudgetPosition`] and
 //! [`BudgetPosition::apply`], as the service does; payments and recoveries come beside the
 //! lifecycle. An independent shadow bookkeeping per application is kept, and after every
 //! step the test asserts:
@@ -128,6 +129,10 @@ fn part_or_all(amount: Money, permille: u32) -> Money {
     } else {
         part(amount, permille)
     }
+}
+
+fn over_cent(amount: Money) -> Money {
+    amount.checked_add(one_cent()).unwrap()
 }
 
 fn one_cent() -> Money {
@@ -414,6 +419,39 @@ impl Model {
                     let m = scratch.settle(app.grant, settled).unwrap();
                     next.grant = settled;
                     next.settled = settled;
+                    m
+                }
+                Effect::ReserveAndGrant if app.state.holds_grant() => {
+                    // A founded objection against a grant: raised by part of what is
+                    // available, up to the amount asked for.
+                    let available = scratch.available();
+                    if overreach {
+                        let err = self.refused(before, scratch.reserve(over_cent(available)));
+                        assert!(matches!(err, LedgerError::CeilingReached { .. }));
+                    }
+                    let room = app.requested.checked_sub(app.grant).unwrap();
+                    let raise = part(room.min(available), permille);
+                    let reserve = scratch.reserve(raise).unwrap();
+                    scratch.apply(&reserve).unwrap();
+                    movements.push(reserve);
+                    let m = scratch.grant(raise, raise).unwrap();
+                    next.grant = app.grant.checked_add(raise).unwrap();
+                    m
+                }
+                Effect::RaiseSettlement => {
+                    // A founded objection against a settlement: raised by part of what
+                    // is available, up to the amount asked for.
+                    let available = scratch.available();
+                    if overreach {
+                        let err =
+                            self.refused(before, scratch.raise_settlement(over_cent(available)));
+                        assert!(matches!(err, LedgerError::CeilingReached { .. }));
+                    }
+                    let room = app.requested.checked_sub(app.settled).unwrap();
+                    let raise = part(room.min(available), permille);
+                    let m = scratch.raise_settlement(raise).unwrap();
+                    next.grant = app.grant.checked_add(raise).unwrap();
+                    next.settled = app.settled.checked_add(raise).unwrap();
                     m
                 }
                 Effect::ReserveAndGrant => {

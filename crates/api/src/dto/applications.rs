@@ -352,6 +352,20 @@ pub struct Vaststelling {
     pub motivering: String,
 }
 
+/// De mededeling dat het besluit later komt, met de nieuwe termijn (art. 4:14 Awb).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(non_snake_case)]
+pub struct BeslistermijnVerlenging {
+    /// De nieuwe laatste dag voor het besluit (`JJJJ-MM-DD`), na de huidige
+    /// `beslissenUiterlijk`.
+    #[schema(example = "2026-03-16", format = Date)]
+    pub beslissenUiterlijk: String,
+    /// Waarom het besluit niet binnen de termijn kan worden genomen.
+    #[schema(example = "De adviescommissie komt pas op 10 maart bijeen.")]
+    pub reden: String,
+}
+
 /// De ontvanger ziet af van de verlening.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

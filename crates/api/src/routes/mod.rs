@@ -10,6 +10,7 @@ pub mod administration;
 pub mod applications;
 pub mod documents;
 pub mod finance;
+pub mod late;
 pub mod meta;
 pub mod objections;
 pub mod outbox;
@@ -90,6 +91,10 @@ pub fn register(cfg: &mut web::ServiceConfig) {
             resource("/aanvragen/{id}/afsluitingen", "POST").route(web::post().to(ap::afsluiten)),
         )
         .service(resource("/aanvragen/{id}/afzieningen", "POST").route(web::post().to(ap::afzien)))
+        .service(
+            resource("/aanvragen/{id}/beslistermijnverlengingen", "POST")
+                .route(web::post().to(late::beslistermijn_verlengen)),
+        )
         .service(
             resource("/aanvragen/{id}/bezwaren", "GET, POST")
                 .route(web::get().to(ap::bezwaren))

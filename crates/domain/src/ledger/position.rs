@@ -249,6 +249,25 @@ impl BudgetPosition {
         })
     }
 
+    /// Raises a settled amount by `raise` (a founded objection against a settlement):
+    /// the commitment and the settled part both grow, so the raise must fit in what is
+    /// available. Refused with [`LedgerError::CeilingReached`] when it does not.
+    pub fn raise_settlement(&self, raise: Money) -> Result<Movement, LedgerError> {
+        non_negative(MovementKind::Settle, raise)?;
+        let available = self.available();
+        if raise > available {
+            return Err(LedgerError::CeilingReached {
+                requested: raise,
+                available,
+            });
+        }
+        self.checked(Movement {
+            granted: raise,
+            settled: raise,
+            ..Movement::zero(MovementKind::Settle)
+        })
+    }
+
     /// Records a payment of `amount`.
     ///
     /// How much may be paid on one grant (an advance share, the rest after settlement) is

@@ -188,6 +188,36 @@ fn settle_reduces_the_commitment_to_the_settled_amount() {
 }
 
 #[test]
+fn raise_settlement_takes_the_raise_from_what_is_available() {
+    let p = applied(position(1000), position(1000).reserve(eur(500)));
+    let p = applied(p, p.grant(eur(500), eur(500)));
+    let p = applied(p, p.settle(eur(500), eur(420)));
+    // Another application reserves 500 of what was released.
+    let p = applied(p, p.reserve(eur(500)));
+    assert_eq!(p.available(), eur(80));
+    let m = p.raise_settlement(eur(60)).unwrap();
+    assert_eq!(
+        (m.kind, m.granted, m.settled),
+        (MovementKind::Settle, eur(60), eur(60))
+    );
+    let after = applied(p, Ok(m));
+    assert_eq!((after.granted, after.settled), (eur(480), eur(480)));
+    assert_eq!(after.available(), eur(20));
+    let err = p.raise_settlement(eur(81)).unwrap_err();
+    assert_eq!(
+        err,
+        LedgerError::CeilingReached {
+            requested: eur(81),
+            available: eur(80)
+        }
+    );
+    assert!(matches!(
+        p.raise_settlement(eur(-1)).unwrap_err(),
+        LedgerError::NegativeAmount { .. }
+    ));
+}
+
+#[test]
 fn settle_refusals() {
     let p = applied(position(1000), position(1000).reserve(eur(500)));
     let p = applied(p, p.grant(eur(500), eur(500)));

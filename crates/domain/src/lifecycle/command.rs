@@ -70,11 +70,23 @@ pub enum Command {
     /// the application goes first on the waiting list.
     #[serde(rename = "heroverwegen_wachtlijst")]
     ReconsiderWaitlist,
+    /// `heroverwegen_verhogen`: a founded objection against a grant revokes it and grants
+    /// a higher amount (Awb 7:11); the raise is reserved from what is available.
+    #[serde(rename = "heroverwegen_verhogen")]
+    ReconsiderRaise,
+    /// `heroverwegen_vaststellen`: a founded objection against a settlement settles a
+    /// higher amount, at most the grant; the raise is taken from what is available.
+    #[serde(rename = "heroverwegen_vaststellen")]
+    ReconsiderSettlement,
+    /// `beslistermijn_verlengen`: the decision cannot be taken within its term; the
+    /// applicant is told the new term before the term ends (Awb 4:14). Not a decision.
+    #[serde(rename = "beslistermijn_verlengen")]
+    ExtendDecisionTerm,
 }
 
 impl Command {
     /// Every command, in lifecycle order.
-    pub const ALL: [Command; 18] = [
+    pub const ALL: [Command; 21] = [
         Command::Submit,
         Command::Allocate,
         Command::Waitlist,
@@ -93,6 +105,9 @@ impl Command {
         Command::Delete,
         Command::ReconsiderGrant,
         Command::ReconsiderWaitlist,
+        Command::ReconsiderRaise,
+        Command::ReconsiderSettlement,
+        Command::ExtendDecisionTerm,
     ];
 
     /// The Dutch name, as used in the API, the history and e-mails.
@@ -116,6 +131,9 @@ impl Command {
             Command::Delete => "verwijderen",
             Command::ReconsiderGrant => "heroverwegen_verlenen",
             Command::ReconsiderWaitlist => "heroverwegen_wachtlijst",
+            Command::ReconsiderRaise => "heroverwegen_verhogen",
+            Command::ReconsiderSettlement => "heroverwegen_vaststellen",
+            Command::ExtendDecisionTerm => "beslistermijn_verlengen",
         }
     }
 

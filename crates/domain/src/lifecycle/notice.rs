@@ -40,11 +40,15 @@ pub enum Notice {
     /// `afzien_bevestigd`: the waiver is confirmed.
     #[serde(rename = "afzien_bevestigd")]
     Waived,
+    /// `beslistermijn_verlengd`: the decision will not be taken within its term; the new
+    /// term and why (Awb 4:14). Not a decision.
+    #[serde(rename = "beslistermijn_verlengd")]
+    DecisionTermExtended,
 }
 
 impl Notice {
     /// Every notice.
-    pub const ALL: [Notice; 10] = [
+    pub const ALL: [Notice; 11] = [
         Notice::Receipt,
         Notice::WaitingList,
         Notice::CeilingReached,
@@ -55,6 +59,7 @@ impl Notice {
         Notice::WithdrawalConfirmed,
         Notice::SettlementDecision,
         Notice::Waived,
+        Notice::DecisionTermExtended,
     ];
 
     /// The Dutch name, for templates and the outbox.
@@ -70,6 +75,7 @@ impl Notice {
             Notice::WithdrawalConfirmed => "intrekking_bevestigd",
             Notice::SettlementDecision => "vaststellingsbeschikking",
             Notice::Waived => "afzien_bevestigd",
+            Notice::DecisionTermExtended => "beslistermijn_verlengd",
         }
     }
 

@@ -23,9 +23,14 @@ pub enum Effect {
     /// also schedules the remainder payment, or a recovery of advances paid above the
     /// settled amount.
     SettleGrant,
-    /// Reserve the granted amount from what is available and grant it at once: the new
-    /// decision of a founded objection against a rejection (Awb 7:11).
+    /// Reserve the granted amount (or, against a grant, the raise) from what is available
+    /// and grant it at once: the new decision of a founded objection against a rejection
+    /// or a grant (Awb 7:11).
     ReserveAndGrant,
+    /// Raise a settled amount by taking the raise from what is available: the new
+    /// decision of a founded objection against a settlement (Awb 7:11). The service also
+    /// schedules the extra payment.
+    RaiseSettlement,
     /// Queue a notice (e-mail) in the outbox.
     Notify(Notice),
     /// Delete the application. Only the draft deletion causes it; the [`Transition`]'s
@@ -45,6 +50,7 @@ impl Effect {
                 | Effect::ReleaseGrant
                 | Effect::SettleGrant
                 | Effect::ReserveAndGrant
+                | Effect::RaiseSettlement
         )
     }
 
@@ -92,6 +98,8 @@ const WITHDRAW_RESERVED: &[Effect] = &[
     Effect::ReleaseReservation,
     Effect::Notify(Notice::WithdrawalConfirmed),
 ];
+
+const TERM_NOTICE: &[Effect] = &[Effect::Notify(Notice::DecisionTermExtended)];
 
 /// The transition table: the only source of truth for what is allowed.
 ///
@@ -203,6 +211,53 @@ pub const TABLE: &[Transition] = {
             &[E::ReserveAndGrant],
         ),
         step(S::NotConsidered, C::ReconsiderWaitlist, S::WaitingList, &[]),
+        // A founded objection against a grant (a higher amount) or a settlement (a higher
+        // settled amount); the state stays.
+        step(
+            S::Granted,
+            C::ReconsiderRaise,
+            S::Granted,
+            &[E::ReserveAndGrant],
+        ),
+        step(
+            S::Reported,
+            C::ReconsiderRaise,
+            S::Reported,
+            &[E::ReserveAndGrant],
+        ),
+        step(
+            S::Settled,
+            C::ReconsiderSettlement,
+            S::Settled,
+            &[E::RaiseSettlement],
+        ),
+        // A decision that will be late: the notice with the new term (Awb 4:14), in every
+        // state that still awaits the first decision.
+        step(
+            S::Submitted,
+            C::ExtendDecisionTerm,
+            S::Submitted,
+            TERM_NOTICE,
+        ),
+        step(
+            S::WaitingList,
+            C::ExtendDecisionTerm,
+            S::WaitingList,
+            TERM_NOTICE,
+        ),
+        step(S::Reserved, C::ExtendDecisionTerm, S::Reserved, TERM_NOTICE),
+        step(
+            S::UnderReview,
+            C::ExtendDecisionTerm,
+            S::UnderReview,
+            TERM_NOTICE,
+        ),
+        step(
+            S::SupplementRequested,
+            C::ExtendDecisionTerm,
+            S::SupplementRequested,
+            TERM_NOTICE,
+        ),
     ]
 };
 

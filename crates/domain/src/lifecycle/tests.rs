@@ -38,6 +38,18 @@ const EXPECTED: &[(State, Command, State)] = &[
     (S::Rejected, C::ReconsiderWaitlist, S::WaitingList),
     (S::NotConsidered, C::ReconsiderGrant, S::Granted),
     (S::NotConsidered, C::ReconsiderWaitlist, S::WaitingList),
+    (S::Granted, C::ReconsiderRaise, S::Granted),
+    (S::Reported, C::ReconsiderRaise, S::Reported),
+    (S::Settled, C::ReconsiderSettlement, S::Settled),
+    (S::Submitted, C::ExtendDecisionTerm, S::Submitted),
+    (S::WaitingList, C::ExtendDecisionTerm, S::WaitingList),
+    (S::Reserved, C::ExtendDecisionTerm, S::Reserved),
+    (S::UnderReview, C::ExtendDecisionTerm, S::UnderReview),
+    (
+        S::SupplementRequested,
+        C::ExtendDecisionTerm,
+        S::SupplementRequested,
+    ),
 ];
 
 fn expected_effects(from: State, command: Command) -> Vec<Effect> {
@@ -59,7 +71,9 @@ fn expected_effects(from: State, command: Command) -> Vec<Effect> {
         (_, C::Reject) => vec![E::ReleaseReservation, E::Notify(N::RejectionDecision)],
         (_, C::Waive) => vec![E::ReleaseGrant, E::Notify(N::Waived)],
         (_, C::Settle) => vec![E::SettleGrant, E::Notify(N::SettlementDecision)],
-        (_, C::ReconsiderGrant) => vec![E::ReserveAndGrant],
+        (_, C::ReconsiderGrant | C::ReconsiderRaise) => vec![E::ReserveAndGrant],
+        (_, C::ReconsiderSettlement) => vec![E::RaiseSettlement],
+        (_, C::ExtendDecisionTerm) => vec![E::Notify(N::DecisionTermExtended)],
         (_, C::StartReview | C::Supply | C::Report | C::Close | C::ReconsiderWaitlist) => {
             vec![]
         }
@@ -295,7 +309,12 @@ fn budget_effects_agree_with_budget_claims() {
             Some(Effect::GrantFromReservation) => (BudgetClaim::Reservation, BudgetClaim::Grant),
             Some(Effect::ReleaseGrant) => (BudgetClaim::Grant, BudgetClaim::None),
             Some(Effect::SettleGrant) => (BudgetClaim::Grant, BudgetClaim::Settlement),
+            // A raise of a grant keeps the claim a grant.
+            Some(Effect::ReserveAndGrant) if step.from.holds_grant() => {
+                (BudgetClaim::Grant, BudgetClaim::Grant)
+            }
             Some(Effect::ReserveAndGrant) => (BudgetClaim::None, BudgetClaim::Grant),
+            Some(Effect::RaiseSettlement) => (BudgetClaim::Settlement, BudgetClaim::Settlement),
             Some(other) => panic!("{other:?} is not a budget effect"),
         };
         assert_eq!((before, after), expected, "{step:?}");

@@ -98,6 +98,7 @@ fn received() -> Option<ApplicationLetter> {
         voorschot_percentage: 80,
         verantwoording_uiterlijk: Some(day(2027, 6, 30)?),
         wachtlijstpositie: None,
+        toelichting: None,
         portaal: Some(format!("http://127.0.0.1:8080/referentie/{REFERENCE}")),
         brief: Some(frame(day(2025, 3, 3)?)),
     })
@@ -164,6 +165,12 @@ fn notice_example(notice: Notice) -> Option<ApplicationLetter> {
             verleend: eur("0.00")?,
             ..base
         },
+        Notice::DecisionTermExtended => ApplicationLetter {
+            status: State::UnderReview,
+            beslissen_uiterlijk: Some(day(2025, 7, 14)?),
+            toelichting: text("De adviescommissie komt pas op 23 juni 2025 bijeen."),
+            ..base
+        },
     })
 }
 
@@ -183,6 +190,9 @@ fn objection_example(outcome: Option<ObjectionState>) -> Option<ObjectionLetter>
         uitkomst: outcome,
         motivering: decided.then(|| "Het plan voldoet wel aan criterium 3.".to_owned()),
         verleend: if decided { eur("750000.00") } else { None },
+        vorig_bedrag: None,
+        vastgesteld: None,
+        nabetaling: if decided { eur("600000.00") } else { None },
         wachtlijstpositie: None,
         hoorzitting: decided.then(|| "gehouden".to_owned()),
         beroep_uiterlijk: if decided { day(2027, 5, 25) } else { None },

@@ -1,6 +1,7 @@
 //! What a caller asks of an application ([`Action`]: a lifecycle command with what it
 //! needs) and what became of it ([`Outcome`]).
 
+use chrono::NaiveDate;
 use subsidie_domain::lifecycle::Command;
 use subsidie_domain::Money;
 use subsidie_store::rows::ApplicationRow;
@@ -65,6 +66,14 @@ pub enum Action {
     Close,
     /// `verwijderen`: a draft is deleted.
     Delete,
+    /// `beslistermijn_verlengen`: the decision will be late; the applicant is told the
+    /// new last day and why, before the term ends (Awb 4:14).
+    ExtendDecisionTerm {
+        /// The new last day for the decision.
+        until: NaiveDate,
+        /// Why the decision cannot be taken within the term.
+        reason: String,
+    },
 }
 
 impl Action {
@@ -84,6 +93,7 @@ impl Action {
             Action::Waive { .. } => Command::Waive,
             Action::Close => Command::Close,
             Action::Delete => Command::Delete,
+            Action::ExtendDecisionTerm { .. } => Command::ExtendDecisionTerm,
         }
     }
 
@@ -103,6 +113,9 @@ impl Action {
             Action::RequestSupplement { request } => Some(request.clone()),
             Action::Supply { note } => Some(note.clone()),
             Action::Report { summary } => Some(summary.clone()),
+            Action::ExtendDecisionTerm { until, reason } => {
+                Some(format!("beslissen uiterlijk {until}: {reason}"))
+            }
             Action::Withdraw { reason } | Action::Waive { reason } => reason.clone(),
             other => other.motivation().map(str::to_owned),
         }

@@ -72,7 +72,7 @@ fn movement_of(
             app.settled_cents = Some(amount.cents());
             Some(m)
         }
-        Effect::ReserveBudget | Effect::ReserveAndGrant => {
+        Effect::ReserveBudget | Effect::ReserveAndGrant | Effect::RaiseSettlement => {
             return Err(ServiceError::Internal(
                 "reserveren gebeurt alleen in een toewijzingsronde of bij een gegrond bezwaar"
                     .into(),
@@ -128,7 +128,7 @@ pub(super) fn schedule_payments(
     let today = deadlines::amsterdam_date(now);
     match action {
         Action::Grant { amount, .. } => {
-            schedule::schedule_advance(conn, app, instrument, *amount, today, now)
+            schedule::schedule_advance(conn, app, instrument, *amount, today, now).map(|_| ())
         }
         Action::Settle { amount, .. } => {
             schedule::schedule_settlement(conn, app, *amount, today, now)

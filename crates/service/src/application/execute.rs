@@ -14,7 +14,7 @@ use super::action::{Action, Outcome};
 use super::checks::{require_text, MAX_TEXT};
 use super::effects::{conclude, move_budget, schedule_payments};
 use super::record::{check_unchanged_since_read, check_version, history, save};
-use super::{review, settlement, submit};
+use super::{late, review, settlement, submit};
 use crate::access::{authorise, check_conflict_of_interest, load_visible};
 use crate::actor::{Actor, Role};
 use crate::budget;
@@ -99,9 +99,17 @@ impl Pipeline<'_> {
         )?;
         schedule_payments(conn, action, &app, &instrument, now)?;
         for notice in step.notices() {
-            queue_notice(conn, &app, &instrument, notice, now)?;
+            queue_notice(conn, &app, &instrument, notice, reason_of(action), now)?;
         }
         Ok(Outcome::Changed(Box::new(app)))
+    }
+}
+
+/// The reason a notice prints besides the application's facts.
+fn reason_of(action: &Action) -> Option<&str> {
+    match action {
+        Action::ExtendDecisionTerm { reason, .. } => Some(reason),
+        _ => None,
     }
 }
 
@@ -163,6 +171,9 @@ fn command_checks(
         }
         Action::Settle { amount, .. } => settlement::check_settlement(app, *amount)?,
         Action::Close => settlement::check_closable(conn, app)?,
+        Action::ExtendDecisionTerm { until, reason } => {
+            late::extend_term(app, *until, reason, now)?
+        }
         Action::StartReview
         | Action::Reject { .. }
         | Action::Withdraw { .. }

@@ -12,6 +12,7 @@ mod checks;
 mod draft;
 mod effects;
 mod execute;
+mod late;
 mod objection;
 mod record;
 mod review;
@@ -21,6 +22,7 @@ mod submit;
 pub use action::{Action, Outcome};
 pub use draft::{create_draft, edit_draft, may_draft, may_edit, DraftChanges, NewApplication};
 pub use execute::execute;
+pub use late::awaiting_decision;
 pub use objection::{handle_objection, may_object, object, ObjectionStep};
 pub use review::{may_score, score};
 

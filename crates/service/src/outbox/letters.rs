@@ -64,18 +64,21 @@ pub fn notice_letter(
         voorschot_percentage: instrument.advance_percent,
         verantwoording_uiterlijk: instrument.accounting_deadline,
         wachtlijstpositie: app.waitlist_position,
+        toelichting: None,
         portaal: Some(crate::portal::links::application_url(&app.reference)),
         brief: None,
     })
 }
 
 /// Queues the e-mail for `notice` about `app`, addressed to the applicant's
-/// organisation, in the caller's transaction.
+/// organisation, in the caller's transaction; `reason` is why the step was taken, for
+/// the notices that print it.
 pub(crate) fn queue_notice(
     conn: &mut DbConnection,
     app: &ApplicationRow,
     instrument: &InstrumentRow,
     notice: Notice,
+    reason: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<(), ServiceError> {
     let org: OrganisationRow = organisations::table
@@ -84,6 +87,7 @@ pub(crate) fn queue_notice(
         .first(conn)?;
     let mut letter = notice_letter(app, instrument, &org.name)?;
     letter.brief = Some(frame(notice.into(), now));
+    letter.toelichting = reason.map(str::to_owned);
     let mail = Mail::new(
         new_id(),
         Some(&app.id),

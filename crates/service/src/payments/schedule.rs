@@ -41,14 +41,30 @@ fn payment_row(
     }
 }
 
+/// Inserts `row`. A second payment of the same kind on one application (the extra
+/// advance of a raised grant, the rest after a raised settlement) gets the next free
+/// reference: `…-V`, then `…-V2`, `…-V3`.
 fn insert(conn: &mut DbConnection, row: &PaymentRow) -> Result<(), ServiceError> {
+    let mut row = row.clone();
+    let base = row.reference.clone();
+    let mut n = 1;
+    while payments::table
+        .filter(payments::reference.eq(&row.reference))
+        .count()
+        .get_result::<i64>(conn)?
+        > 0
+    {
+        n += 1;
+        row.reference = format!("{base}{n}");
+    }
     diesel::insert_into(payments::table)
-        .values(row)
+        .values(&row)
         .execute(conn)?;
     Ok(())
 }
 
-/// At a grant, the instrument's advance share is scheduled for payment today.
+/// At a grant (or a raise of one), the instrument's advance share of `granted` is
+/// scheduled for payment today. Returns the advance.
 pub(crate) fn schedule_advance(
     conn: &mut DbConnection,
     app: &ApplicationRow,
@@ -56,14 +72,14 @@ pub(crate) fn schedule_advance(
     granted: Money,
     today: NaiveDate,
     now: DateTime<Utc>,
-) -> Result<(), ServiceError> {
+) -> Result<Money, ServiceError> {
     let percent = u32::try_from(instrument.advance_percent).unwrap_or(0);
     let advance = granted.share(percent, 100)?;
     if !advance.is_zero() {
         let row = payment_row(app, PaymentKind::Advance, advance.cents(), today, now);
         insert(conn, &row)?;
     }
-    Ok(())
+    Ok(advance)
 }
 
 fn checked_sum(amounts: Vec<i64>) -> Result<i64, ServiceError> {
@@ -133,6 +149,50 @@ pub(crate) fn schedule_settlement(
         insert(conn, &row)?;
     }
     Ok(())
+}
+
+/// After a founded objection raised the settlement to `settled`: the open rest and any
+/// open recovery of the old settlement are cancelled, and what is owed now is scheduled
+/// (or, should the advances still exceed it, recovered). Returns what is paid out.
+pub(crate) fn schedule_resettlement(
+    conn: &mut DbConnection,
+    app: &ApplicationRow,
+    settled: Money,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Money, ServiceError> {
+    diesel::update(
+        payments::table
+            .filter(payments::application_id.eq(&app.id))
+            .filter(payments::state.eq(PaymentState::Scheduled.as_str()))
+            .filter(payments::kind.ne(PaymentKind::Advance.as_str())),
+    )
+    .set(payments::state.eq(PaymentState::Cancelled.as_str()))
+    .execute(conn)?;
+    let transfers: Vec<i64> = payments::table
+        .filter(payments::application_id.eq(&app.id))
+        .filter(payments::kind.ne(PaymentKind::Recovery.as_str()))
+        .filter(payments::state.ne(PaymentState::Cancelled.as_str()))
+        .select(payments::amount_cents)
+        .load(conn)?;
+    let repaid: Vec<i64> = payments::table
+        .filter(payments::application_id.eq(&app.id))
+        .filter(payments::kind.eq(PaymentKind::Recovery.as_str()))
+        .filter(payments::state.eq(PaymentState::Paid.as_str()))
+        .select(payments::amount_cents)
+        .load(conn)?;
+    let owed = settled.cents() - checked_sum(transfers)? + checked_sum(repaid)?;
+    if owed > 0 {
+        insert(
+            conn,
+            &payment_row(app, PaymentKind::Remainder, owed, today, now),
+        )?;
+        return Ok(Money::from_cents(owed)?);
+    }
+    if owed < 0 {
+        raise_recovery(conn, app, -owed, recovery_due(today)?, now)?;
+    }
+    Ok(Money::ZERO)
 }
 
 fn recovery_due(today: NaiveDate) -> Result<NaiveDate, ServiceError> {

@@ -4,7 +4,7 @@
 //!   available; if nothing is, the application goes first on the waiting list. Either
 //!   way the application runs again, so it takes back its place as the region's one
 //!   running application; if the region has meanwhile applied again, the decision is
-//!   refused until that other application is withdrawn (see `docs/bezwaar.md`);
+//!   refused until that other application is withdrawn (see `docs/objections.md`);
 //! - after a grant: a higher amount, the raise reserved from what is available, with the
 //!   advance share of the raise paid at once;
 //! - after a settlement: a higher settled amount, at most the grant, the raise taken

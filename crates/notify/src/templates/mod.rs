@@ -72,6 +72,7 @@ const MESSAGES: &[(&str, &str)] = sources![
     "intrekking_bevestigd",
     "vaststellingsbeschikking",
     "afzien_bevestigd",
+    "beslistermijn_verlengd",
     "betaling",
     "herinnering_verantwoording",
     "tweede_beoordeling_gevraagd",

@@ -72,12 +72,12 @@ fn a_late_decision_is_announced_and_an_overdue_one_listed_and_counted() {
         .get(&c.reviewer, "/aanvragen?termijnVerstreken=true")
         .expect(200)
         .json();
-    assert_eq!(ids(&overdue), [late.clone()]);
+    assert_eq!(ids(&overdue), vec![late.as_str()]);
     let others = s
         .get(&c.admin, "/aanvragen?termijnVerstreken=false")
         .expect(200)
         .json();
-    assert_eq!(ids(&others), [told.clone()]);
+    assert_eq!(ids(&others), vec![told.as_str()]);
     s.get(&c.reviewer, "/aanvragen?termijnVerstreken=misschien")
         .problem(400);
     let metrics = raw_request(s.addr, "GET", "/metrics", &[], None);

@@ -125,8 +125,14 @@ fn a_late_decision_is_announced_before_the_term_ends_and_listed_after() {
     // Listed as late: b from Tuesday 29 December 2026, not on the 28th; a not at all
     // until its new term has passed.
     assert_eq!(overdue(&w, true, day(2026, 12, 28)), Vec::<String>::new());
-    assert_eq!(overdue(&w, true, day(2026, 12, 29)), [b.reference.clone()]);
-    assert_eq!(overdue(&w, false, day(2026, 12, 29)), [a.reference.clone()]);
+    assert_eq!(
+        overdue(&w, true, day(2026, 12, 29)),
+        vec![b.reference.as_str()]
+    );
+    assert_eq!(
+        overdue(&w, false, day(2026, 12, 29)),
+        vec![a.reference.as_str()]
+    );
     let mut both = vec![a.reference.clone(), b.reference.clone()];
     both.sort();
     assert_eq!(overdue(&w, true, day(2027, 2, 16)), both);

@@ -15,6 +15,7 @@ use subsidie_store::testing::TestDatabase;
 
 pub mod browser;
 pub mod finance;
+pub mod http;
 
 pub struct TestServer {
     pub addr: SocketAddr,

@@ -41,6 +41,7 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "admin/organisatie.html",
     "admin/berichten.html",
     "admin/regeling.html",
+    "admin/regeling-toevoegen.html",
     "finance/macros.html",
     "finance/dashboard.html",
     "finance/betaalrondes.html",

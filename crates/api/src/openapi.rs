@@ -13,7 +13,7 @@ use crate::dto::admin::Rol;
 use crate::middleware::{API_VERSION, API_VERSION_HEADER, IDEMPOTENCY_KEY};
 use crate::problem::{InvalidParam, Problem};
 use crate::routes::{
-    admin, administration, applications, documents, finance, meta, objections, outbox, programme,
+    admin, administration, amendments, applications, documents, finance, meta, objections, outbox, programme,
     reference, reports, review, runs,
 };
 
@@ -62,6 +62,12 @@ use crate::routes::{
         objections::verdagen,
         objections::horen,
         objections::beslissen,
+        amendments::vragen,
+        amendments::lijst,
+        amendments::ophalen,
+        amendments::beslissen,
+        amendments::intrekken,
+        amendments::verlagen,
         finance::van_aanvraag,
         finance::zoeken,
         finance::grootboekcontrole,

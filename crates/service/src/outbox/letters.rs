@@ -17,7 +17,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use subsidie_domain::iban;
 use subsidie_domain::letters::{
-    ApplicationLetter, PaymentLetter, PaymentRunLetter, ReminderLetter, SecondReviewLetter,
+    ApplicationLetter, GrantChange, PaymentLetter, PaymentRunLetter, ReminderLetter, SecondReviewLetter,
     Template,
 };
 use subsidie_domain::lifecycle::Notice;
@@ -66,6 +66,7 @@ pub fn notice_letter(
         wachtlijstpositie: app.waitlist_position,
         portaal: Some(crate::portal::links::application_url(&app.reference)),
         brief: None,
+        wijziging: None,
     })
 }
 
@@ -78,12 +79,28 @@ pub(crate) fn queue_notice(
     notice: Notice,
     now: DateTime<Utc>,
 ) -> Result<(), ServiceError> {
+    queue_change_notice(conn, app, instrument, notice, None, now)
+}
+
+/// [`queue_notice`] for a decision after the grant, with what it changed. The letter
+/// names the accounting deadline as it stands, an extension granted included.
+pub(crate) fn queue_change_notice(
+    conn: &mut DbConnection,
+    app: &ApplicationRow,
+    instrument: &InstrumentRow,
+    notice: Notice,
+    change: Option<GrantChange>,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
     let org: OrganisationRow = organisations::table
         .find(&app.organisation_id)
         .select(OrganisationRow::as_select())
         .first(conn)?;
     let mut letter = notice_letter(app, instrument, &org.name)?;
     letter.brief = Some(frame(notice.into(), now));
+    letter.wijziging = change;
+    letter.verantwoording_uiterlijk =
+        crate::application::accounting_deadline(conn, &app.id, instrument)?;
     let mail = Mail::new(
         new_id(),
         Some(&app.id),

@@ -175,17 +175,27 @@ pub fn handle_amendment(
                 note(conn, actor, &app, "wijziging_intrekken", &why, now)?;
             }
             AmendmentCommand::Grant | AmendmentCommand::Refuse => {
+                let asked = (request.kind, row.amount_cents, row.accounting_due_on);
+                if command == AmendmentCommand::Grant {
+                    // Again: the application may have moved on since the request.
+                    let deadline = accounting_deadline(conn, &app.id, &instrument)?;
+                    check_request(&request, state(&app.state)?, money(app.granted_cents)?, deadline)
+                        .map_err(|e| ServiceError::Conflict(e.to_string()))?;
+                }
+                // Stored decided first, so that the letter reads an extension granted.
+                row.state = to.as_str().to_owned();
+                row.decided_at = Some(naive(now));
+                row.decided_by = actor.user_id.clone();
+                row.motivation = Some(why.clone());
+                store(conn, &row)?;
                 let decision = Decision {
                     actor,
-                    row: &row,
+                    asked,
                     request: &request,
                     motivation: &why,
                     now,
                 };
                 let before = decision.take(conn, &mut app, instrument, command)?;
-                row.decided_at = Some(naive(now));
-                row.decided_by = actor.user_id.clone();
-                row.motivation = Some(why);
                 row.previous_cents = Some(before);
                 row.objection_due_on = app.objection_due_on;
             }
@@ -211,15 +221,15 @@ fn second_eyes(row: &AmendmentRow, actor: &Actor) -> Result<AmendmentCommand, Se
 /// A decision on an amendment, on the application.
 struct Decision<'a> {
     actor: &'a Actor,
-    row: &'a AmendmentRow,
+    /// What was asked, for the letter: the kind, the amount, the deadline.
+    asked: (AmendmentKind, Option<i64>, Option<NaiveDate>),
     request: &'a AmendmentRequest,
     motivation: &'a str,
     now: DateTime<Utc>,
 }
 
 impl Decision<'_> {
-    /// The lifecycle step: checks again what is asked (the application may have moved
-    /// on), moves the budget, saves with history, adjusts the payments, queues the letter.
+    /// The lifecycle step: moves the budget, saves with history, adjusts the payments, queues the letter.
     /// Returns the grant before the decision, in cents.
     fn take(
         &self,
@@ -238,11 +248,6 @@ impl Decision<'_> {
         let step = transition(from, lifecycle)?;
         let before = current_cents(app);
         let granted = command == AmendmentCommand::Grant;
-        if granted {
-            let deadline = accounting_deadline(conn, &app.id, &instrument)?;
-            check_request(self.request, from, money(app.granted_cents)?, deadline)
-                .map_err(|e| ServiceError::Conflict(e.to_string()))?;
-        }
         let new = self.request.amount.filter(|_| granted);
         if let (Some(new), true) = (new, step.effects.contains(&Effect::ReviseGrant)) {
             let position = budget::position_of(&instrument)?;
@@ -276,12 +281,7 @@ impl Decision<'_> {
             let today = amsterdam_date(now);
             schedule::revise_payments(conn, app, &instrument, new, false, today, now)?;
         }
-        let asked = Some((
-            self.request.kind,
-            self.row.amount_cents,
-            self.row.accounting_due_on,
-        ));
-        let change = change_facts(app, before, false, asked)?;
+        let change = change_facts(app, before, false, Some(self.asked))?;
         for notice in step.notices() {
             queue_change_notice(conn, app, &instrument, notice, Some(change.clone()), now)?;
         }

@@ -13,8 +13,8 @@ use crate::dto::admin::Rol;
 use crate::middleware::{API_VERSION, API_VERSION_HEADER, IDEMPOTENCY_KEY};
 use crate::problem::{InvalidParam, Problem};
 use crate::routes::{
-    admin, administration, amendments, applications, documents, finance, meta, objections, outbox, programme,
-    reference, reports, review, runs,
+    admin, administration, amendments, applications, documents, finance, meta, objections, outbox,
+    programme, reference, reports, review, runs,
 };
 
 #[derive(OpenApi)]

@@ -461,7 +461,10 @@ mod tests {
             assert_eq!(k.as_str().parse::<AmendmentKind>(), Ok(k));
         }
         let e = "ophoging".parse::<AmendmentKind>().unwrap_err();
-        assert!(e.to_string().contains("verhoging, verlaging, verlenging"), "{e}");
+        assert!(
+            e.to_string().contains("verhoging, verlaging, verlenging"),
+            "{e}"
+        );
         assert_eq!(
             AmendmentCommand::ALL
                 .into_iter()
@@ -479,7 +482,11 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
     }
 
-    fn ask(kind: AmendmentKind, amount: Option<i64>, deadline: Option<NaiveDate>) -> AmendmentRequest {
+    fn ask(
+        kind: AmendmentKind,
+        amount: Option<i64>,
+        deadline: Option<NaiveDate>,
+    ) -> AmendmentRequest {
         AmendmentRequest {
             kind,
             amount: amount.map(eur),
@@ -496,7 +503,10 @@ mod tests {
         assert_eq!(ok(ask(K::Raise, Some(1200), None), State::Reported), Ok(()));
         assert_eq!(ok(ask(K::Lower, Some(800), None), State::Granted), Ok(()));
         assert_eq!(
-            ok(ask(K::Extend, None, Some(date(2027, 9, 30))), State::Granted),
+            ok(
+                ask(K::Extend, None, Some(date(2027, 9, 30))),
+                State::Granted
+            ),
             Ok(())
         );
         // Only a grant not yet settled changes.
@@ -512,7 +522,10 @@ mod tests {
         assert!(e.to_string().contains("onder de verlening"), "{e}");
         assert!(matches!(
             ok(ask(K::Raise, None, None), State::Granted),
-            Err(AmendmentError::Missing { field: "bedrag", .. })
+            Err(AmendmentError::Missing {
+                field: "bedrag",
+                ..
+            })
         ));
         assert!(matches!(
             ok(ask(K::Lower, Some(800), due), State::Granted),
@@ -520,10 +533,16 @@ mod tests {
         ));
         assert!(matches!(
             ok(ask(K::Extend, Some(800), due), State::Granted),
-            Err(AmendmentError::NotApplicable { field: "bedrag", .. })
+            Err(AmendmentError::NotApplicable {
+                field: "bedrag",
+                ..
+            })
         ));
         assert_eq!(
-            ok(ask(K::Extend, None, Some(date(2027, 9, 30))), State::Reported),
+            ok(
+                ask(K::Extend, None, Some(date(2027, 9, 30))),
+                State::Reported
+            ),
             Err(AmendmentError::AlreadyReported)
         );
         assert!(matches!(

@@ -479,7 +479,10 @@ impl Model {
                             next.grant = new;
                             m
                         }
-                        Err(LedgerError::CeilingReached { requested, available }) => {
+                        Err(LedgerError::CeilingReached {
+                            requested,
+                            available,
+                        }) => {
                             // A raise beyond what is available: refused, nothing moves.
                             self.stats.ceiling_reached += 1;
                             assert!(requested > available);
@@ -496,7 +499,8 @@ impl Model {
                     }
                     if overreach {
                         let more = app.settled.checked_add(one_cent()).unwrap();
-                        let err = self.refused(before, scratch.revise_settlement(app.settled, more));
+                        let err =
+                            self.refused(before, scratch.revise_settlement(app.settled, more));
                         assert!(matches!(err, LedgerError::SettlementRaised { .. }));
                     }
                     let m = scratch.revise_settlement(app.settled, new).unwrap();

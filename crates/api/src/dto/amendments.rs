@@ -158,6 +158,8 @@ pub struct Verlaging {
     #[schema(example = "900000.00", pattern = r"^[0-9]+(\.[0-9]{1,2})?$")]
     pub bedrag: String,
     /// De motivering (art. 3:46 Awb), met de grond uit art. 4:48 of 4:49.
-    #[schema(example = "Een deel van de activiteiten is niet uitgevoerd (art. 4:48 lid 1 onder a Awb).")]
+    #[schema(
+        example = "Een deel van de activiteiten is niet uitgevoerd (art. 4:48 lid 1 onder a Awb)."
+    )]
     pub motivering: String,
 }

@@ -182,9 +182,7 @@ fn register_after_grant(cfg: &mut web::ServiceConfig) {
         resource("/aanvragen/{id}/verleningsintrekkingen", "POST")
             .route(web::post().to(am::intrekken)),
     )
-    .service(
-        resource("/aanvragen/{id}/verlagingen", "POST").route(web::post().to(am::verlagen)),
-    );
+    .service(resource("/aanvragen/{id}/verlagingen", "POST").route(web::post().to(am::verlagen)));
 }
 
 /// The administrator's resources: allocation runs, organisations, users, tokens, the

@@ -220,7 +220,10 @@ fn revise_settlement_only_lowers() {
     assert_eq!((lowered.granted, lowered.settled), (eur(200), eur(200)));
     // Revoked: nothing stays committed.
     let revoked = applied(p, p.revise_settlement(eur(500), Money::ZERO));
-    assert_eq!((revoked.granted, revoked.settled), (Money::ZERO, Money::ZERO));
+    assert_eq!(
+        (revoked.granted, revoked.settled),
+        (Money::ZERO, Money::ZERO)
+    );
     assert_eq!(revoked.available(), eur(1000));
     let err = p.revise_settlement(eur(500), eur(501)).unwrap_err();
     assert!(err.to_string().contains("alleen lager"), "{err}");

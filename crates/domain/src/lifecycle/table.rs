@@ -246,7 +246,12 @@ pub const TABLE: &[Transition] = {
         step(S::Granted, C::Revoke, S::Revoked, REVOKE_GRANT),
         step(S::Granted, C::Lower, S::Granted, LOWER_GRANT),
         step(S::Reported, C::GrantAmendment, S::Reported, AMEND),
-        step(S::Reported, C::RefuseAmendment, S::Reported, REFUSE_AMENDMENT),
+        step(
+            S::Reported,
+            C::RefuseAmendment,
+            S::Reported,
+            REFUSE_AMENDMENT,
+        ),
         step(S::Reported, C::Revoke, S::Revoked, REVOKE_GRANT),
         step(S::Reported, C::Lower, S::Reported, LOWER_GRANT),
         step(S::Settled, C::Revoke, S::Revoked, REVOKE_SETTLEMENT),

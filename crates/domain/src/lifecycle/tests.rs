@@ -422,15 +422,26 @@ fn withdrawal_only_before_a_decision_and_delete_only_for_drafts() {
 fn revocation_and_amendments_only_after_a_grant() {
     for state in State::ALL {
         let granted = matches!(state, S::Granted | S::Reported);
-        assert_eq!(transition(state, C::GrantAmendment).is_ok(), granted, "{state}");
-        assert_eq!(transition(state, C::RefuseAmendment).is_ok(), granted, "{state}");
+        assert_eq!(
+            transition(state, C::GrantAmendment).is_ok(),
+            granted,
+            "{state}"
+        );
+        assert_eq!(
+            transition(state, C::RefuseAmendment).is_ok(),
+            granted,
+            "{state}"
+        );
         let after_grant = granted || matches!(state, S::Settled | S::Closed);
         assert_eq!(transition(state, C::Revoke).is_ok(), after_grant, "{state}");
         assert_eq!(transition(state, C::Lower).is_ok(), after_grant, "{state}");
     }
     // An amendment or a lowering keeps the application where it is; a lowered closed
     // file reopens for the recovery; a revocation ends it.
-    assert_eq!(transition(S::Reported, C::GrantAmendment).unwrap().to, S::Reported);
+    assert_eq!(
+        transition(S::Reported, C::GrantAmendment).unwrap().to,
+        S::Reported
+    );
     assert_eq!(transition(S::Closed, C::Lower).unwrap().to, S::Settled);
     for from in [S::Granted, S::Reported, S::Settled, S::Closed] {
         let to = transition(from, C::Revoke).unwrap().to;

@@ -7,8 +7,8 @@ use serde_json::Value as Json;
 use subsidie_domain::amendment::AmendmentKind;
 use subsidie_domain::letterhead::{LetterFrame, Letterhead, Signatory};
 use subsidie_domain::letters::{
-    ApplicationLetter, ChangedFact, GrantChange, ObjectionLetter, OrganisationChangeLetter, PaymentLetter,
-    PaymentRunLetter, ReminderLetter, SecondReviewLetter, SignInLetter, Template,
+    ApplicationLetter, ChangedFact, GrantChange, ObjectionLetter, OrganisationChangeLetter,
+    PaymentLetter, PaymentRunLetter, ReminderLetter, SecondReviewLetter, SignInLetter, Template,
 };
 use subsidie_domain::lifecycle::{Notice, State};
 use subsidie_domain::objection::ObjectionState;

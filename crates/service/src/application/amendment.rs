@@ -11,8 +11,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use subsidie_domain::amendment::{
-    amendment_transition, check_request, needs_four_eyes, AmendmentCommand, AmendmentKind,
-    AmendmentRequest, AmendmentState,
+    amendment_transition, check_request, needs_four_eyes, AmendmentCommand, AmendmentError,
+    AmendmentKind, AmendmentRequest, AmendmentState,
 };
 use subsidie_domain::deadlines::amsterdam_date;
 use subsidie_domain::letters::Template;
@@ -53,8 +53,7 @@ pub fn request_amendment(
         let instrument = budget::load_instrument(conn, &app.instrument_id)?;
         let current = state(&app.state)?;
         let deadline = accounting_deadline(conn, &app.id, &instrument)?;
-        check_request(request, current, money(app.granted_cents)?, deadline)
-            .map_err(|e| ServiceError::Conflict(e.to_string()))?;
+        check_request(request, current, money(app.granted_cents)?, deadline).map_err(refusal)?;
         if let Some(amount) = request.amount {
             if let Err(e) = amount_rule(&instrument)?.check(amount) {
                 return Err(ServiceError::field("bedrag", e.to_string()));
@@ -100,6 +99,22 @@ pub fn request_amendment(
         )?;
         Ok(row)
     })
+}
+
+/// A request the application's state does not allow is a conflict; one that asks the
+/// wrong thing names the field.
+fn refusal(e: AmendmentError) -> ServiceError {
+    let field = match &e {
+        AmendmentError::NotAmendable(_) | AmendmentError::AlreadyReported => {
+            return ServiceError::Conflict(e.to_string())
+        }
+        AmendmentError::Missing { field, .. } | AmendmentError::NotApplicable { field, .. } => {
+            *field
+        }
+        AmendmentError::WrongDirection { .. } => "bedrag",
+        AmendmentError::NotLater { .. } => "verantwoordingUiterlijk",
+    };
+    ServiceError::field(field, e.to_string())
 }
 
 /// Only the grantee asks; the API asks before it reads the body.
@@ -179,8 +194,13 @@ pub fn handle_amendment(
                 if command == AmendmentCommand::Grant {
                     // Again: the application may have moved on since the request.
                     let deadline = accounting_deadline(conn, &app.id, &instrument)?;
-                    check_request(&request, state(&app.state)?, money(app.granted_cents)?, deadline)
-                        .map_err(|e| ServiceError::Conflict(e.to_string()))?;
+                    check_request(
+                        &request,
+                        state(&app.state)?,
+                        money(app.granted_cents)?,
+                        deadline,
+                    )
+                    .map_err(|e| ServiceError::Conflict(e.to_string()))?;
                 }
                 // Stored decided first, so that the letter reads an extension granted.
                 row.state = to.as_str().to_owned();

@@ -17,8 +17,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use subsidie_domain::iban;
 use subsidie_domain::letters::{
-    ApplicationLetter, GrantChange, PaymentLetter, PaymentRunLetter, ReminderLetter, SecondReviewLetter,
-    Template,
+    ApplicationLetter, GrantChange, PaymentLetter, PaymentRunLetter, ReminderLetter,
+    SecondReviewLetter, Template,
 };
 use subsidie_domain::lifecycle::Notice;
 use subsidie_store::rows::{

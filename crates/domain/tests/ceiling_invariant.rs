@@ -650,7 +650,6 @@ fn a_long_run_exercises_every_path() {
     let mut runner = TestRunner::new_with_rng(Config::default(), rng);
     let mut total = Stats::default();
     let mut settled = 0u32;
-    let closed;
     for _ in 0..40 {
         let (ceilings, slack, _, _) = scenario().new_tree(&mut runner).unwrap().current();
         let apps = prop::collection::vec((any::<prop::sample::Index>(), 0i64..800_000), 60)
@@ -682,7 +681,7 @@ fn a_long_run_exercises_every_path() {
         )
         .unwrap();
     }
-    closed = total.closed;
+    let closed = total.closed;
     println!("{total:?}, settled {settled}, closed {closed}");
     assert!(total.transitions > 1_000, "{total:?}");
     assert!(total.refused_transitions > 100, "{total:?}");

@@ -41,3 +41,25 @@ fn the_documented_states_are_the_domains() {
         .collect();
     assert_eq!(documented, domain);
 }
+
+/// A download is documented with every type a document can be stored as (schemathesis
+/// refuses an answer whose `Content-Type` the document does not name).
+#[test]
+fn the_documented_download_types_are_the_accepted_ones() {
+    let doc = subsidie_api::document();
+    let content = &doc["paths"]["/aanvragen/{id}/documenten/{documentId}"]["get"]["responses"]
+        ["200"]["content"];
+    let mut documented: Vec<&str> = content
+        .as_object()
+        .expect("content")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let mut accepted: Vec<&str> = subsidie_domain::documents::ACCEPTED
+        .iter()
+        .map(|t| t.media_type())
+        .collect();
+    documented.sort_unstable();
+    accepted.sort_unstable();
+    assert_eq!(documented, accepted);
+}

@@ -212,8 +212,15 @@ async fn next_piece(mut r: Reading) -> Option<(Result<Bytes, std::io::Error>, Op
         ("id" = String, Path, description = "Het id van de aanvraag."),
         ("documentId" = String, Path, description = "Het id van het document."),
     ),
-    responses((status = 200, description = "De inhoud.", content_type = "application/octet-stream", body = Vec<u8>,
-        headers(
+    responses((status = 200, description = "De inhoud, met het type dat bij het uploaden aan de inhoud is bepaald.", content(
+            (Vec<u8> = "application/pdf"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (Vec<u8> = "application/vnd.oasis.opendocument.text"),
+            (Vec<u8> = "application/vnd.oasis.opendocument.spreadsheet"),
+            (Vec<u8> = "image/png"),
+            (Vec<u8> = "image/jpeg"),
+        ), headers(
             ("Content-Disposition" = String, description = "attachment, met de bestandsnaam."),
             ("X-Content-Type-Options" = String, description = "nosniff."),
         )))

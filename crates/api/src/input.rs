@@ -80,24 +80,48 @@ pub fn money(name: &str, text: &str) -> Result<Money, InvalidParam> {
 }
 
 /// A whole number as JSON Schema means it: `50` and `50.0` alike (a client's JSON
-/// library may write either), but not `50.5`.
-pub fn whole_number<'de, D: serde::Deserializer<'de>>(de: D) -> Result<i32, D::Error> {
-    use serde::de::Error;
+/// library may write either), but not `50.5`, and only within `T`'s range.
+pub fn whole_number<'de, D, T>(de: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: TryFrom<i64>,
+{
     let value = serde_json::Number::deserialize(de)?;
-    if let Some(i) = value.as_i64() {
-        return i32::try_from(i)
-            .map_err(|_| D::Error::custom("getal te groot; verwacht een geheel getal"));
+    within::<D::Error, T>(&value)
+}
+
+/// [`whole_number`] for a field that may be left out or `null`.
+pub fn optional_whole_number<'de, D, T>(de: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: TryFrom<i64>,
+{
+    match Option::<serde_json::Number>::deserialize(de)? {
+        Some(value) => within::<D::Error, T>(&value).map(Some),
+        None => Ok(None),
     }
-    match value.as_f64() {
-        Some(f) if f.fract() == 0.0 && f >= f64::from(i32::MIN) && f <= f64::from(i32::MAX) =>
-        {
-            #[allow(clippy::cast_possible_truncation)]
-            Ok(f as i32)
-        }
-        _ => Err(D::Error::custom(format!(
+}
+
+fn within<E: serde::de::Error, T: TryFrom<i64>>(value: &serde_json::Number) -> Result<T, E> {
+    // Beyond 2^53 a float no longer holds every whole number exactly.
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+    let whole = value.as_i64().or_else(|| {
+        value
+            .as_f64()
+            .filter(|f| f.fract() == 0.0 && f.abs() <= EXACT)
+            .map(|f| {
+                #[allow(clippy::cast_possible_truncation)]
+                let i = f as i64;
+                i
+            })
+    });
+    let Some(whole) = whole else {
+        return Err(E::custom(format!(
             "{value} is geen geheel getal; verwacht bijvoorbeeld 80"
-        ))),
-    }
+        )));
+    };
+    T::try_from(whole)
+        .map_err(|_| E::custom(format!("{value} is te groot of te klein voor dit veld")))
 }
 
 /// A JSON body, required.
@@ -472,6 +496,34 @@ pub fn json_error(err: actix_web::error::JsonPayloadError, req: &HttpRequest) ->
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[derive(Debug, Deserialize)]
+    struct Whole {
+        #[serde(deserialize_with = "whole_number")]
+        weken: u32,
+        #[serde(default, deserialize_with = "optional_whole_number")]
+        dagen: Option<i32>,
+    }
+
+    #[test]
+    fn a_whole_number_may_carry_a_zero_fraction_and_must_fit_its_field() {
+        let parse = |body: &str| serde_json::from_str::<Whole>(body).map(|w| (w.weken, w.dagen));
+        assert_eq!(parse(r#"{"weken": 8}"#).ok(), Some((8, None)));
+        assert_eq!(
+            parse(r#"{"weken": 8.0, "dagen": -3.0}"#).ok(),
+            Some((8, Some(-3)))
+        );
+        assert_eq!(
+            parse(r#"{"weken": 8, "dagen": null}"#).ok(),
+            Some((8, None))
+        );
+        let fraction = parse(r#"{"weken": 8.5}"#).map_err(|e| e.to_string());
+        assert!(fraction.is_err_and(|e| e.contains("8.5 is geen geheel getal")));
+        let negative = parse(r#"{"weken": -1}"#).map_err(|e| e.to_string());
+        assert!(negative.is_err_and(|e| e.contains("-1 is te groot of te klein")));
+        assert!(parse(r#"{"weken": 1, "dagen": 3000000000}"#).is_err());
+        assert!(parse(r#"{"weken": 1e300}"#).is_err());
+    }
 
     #[test]
     fn serde_messages_become_dutch_reasons() {

@@ -157,26 +157,8 @@ pub struct NieuwToken {
     pub label: Option<String>,
     /// Hoeveel dagen het token geldig is, 1 tot en met 3650 (standaard 90).
     #[schema(example = 90, minimum = 1, maximum = 3650)]
-    #[serde(default, deserialize_with = "whole_days")]
+    #[serde(default, deserialize_with = "crate::input::optional_whole_number")]
     pub dagen: Option<u32>,
-}
-
-/// JSON Schema counts `90.0` as an integer, so the API takes it as 90 days too.
-fn whole_days<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
-    let Some(n) = Option::<serde_json::Number>::deserialize(d)? else {
-        return Ok(None);
-    };
-    let whole = n.as_u64().or_else(|| {
-        n.as_f64()
-            .filter(|f| f.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(f))
-            .map(|f| f as u64)
-    });
-    whole
-        .and_then(|x| u32::try_from(x).ok())
-        .map(Some)
-        .ok_or_else(|| {
-            serde::de::Error::custom("verwacht een geheel aantal dagen, 1 tot en met 3650")
-        })
 }
 
 /// Een token, eenmalig getoond: alleen de hash wordt opgeslagen.

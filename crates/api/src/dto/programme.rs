@@ -95,12 +95,15 @@ pub struct NieuwInstrument {
     pub verdeling: String,
     /// Deel van een verlening dat als voorschot wordt betaald, 0–100.
     #[schema(example = 80)]
+    #[serde(deserialize_with = "crate::input::whole_number")]
     pub voorschotPercentage: i64,
     /// De beslistermijn in weken.
     #[schema(example = 8)]
+    #[serde(deserialize_with = "crate::input::whole_number")]
     pub beslistermijnWeken: u32,
     /// De aanvultermijn in dagen.
     #[schema(example = 14)]
+    #[serde(deserialize_with = "crate::input::whole_number")]
     pub aanvultermijnDagen: u32,
     /// Verleningen boven dit bedrag vragen een tweede beoordelaar; weglaten: nooit.
     #[serde(default)]

@@ -13,8 +13,8 @@ use crate::dto::admin::Rol;
 use crate::middleware::{API_VERSION, API_VERSION_HEADER, IDEMPOTENCY_KEY};
 use crate::problem::{InvalidParam, Problem};
 use crate::routes::{
-    admin, administration, applications, documents, finance, late, meta, objections, outbox,
-    programme, reference, reports, review, runs,
+    admin, administration, amendments, applications, documents, finance, late, meta, objections,
+    outbox, programme, reference, reports, review, runs,
 };
 
 #[derive(OpenApi)]
@@ -63,6 +63,12 @@ use crate::routes::{
         objections::verdagen,
         objections::horen,
         objections::beslissen,
+        amendments::vragen,
+        amendments::lijst,
+        amendments::ophalen,
+        amendments::beslissen,
+        amendments::intrekken,
+        amendments::verlagen,
         finance::van_aanvraag,
         finance::zoeken,
         finance::grootboekcontrole,

@@ -323,6 +323,28 @@ pub struct ApplicationLetter {
     /// letters carried them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub brief: Option<LetterFrame>,
+    /// For a decision that changes a grant (an amendment, a revocation, a lowering):
+    /// what changed. Absent in every other notice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wijziging: Option<GrantChange>,
+}
+
+/// What a decision after the grant changed: the amount before and after, and for an
+/// amendment what the grantee asked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GrantChange {
+    /// For an amendment: what the grantee asked.
+    pub verzoek: Option<crate::amendment::AmendmentKind>,
+    /// The amount asked for (a raise or a lowering asked by the grantee).
+    pub gevraagd_bedrag: Option<Money>,
+    /// The accounting deadline asked for (an extension).
+    pub gevraagde_termijn: Option<NaiveDate>,
+    /// The grant (after settlement: the settled amount) before the decision.
+    pub vorig_bedrag: Money,
+    /// The same after it; zero when revoked.
+    pub nieuw_bedrag: Money,
+    /// Whether the decision changes a settlement (Awb 4:49) rather than a grant (4:48).
+    pub na_vaststelling: bool,
 }
 
 /// The funder as a letter names it: who, where, how to reach them, and where to pay a

@@ -32,7 +32,10 @@ pub fn roles_for(command: Command) -> &'static [Role] {
         | Command::ReconsiderWaitlist
         | Command::ReconsiderRaise
         | Command::ReconsiderSettlement
-        | Command::ExtendDecisionTerm => &[Role::Reviewer],
+        | Command::ExtendDecisionTerm
+        | Command::GrantAmendment
+        | Command::RefuseAmendment => &[Role::Reviewer],
+        Command::Revoke | Command::Lower => &[Role::Finance, Role::Reviewer],
         Command::Settle | Command::Close => &[Role::Finance],
         Command::Allocate | Command::Waitlist | Command::CloseWaitlist => &[Role::Admin],
     }

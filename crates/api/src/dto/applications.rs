@@ -44,6 +44,8 @@ pub enum AanvraagStatus {
     Vastgesteld,
     /// Afgesloten: alles betaald of terugontvangen.
     Afgesloten,
+    /// De verstrekker trok de verlening of de vaststelling in (art. 4:48, 4:49 Awb).
+    VerleningIngetrokken,
 }
 
 /// Een honorering die een eerste beoordelaar voorstelde en een tweede, andere beoordelaar moet bevestigen.

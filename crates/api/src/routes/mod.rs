@@ -7,6 +7,7 @@ use crate::problem::ApiError;
 
 pub mod admin;
 pub mod administration;
+pub mod amendments;
 pub mod applications;
 pub mod documents;
 pub mod finance;
@@ -112,6 +113,7 @@ pub fn register(cfg: &mut web::ServiceConfig) {
                 .route(web::delete().to(documents::verwijderen)),
         )
         .configure(register_objections)
+        .configure(register_after_grant)
         .service(
             resource("/aanvragen/{id}/betalingen", "GET").route(web::get().to(fi::van_aanvraag)),
         )
@@ -166,6 +168,26 @@ fn register_objections(cfg: &mut web::ServiceConfig) {
         resource("/bezwaren/{id}/beslissingen", "POST")
             .route(web::post().to(objections::beslissen)),
     );
+}
+
+/// After a grant: amendments and their decisions, revocation and lowering.
+fn register_after_grant(cfg: &mut web::ServiceConfig) {
+    use amendments as am;
+    cfg.service(
+        resource("/aanvragen/{id}/wijzigingsverzoeken", "GET, POST")
+            .route(web::get().to(am::lijst))
+            .route(web::post().to(am::vragen)),
+    )
+    .service(resource("/wijzigingsverzoeken/{id}", "GET").route(web::get().to(am::ophalen)))
+    .service(
+        resource("/wijzigingsverzoeken/{id}/beslissingen", "POST")
+            .route(web::post().to(am::beslissen)),
+    )
+    .service(
+        resource("/aanvragen/{id}/verleningsintrekkingen", "POST")
+            .route(web::post().to(am::intrekken)),
+    )
+    .service(resource("/aanvragen/{id}/verlagingen", "POST").route(web::post().to(am::verlagen)));
 }
 
 /// The administrator's resources: allocation runs, organisations, users, tokens, the

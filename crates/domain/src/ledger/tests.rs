@@ -31,7 +31,9 @@ fn kinds_have_dutch_names_that_round_trip() {
             "vrijval-verlening",
             "vaststelling",
             "betaling",
-            "terugvordering"
+            "terugvordering",
+            "wijziging-verlening",
+            "wijziging-vaststelling"
         ]
     );
     for kind in MovementKind::ALL {
@@ -171,6 +173,62 @@ fn release_grant_waives_only_unsettled_grants() {
     assert_eq!(p.granted, eur(400));
     assert_eq!(p.settled, eur(400));
     assert_eq!(p.available(), eur(600));
+}
+
+#[test]
+fn revise_grant_raises_from_what_is_available_and_lowers_by_releasing() {
+    let p = applied(position(1000), position(1000).reserve(eur(600)));
+    let p = applied(p, p.grant(eur(600), eur(600)));
+    // A raise of 400 is exactly what is left.
+    let m = p.revise_grant(eur(600), eur(1000)).unwrap();
+    assert_eq!(m.kind, MovementKind::ReviseGrant);
+    assert_eq!((m.granted, m.reserved), (eur(400), Money::ZERO));
+    let up = applied(p, Ok(m));
+    assert_eq!(up.available(), Money::ZERO);
+    // One euro more is refused, naming what is available.
+    assert_eq!(
+        p.revise_grant(eur(600), eur(1001)),
+        Err(LedgerError::CeilingReached {
+            requested: eur(401),
+            available: eur(400)
+        })
+    );
+    // A lowering releases the difference.
+    let down = applied(p, p.revise_grant(eur(600), eur(250)));
+    assert_eq!(down.granted, eur(250));
+    assert_eq!(down.available(), eur(750));
+    // Not more than is unsettled, and no negative amounts.
+    assert!(matches!(
+        p.revise_grant(eur(700), eur(100)),
+        Err(LedgerError::ExceedsUnsettledGrant { .. })
+    ));
+    assert!(matches!(
+        p.revise_grant(eur(600), eur(-1)),
+        Err(LedgerError::NegativeAmount { .. })
+    ));
+}
+
+#[test]
+fn revise_settlement_only_lowers() {
+    let p = applied(position(1000), position(1000).reserve(eur(600)));
+    let p = applied(p, p.grant(eur(600), eur(600)));
+    let p = applied(p, p.settle(eur(600), eur(500)));
+    let m = p.revise_settlement(eur(500), eur(200)).unwrap();
+    assert_eq!(m.kind, MovementKind::ReviseSettlement);
+    assert_eq!((m.granted, m.settled), (eur(-300), eur(-300)));
+    let lowered = applied(p, Ok(m));
+    assert_eq!((lowered.granted, lowered.settled), (eur(200), eur(200)));
+    // Revoked: nothing stays committed.
+    let revoked = applied(p, p.revise_settlement(eur(500), Money::ZERO));
+    assert_eq!(
+        (revoked.granted, revoked.settled),
+        (Money::ZERO, Money::ZERO)
+    );
+    assert_eq!(revoked.available(), eur(1000));
+    let err = p.revise_settlement(eur(500), eur(501)).unwrap_err();
+    assert!(err.to_string().contains("alleen lager"), "{err}");
+    // More than is settled would break the invariant.
+    assert!(p.revise_settlement(eur(900), eur(0)).is_err());
 }
 
 #[test]

@@ -82,11 +82,27 @@ pub enum Command {
     /// applicant is told the new term before the term ends (Awb 4:14). Not a decision.
     #[serde(rename = "beslistermijn_verlengen")]
     ExtendDecisionTerm,
+    /// `wijziging_toekennen`: a reviewer grants the grantee's amendment (raise, lower,
+    /// later accounting deadline). A decision.
+    #[serde(rename = "wijziging_toekennen")]
+    GrantAmendment,
+    /// `wijziging_weigeren`: a reviewer refuses the grantee's amendment. A decision.
+    #[serde(rename = "wijziging_weigeren")]
+    RefuseAmendment,
+    /// `verlening_intrekken`: finance or a reviewer revokes the grant (Awb 4:48) or,
+    /// after settlement, the settlement (4:49); what was paid is recovered (4:57). A
+    /// decision.
+    #[serde(rename = "verlening_intrekken")]
+    Revoke,
+    /// `verlening_verlagen`: finance or a reviewer lowers the grant or the settled
+    /// amount (Awb 4:48, 4:49); what was paid above it is recovered (4:57). A decision.
+    #[serde(rename = "verlening_verlagen")]
+    Lower,
 }
 
 impl Command {
     /// Every command, in lifecycle order.
-    pub const ALL: [Command; 21] = [
+    pub const ALL: [Command; 25] = [
         Command::Submit,
         Command::Allocate,
         Command::Waitlist,
@@ -108,6 +124,10 @@ impl Command {
         Command::ReconsiderRaise,
         Command::ReconsiderSettlement,
         Command::ExtendDecisionTerm,
+        Command::GrantAmendment,
+        Command::RefuseAmendment,
+        Command::Revoke,
+        Command::Lower,
     ];
 
     /// The Dutch name, as used in the API, the history and e-mails.
@@ -134,6 +154,10 @@ impl Command {
             Command::ReconsiderRaise => "heroverwegen_verhogen",
             Command::ReconsiderSettlement => "heroverwegen_vaststellen",
             Command::ExtendDecisionTerm => "beslistermijn_verlengen",
+            Command::GrantAmendment => "wijziging_toekennen",
+            Command::RefuseAmendment => "wijziging_weigeren",
+            Command::Revoke => "verlening_intrekken",
+            Command::Lower => "verlening_verlagen",
         }
     }
 
@@ -141,7 +165,8 @@ impl Command {
     /// objection period (Awb 6:7) and its notice carries the objection clause.
     ///
     /// `honoreren`, `afwijzen`, `vaststellen`, `buiten_behandeling_stellen`,
-    /// `wachtlijst_sluiten`.
+    /// `wachtlijst_sluiten`, and after a grant `wijziging_toekennen`,
+    /// `wijziging_weigeren`, `verlening_intrekken`, `verlening_verlagen`.
     pub const fn is_decision(self) -> bool {
         matches!(
             self,
@@ -150,6 +175,10 @@ impl Command {
                 | Command::Settle
                 | Command::Lapse
                 | Command::CloseWaitlist
+                | Command::GrantAmendment
+                | Command::RefuseAmendment
+                | Command::Revoke
+                | Command::Lower
         )
     }
 

@@ -44,11 +44,23 @@ pub enum Notice {
     /// term and why (Awb 4:14). Not a decision.
     #[serde(rename = "beslistermijn_verlengd")]
     DecisionTermExtended,
+    /// `wijzigingsbesluit`: the grantee's amendment granted; the new grant or deadline.
+    #[serde(rename = "wijzigingsbesluit")]
+    AmendmentGranted,
+    /// `wijziging_geweigerd`: the grantee's amendment refused.
+    #[serde(rename = "wijziging_geweigerd")]
+    AmendmentRefused,
+    /// `intrekkingsbeschikking`: the grant (or settlement) revoked (Awb 4:48, 4:49).
+    #[serde(rename = "intrekkingsbeschikking")]
+    RevocationDecision,
+    /// `verlagingsbeschikking`: the grant (or settled amount) lowered (Awb 4:48, 4:49).
+    #[serde(rename = "verlagingsbeschikking")]
+    LoweringDecision,
 }
 
 impl Notice {
     /// Every notice.
-    pub const ALL: [Notice; 11] = [
+    pub const ALL: [Notice; 15] = [
         Notice::Receipt,
         Notice::WaitingList,
         Notice::CeilingReached,
@@ -60,6 +72,10 @@ impl Notice {
         Notice::SettlementDecision,
         Notice::Waived,
         Notice::DecisionTermExtended,
+        Notice::AmendmentGranted,
+        Notice::AmendmentRefused,
+        Notice::RevocationDecision,
+        Notice::LoweringDecision,
     ];
 
     /// The Dutch name, for templates and the outbox.
@@ -76,6 +92,10 @@ impl Notice {
             Notice::SettlementDecision => "vaststellingsbeschikking",
             Notice::Waived => "afzien_bevestigd",
             Notice::DecisionTermExtended => "beslistermijn_verlengd",
+            Notice::AmendmentGranted => "wijzigingsbesluit",
+            Notice::AmendmentRefused => "wijziging_geweigerd",
+            Notice::RevocationDecision => "intrekkingsbeschikking",
+            Notice::LoweringDecision => "verlagingsbeschikking",
         }
     }
 
@@ -89,6 +109,10 @@ impl Notice {
                 | Notice::RejectionDecision
                 | Notice::NotConsideredDecision
                 | Notice::SettlementDecision
+                | Notice::AmendmentGranted
+                | Notice::AmendmentRefused
+                | Notice::RevocationDecision
+                | Notice::LoweringDecision
         )
     }
 }

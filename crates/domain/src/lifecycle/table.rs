@@ -17,7 +17,7 @@ pub enum Effect {
     /// Turn the reservation into a grant of an amount at most the reservation; release
     /// the rest at once.
     GrantFromReservation,
-    /// Release the whole (unsettled) grant.
+    /// Release the whole (unsettled) grant: a waiver, or a revocation before settlement.
     ReleaseGrant,
     /// Settle the grant at an amount at most the grant; release the rest. The service
     /// also schedules the remainder payment, or a recovery of advances paid above the
@@ -31,6 +31,15 @@ pub enum Effect {
     /// decision of a founded objection against a settlement (Awb 7:11). The service also
     /// schedules the extra payment.
     RaiseSettlement,
+    /// Change the unsettled grant to the decided amount: a raise takes the difference
+    /// from what is available under the ceiling, a lowering releases it. The service also
+    /// cancels what is no longer to be paid and recovers what was paid above it.
+    ReviseGrant,
+    /// Lower the settled amount (Awb 4:49); the difference is released, and what was
+    /// paid above the new amount is recovered.
+    ReviseSettlement,
+    /// Release the whole settled amount: the settlement is revoked (Awb 4:49).
+    ReleaseSettlement,
     /// Queue a notice (e-mail) in the outbox.
     Notify(Notice),
     /// Delete the application. Only the draft deletion causes it; the [`Transition`]'s
@@ -51,6 +60,9 @@ impl Effect {
                 | Effect::SettleGrant
                 | Effect::ReserveAndGrant
                 | Effect::RaiseSettlement
+                | Effect::ReviseGrant
+                | Effect::ReviseSettlement
+                | Effect::ReleaseSettlement
         )
     }
 
@@ -92,6 +104,28 @@ const fn step(from: State, command: Command, to: State, effects: &'static [Effec
         effects,
     }
 }
+
+const AMEND: &[Effect] = &[
+    Effect::ReviseGrant,
+    Effect::Notify(Notice::AmendmentGranted),
+];
+const REFUSE_AMENDMENT: &[Effect] = &[Effect::Notify(Notice::AmendmentRefused)];
+const REVOKE_GRANT: &[Effect] = &[
+    Effect::ReleaseGrant,
+    Effect::Notify(Notice::RevocationDecision),
+];
+const REVOKE_SETTLEMENT: &[Effect] = &[
+    Effect::ReleaseSettlement,
+    Effect::Notify(Notice::RevocationDecision),
+];
+const LOWER_GRANT: &[Effect] = &[
+    Effect::ReviseGrant,
+    Effect::Notify(Notice::LoweringDecision),
+];
+const LOWER_SETTLEMENT: &[Effect] = &[
+    Effect::ReviseSettlement,
+    Effect::Notify(Notice::LoweringDecision),
+];
 
 const WITHDRAW_UNRESERVED: &[Effect] = &[Effect::Notify(Notice::WithdrawalConfirmed)];
 const WITHDRAW_RESERVED: &[Effect] = &[
@@ -258,6 +292,27 @@ pub const TABLE: &[Transition] = {
             S::SupplementRequested,
             TERM_NOTICE,
         ),
+        // After a grant: the grantee's amendment decided (the amendment's own table is
+        // in `crate::amendment`), and revocation or lowering by the funder before
+        // settlement (Awb 4:48) and after it (4:49). A lowered settlement of a closed
+        // file reopens it: a recovery may be outstanding.
+        step(S::Granted, C::GrantAmendment, S::Granted, AMEND),
+        step(S::Granted, C::RefuseAmendment, S::Granted, REFUSE_AMENDMENT),
+        step(S::Granted, C::Revoke, S::Revoked, REVOKE_GRANT),
+        step(S::Granted, C::Lower, S::Granted, LOWER_GRANT),
+        step(S::Reported, C::GrantAmendment, S::Reported, AMEND),
+        step(
+            S::Reported,
+            C::RefuseAmendment,
+            S::Reported,
+            REFUSE_AMENDMENT,
+        ),
+        step(S::Reported, C::Revoke, S::Revoked, REVOKE_GRANT),
+        step(S::Reported, C::Lower, S::Reported, LOWER_GRANT),
+        step(S::Settled, C::Revoke, S::Revoked, REVOKE_SETTLEMENT),
+        step(S::Settled, C::Lower, S::Settled, LOWER_SETTLEMENT),
+        step(S::Closed, C::Revoke, S::Revoked, REVOKE_SETTLEMENT),
+        step(S::Closed, C::Lower, S::Settled, LOWER_SETTLEMENT),
     ]
 };
 

@@ -4,10 +4,11 @@
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use serde_json::Value as Json;
+use subsidie_domain::amendment::AmendmentKind;
 use subsidie_domain::letterhead::{LetterFrame, Letterhead, Signatory};
 use subsidie_domain::letters::{
-    ApplicationLetter, ChangedFact, ObjectionLetter, OrganisationChangeLetter, PaymentLetter,
-    PaymentRunLetter, ReminderLetter, SecondReviewLetter, SignInLetter, Template,
+    ApplicationLetter, ChangedFact, GrantChange, ObjectionLetter, OrganisationChangeLetter,
+    PaymentLetter, PaymentRunLetter, ReminderLetter, SecondReviewLetter, SignInLetter, Template,
 };
 use subsidie_domain::lifecycle::{Notice, State};
 use subsidie_domain::objection::ObjectionState;
@@ -101,6 +102,7 @@ fn received() -> Option<ApplicationLetter> {
         toelichting: None,
         portaal: Some(format!("http://127.0.0.1:8080/referentie/{REFERENCE}")),
         brief: Some(frame(day(2025, 3, 3)?)),
+        wijziging: None,
     })
 }
 
@@ -171,6 +173,46 @@ fn notice_example(notice: Notice) -> Option<ApplicationLetter> {
             toelichting: text("De adviescommissie komt pas op 23 juni 2025 bijeen."),
             ..base
         },
+        Notice::AmendmentGranted | Notice::AmendmentRefused => {
+            let granted = notice == Notice::AmendmentGranted;
+            ApplicationLetter {
+                status: State::Granted,
+                verleend: eur(if granted { "1400000.00" } else { "1250000.00" })?,
+                motivering: text(if granted {
+                    "De uitbreiding naar twee extra wijken past binnen de doelen van de regeling."
+                } else {
+                    "De extra activiteiten vallen buiten de regeling."
+                }),
+                bezwaar_uiterlijk: Some(day(2026, 3, 10)?),
+                wijziging: Some(GrantChange {
+                    verzoek: Some(AmendmentKind::Raise),
+                    gevraagd_bedrag: eur("1400000.00"),
+                    gevraagde_termijn: None,
+                    vorig_bedrag: eur("1250000.00")?,
+                    nieuw_bedrag: eur(if granted { "1400000.00" } else { "1250000.00" })?,
+                    na_vaststelling: false,
+                }),
+                ..base
+            }
+        }
+        Notice::RevocationDecision | Notice::LoweringDecision => {
+            let revoked = notice == Notice::RevocationDecision;
+            ApplicationLetter {
+                status: if revoked { State::Revoked } else { State::Granted },
+                verleend: eur(if revoked { "0.00" } else { "900000.00" })?,
+                motivering: text("De activiteiten zijn voor een deel niet uitgevoerd (art. 4:48 lid 1 onder a Awb)."),
+                bezwaar_uiterlijk: Some(day(2026, 3, 10)?),
+                wijziging: Some(GrantChange {
+                    verzoek: None,
+                    gevraagd_bedrag: None,
+                    gevraagde_termijn: None,
+                    vorig_bedrag: eur("1250000.00")?,
+                    nieuw_bedrag: eur(if revoked { "0.00" } else { "900000.00" })?,
+                    na_vaststelling: false,
+                }),
+                ..base
+            }
+        }
     })
 }
 

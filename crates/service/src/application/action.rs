@@ -64,6 +64,20 @@ pub enum Action {
     },
     /// `afsluiten`: everything paid and recovered.
     Close,
+    /// `verlening_intrekken`: the funder revokes the grant or settlement (Awb 4:48,
+    /// 4:49).
+    Revoke {
+        /// The written motivation (Awb 3:46).
+        motivation: String,
+    },
+    /// `verlening_verlagen`: the funder lowers the grant or settled amount (Awb 4:48,
+    /// 4:49).
+    Lower {
+        /// The new amount, below the current one.
+        amount: Money,
+        /// The written motivation (Awb 3:46).
+        motivation: String,
+    },
     /// `verwijderen`: a draft is deleted.
     Delete,
     /// `beslistermijn_verlengen`: the decision will be late; the applicant is told the
@@ -92,6 +106,8 @@ impl Action {
             Action::Settle { .. } => Command::Settle,
             Action::Waive { .. } => Command::Waive,
             Action::Close => Command::Close,
+            Action::Revoke { .. } => Command::Revoke,
+            Action::Lower { .. } => Command::Lower,
             Action::Delete => Command::Delete,
             Action::ExtendDecisionTerm { .. } => Command::ExtendDecisionTerm,
         }
@@ -102,7 +118,9 @@ impl Action {
             Action::Lapse { motivation }
             | Action::Grant { motivation, .. }
             | Action::Reject { motivation }
-            | Action::Settle { motivation, .. } => Some(motivation),
+            | Action::Settle { motivation, .. }
+            | Action::Revoke { motivation }
+            | Action::Lower { motivation, .. } => Some(motivation),
             _ => None,
         }
     }

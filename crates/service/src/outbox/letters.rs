@@ -17,8 +17,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use subsidie_domain::iban;
 use subsidie_domain::letters::{
-    ApplicationLetter, PaymentLetter, PaymentRunLetter, ReminderLetter, SecondReviewLetter,
-    Template,
+    ApplicationLetter, GrantChange, PaymentLetter, PaymentRunLetter, ReminderLetter,
+    SecondReviewLetter, Template,
 };
 use subsidie_domain::lifecycle::Notice;
 use subsidie_store::rows::{
@@ -67,6 +67,7 @@ pub fn notice_letter(
         toelichting: None,
         portaal: Some(crate::portal::links::application_url(&app.reference)),
         brief: None,
+        wijziging: None,
     })
 }
 
@@ -81,6 +82,21 @@ pub(crate) fn queue_notice(
     reason: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<(), ServiceError> {
+    queue_change_notice(conn, app, instrument, notice, reason, None, now)
+}
+
+/// [`queue_notice`] for a decision after the grant, with what it changed. The letter
+/// names the accounting deadline as it stands, an extension granted included.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn queue_change_notice(
+    conn: &mut DbConnection,
+    app: &ApplicationRow,
+    instrument: &InstrumentRow,
+    notice: Notice,
+    reason: Option<&str>,
+    change: Option<GrantChange>,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
     let org: OrganisationRow = organisations::table
         .find(&app.organisation_id)
         .select(OrganisationRow::as_select())
@@ -88,6 +104,9 @@ pub(crate) fn queue_notice(
     let mut letter = notice_letter(app, instrument, &org.name)?;
     letter.brief = Some(frame(notice.into(), now));
     letter.toelichting = reason.map(str::to_owned);
+    letter.wijziging = change;
+    letter.verantwoording_uiterlijk =
+        crate::application::accounting_deadline(conn, &app.id, instrument)?;
     let mail = Mail::new(
         new_id(),
         Some(&app.id),

@@ -41,20 +41,22 @@ fn payment_row(
     }
 }
 
-/// Inserts `row`. A second payment of the same kind on one application (the extra
-/// advance of a raised grant, the rest after a raised settlement) gets the next free
-/// reference: `…-V`, then `…-V2`, `…-V3`.
+/// Inserts a payment. A second payment of the same kind (an extra advance after a
+/// raise, a second recovery after a lowering) gets a numbered reference (`…-V2`), since
+/// the reference is the bank's end-to-end id and unique.
 fn insert(conn: &mut DbConnection, row: &PaymentRow) -> Result<(), ServiceError> {
     let mut row = row.clone();
-    let base = row.reference.clone();
-    let mut n = 1;
-    while payments::table
-        .filter(payments::reference.eq(&row.reference))
-        .count()
-        .get_result::<i64>(conn)?
-        > 0
-    {
-        n += 1;
+    let taken: Vec<String> = payments::table
+        .filter(payments::application_id.eq(&row.application_id))
+        .filter(payments::reference.like(format!("{}%", row.reference)))
+        .select(payments::reference)
+        .load(conn)?;
+    if taken.contains(&row.reference) {
+        let base = row.reference.clone();
+        let mut n = 2;
+        while taken.contains(&format!("{base}{n}")) {
+            n += 1;
+        }
         row.reference = format!("{base}{n}");
     }
     diesel::insert_into(payments::table)
@@ -193,6 +195,50 @@ pub(crate) fn schedule_resettlement(
         raise_recovery(conn, app, -owed, recovery_due(today)?, now)?;
     }
     Ok(Money::ZERO)
+}
+
+/// Sum of the recoveries paid back or under way: what the grantee already returned.
+fn recovered_total(conn: &mut DbConnection, app_id: &str) -> Result<i64, ServiceError> {
+    let amounts: Vec<i64> = payments::table
+        .filter(payments::application_id.eq(app_id))
+        .filter(payments::kind.eq(PaymentKind::Recovery.as_str()))
+        .filter(payments::state.eq_any([PaymentState::Paid.as_str(), PaymentState::InRun.as_str()]))
+        .select(payments::amount_cents)
+        .load(conn)?;
+    checked_sum(amounts)
+}
+
+/// After a decision that changes a grant (an amendment, a lowering, a revocation,
+/// Awb 4:48/4:49): what is scheduled and not yet paid no longer applies and is
+/// cancelled; what should have been paid by now for the new amount (before settlement
+/// the instrument's advance share of it, after settlement all of it) is scheduled, less
+/// what the grantee holds; what the grantee holds above the new amount is recovered
+/// (Awb 4:57), due in six weeks, with its letter.
+pub(crate) fn revise_payments(
+    conn: &mut DbConnection,
+    app: &ApplicationRow,
+    instrument: &InstrumentRow,
+    new: Money,
+    settled: bool,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    cancel_unpaid(conn, app)?;
+    let held = paid_total(conn, &app.id)? - recovered_total(conn, &app.id)?;
+    if held > new.cents() {
+        return raise_recovery(conn, app, held - new.cents(), recovery_due(today)?, now);
+    }
+    let (kind, due) = if settled {
+        (PaymentKind::Remainder, new)
+    } else {
+        let percent = u32::try_from(instrument.advance_percent).unwrap_or(0);
+        (PaymentKind::Advance, new.share(percent, 100)?)
+    };
+    let missing = due.cents() - held;
+    if missing > 0 {
+        insert(conn, &payment_row(app, kind, missing, today, now))?;
+    }
+    Ok(())
 }
 
 fn recovery_due(today: NaiveDate) -> Result<NaiveDate, ServiceError> {

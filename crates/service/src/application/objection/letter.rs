@@ -24,6 +24,10 @@ pub(super) fn decision_in_words(command: &str) -> &'static str {
         "buiten_behandeling_stellen" => "het besluit de aanvraag buiten behandeling te stellen",
         "honoreren" => "het besluit tot subsidieverlening",
         "vaststellen" => "het besluit tot vaststelling van de subsidie",
+        "wijziging_toekennen" => "het besluit op uw wijzigingsverzoek",
+        "wijziging_weigeren" => "het besluit tot afwijzing van uw wijzigingsverzoek",
+        "verlening_intrekken" => "het besluit tot intrekking van de subsidie",
+        "verlening_verlagen" => "het besluit tot verlaging van de subsidie",
         _ => "het besluit",
     }
 }

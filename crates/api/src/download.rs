@@ -3,6 +3,7 @@
 //! not grow with the size of the file. An error before the first byte (a run or programme
 //! that does not exist, a refused role) is still an ordinary problem answer; an error after
 //! it breaks off the body, so a client never takes a truncated file for a whole one.
+//! The portal's downloads go through [`stream_file`] too, with its own error pages.
 
 use std::io::{self, Write};
 use std::pin::Pin;
@@ -17,7 +18,7 @@ use tokio::sync::mpsc;
 
 use crate::problem::ApiError;
 
-/// Bytes gathered before a chunk is sent.
+/// Bytes gathered before a chunk is sent, for API clients.
 const CHUNK: usize = 64 * 1024;
 /// Chunks in flight between the writer and the body.
 const CHUNKS_IN_FLIGHT: usize = 4;
@@ -80,10 +81,25 @@ pub async fn stream<F>(content_type: &str, name: &str, write: F) -> Result<HttpR
 where
     F: FnOnce(&mut dyn Write) -> Result<(), ServiceError> + Send + 'static,
 {
+    stream_file(content_type, name, CHUNK, write).await
+}
+
+/// [`stream`] for any edge with its own way of showing a refusal before the first byte
+/// (`E`), sending chunks of `chunk` bytes: small ones start a browser's download early.
+pub async fn stream_file<E, F>(
+    content_type: &str,
+    name: &str,
+    chunk: usize,
+    write: F,
+) -> Result<HttpResponse, E>
+where
+    E: From<ServiceError>,
+    F: FnOnce(&mut dyn Write) -> Result<(), ServiceError> + Send + 'static,
+{
     let (tx, mut rx) = mpsc::channel::<Piece>(CHUNKS_IN_FLIGHT);
     let failed = tx.clone();
     actix_web::rt::task::spawn_blocking(move || {
-        let mut out = io::BufWriter::with_capacity(CHUNK, ChannelWriter(tx));
+        let mut out = io::BufWriter::with_capacity(chunk, ChannelWriter(tx));
         let result = write(&mut out).and_then(|()| {
             out.flush()
                 .map_err(|e| ServiceError::Internal(format!("schrijven mislukt: {e}")))
@@ -95,7 +111,7 @@ where
         }
     });
     let first = match rx.recv().await {
-        Some(Piece::Failed(e)) => return Err(ApiError::from(e)),
+        Some(Piece::Failed(e)) => return Err(E::from(e)),
         Some(Piece::Data(b)) => Some(b),
         None => None,
     };

@@ -13,8 +13,8 @@ use crate::dto::admin::Rol;
 use crate::middleware::{API_VERSION, API_VERSION_HEADER, IDEMPOTENCY_KEY};
 use crate::problem::{InvalidParam, Problem};
 use crate::routes::{
-    admin, administration, applications, decisions, documents, finance, meta, objections, outbox,
-    programme, reference, reports, review, runs,
+    admin, administration, amendments, applications, decisions, documents, finance, late, meta,
+    objections, outbox, programme, reference, reports, review, runs,
 };
 
 #[derive(OpenApi)]
@@ -50,6 +50,7 @@ use crate::routes::{
         applications::vaststellen,
         applications::afsluiten,
         applications::afzien,
+        late::beslistermijn_verlengen,
         applications::bezwaar_maken,
         applications::bezwaren,
         applications::historie,
@@ -64,6 +65,12 @@ use crate::routes::{
         objections::verdagen,
         objections::horen,
         objections::beslissen,
+        amendments::vragen,
+        amendments::lijst,
+        amendments::ophalen,
+        amendments::beslissen,
+        amendments::intrekken,
+        amendments::verlagen,
         finance::van_aanvraag,
         finance::zoeken,
         finance::grootboekcontrole,

@@ -86,7 +86,8 @@ async fn metrics(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRes
         ));
     }
     let pool = state.pool.clone();
-    let gauges = blocking(move || operations::gauges(&pool)).await?;
+    let today = subsidie_domain::deadlines::amsterdam_date(state.now());
+    let gauges = blocking(move || operations::gauges(&pool, today)).await?;
     let pool = state.pool.clone();
     // The engine reads its own outbox here, as the CLI does: no caller's role applies.
     let system = subsidie_service::Actor::system();
@@ -146,6 +147,17 @@ async fn metrics(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRes
         out,
         "subsidie_ledger_check_ok {}",
         u8::from(gauges.ledger_holds)
+    );
+    help(
+        &mut out,
+        "subsidie_decisions_overdue",
+        "gauge",
+        "Aanvragen zonder besluit waarvan de beslistermijn is verstreken (art. 4:13 Awb).",
+    );
+    let _ = writeln!(
+        out,
+        "subsidie_decisions_overdue {}",
+        gauges.overdue_decisions
     );
     let pool_state = state.pool.state();
     help(

@@ -252,7 +252,11 @@ fn voorbereiding_from_draft_to_closed() {
         .expect(200)
         .json();
     assert_eq!(closed["status"], json!("afgesloten"));
-    assert_eq!(closed["toegestaneOpdrachten"], json!([]));
+    // Closed, the settlement can still be revoked or lowered (Awb 4:49).
+    assert_eq!(
+        closed["toegestaneOpdrachten"],
+        json!(["verlening_intrekken", "verlening_verlagen"])
+    );
 
     // The budget and the ledger agree to the cent.
     assert_eq!(

@@ -158,3 +158,59 @@ fn an_objection_is_deferred_heard_and_decided_founded() {
     )
     .problem(404);
 }
+
+#[test]
+fn a_founded_objection_against_a_grant_raises_it() {
+    let s = TestServer::start(at(2025, 3, 3, 9));
+    let c = Cast::new(&s);
+    let id = submitted(
+        &s,
+        &c.applicant_a,
+        draft_body("uitvoering", "800000.00", None),
+    );
+    allocate(&s, &c.admin, "uitvoering");
+    let review = |body| s.post(&c.reviewer, &format!("/aanvragen/{id}/beoordelingen"), body);
+    review(json!({"besluit": "starten"})).expect(200);
+    s.set_now(at(2026, 10, 2, 10));
+    review(json!({"besluit": "honoreren", "bedrag": "600000.00", "motivering": "Deels."}))
+        .expect(200);
+    s.set_now(at(2026, 10, 20, 9));
+    let lodged = s
+        .post(
+            &c.applicant_a,
+            &format!("/aanvragen/{id}/bezwaren"),
+            json!({"gronden": "Alles is onderbouwd."}),
+        )
+        .expect(201)
+        .json();
+    let path = |step: &str| format!("/bezwaren/{}/{step}", lodged["id"].as_str().unwrap());
+    s.post(
+        &c.reviewer2,
+        &path("hoorzittingen"),
+        json!({"gehouden": false, "toelichting": "Afgezien."}),
+    )
+    .expect(200);
+    // Not higher than the grant: refused on `bedrag`.
+    let same = s.post(
+        &c.reviewer2,
+        &path("beslissingen"),
+        json!({"uitkomst": "gegrond", "motivering": "Ja.", "bedrag": "600000.00"}),
+    );
+    same.problem(400);
+    assert_eq!(same.invalid_params(), ["bedrag"]);
+    s.set_now(at(2026, 11, 20, 9));
+    s.post(
+        &c.reviewer2,
+        &path("beslissingen"),
+        json!({"uitkomst": "gegrond", "motivering": "Ja.", "bedrag": "700000.00"}),
+    )
+    .expect(200);
+    let app = s
+        .get(&c.applicant_a, &format!("/aanvragen/{id}"))
+        .expect(200)
+        .json();
+    assert_eq!(app["status"], "gehonoreerd");
+    assert_eq!(app["verleendBedrag"], "700000.00");
+    let check = s.get(&c.finance, "/grootboekcontrole").expect(200).json();
+    assert_eq!(check["klopt"], json!(true), "{check}");
+}

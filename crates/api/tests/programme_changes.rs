@@ -200,6 +200,17 @@ fn an_instrument_is_added_within_the_envelope_and_recorded() {
     let problem = s.post(&c.admin, &path, wrong).problem(400);
     let reasons = problem.to_string();
     assert!(reasons.contains("voorschot_percentage"), "{reasons}");
+    let named: Vec<&str> = problem["invalidParams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        named,
+        vec!["voorschotPercentage", "openTotEnMet"],
+        "each problem names the field of the request it is about: {reasons}"
+    );
     let mut too_big = body.clone();
     too_big["plafond"] = json!("50000000.00");
     s.post(&c.admin, &path, too_big).problem(409);

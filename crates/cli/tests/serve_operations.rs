@@ -178,6 +178,7 @@ fn exercise(served: &Served) -> String {
         "subsidie_outbox_messages{toestand=\"mislukt\"} ",
         "subsidie_budget_available_euros{instrument=\"uitvoering\"} ",
         "subsidie_ledger_check_ok 1",
+        "subsidie_decisions_overdue 0",
         "subsidie_db_pool_connections{toestand=\"vrij\"} ",
         "# TYPE subsidie_http_request_duration_seconds histogram",
     ] {

@@ -326,6 +326,10 @@ pub struct ApplicationLetter {
     pub verantwoording_uiterlijk: Option<NaiveDate>,
     /// The place on the waiting list.
     pub wachtlijstpositie: Option<i32>,
+    /// Why the step was taken, where the notice says so (why the decision term is
+    /// extended, Awb 4:14). Absent in notices queued before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub toelichting: Option<String>,
     /// The application's page in the portal. Absent in notices queued before the
     /// portal existed, which is why the templates ask whether it is defined.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -334,6 +338,28 @@ pub struct ApplicationLetter {
     /// letters carried them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub brief: Option<LetterFrame>,
+    /// For a decision that changes a grant (an amendment, a revocation, a lowering):
+    /// what changed. Absent in every other notice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wijziging: Option<GrantChange>,
+}
+
+/// What a decision after the grant changed: the amount before and after, and for an
+/// amendment what the grantee asked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GrantChange {
+    /// For an amendment: what the grantee asked.
+    pub verzoek: Option<crate::amendment::AmendmentKind>,
+    /// The amount asked for (a raise or a lowering asked by the grantee).
+    pub gevraagd_bedrag: Option<Money>,
+    /// The accounting deadline asked for (an extension).
+    pub gevraagde_termijn: Option<NaiveDate>,
+    /// The grant (after settlement: the settled amount) before the decision.
+    pub vorig_bedrag: Money,
+    /// The same after it; zero when revoked.
+    pub nieuw_bedrag: Money,
+    /// Whether the decision changes a settlement (Awb 4:49) rather than a grant (4:48).
+    pub na_vaststelling: bool,
 }
 
 /// The funder as a letter names it: who, where, how to reach them, and where to pay a
@@ -400,8 +426,18 @@ pub struct ObjectionLetter {
     pub uitkomst: Option<crate::objection::ObjectionState>,
     /// The motivation of the decision on the objection (or of the deferral).
     pub motivering: Option<String>,
-    /// For a founded objection against a rejection: the amount now granted.
+    /// For a founded objection against a rejection or a grant: the amount now granted.
     pub verleend: Option<Money>,
+    /// For a founded objection against a grant or a settlement: the amount the contested
+    /// decision granted or settled. Absent in letters queued before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vorig_bedrag: Option<Money>,
+    /// For a founded objection against a settlement: the amount now settled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vastgesteld: Option<Money>,
+    /// What the new decision pays out now (an extra advance or the rest of a settlement).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nabetaling: Option<Money>,
     /// For a founded objection when nothing was available: the place on the waiting list.
     pub wachtlijstpositie: Option<i32>,
     /// Whether the hearing was held (`gehouden`) or waived (`afgezien`).

@@ -5,6 +5,7 @@
 //! every rule testable on its own and identical on every backend.
 
 pub mod allocation;
+pub mod amendment;
 pub mod deadlines;
 pub mod documents;
 pub mod iban;

@@ -5,7 +5,11 @@
 //! commands. Each application's state moves only through the lifecycle table
 //! ([`lifecycle::transition`]); the budget effects of each transition
 //! (`ReserveBudget`, `ReleaseReservation`, `GrantFromReservation`, `ReleaseGrant`,
-//! `SettleGrant`, and `ReserveAndGrant` of a founded objection against a rejection) are carried out with the ledger operations of [`BudgetPosition`] and
+//! `SettleGrant`, `ReserveAndGrant` of a founded objection against a rejection or a grant,
+//! `RaiseSettlement` of one against a settlement, and after a grant `ReviseGrant` of an
+//! amendment (raise or lower) or a lowering, and `ReviseSettlement`/`ReleaseSettlement` of
+//! a lowered or revoked settlement, Awb 4:49) are carried out with the ledger operations
+//! of [`BudgetPosition`] and
 //! [`BudgetPosition::apply`], as the service does; payments and recoveries come beside the
 //! lifecycle. An independent shadow bookkeeping per application is kept, and after every
 //! step the test asserts:
@@ -62,7 +66,8 @@ enum Op {
         app: prop::sample::Index,
         permille: u32,
     },
-    /// Recover part of what was paid above the settlement.
+    /// Recover part of what was paid above the grant or settlement (after a lowering, a
+    /// revocation, a waiver or a settlement below the advances).
     Recover {
         app: prop::sample::Index,
         permille: u32,
@@ -130,6 +135,10 @@ fn part_or_all(amount: Money, permille: u32) -> Money {
     }
 }
 
+fn over_cent(amount: Money) -> Money {
+    amount.checked_add(one_cent()).unwrap()
+}
+
 fn one_cent() -> Money {
     cents(1)
 }
@@ -149,6 +158,12 @@ struct Stats {
     refused_transitions: u32,
     ceiling_reached: u32,
     refused_ledger: u32,
+    /// Grants or settlements changed after the grant (amendments, lowerings).
+    revised: u32,
+    /// Grants or settlements revoked.
+    revoked: u32,
+    /// Files closed (a closed file may be reopened by a lowering, or revoked).
+    closed: u32,
 }
 
 impl Model {
@@ -271,11 +286,16 @@ impl Model {
             Op::Recover { app, permille } => {
                 let a = app.index(apps_before);
                 let app = self.apps[a].clone();
-                if !app.state.holds_settlement() {
-                    return;
-                }
+                // What the grantee may keep: the grant, the settlement, or nothing.
+                let keep = if app.state.holds_grant() {
+                    app.grant
+                } else if app.state.holds_settlement() {
+                    app.settled
+                } else {
+                    Money::ZERO
+                };
                 let net_paid = app.paid.checked_sub(app.recovered).unwrap();
-                let excess = net_paid.checked_sub(app.settled).unwrap();
+                let excess = net_paid.checked_sub(keep).unwrap();
                 if !excess.is_negative() && !excess.is_zero() {
                     let amount = part_or_all(excess, *permille);
                     let movement = self.position(app.instrument).recover(amount).unwrap();
@@ -416,6 +436,39 @@ impl Model {
                     next.settled = settled;
                     m
                 }
+                Effect::ReserveAndGrant if app.state.holds_grant() => {
+                    // A founded objection against a grant: raised by part of what is
+                    // available, up to the amount asked for.
+                    let available = scratch.available();
+                    if overreach {
+                        let err = self.refused(before, scratch.reserve(over_cent(available)));
+                        assert!(matches!(err, LedgerError::CeilingReached { .. }));
+                    }
+                    let room = app.requested.checked_sub(app.grant).unwrap();
+                    let raise = part(room.min(available), permille);
+                    let reserve = scratch.reserve(raise).unwrap();
+                    scratch.apply(&reserve).unwrap();
+                    movements.push(reserve);
+                    let m = scratch.grant(raise, raise).unwrap();
+                    next.grant = app.grant.checked_add(raise).unwrap();
+                    m
+                }
+                Effect::RaiseSettlement => {
+                    // A founded objection against a settlement: raised by part of what
+                    // is available, up to the amount asked for.
+                    let available = scratch.available();
+                    if overreach {
+                        let err =
+                            self.refused(before, scratch.raise_settlement(over_cent(available)));
+                        assert!(matches!(err, LedgerError::CeilingReached { .. }));
+                    }
+                    let room = app.requested.checked_sub(app.settled).unwrap();
+                    let raise = part(room.min(available), permille);
+                    let m = scratch.raise_settlement(raise).unwrap();
+                    next.grant = app.grant.checked_add(raise).unwrap();
+                    next.settled = app.settled.checked_add(raise).unwrap();
+                    m
+                }
                 Effect::ReserveAndGrant => {
                     // A founded objection against a rejection: reserve from what is
                     // available and grant at once; with too little left, the service
@@ -442,6 +495,64 @@ impl Model {
                     next.grant = granted;
                     m
                 }
+                Effect::ReviseGrant => {
+                    // An amendment asks up to twice the grant (a raise, or a lowering);
+                    // the funder's lowering is below the grant and above zero.
+                    let new = if command == Command::Lower {
+                        part(app.grant, permille)
+                    } else {
+                        app.grant
+                            .checked_add(app.grant)
+                            .unwrap()
+                            .share(permille, 1000)
+                            .unwrap()
+                    };
+                    let lowering = command == Command::Lower;
+                    if new == app.grant || (lowering && (new.is_zero() || new > app.grant)) {
+                        return; // the service refuses: no change, or not a lowering
+                    }
+                    match scratch.revise_grant(app.grant, new) {
+                        Ok(m) => {
+                            self.stats.revised += 1;
+                            next.grant = new;
+                            m
+                        }
+                        Err(LedgerError::CeilingReached {
+                            requested,
+                            available,
+                        }) => {
+                            // A raise beyond what is available: refused, nothing moves.
+                            self.stats.ceiling_reached += 1;
+                            assert!(requested > available);
+                            assert_eq!(&self.budget, before);
+                            return;
+                        }
+                        Err(other) => panic!("unexpected refusal {other}"),
+                    }
+                }
+                Effect::ReviseSettlement => {
+                    let new = part(app.settled, permille);
+                    if new.is_zero() || new >= app.settled {
+                        return; // the service refuses: not a lowering
+                    }
+                    if overreach {
+                        let more = app.settled.checked_add(one_cent()).unwrap();
+                        let err =
+                            self.refused(before, scratch.revise_settlement(app.settled, more));
+                        assert!(matches!(err, LedgerError::SettlementRaised { .. }));
+                    }
+                    let m = scratch.revise_settlement(app.settled, new).unwrap();
+                    self.stats.revised += 1;
+                    next.grant = new;
+                    next.settled = new;
+                    m
+                }
+                Effect::ReleaseSettlement => {
+                    let m = scratch.revise_settlement(app.settled, Money::ZERO).unwrap();
+                    next.grant = Money::ZERO;
+                    next.settled = Money::ZERO;
+                    m
+                }
                 Effect::Delete => {
                     next.deleted = true;
                     continue;
@@ -455,6 +566,12 @@ impl Model {
         assert_eq!(&self.budget, before, "checking changed the budget");
         for movement in movements {
             self.book(i, movement);
+        }
+        if command == Command::Revoke {
+            self.stats.revoked += 1;
+        }
+        if command == Command::Close {
+            self.stats.closed += 1;
         }
         next.state = transition.to;
         self.apps[a] = next;
@@ -571,7 +688,6 @@ fn a_long_run_exercises_every_path() {
     let mut runner = TestRunner::new_with_rng(Config::default(), rng);
     let mut total = Stats::default();
     let mut settled = 0u32;
-    let mut closed = 0u32;
     for _ in 0..40 {
         let (ceilings, slack, _, _) = scenario().new_tree(&mut runner).unwrap().current();
         let apps = prop::collection::vec((any::<prop::sample::Index>(), 0i64..800_000), 60)
@@ -591,6 +707,9 @@ fn a_long_run_exercises_every_path() {
         total.refused_transitions += model.stats.refused_transitions;
         total.ceiling_reached += model.stats.ceiling_reached;
         total.refused_ledger += model.stats.refused_ledger;
+        total.revised += model.stats.revised;
+        total.revoked += model.stats.revoked;
+        total.closed += model.stats.closed;
         settled += u32::try_from(
             model
                 .apps
@@ -599,20 +718,15 @@ fn a_long_run_exercises_every_path() {
                 .count(),
         )
         .unwrap();
-        closed += u32::try_from(
-            model
-                .apps
-                .iter()
-                .filter(|a| a.state == State::Closed)
-                .count(),
-        )
-        .unwrap();
     }
+    let closed = total.closed;
     println!("{total:?}, settled {settled}, closed {closed}");
     assert!(total.transitions > 1_000, "{total:?}");
     assert!(total.refused_transitions > 100, "{total:?}");
     assert!(total.ceiling_reached > 10, "{total:?}");
     assert!(total.refused_ledger > 100, "{total:?}");
+    assert!(total.revised > 10, "{total:?}");
+    assert!(total.revoked > 10, "{total:?}");
     assert!(settled > 10, "settled {settled}, closed {closed}");
     assert!(closed > 10, "settled {settled}, closed {closed}");
 }

@@ -165,28 +165,8 @@ fn submitted(
     draft
 }
 
-/// Uploads a small PDF for each document the instrument requires (the fixture asks a
-/// project plan and a budget for `uitvoering`).
 fn attach_required(pool: &Pool, actor: &Actor, id: &str, now: DateTime<Utc>) {
-    use subsidie_service::documents::{self, DocumentLimits, Upload};
-    for required in documents::required(pool, actor, id).unwrap() {
-        let mut content =
-            std::io::Cursor::new(subsidie_domain::documents::samples::pdf(&required.name));
-        documents::upload(
-            pool,
-            &subsidie_store::documents::DatabaseChunks,
-            actor,
-            id,
-            Upload {
-                kind: required.kind.clone(),
-                file_name: format!("{}.pdf", required.kind),
-                content: &mut content,
-            },
-            &DocumentLimits::default(),
-            now,
-        )
-        .unwrap();
-    }
+    subsidie_service::testing::attach_required(pool, actor, id, now).unwrap();
 }
 
 fn application(pool: &Pool, id: &str) -> ApplicationRow {

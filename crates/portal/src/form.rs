@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
+use chrono::NaiveDate;
 use minijinja::{context, Value};
 use subsidie_domain::Money;
 use subsidie_service::{FieldError, ServiceError};
@@ -52,6 +53,24 @@ pub(crate) fn amount(typed: &str) -> Result<Money, String> {
     })
 }
 
+/// A date as a date field sends it (`2026-12-31`) or as people type it (`31-12-2026`);
+/// `None` when empty, or when it is no date (then the field's error is added).
+pub(crate) fn date(fields: &Fields, name: &str, problems: &mut Problems) -> Option<NaiveDate> {
+    let typed = text(fields, name);
+    if typed.is_empty() {
+        return None;
+    }
+    NaiveDate::parse_from_str(&typed, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(&typed, "%d-%m-%Y"))
+        .map_err(|_| {
+            problems.field(
+                name,
+                format!("'{typed}' is geen datum; schrijf haar als 31-12-2025"),
+            )
+        })
+        .ok()
+}
+
 /// The field errors of a form and the values typed, for showing the form again.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Problems {
@@ -75,6 +94,11 @@ impl Problems {
     /// One field's error.
     pub(crate) fn field(&mut self, field: &str, message: impl Into<String>) {
         self.errors.push(FieldError::new(field, message));
+    }
+
+    /// A problem of the form as a whole, shown in the summary only.
+    pub(crate) fn whole(&mut self, message: impl Into<String>) {
+        self.general.push(message.into());
     }
 
     /// True when nothing was found wrong.
@@ -172,6 +196,21 @@ fn label(field: &str) -> &str {
         "periode" | "van" => "Periode",
         "betaalronde" => "Betaalronde",
         "regio" => "Regio",
+        "code" => "Code",
+        "soort" => "Soort regeling",
+        "minimumBedrag" => "Minimumbedrag",
+        "maximumBedrag" => "Maximumbedrag",
+        "vastBedrag" => "Vast bedrag",
+        "openVanaf" => "Open vanaf",
+        "openTotEnMet" => "Open tot en met",
+        "verdeling" => "Verdeling",
+        "voorschotPercentage" => "Voorschot",
+        "beslistermijnWeken" => "Beslistermijn",
+        "aanvultermijnDagen" => "Aanvultermijn",
+        "vierOgenBoven" => "Vier ogen boven",
+        "uniek" => "Uniek",
+        "verantwoordingUiterlijk" => "Verantwoording uiterlijk",
+        "disciplineVerplicht" => "Discipline verplicht",
         other => other,
     }
 }

@@ -41,6 +41,7 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "admin/organisatie.html",
     "admin/berichten.html",
     "admin/regeling.html",
+    "admin/regeling-toevoegen.html",
     "finance/macros.html",
     "finance/dashboard.html",
     "finance/betaalrondes.html",
@@ -147,6 +148,7 @@ pub(crate) fn state_words(state: &str) -> &'static str {
         "verantwoording_ingediend" => "Verantwoording ingediend",
         "vastgesteld" => "Vastgesteld",
         "afgesloten" => "Afgesloten",
+        "verlening_ingetrokken" => "Subsidie ingetrokken",
         _ => "Onbekende status",
     }
 }
@@ -174,6 +176,13 @@ pub(crate) fn command_words(command: &str) -> String {
         "afsluiten" => "Afgesloten",
         "scoren" => "Score gegeven",
         "bezwaar_maken" => "Bezwaar gemaakt",
+        "wijziging_vragen" => "Wijzigingsverzoek ingediend",
+        "wijziging_voorstellen" => "Wijziging voorgesteld (vier ogen)",
+        "wijziging_intrekken" => "Wijzigingsverzoek ingetrokken",
+        "wijziging_toekennen" => "Wijzigingsverzoek toegekend",
+        "wijziging_weigeren" => "Wijzigingsverzoek afgewezen",
+        "verlening_intrekken" => "Subsidie ingetrokken",
+        "verlening_verlagen" => "Subsidie verlaagd",
         other => return other.replace('_', " "),
     };
     known.to_owned()

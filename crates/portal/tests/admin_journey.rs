@@ -2,7 +2,8 @@
 //! maximum of the implementation instrument on one day, more than its ceiling holds; an
 //! administrator starts the allocation round (held up by the harness for a moment, so the
 //! progress page shows), opens its lottery page and recomputes the lot keys from the seed
-//! as the page says, closes the waiting list after its confirmation, creates a user,
+//! as the page says, closes the waiting list after its confirmation, changes a ceiling,
+//! adds an instrument (refused first for a window outside the programme), creates a user,
 //! issues and revokes a token, declares a conflict of interest, changes an organisation's
 //! IBAN and sees it in its history, and sends a failed e-mail again. Every page is checked
 //! by `browser/admin-journey.mjs` with axe-core at 1280 and 360 px.

@@ -9,76 +9,22 @@
 mod common;
 
 use common::finance::Finance;
+use common::http::{self, get, post, set_cookie};
 use common::{at, TestServer};
 use serde_json::Value;
 use subsidie_domain::Money;
-use subsidie_httpclient::{request, Request, Response};
 use subsidie_service::{payments, queries, Actor, Role};
 
-fn get(server: &TestServer, path: &str, headers: &[(&str, &str)]) -> Response {
-    let req = Request {
-        method: "GET",
-        path,
-        headers,
-        body: None,
-    };
-    request(server.addr, &req).unwrap()
-}
-
-fn post(server: &TestServer, path: &str, cookie: &str, body: &str) -> Response {
-    let headers = [
-        ("Cookie", cookie),
-        ("Content-Type", "application/x-www-form-urlencoded"),
-    ];
-    let req = Request {
-        method: "POST",
-        path,
-        headers: &headers,
-        body: Some(body.as_bytes()),
-    };
-    request(server.addr, &req).unwrap()
-}
-
 fn page(server: &TestServer, path: &str, cookie: &str) -> String {
-    let res = get(server, path, &[("Cookie", cookie)]);
+    let res = get(server, path, cookie);
     assert_eq!(res.status, 200, "{path}: {}", res.text());
     res.text()
 }
 
-fn set_cookie(res: &Response, name: &str) -> Option<String> {
-    res.headers
-        .iter()
-        .filter(|(k, _)| k.eq_ignore_ascii_case("set-cookie"))
-        .find_map(|(_, v)| {
-            v.strip_prefix(&format!("{name}="))
-                .map(|rest| rest.split(';').next().unwrap_or("").to_owned())
-        })
-}
-
 /// Signs in with an API token: the session cookie and the forms' CSRF token.
 fn sign_in(server: &TestServer, token: &str) -> (String, String) {
-    let anon = set_cookie(&get(server, "/aanmelden", &[]), "portaal_csrf").unwrap();
-    let res = post(
-        server,
-        "/aanmelden/token",
-        &format!("portaal_csrf={anon}"),
-        &format!("csrf={anon}&token={token}"),
-    );
-    assert_eq!(res.status, 303, "{}", res.text());
-    let cookie = format!(
-        "portaal_sessie={}",
-        set_cookie(&res, "portaal_sessie").unwrap()
-    );
-    let text = page(server, "/financien/betaalrondes", &cookie);
-    let csrf = text
-        .split("name=\"csrf\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_owned();
-    (cookie, csrf)
+    let s = http::sign_in(server, token);
+    (s.cookie, s.csrf)
 }
 
 const POSITIONS: [(&str, &str); 7] = [
@@ -123,15 +69,24 @@ fn dutch(json_amount: &Value) -> String {
 /// cent, per instrument and in total; returns the API's answer.
 fn dashboard_equals_api(server: &TestServer, cookie: &str, token: &str) -> Value {
     let auth = format!("Bearer {token}");
-    let programmes = get(server, "/api/v1/programmas", &[("Authorization", &auth)]).expect_json();
+    let programmes = http::send(
+        server,
+        "GET",
+        "/api/v1/programmas",
+        &[("Authorization", &auth)],
+        None,
+    )
+    .expect_json();
     let programme = programmes["programmas"][0]["id"]
         .as_str()
         .unwrap()
         .to_owned();
-    let api = get(
+    let api = http::send(
         server,
+        "GET",
         &format!("/api/v1/rapportages/budgetpositie?programma={programme}"),
         &[("Authorization", &auth)],
+        None,
     )
     .expect_json();
     let html = page(server, &format!("/financien?programma={programme}"), cookie);
@@ -180,7 +135,7 @@ fn finance_pays_a_run_and_the_dashboard_equals_the_api_to_the_cent() {
         .filter(|i| i["instrument"] == "uitvoering")
         .collect();
     assert_eq!(granted[0]["verleend"], "1800000.00");
-    let home = get(&server, "/", &[("Cookie", &cookie)]);
+    let home = get(&server, "/", &cookie);
     assert_eq!(home.header("location"), Some("/financien"));
 
     // The confirmation names count and total; nothing is made yet.
@@ -200,7 +155,7 @@ fn finance_pays_a_run_and_the_dashboard_equals_the_api_to_the_cent() {
     let bad = get(
         &server,
         "/financien/betaalrondes/nieuw?totEnMet=morgen",
-        &[("Cookie", &cookie)],
+        &cookie,
     );
     assert_eq!(bad.status, 422);
     assert!(
@@ -210,7 +165,7 @@ fn finance_pays_a_run_and_the_dashboard_equals_the_api_to_the_cent() {
     let none = get(
         &server,
         "/financien/betaalrondes/nieuw?totEnMet=2025-01-01",
-        &[("Cookie", &cookie)],
+        &cookie,
     );
     assert_eq!(none.status, 409);
     assert!(none.text().contains("Er is niets te betalen"));
@@ -246,7 +201,7 @@ fn finance_pays_a_run_and_the_dashboard_equals_the_api_to_the_cent() {
     let sepa = get(
         &server,
         &format!("/financien/betaalrondes/{run_id}/sepa"),
-        &[("Cookie", &cookie)],
+        &cookie,
     );
     assert_eq!(sepa.status, 200);
     assert_eq!(sepa.header("content-type"), Some("application/xml"));
@@ -259,21 +214,21 @@ fn finance_pays_a_run_and_the_dashboard_equals_the_api_to_the_cent() {
     let csv = get(
         &server,
         &format!("/financien/betaalrondes/{run_id}/tabel?formaat=csv"),
-        &[("Cookie", &cookie)],
+        &cookie,
     );
     assert_eq!(csv.status, 200);
     assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
     let xlsx = get(
         &server,
         &format!("/financien/betaalrondes/{run_id}/tabel?formaat=xlsx"),
-        &[("Cookie", &cookie)],
+        &cookie,
     );
     assert_eq!(xlsx.status, 200);
     assert!(xlsx.body.starts_with(b"PK"), "an XLSX is a zip");
     let odd = get(
         &server,
         &format!("/financien/betaalrondes/{run_id}/tabel?formaat=pdf"),
-        &[("Cookie", &cookie)],
+        &cookie,
     );
     assert_eq!(odd.status, 422);
     assert!(odd.text().contains("kies csv of xlsx"));
@@ -362,7 +317,7 @@ fn finance_pays_a_run_and_the_dashboard_equals_the_api_to_the_cent() {
     let backwards = get(
         &server,
         "/financien/rapportages/uitbetalingen?van=2025-03-05&totEnMet=2025-03-01",
-        &[("Cookie", &cookie)],
+        &cookie,
     );
     assert_eq!(backwards.status, 422);
     assert!(
@@ -373,7 +328,7 @@ fn finance_pays_a_run_and_the_dashboard_equals_the_api_to_the_cent() {
     let file = get(
         &server,
         "/financien/rapportages/uitbetalingen?formaat=csv",
-        &[("Cookie", &cookie)],
+        &cookie,
     );
     assert_eq!(file.status, 200);
     assert!(file
@@ -388,11 +343,7 @@ fn finance_pays_a_run_and_the_dashboard_equals_the_api_to_the_cent() {
         let text = page(&server, path, &cookie);
         assert!(text.contains("<h1 class=\"utrecht-heading-1\">"), "{path}");
         for f in ["csv", "xlsx"] {
-            let res = get(
-                &server,
-                &format!("{path}?formaat={f}"),
-                &[("Cookie", &cookie)],
-            );
+            let res = get(&server, &format!("{path}?formaat={f}"), &cookie);
             assert_eq!(res.status, 200, "{path} {f}");
             assert!(res
                 .header("content-disposition")
@@ -504,7 +455,7 @@ fn finance_pays_a_run_and_the_dashboard_equals_the_api_to_the_cent() {
     // Other roles are refused in Dutch; an applicant cannot open the pages.
     let (applicant, _) = {
         let t = cast.applicants[0].0.token.clone();
-        let anon = set_cookie(&get(&server, "/aanmelden", &[]), "portaal_csrf").unwrap();
+        let anon = set_cookie(&get(&server, "/aanmelden", ""), "portaal_csrf").unwrap();
         let res = post(
             &server,
             "/aanmelden/token",
@@ -519,7 +470,7 @@ fn finance_pays_a_run_and_the_dashboard_equals_the_api_to_the_cent() {
             (),
         )
     };
-    let refused = get(&server, "/financien", &[("Cookie", &applicant)]);
+    let refused = get(&server, "/financien", &applicant);
     assert_eq!(refused.status, 403);
     assert!(
         refused
@@ -528,7 +479,7 @@ fn finance_pays_a_run_and_the_dashboard_equals_the_api_to_the_cent() {
         "{}",
         refused.text()
     );
-    let anonymous = get(&server, "/financien/betaalrondes", &[]);
+    let anonymous = get(&server, "/financien/betaalrondes", "");
     assert_eq!(anonymous.status, 303);
     let _ = Role::Finance;
 }
@@ -547,7 +498,7 @@ fn without_the_funder_account_no_run_is_made_and_no_file_written() {
     let confirm = get(
         &server,
         "/financien/betaalrondes/nieuw?totEnMet=2025-03-03",
-        &[("Cookie", &cookie)],
+        &cookie,
     );
     assert_eq!(confirm.status, 503);
     assert!(
@@ -577,7 +528,7 @@ fn without_the_funder_account_no_run_is_made_and_no_file_written() {
     let sepa = get(
         &server,
         &format!("/financien/betaalrondes/{}/sepa", run.id),
-        &[("Cookie", &cookie)],
+        &cookie,
     );
     assert_eq!(sepa.status, 503);
     let shown = page(

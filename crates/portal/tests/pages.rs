@@ -7,34 +7,10 @@
 mod common;
 
 use chrono::Duration;
+use common::http::{anonymous, get, post, set_cookie, sign_in};
 use common::{at, TestServer};
 use subsidie_httpclient::{request, Request, Response};
 use subsidie_service::Role;
-
-fn get(server: &TestServer, path: &str, cookie: &str) -> Response {
-    let headers = [("Cookie", cookie)];
-    let req = Request {
-        method: "GET",
-        path,
-        headers: &headers,
-        body: None,
-    };
-    request(server.addr, &req).unwrap()
-}
-
-fn post(server: &TestServer, path: &str, cookie: &str, body: &str) -> Response {
-    let headers = [
-        ("Cookie", cookie),
-        ("Content-Type", "application/x-www-form-urlencoded"),
-    ];
-    let req = Request {
-        method: "POST",
-        path,
-        headers: &headers,
-        body: Some(body.as_bytes()),
-    };
-    request(server.addr, &req).unwrap()
-}
 
 /// Posts the portal's upload form (multipart, with the CSRF token as a part).
 fn upload(
@@ -82,24 +58,6 @@ fn upload_required(server: &TestServer, detail: &str, cookie: &str, csrf: &str) 
         );
         assert_eq!(res.status, 303, "{}", res.text());
     }
-}
-
-/// The value of cookie `name` set by `res`.
-fn set_cookie(res: &Response, name: &str) -> Option<String> {
-    res.headers
-        .iter()
-        .filter(|(k, _)| k.eq_ignore_ascii_case("set-cookie"))
-        .find_map(|(_, v)| {
-            v.strip_prefix(&format!("{name}="))
-                .map(|rest| rest.split(';').next().unwrap_or("").to_owned())
-        })
-}
-
-/// An anonymous visitor's CSRF cookie, as the sign-in page hands it out.
-fn anonymous(server: &TestServer) -> String {
-    let page = get(server, "/aanmelden", "");
-    assert_eq!(page.status, 200);
-    set_cookie(&page, "portaal_csrf").expect("csrf cookie")
 }
 
 fn ask_link(server: &TestServer, csrf: &str, email: &str) -> Response {
@@ -283,32 +241,10 @@ fn the_sign_in_mail_renders() {
     );
 }
 
-/// Signs in by pasting a token; the session cookie and the page's CSRF token.
+/// Signs in by pasting a token; the session cookie and the forms' CSRF token.
 fn sign_in_with_token(server: &TestServer, token: &str) -> (String, String) {
-    let csrf = anonymous(server);
-    let res = post(
-        server,
-        "/aanmelden/token",
-        &format!("portaal_csrf={csrf}"),
-        &format!("csrf={csrf}&token={token}"),
-    );
-    assert_eq!(res.status, 303, "{}", res.text());
-    let cookie = format!(
-        "portaal_sessie={}",
-        set_cookie(&res, "portaal_sessie").unwrap()
-    );
-    let page = get(server, "/", &cookie);
-    let home = page.header("location").unwrap_or("/").to_owned();
-    let text = get(server, &home, &cookie).text();
-    let csrf = text
-        .split("name=\"csrf\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_owned();
-    (cookie, csrf)
+    let s = sign_in(server, token);
+    (s.cookie, s.csrf)
 }
 
 #[test]

@@ -29,7 +29,13 @@ pub fn roles_for(command: Command) -> &'static [Role] {
         | Command::Grant
         | Command::Reject
         | Command::ReconsiderGrant
-        | Command::ReconsiderWaitlist => &[Role::Reviewer],
+        | Command::ReconsiderWaitlist
+        | Command::ReconsiderRaise
+        | Command::ReconsiderSettlement
+        | Command::ExtendDecisionTerm
+        | Command::GrantAmendment
+        | Command::RefuseAmendment => &[Role::Reviewer],
+        Command::Revoke | Command::Lower => &[Role::Finance, Role::Reviewer],
         Command::Settle | Command::Close => &[Role::Finance],
         Command::Allocate | Command::Waitlist | Command::CloseWaitlist => &[Role::Admin],
     }

@@ -26,6 +26,10 @@ pub mod queries;
 pub mod registry;
 pub mod reports;
 pub mod seed;
+// Test support stays out of release builds; other crates enable it from their
+// dev-dependencies.
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 mod tx;
 
 pub use actor::{Actor, Role};

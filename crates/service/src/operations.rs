@@ -2,6 +2,8 @@
 //! current, the budget left per instrument and whether the ledger agrees with the stored
 //! positions. Read-only; nothing here changes the database.
 
+use chrono::NaiveDate;
+
 use crate::error::ServiceError;
 use crate::{budget, queries, Pool};
 
@@ -24,10 +26,13 @@ pub struct Gauges {
     /// True when every instrument's stored position equals its ledger's sum and the
     /// ceiling invariant holds (vacuously true with no instruments).
     pub ledger_holds: bool,
+    /// Applications still awaiting their first decision after their decision term
+    /// passed (Awb 4:13): late decisions.
+    pub overdue_decisions: i64,
 }
 
-/// Budgets and the ledger check, for `/metrics`.
-pub fn gauges(pool: &Pool) -> Result<Gauges, ServiceError> {
+/// Budgets, the ledger check and the late decisions on `today`, for `/metrics`.
+pub fn gauges(pool: &Pool, today: NaiveDate) -> Result<Gauges, ServiceError> {
     let mut instruments = Vec::new();
     for row in queries::instruments(pool)? {
         let position = budget::position_of(&row)?;
@@ -43,6 +48,7 @@ pub fn gauges(pool: &Pool) -> Result<Gauges, ServiceError> {
     Ok(Gauges {
         instruments,
         ledger_holds,
+        overdue_decisions: queries::overdue_count(pool, today)?,
     })
 }
 

@@ -1,5 +1,6 @@
 //! Read models: what the API and CLI show. Reads need no transaction of their own.
 
+use chrono::NaiveDate;
 use diesel::prelude::*;
 use subsidie_domain::lifecycle::State;
 use subsidie_store::rows::{
@@ -14,6 +15,7 @@ use subsidie_store::Pool;
 
 use crate::access::load_visible;
 use crate::actor::{Actor, Role};
+use crate::application::awaiting_decision;
 use crate::budget::{self, LedgerCheck};
 use crate::error::ServiceError;
 use crate::paging::page_size;
@@ -33,6 +35,9 @@ pub struct ApplicationFilter {
     pub state: Option<State>,
     /// Only this region.
     pub region_id: Option<String>,
+    /// On the day given: only the applications still awaiting their first decision
+    /// whose decision term has passed (`true`, late), or only the others (`false`).
+    pub overdue: Option<(bool, NaiveDate)>,
 }
 
 /// A page of applications the actor may see, in creation order, after the cursor `after`
@@ -65,6 +70,23 @@ pub fn applications(
         }
         if let Some(r) = &filter.region_id {
             query = query.filter(applications::region_id.eq(r.clone()));
+        }
+        if let Some((late, today)) = filter.overdue {
+            let awaiting = awaiting_decision();
+            query = if late {
+                query.filter(
+                    applications::state
+                        .eq_any(awaiting)
+                        .and(applications::decision_due_on.lt(today)),
+                )
+            } else {
+                query.filter(
+                    applications::state
+                        .ne_all(awaiting)
+                        .or(applications::decision_due_on.ge(today))
+                        .or(applications::decision_due_on.is_null()),
+                )
+            };
         }
         if let Some(a) = after {
             query = query.filter(applications::id.gt(a.to_owned()));
@@ -171,4 +193,16 @@ pub fn outbox(pool: &Pool) -> Result<Vec<OutboxRow>, ServiceError> {
 /// Re-adds every instrument's ledger and compares it with the stored positions.
 pub fn check_ledger(pool: &Pool) -> Result<Vec<LedgerCheck>, ServiceError> {
     tx::read(pool, budget::check_ledger)
+}
+
+/// How many applications await their first decision after their decision term passed
+/// (before `today`): late decisions, for `/metrics`.
+pub fn overdue_count(pool: &Pool, today: NaiveDate) -> Result<i64, ServiceError> {
+    tx::read(pool, |conn| {
+        Ok(applications::table
+            .filter(applications::state.eq_any(awaiting_decision()))
+            .filter(applications::decision_due_on.lt(today))
+            .count()
+            .get_result(conn)?)
+    })
 }

@@ -305,7 +305,14 @@ fn a_command_not_allowed_in_the_state_names_the_state() {
         Err(ServiceError::InvalidState(e)) => {
             assert_eq!(e.state, State::Reserved);
             assert_eq!(e.command, Command::Grant);
-            assert_eq!(e.allowed, vec![Command::StartReview, Command::Withdraw]);
+            assert_eq!(
+                e.allowed,
+                vec![
+                    Command::StartReview,
+                    Command::Withdraw,
+                    Command::ExtendDecisionTerm
+                ]
+            );
             let message = e.to_string();
             assert!(message.contains("gereserveerd"), "{message}");
             assert!(message.contains("beoordeling_starten"), "{message}");

@@ -183,6 +183,7 @@ fn race(pools: &[&Pool], setup: &Setup) {
                     instrument_id: Some(INSTRUMENT.into()),
                     state: Some(State::Reserved),
                     region_id: None,
+                    ..ApplicationFilter::default()
                 };
                 loop {
                     // Read before the list: once every run is over, no new reservation

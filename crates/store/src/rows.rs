@@ -308,6 +308,32 @@ pub struct ObjectionRow {
     pub motivation: Option<String>,
 }
 
+/// An amendment (wijzigingsverzoek) of a grant, and its decision.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = amendments, treat_none_as_default_value = false)]
+pub struct AmendmentRow {
+    pub id: String,
+    pub application_id: String,
+    /// `verhoging`, `verlaging` or `verlenging`.
+    pub kind: String,
+    pub state: String,
+    /// The grant asked for after the change (raise, lower).
+    pub amount_cents: Option<i64>,
+    /// The accounting deadline asked for (extension).
+    pub accounting_due_on: Option<NaiveDate>,
+    pub grounds: String,
+    pub submitted_at: NaiveDateTime,
+    pub actor_id: Option<String>,
+    /// The first reviewer of four eyes.
+    pub proposed_by: Option<String>,
+    pub decided_at: Option<NaiveDateTime>,
+    pub decided_by: Option<String>,
+    pub motivation: Option<String>,
+    /// The grant before the decision.
+    pub previous_cents: Option<i64>,
+    pub objection_due_on: Option<NaiveDate>,
+}
+
 /// An e-mail waiting in (or sent from) the outbox.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = outbox, treat_none_as_default_value = false)]

@@ -422,6 +422,28 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Amendments asked for after a grant, and their decisions (migration
+    /// `2026-12-02-200000_amendments`).
+    amendments (id) {
+        id -> Text,
+        application_id -> Text,
+        kind -> Text,
+        state -> Text,
+        amount_cents -> Nullable<BigInt>,
+        accounting_due_on -> Nullable<Date>,
+        grounds -> Text,
+        submitted_at -> Timestamp,
+        actor_id -> Nullable<Text>,
+        proposed_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        decided_by -> Nullable<Text>,
+        motivation -> Nullable<Text>,
+        previous_cents -> Nullable<BigInt>,
+        objection_due_on -> Nullable<Date>,
+    }
+}
+
 diesel::joinable!(instruments -> programmes (programme_id));
 diesel::joinable!(decision_letters -> applications (application_id));
 diesel::joinable!(documents -> applications (application_id));
@@ -434,6 +456,7 @@ diesel::joinable!(applications -> organisations (organisation_id));
 diesel::joinable!(application_history -> applications (application_id));
 diesel::joinable!(ledger_entries -> instruments (instrument_id));
 diesel::joinable!(payments -> applications (application_id));
+diesel::joinable!(amendments -> applications (application_id));
 diesel::joinable!(payment_run_items -> payment_runs (run_id));
 diesel::joinable!(payment_run_items -> payments (payment_id));
 diesel::joinable!(portal_sessions -> users (user_id));
@@ -457,6 +480,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     payment_runs,
     payment_run_items,
     objections,
+    amendments,
     outbox,
     outbox_cancelled,
     idempotency_keys,

@@ -44,6 +44,8 @@ pub enum AanvraagStatus {
     Vastgesteld,
     /// Afgesloten: alles betaald of terugontvangen.
     Afgesloten,
+    /// De verstrekker trok de verlening of de vaststelling in (art. 4:48, 4:49 Awb).
+    VerleningIngetrokken,
 }
 
 /// Een honorering die een eerste beoordelaar voorstelde en een tweede, andere beoordelaar moet bevestigen.
@@ -350,6 +352,20 @@ pub struct Vaststelling {
     /// De schriftelijke motivering (art. 3:46 Awb).
     #[schema(example = "Vastgesteld op de verantwoorde kosten.")]
     pub motivering: String,
+}
+
+/// De mededeling dat het besluit later komt, met de nieuwe termijn (art. 4:14 Awb).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(non_snake_case)]
+pub struct BeslistermijnVerlenging {
+    /// De nieuwe laatste dag voor het besluit (`JJJJ-MM-DD`), na de huidige
+    /// `beslissenUiterlijk`.
+    #[schema(example = "2026-03-16", format = Date)]
+    pub beslissenUiterlijk: String,
+    /// Waarom het besluit niet binnen de termijn kan worden genomen.
+    #[schema(example = "De adviescommissie komt pas op 10 maart bijeen.")]
+    pub reden: String,
 }
 
 /// De ontvanger ziet af van de verlening.

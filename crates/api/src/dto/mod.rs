@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod administration;
 pub mod allocation;
+pub mod amendments;
 pub mod applications;
 pub mod common;
 pub mod decisions;

@@ -69,7 +69,10 @@ pub struct BeslissingOpBezwaar {
     pub motivering: String,
     /// Bij een gegrond bezwaar tegen een afwijzing: het te verlenen bedrag, hoogstens het
     /// aangevraagde (zonder: het aangevraagde bedrag). Is er geen budget, dan komt de
-    /// aanvraag als eerste op de wachtlijst.
+    /// aanvraag als eerste op de wachtlijst. Tegen een verlening: het nieuwe, hogere
+    /// bedrag, hoogstens het aangevraagde; tegen een vaststelling: het nieuwe, hogere
+    /// vastgestelde bedrag, hoogstens de verlening. De verhoging komt uit het beschikbare
+    /// budget; past die niet, dan noemt de weigering wat beschikbaar is.
     #[schema(example = "750000.00", pattern = r"^[0-9]+(\.[0-9]{1,2})?$")]
     pub bedrag: Option<String>,
 }

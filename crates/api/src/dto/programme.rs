@@ -6,6 +6,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
+use subsidie_domain::programme::InstrumentConfig;
 use subsidie_service::programme::ProgrammeChangeRow;
 use utoipa::ToSchema;
 
@@ -124,6 +125,13 @@ pub struct NieuwInstrument {
 }
 
 impl NieuwInstrument {
+    /// The instrument's configuration, read as a programme file's instrument would be
+    /// (the API and the portal's form both go this way); what cannot be read is said in
+    /// the file reader's words.
+    pub fn config(&self) -> Result<InstrumentConfig, String> {
+        serde_json::from_value(self.file_form()).map_err(|e| e.to_string())
+    }
+
     /// The instrument in the programme file's shape, so the file's reader (with its Dutch
     /// messages for every wrong value) reads it.
     pub fn file_form(&self) -> Value {

@@ -11,6 +11,7 @@ use actix_web::http::StatusCode;
 use actix_web::web::{Data, Path};
 use actix_web::HttpResponse;
 use serde::Deserialize;
+use subsidie_domain::deadlines;
 use subsidie_domain::lifecycle::{Command, State};
 use subsidie_service::access;
 use subsidie_service::application::{self, Action, DraftChanges, NewApplication, Outcome};
@@ -145,6 +146,11 @@ pub struct AanvraagFilter {
     /// Alleen aanvragen uit deze regio.
     #[param(example = "r01")]
     pub regioId: Option<String>,
+    /// `true`: alleen aanvragen die nog op hun eerste besluit wachten en waarvan de
+    /// beslistermijn (`beslissenUiterlijk`) vóór vandaag is verstreken (art. 4:13 Awb);
+    /// `false`: alle andere.
+    #[param(example = true)]
+    pub termijnVerstreken: Option<bool>,
     /// De cursor: `volgende` uit het vorige antwoord.
     pub na: Option<String>,
     /// Hoeveel aanvragen per pagina, 1 tot en met 100 (standaard 25).
@@ -180,6 +186,9 @@ pub async fn zoeken(
         instrument_id: instrument_id.clone(),
         state: state_filter,
         region_id: region_id.clone(),
+        overdue: q
+            .termijnVerstreken
+            .map(|late| (late, deadlines::amsterdam_date(state.now()))),
     };
     let pool = state.pool.clone();
     let actor = caller.0;
@@ -193,6 +202,10 @@ pub async fn zoeken(
         ("instrumentId", instrument_id),
         ("status", q.status.clone()),
         ("regioId", region_id),
+        (
+            "termijnVerstreken",
+            q.termijnVerstreken.map(|b| b.to_string()),
+        ),
     ];
     let links = page.links("/aanvragen", &filters, after, q.limiet);
     Ok(HttpResponse::Ok().json(AanvraagLijst {

@@ -7,10 +7,12 @@ use crate::problem::ApiError;
 
 pub mod admin;
 pub mod administration;
+pub mod amendments;
 pub mod applications;
 pub mod decisions;
 pub mod documents;
 pub mod finance;
+pub mod late;
 pub mod meta;
 pub mod objections;
 pub mod outbox;
@@ -92,6 +94,10 @@ pub fn register(cfg: &mut web::ServiceConfig) {
         )
         .service(resource("/aanvragen/{id}/afzieningen", "POST").route(web::post().to(ap::afzien)))
         .service(
+            resource("/aanvragen/{id}/beslistermijnverlengingen", "POST")
+                .route(web::post().to(late::beslistermijn_verlengen)),
+        )
+        .service(
             resource("/aanvragen/{id}/bezwaren", "GET, POST")
                 .route(web::get().to(ap::bezwaren))
                 .route(web::post().to(ap::bezwaar_maken)),
@@ -115,6 +121,7 @@ pub fn register(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(decisions::downloaden)),
         )
         .configure(register_objections)
+        .configure(register_after_grant)
         .service(
             resource("/aanvragen/{id}/betalingen", "GET").route(web::get().to(fi::van_aanvraag)),
         )
@@ -169,6 +176,26 @@ fn register_objections(cfg: &mut web::ServiceConfig) {
         resource("/bezwaren/{id}/beslissingen", "POST")
             .route(web::post().to(objections::beslissen)),
     );
+}
+
+/// After a grant: amendments and their decisions, revocation and lowering.
+fn register_after_grant(cfg: &mut web::ServiceConfig) {
+    use amendments as am;
+    cfg.service(
+        resource("/aanvragen/{id}/wijzigingsverzoeken", "GET, POST")
+            .route(web::get().to(am::lijst))
+            .route(web::post().to(am::vragen)),
+    )
+    .service(resource("/wijzigingsverzoeken/{id}", "GET").route(web::get().to(am::ophalen)))
+    .service(
+        resource("/wijzigingsverzoeken/{id}/beslissingen", "POST")
+            .route(web::post().to(am::beslissen)),
+    )
+    .service(
+        resource("/aanvragen/{id}/verleningsintrekkingen", "POST")
+            .route(web::post().to(am::intrekken)),
+    )
+    .service(resource("/aanvragen/{id}/verlagingen", "POST").route(web::post().to(am::verlagen)));
 }
 
 /// The administrator's resources: allocation runs, organisations, users, tokens, the

@@ -129,7 +129,7 @@ pub async fn horen(
     tag = "aanvragen",
     operation_id = "bezwaarBeslissen",
     summary = "Beslis op een bezwaar",
-    description = "Een beoordelaar die het bestreden besluit niet nam of voorstelde (art. 7:5 Awb). Gegrond tegen een afwijzing: verlening uit het beschikbare budget, of als eerste op de wachtlijst als er niets is (art. 7:11 Awb). De brief noemt het beroep bij de rechtbank.",
+    description = "Een beoordelaar die het bestreden besluit niet nam of voorstelde (art. 7:5 Awb). Gegrond tegen een afwijzing: verlening uit het beschikbare budget, of als eerste op de wachtlijst als er niets is (art. 7:11 Awb); heeft de regio intussen een nieuwe lopende aanvraag, dan 409 tot die is ingetrokken. Gegrond tegen een verlening of een vaststelling: een hoger bedrag (`bedrag`), de verhoging uit het beschikbare budget, met de nabetaling; wat niet in het plafond past wordt geweigerd met het beschikbare bedrag. De brief noemt het beroep bij de rechtbank.",
     params(("id" = String, Path, description = "Het id van het bezwaar.")),
     request_body(content = BeslissingOpBezwaar, content_type = "application/json"),
     responses((status = 200, description = "Het bezwaar.", body = Bezwaar))

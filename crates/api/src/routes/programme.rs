@@ -4,7 +4,6 @@
 use actix_web::http::header;
 use actix_web::web::{self, Data, Path};
 use actix_web::HttpResponse;
-use subsidie_domain::programme::InstrumentConfig;
 use subsidie_domain::programme_change::WindowChange;
 use subsidie_service::programme;
 
@@ -134,8 +133,7 @@ pub async fn instrument_toevoegen(
 ) -> Result<HttpResponse, ApiError> {
     let id = path_id(&id, "programma")?;
     let b = body.0;
-    let config: InstrumentConfig = serde_json::from_value(b.file_form())
-        .map_err(|e| ApiError::field("instrument", e.to_string()))?;
+    let config = b.config().map_err(|e| ApiError::field("instrument", e))?;
     let now = state.now();
     let row = state
         .run_as(caller.0, move |pool, actor| {

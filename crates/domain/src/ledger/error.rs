@@ -62,6 +62,14 @@ pub enum LedgerError {
         /// Paid minus recovered.
         outstanding: Money,
     },
+    /// Raising a settled amount: after settlement a grant only goes down (Awb 4:49).
+    #[error("een vastgesteld bedrag ({}) kan alleen lager worden, niet {}; vraag hoogstens het vastgestelde bedrag", .settled.to_dutch(), .asked.to_dutch())]
+    SettlementRaised {
+        /// The settled amount.
+        settled: Money,
+        /// The amount asked for.
+        asked: Money,
+    },
     /// A sum left the representable range of amounts.
     #[error("de berekening valt buiten het toegestane bereik van bedragen")]
     Overflow,

@@ -15,7 +15,8 @@ pub enum MovementKind {
     /// the grant; a lower grant releases the difference at once).
     #[serde(rename = "verlening")]
     Grant,
-    /// A grant is released because the grantee waives it (`granted` down).
+    /// A grant is released because the grantee waives it or the funder revokes it
+    /// (`granted` down).
     #[serde(rename = "vrijval-verlening")]
     ReleaseGrant,
     /// A grant is settled (`granted` down to the settled amount, `settled` up).
@@ -27,11 +28,18 @@ pub enum MovementKind {
     /// Money is paid back (`recovered` up).
     #[serde(rename = "terugvordering")]
     Recover,
+    /// An unsettled grant is changed by a decision after the grant: an amendment raises
+    /// or lowers it, or the funder lowers it (Awb 4:48) (`granted` up or down).
+    #[serde(rename = "wijziging-verlening")]
+    ReviseGrant,
+    /// A settled amount is lowered or revoked (Awb 4:49) (`granted` and `settled` down).
+    #[serde(rename = "wijziging-vaststelling")]
+    ReviseSettlement,
 }
 
 impl MovementKind {
     /// Every kind, in lifecycle order.
-    pub const ALL: [MovementKind; 7] = [
+    pub const ALL: [MovementKind; 9] = [
         MovementKind::Reserve,
         MovementKind::ReleaseReservation,
         MovementKind::Grant,
@@ -39,6 +47,8 @@ impl MovementKind {
         MovementKind::Settle,
         MovementKind::Pay,
         MovementKind::Recover,
+        MovementKind::ReviseGrant,
+        MovementKind::ReviseSettlement,
     ];
 
     /// The Dutch name, as stored in the ledger table and shown at the edges.
@@ -51,13 +61,15 @@ impl MovementKind {
             MovementKind::Settle => "vaststelling",
             MovementKind::Pay => "betaling",
             MovementKind::Recover => "terugvordering",
+            MovementKind::ReviseGrant => "wijziging-verlening",
+            MovementKind::ReviseSettlement => "wijziging-vaststelling",
         }
     }
 }
 
 /// A movement kind name that is not one of [`MovementKind::ALL`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("'{0}' is geen soort boeking; verwacht een van: reservering, vrijval-reservering, verlening, vrijval-verlening, vaststelling, betaling, terugvordering")]
+#[error("'{0}' is geen soort boeking; verwacht een van: reservering, vrijval-reservering, verlening, vrijval-verlening, vaststelling, betaling, terugvordering, wijziging-verlening, wijziging-vaststelling")]
 pub struct UnknownMovementKind(pub String);
 
 crate::names::display_and_parse_by_name!(MovementKind, UnknownMovementKind);

@@ -249,6 +249,25 @@ impl BudgetPosition {
         })
     }
 
+    /// Raises a settled amount by `raise` (a founded objection against a settlement):
+    /// the commitment and the settled part both grow, so the raise must fit in what is
+    /// available. Refused with [`LedgerError::CeilingReached`] when it does not.
+    pub fn raise_settlement(&self, raise: Money) -> Result<Movement, LedgerError> {
+        non_negative(MovementKind::Settle, raise)?;
+        let available = self.available();
+        if raise > available {
+            return Err(LedgerError::CeilingReached {
+                requested: raise,
+                available,
+            });
+        }
+        self.checked(Movement {
+            granted: raise,
+            settled: raise,
+            ..Movement::zero(MovementKind::Settle)
+        })
+    }
+
     /// Records a payment of `amount`.
     ///
     /// How much may be paid on one grant (an advance share, the rest after settlement) is
@@ -274,6 +293,54 @@ impl BudgetPosition {
         self.checked(Movement {
             recovered: amount,
             ..Movement::zero(MovementKind::Recover)
+        })
+    }
+
+    /// Changes an unsettled grant of `old` to `new` (an amendment, or a lowering by the
+    /// funder before settlement). A raise takes the difference from what is available,
+    /// refused with [`LedgerError::CeilingReached`] beyond it; a lowering releases it.
+    pub fn revise_grant(&self, old: Money, new: Money) -> Result<Movement, LedgerError> {
+        non_negative(MovementKind::ReviseGrant, old)?;
+        non_negative(MovementKind::ReviseGrant, new)?;
+        let unsettled = self.unsettled()?;
+        if old > unsettled {
+            return Err(LedgerError::ExceedsUnsettledGrant {
+                requested: old,
+                unsettled,
+            });
+        }
+        if new > old {
+            let raise = new.checked_sub(old)?;
+            let available = self.available();
+            if raise > available {
+                return Err(LedgerError::CeilingReached {
+                    requested: raise,
+                    available,
+                });
+            }
+        }
+        self.checked(Movement {
+            granted: new.checked_sub(old)?,
+            ..Movement::zero(MovementKind::ReviseGrant)
+        })
+    }
+
+    /// Lowers a settled amount of `old` to `new` (`≤ old`; zero revokes it, Awb 4:49):
+    /// the commitment and the settled total drop by the difference.
+    pub fn revise_settlement(&self, old: Money, new: Money) -> Result<Movement, LedgerError> {
+        non_negative(MovementKind::ReviseSettlement, old)?;
+        non_negative(MovementKind::ReviseSettlement, new)?;
+        if new > old {
+            return Err(LedgerError::SettlementRaised {
+                settled: old,
+                asked: new,
+            });
+        }
+        let delta = negate(old.checked_sub(new)?)?;
+        self.checked(Movement {
+            granted: delta,
+            settled: delta,
+            ..Movement::zero(MovementKind::ReviseSettlement)
         })
     }
 

@@ -31,7 +31,9 @@ fn kinds_have_dutch_names_that_round_trip() {
             "vrijval-verlening",
             "vaststelling",
             "betaling",
-            "terugvordering"
+            "terugvordering",
+            "wijziging-verlening",
+            "wijziging-vaststelling"
         ]
     );
     for kind in MovementKind::ALL {
@@ -174,6 +176,62 @@ fn release_grant_waives_only_unsettled_grants() {
 }
 
 #[test]
+fn revise_grant_raises_from_what_is_available_and_lowers_by_releasing() {
+    let p = applied(position(1000), position(1000).reserve(eur(600)));
+    let p = applied(p, p.grant(eur(600), eur(600)));
+    // A raise of 400 is exactly what is left.
+    let m = p.revise_grant(eur(600), eur(1000)).unwrap();
+    assert_eq!(m.kind, MovementKind::ReviseGrant);
+    assert_eq!((m.granted, m.reserved), (eur(400), Money::ZERO));
+    let up = applied(p, Ok(m));
+    assert_eq!(up.available(), Money::ZERO);
+    // One euro more is refused, naming what is available.
+    assert_eq!(
+        p.revise_grant(eur(600), eur(1001)),
+        Err(LedgerError::CeilingReached {
+            requested: eur(401),
+            available: eur(400)
+        })
+    );
+    // A lowering releases the difference.
+    let down = applied(p, p.revise_grant(eur(600), eur(250)));
+    assert_eq!(down.granted, eur(250));
+    assert_eq!(down.available(), eur(750));
+    // Not more than is unsettled, and no negative amounts.
+    assert!(matches!(
+        p.revise_grant(eur(700), eur(100)),
+        Err(LedgerError::ExceedsUnsettledGrant { .. })
+    ));
+    assert!(matches!(
+        p.revise_grant(eur(600), eur(-1)),
+        Err(LedgerError::NegativeAmount { .. })
+    ));
+}
+
+#[test]
+fn revise_settlement_only_lowers() {
+    let p = applied(position(1000), position(1000).reserve(eur(600)));
+    let p = applied(p, p.grant(eur(600), eur(600)));
+    let p = applied(p, p.settle(eur(600), eur(500)));
+    let m = p.revise_settlement(eur(500), eur(200)).unwrap();
+    assert_eq!(m.kind, MovementKind::ReviseSettlement);
+    assert_eq!((m.granted, m.settled), (eur(-300), eur(-300)));
+    let lowered = applied(p, Ok(m));
+    assert_eq!((lowered.granted, lowered.settled), (eur(200), eur(200)));
+    // Revoked: nothing stays committed.
+    let revoked = applied(p, p.revise_settlement(eur(500), Money::ZERO));
+    assert_eq!(
+        (revoked.granted, revoked.settled),
+        (Money::ZERO, Money::ZERO)
+    );
+    assert_eq!(revoked.available(), eur(1000));
+    let err = p.revise_settlement(eur(500), eur(501)).unwrap_err();
+    assert!(err.to_string().contains("alleen lager"), "{err}");
+    // More than is settled would break the invariant.
+    assert!(p.revise_settlement(eur(900), eur(0)).is_err());
+}
+
+#[test]
 fn settle_reduces_the_commitment_to_the_settled_amount() {
     let p = applied(position(1000), position(1000).reserve(eur(500)));
     let p = applied(p, p.grant(eur(500), eur(500)));
@@ -185,6 +243,36 @@ fn settle_reduces_the_commitment_to_the_settled_amount() {
     assert_eq!(p.granted, eur(420));
     assert_eq!(p.settled, eur(420));
     assert_eq!(p.available(), eur(580));
+}
+
+#[test]
+fn raise_settlement_takes_the_raise_from_what_is_available() {
+    let p = applied(position(1000), position(1000).reserve(eur(500)));
+    let p = applied(p, p.grant(eur(500), eur(500)));
+    let p = applied(p, p.settle(eur(500), eur(420)));
+    // Another application reserves 500 of what was released.
+    let p = applied(p, p.reserve(eur(500)));
+    assert_eq!(p.available(), eur(80));
+    let m = p.raise_settlement(eur(60)).unwrap();
+    assert_eq!(
+        (m.kind, m.granted, m.settled),
+        (MovementKind::Settle, eur(60), eur(60))
+    );
+    let after = applied(p, Ok(m));
+    assert_eq!((after.granted, after.settled), (eur(480), eur(480)));
+    assert_eq!(after.available(), eur(20));
+    let err = p.raise_settlement(eur(81)).unwrap_err();
+    assert_eq!(
+        err,
+        LedgerError::CeilingReached {
+            requested: eur(81),
+            available: eur(80)
+        }
+    );
+    assert!(matches!(
+        p.raise_settlement(eur(-1)).unwrap_err(),
+        LedgerError::NegativeAmount { .. }
+    ));
 }
 
 #[test]

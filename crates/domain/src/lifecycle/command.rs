@@ -70,11 +70,39 @@ pub enum Command {
     /// the application goes first on the waiting list.
     #[serde(rename = "heroverwegen_wachtlijst")]
     ReconsiderWaitlist,
+    /// `heroverwegen_verhogen`: a founded objection against a grant revokes it and grants
+    /// a higher amount (Awb 7:11); the raise is reserved from what is available.
+    #[serde(rename = "heroverwegen_verhogen")]
+    ReconsiderRaise,
+    /// `heroverwegen_vaststellen`: a founded objection against a settlement settles a
+    /// higher amount, at most the grant; the raise is taken from what is available.
+    #[serde(rename = "heroverwegen_vaststellen")]
+    ReconsiderSettlement,
+    /// `beslistermijn_verlengen`: the decision cannot be taken within its term; the
+    /// applicant is told the new term before the term ends (Awb 4:14). Not a decision.
+    #[serde(rename = "beslistermijn_verlengen")]
+    ExtendDecisionTerm,
+    /// `wijziging_toekennen`: a reviewer grants the grantee's amendment (raise, lower,
+    /// later accounting deadline). A decision.
+    #[serde(rename = "wijziging_toekennen")]
+    GrantAmendment,
+    /// `wijziging_weigeren`: a reviewer refuses the grantee's amendment. A decision.
+    #[serde(rename = "wijziging_weigeren")]
+    RefuseAmendment,
+    /// `verlening_intrekken`: finance or a reviewer revokes the grant (Awb 4:48) or,
+    /// after settlement, the settlement (4:49); what was paid is recovered (4:57). A
+    /// decision.
+    #[serde(rename = "verlening_intrekken")]
+    Revoke,
+    /// `verlening_verlagen`: finance or a reviewer lowers the grant or the settled
+    /// amount (Awb 4:48, 4:49); what was paid above it is recovered (4:57). A decision.
+    #[serde(rename = "verlening_verlagen")]
+    Lower,
 }
 
 impl Command {
     /// Every command, in lifecycle order.
-    pub const ALL: [Command; 18] = [
+    pub const ALL: [Command; 25] = [
         Command::Submit,
         Command::Allocate,
         Command::Waitlist,
@@ -93,6 +121,13 @@ impl Command {
         Command::Delete,
         Command::ReconsiderGrant,
         Command::ReconsiderWaitlist,
+        Command::ReconsiderRaise,
+        Command::ReconsiderSettlement,
+        Command::ExtendDecisionTerm,
+        Command::GrantAmendment,
+        Command::RefuseAmendment,
+        Command::Revoke,
+        Command::Lower,
     ];
 
     /// The Dutch name, as used in the API, the history and e-mails.
@@ -116,6 +151,13 @@ impl Command {
             Command::Delete => "verwijderen",
             Command::ReconsiderGrant => "heroverwegen_verlenen",
             Command::ReconsiderWaitlist => "heroverwegen_wachtlijst",
+            Command::ReconsiderRaise => "heroverwegen_verhogen",
+            Command::ReconsiderSettlement => "heroverwegen_vaststellen",
+            Command::ExtendDecisionTerm => "beslistermijn_verlengen",
+            Command::GrantAmendment => "wijziging_toekennen",
+            Command::RefuseAmendment => "wijziging_weigeren",
+            Command::Revoke => "verlening_intrekken",
+            Command::Lower => "verlening_verlagen",
         }
     }
 
@@ -123,7 +165,8 @@ impl Command {
     /// objection period (Awb 6:7) and its notice carries the objection clause.
     ///
     /// `honoreren`, `afwijzen`, `vaststellen`, `buiten_behandeling_stellen`,
-    /// `wachtlijst_sluiten`.
+    /// `wachtlijst_sluiten`, and after a grant `wijziging_toekennen`,
+    /// `wijziging_weigeren`, `verlening_intrekken`, `verlening_verlagen`.
     pub const fn is_decision(self) -> bool {
         matches!(
             self,
@@ -132,6 +175,10 @@ impl Command {
                 | Command::Settle
                 | Command::Lapse
                 | Command::CloseWaitlist
+                | Command::GrantAmendment
+                | Command::RefuseAmendment
+                | Command::Revoke
+                | Command::Lower
         )
     }
 

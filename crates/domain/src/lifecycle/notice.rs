@@ -40,11 +40,27 @@ pub enum Notice {
     /// `afzien_bevestigd`: the waiver is confirmed.
     #[serde(rename = "afzien_bevestigd")]
     Waived,
+    /// `beslistermijn_verlengd`: the decision will not be taken within its term; the new
+    /// term and why (Awb 4:14). Not a decision.
+    #[serde(rename = "beslistermijn_verlengd")]
+    DecisionTermExtended,
+    /// `wijzigingsbesluit`: the grantee's amendment granted; the new grant or deadline.
+    #[serde(rename = "wijzigingsbesluit")]
+    AmendmentGranted,
+    /// `wijziging_geweigerd`: the grantee's amendment refused.
+    #[serde(rename = "wijziging_geweigerd")]
+    AmendmentRefused,
+    /// `intrekkingsbeschikking`: the grant (or settlement) revoked (Awb 4:48, 4:49).
+    #[serde(rename = "intrekkingsbeschikking")]
+    RevocationDecision,
+    /// `verlagingsbeschikking`: the grant (or settled amount) lowered (Awb 4:48, 4:49).
+    #[serde(rename = "verlagingsbeschikking")]
+    LoweringDecision,
 }
 
 impl Notice {
     /// Every notice.
-    pub const ALL: [Notice; 10] = [
+    pub const ALL: [Notice; 15] = [
         Notice::Receipt,
         Notice::WaitingList,
         Notice::CeilingReached,
@@ -55,6 +71,11 @@ impl Notice {
         Notice::WithdrawalConfirmed,
         Notice::SettlementDecision,
         Notice::Waived,
+        Notice::DecisionTermExtended,
+        Notice::AmendmentGranted,
+        Notice::AmendmentRefused,
+        Notice::RevocationDecision,
+        Notice::LoweringDecision,
     ];
 
     /// The Dutch name, for templates and the outbox.
@@ -70,6 +91,11 @@ impl Notice {
             Notice::WithdrawalConfirmed => "intrekking_bevestigd",
             Notice::SettlementDecision => "vaststellingsbeschikking",
             Notice::Waived => "afzien_bevestigd",
+            Notice::DecisionTermExtended => "beslistermijn_verlengd",
+            Notice::AmendmentGranted => "wijzigingsbesluit",
+            Notice::AmendmentRefused => "wijziging_geweigerd",
+            Notice::RevocationDecision => "intrekkingsbeschikking",
+            Notice::LoweringDecision => "verlagingsbeschikking",
         }
     }
 
@@ -83,6 +109,10 @@ impl Notice {
                 | Notice::RejectionDecision
                 | Notice::NotConsideredDecision
                 | Notice::SettlementDecision
+                | Notice::AmendmentGranted
+                | Notice::AmendmentRefused
+                | Notice::RevocationDecision
+                | Notice::LoweringDecision
         )
     }
 }

@@ -54,14 +54,19 @@ pub enum State {
     /// recovery outstanding.
     #[serde(rename = "vastgesteld")]
     Settled,
-    /// `afgesloten`: everything paid or recovered. Final.
+    /// `afgesloten`: everything paid or recovered. Final unless the funder revokes or
+    /// lowers the settlement (Awb 4:49).
     #[serde(rename = "afgesloten")]
     Closed,
+    /// `verlening_ingetrokken`: the funder revoked the grant or the settlement (Awb 4:48,
+    /// 4:49); what was paid is recovered (4:57). Final.
+    #[serde(rename = "verlening_ingetrokken")]
+    Revoked,
 }
 
 impl State {
     /// Every state, in lifecycle order.
-    pub const ALL: [State; 14] = [
+    pub const ALL: [State; 15] = [
         State::Draft,
         State::Submitted,
         State::WaitingList,
@@ -76,6 +81,7 @@ impl State {
         State::Reported,
         State::Settled,
         State::Closed,
+        State::Revoked,
     ];
 
     /// The Dutch name, as used in the API, the database and e-mails.
@@ -95,13 +101,15 @@ impl State {
             State::Reported => "verantwoording_ingediend",
             State::Settled => "vastgesteld",
             State::Closed => "afgesloten",
+            State::Revoked => "verlening_ingetrokken",
         }
     }
 
     /// Whether the application is finished: no command is allowed any more. A rejection
-    /// is not: a founded objection can still revoke it (Awb 7:11).
+    /// is not: a founded objection can still revoke it (Awb 7:11); nor is a closed file:
+    /// its settlement can still be revoked or lowered (Awb 4:49).
     pub const fn is_final(self) -> bool {
-        matches!(self, State::Withdrawn | State::Waived | State::Closed)
+        matches!(self, State::Withdrawn | State::Waived | State::Revoked)
     }
 
     /// Whether the application ended without money by a decision that an objection
@@ -124,7 +132,8 @@ impl State {
             | State::NotConsidered
             | State::Rejected
             | State::Withdrawn
-            | State::Waived => BudgetClaim::None,
+            | State::Waived
+            | State::Revoked => BudgetClaim::None,
         }
     }
 

@@ -17,15 +17,29 @@ pub enum Effect {
     /// Turn the reservation into a grant of an amount at most the reservation; release
     /// the rest at once.
     GrantFromReservation,
-    /// Release the whole (unsettled) grant.
+    /// Release the whole (unsettled) grant: a waiver, or a revocation before settlement.
     ReleaseGrant,
     /// Settle the grant at an amount at most the grant; release the rest. The service
     /// also schedules the remainder payment, or a recovery of advances paid above the
     /// settled amount.
     SettleGrant,
-    /// Reserve the granted amount from what is available and grant it at once: the new
-    /// decision of a founded objection against a rejection (Awb 7:11).
+    /// Reserve the granted amount (or, against a grant, the raise) from what is available
+    /// and grant it at once: the new decision of a founded objection against a rejection
+    /// or a grant (Awb 7:11).
     ReserveAndGrant,
+    /// Raise a settled amount by taking the raise from what is available: the new
+    /// decision of a founded objection against a settlement (Awb 7:11). The service also
+    /// schedules the extra payment.
+    RaiseSettlement,
+    /// Change the unsettled grant to the decided amount: a raise takes the difference
+    /// from what is available under the ceiling, a lowering releases it. The service also
+    /// cancels what is no longer to be paid and recovers what was paid above it.
+    ReviseGrant,
+    /// Lower the settled amount (Awb 4:49); the difference is released, and what was
+    /// paid above the new amount is recovered.
+    ReviseSettlement,
+    /// Release the whole settled amount: the settlement is revoked (Awb 4:49).
+    ReleaseSettlement,
     /// Queue a notice (e-mail) in the outbox.
     Notify(Notice),
     /// Delete the application. Only the draft deletion causes it; the [`Transition`]'s
@@ -45,6 +59,10 @@ impl Effect {
                 | Effect::ReleaseGrant
                 | Effect::SettleGrant
                 | Effect::ReserveAndGrant
+                | Effect::RaiseSettlement
+                | Effect::ReviseGrant
+                | Effect::ReviseSettlement
+                | Effect::ReleaseSettlement
         )
     }
 
@@ -87,11 +105,35 @@ const fn step(from: State, command: Command, to: State, effects: &'static [Effec
     }
 }
 
+const AMEND: &[Effect] = &[
+    Effect::ReviseGrant,
+    Effect::Notify(Notice::AmendmentGranted),
+];
+const REFUSE_AMENDMENT: &[Effect] = &[Effect::Notify(Notice::AmendmentRefused)];
+const REVOKE_GRANT: &[Effect] = &[
+    Effect::ReleaseGrant,
+    Effect::Notify(Notice::RevocationDecision),
+];
+const REVOKE_SETTLEMENT: &[Effect] = &[
+    Effect::ReleaseSettlement,
+    Effect::Notify(Notice::RevocationDecision),
+];
+const LOWER_GRANT: &[Effect] = &[
+    Effect::ReviseGrant,
+    Effect::Notify(Notice::LoweringDecision),
+];
+const LOWER_SETTLEMENT: &[Effect] = &[
+    Effect::ReviseSettlement,
+    Effect::Notify(Notice::LoweringDecision),
+];
+
 const WITHDRAW_UNRESERVED: &[Effect] = &[Effect::Notify(Notice::WithdrawalConfirmed)];
 const WITHDRAW_RESERVED: &[Effect] = &[
     Effect::ReleaseReservation,
     Effect::Notify(Notice::WithdrawalConfirmed),
 ];
+
+const TERM_NOTICE: &[Effect] = &[Effect::Notify(Notice::DecisionTermExtended)];
 
 /// The transition table: the only source of truth for what is allowed.
 ///
@@ -203,6 +245,74 @@ pub const TABLE: &[Transition] = {
             &[E::ReserveAndGrant],
         ),
         step(S::NotConsidered, C::ReconsiderWaitlist, S::WaitingList, &[]),
+        // A founded objection against a grant (a higher amount) or a settlement (a higher
+        // settled amount); the state stays.
+        step(
+            S::Granted,
+            C::ReconsiderRaise,
+            S::Granted,
+            &[E::ReserveAndGrant],
+        ),
+        step(
+            S::Reported,
+            C::ReconsiderRaise,
+            S::Reported,
+            &[E::ReserveAndGrant],
+        ),
+        step(
+            S::Settled,
+            C::ReconsiderSettlement,
+            S::Settled,
+            &[E::RaiseSettlement],
+        ),
+        // A decision that will be late: the notice with the new term (Awb 4:14), in every
+        // state that still awaits the first decision.
+        step(
+            S::Submitted,
+            C::ExtendDecisionTerm,
+            S::Submitted,
+            TERM_NOTICE,
+        ),
+        step(
+            S::WaitingList,
+            C::ExtendDecisionTerm,
+            S::WaitingList,
+            TERM_NOTICE,
+        ),
+        step(S::Reserved, C::ExtendDecisionTerm, S::Reserved, TERM_NOTICE),
+        step(
+            S::UnderReview,
+            C::ExtendDecisionTerm,
+            S::UnderReview,
+            TERM_NOTICE,
+        ),
+        step(
+            S::SupplementRequested,
+            C::ExtendDecisionTerm,
+            S::SupplementRequested,
+            TERM_NOTICE,
+        ),
+        // After a grant: the grantee's amendment decided (the amendment's own table is
+        // in `crate::amendment`), and revocation or lowering by the funder before
+        // settlement (Awb 4:48) and after it (4:49). A lowered settlement of a closed
+        // file reopens it: a recovery may be outstanding.
+        step(S::Granted, C::GrantAmendment, S::Granted, AMEND),
+        step(S::Granted, C::RefuseAmendment, S::Granted, REFUSE_AMENDMENT),
+        step(S::Granted, C::Revoke, S::Revoked, REVOKE_GRANT),
+        step(S::Granted, C::Lower, S::Granted, LOWER_GRANT),
+        step(S::Reported, C::GrantAmendment, S::Reported, AMEND),
+        step(
+            S::Reported,
+            C::RefuseAmendment,
+            S::Reported,
+            REFUSE_AMENDMENT,
+        ),
+        step(S::Reported, C::Revoke, S::Revoked, REVOKE_GRANT),
+        step(S::Reported, C::Lower, S::Reported, LOWER_GRANT),
+        step(S::Settled, C::Revoke, S::Revoked, REVOKE_SETTLEMENT),
+        step(S::Settled, C::Lower, S::Settled, LOWER_SETTLEMENT),
+        step(S::Closed, C::Revoke, S::Revoked, REVOKE_SETTLEMENT),
+        step(S::Closed, C::Lower, S::Settled, LOWER_SETTLEMENT),
     ]
 };
 

@@ -38,6 +38,30 @@ const EXPECTED: &[(State, Command, State)] = &[
     (S::Rejected, C::ReconsiderWaitlist, S::WaitingList),
     (S::NotConsidered, C::ReconsiderGrant, S::Granted),
     (S::NotConsidered, C::ReconsiderWaitlist, S::WaitingList),
+    (S::Granted, C::ReconsiderRaise, S::Granted),
+    (S::Reported, C::ReconsiderRaise, S::Reported),
+    (S::Settled, C::ReconsiderSettlement, S::Settled),
+    (S::Submitted, C::ExtendDecisionTerm, S::Submitted),
+    (S::WaitingList, C::ExtendDecisionTerm, S::WaitingList),
+    (S::Reserved, C::ExtendDecisionTerm, S::Reserved),
+    (S::UnderReview, C::ExtendDecisionTerm, S::UnderReview),
+    (
+        S::SupplementRequested,
+        C::ExtendDecisionTerm,
+        S::SupplementRequested,
+    ),
+    (S::Granted, C::GrantAmendment, S::Granted),
+    (S::Granted, C::RefuseAmendment, S::Granted),
+    (S::Granted, C::Revoke, S::Revoked),
+    (S::Granted, C::Lower, S::Granted),
+    (S::Reported, C::GrantAmendment, S::Reported),
+    (S::Reported, C::RefuseAmendment, S::Reported),
+    (S::Reported, C::Revoke, S::Revoked),
+    (S::Reported, C::Lower, S::Reported),
+    (S::Settled, C::Revoke, S::Revoked),
+    (S::Settled, C::Lower, S::Settled),
+    (S::Closed, C::Revoke, S::Revoked),
+    (S::Closed, C::Lower, S::Settled),
 ];
 
 fn expected_effects(from: State, command: Command) -> Vec<Effect> {
@@ -59,7 +83,19 @@ fn expected_effects(from: State, command: Command) -> Vec<Effect> {
         (_, C::Reject) => vec![E::ReleaseReservation, E::Notify(N::RejectionDecision)],
         (_, C::Waive) => vec![E::ReleaseGrant, E::Notify(N::Waived)],
         (_, C::Settle) => vec![E::SettleGrant, E::Notify(N::SettlementDecision)],
-        (_, C::ReconsiderGrant) => vec![E::ReserveAndGrant],
+        (_, C::ReconsiderGrant | C::ReconsiderRaise) => vec![E::ReserveAndGrant],
+        (_, C::ReconsiderSettlement) => vec![E::RaiseSettlement],
+        (_, C::ExtendDecisionTerm) => vec![E::Notify(N::DecisionTermExtended)],
+        (_, C::GrantAmendment) => vec![E::ReviseGrant, E::Notify(N::AmendmentGranted)],
+        (_, C::RefuseAmendment) => vec![E::Notify(N::AmendmentRefused)],
+        (S::Granted | S::Reported, C::Revoke) => {
+            vec![E::ReleaseGrant, E::Notify(N::RevocationDecision)]
+        }
+        (_, C::Revoke) => vec![E::ReleaseSettlement, E::Notify(N::RevocationDecision)],
+        (S::Granted | S::Reported, C::Lower) => {
+            vec![E::ReviseGrant, E::Notify(N::LoweringDecision)]
+        }
+        (_, C::Lower) => vec![E::ReviseSettlement, E::Notify(N::LoweringDecision)],
         (_, C::StartReview | C::Supply | C::Report | C::Close | C::ReconsiderWaitlist) => {
             vec![]
         }
@@ -295,7 +331,15 @@ fn budget_effects_agree_with_budget_claims() {
             Some(Effect::GrantFromReservation) => (BudgetClaim::Reservation, BudgetClaim::Grant),
             Some(Effect::ReleaseGrant) => (BudgetClaim::Grant, BudgetClaim::None),
             Some(Effect::SettleGrant) => (BudgetClaim::Grant, BudgetClaim::Settlement),
+            // A raise of a grant keeps the claim a grant.
+            Some(Effect::ReserveAndGrant) if step.from.holds_grant() => {
+                (BudgetClaim::Grant, BudgetClaim::Grant)
+            }
             Some(Effect::ReserveAndGrant) => (BudgetClaim::None, BudgetClaim::Grant),
+            Some(Effect::RaiseSettlement) => (BudgetClaim::Settlement, BudgetClaim::Settlement),
+            Some(Effect::ReviseGrant) => (BudgetClaim::Grant, BudgetClaim::Grant),
+            Some(Effect::ReviseSettlement) => (BudgetClaim::Settlement, BudgetClaim::Settlement),
+            Some(Effect::ReleaseSettlement) => (BudgetClaim::Settlement, BudgetClaim::None),
             Some(other) => panic!("{other:?} is not a budget effect"),
         };
         assert_eq!((before, after), expected, "{step:?}");
@@ -341,7 +385,17 @@ fn decisions_are_motivated_and_send_an_objection_clause() {
         .collect();
     assert_eq!(
         decisions,
-        [C::CloseWaitlist, C::Lapse, C::Grant, C::Reject, C::Settle]
+        [
+            C::CloseWaitlist,
+            C::Lapse,
+            C::Grant,
+            C::Reject,
+            C::Settle,
+            C::GrantAmendment,
+            C::RefuseAmendment,
+            C::Revoke,
+            C::Lower
+        ]
     );
     for command in Command::ALL {
         assert_eq!(command.requires_motivation(), command.is_decision());
@@ -381,4 +435,36 @@ fn withdrawal_only_before_a_decision_and_delete_only_for_drafts() {
     let delete = transition(S::Draft, C::Delete).unwrap();
     assert_eq!(delete.to, S::Draft);
     assert_eq!(delete.effects, &[Effect::Delete]);
+}
+
+#[test]
+fn revocation_and_amendments_only_after_a_grant() {
+    for state in State::ALL {
+        let granted = matches!(state, S::Granted | S::Reported);
+        assert_eq!(
+            transition(state, C::GrantAmendment).is_ok(),
+            granted,
+            "{state}"
+        );
+        assert_eq!(
+            transition(state, C::RefuseAmendment).is_ok(),
+            granted,
+            "{state}"
+        );
+        let after_grant = granted || matches!(state, S::Settled | S::Closed);
+        assert_eq!(transition(state, C::Revoke).is_ok(), after_grant, "{state}");
+        assert_eq!(transition(state, C::Lower).is_ok(), after_grant, "{state}");
+    }
+    // An amendment or a lowering keeps the application where it is; a lowered closed
+    // file reopens for the recovery; a revocation ends it.
+    assert_eq!(
+        transition(S::Reported, C::GrantAmendment).unwrap().to,
+        S::Reported
+    );
+    assert_eq!(transition(S::Closed, C::Lower).unwrap().to, S::Settled);
+    for from in [S::Granted, S::Reported, S::Settled, S::Closed] {
+        let to = transition(from, C::Revoke).unwrap().to;
+        assert_eq!(to, S::Revoked);
+        assert!(to.is_final() && to.budget_claim() == BudgetClaim::None);
+    }
 }

@@ -4,10 +4,11 @@
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use serde_json::Value as Json;
+use subsidie_domain::amendment::AmendmentKind;
 use subsidie_domain::letterhead::{LetterFrame, Letterhead, Signatory};
 use subsidie_domain::letters::{
-    ApplicationLetter, ChangedFact, ObjectionLetter, OrganisationChangeLetter, PaymentLetter,
-    PaymentRunLetter, ReminderLetter, SecondReviewLetter, SignInLetter, Template,
+    ApplicationLetter, ChangedFact, GrantChange, ObjectionLetter, OrganisationChangeLetter,
+    PaymentLetter, PaymentRunLetter, ReminderLetter, SecondReviewLetter, SignInLetter, Template,
 };
 use subsidie_domain::lifecycle::{Notice, State};
 use subsidie_domain::objection::ObjectionState;
@@ -98,8 +99,10 @@ fn received() -> Option<ApplicationLetter> {
         voorschot_percentage: 80,
         verantwoording_uiterlijk: Some(day(2027, 6, 30)?),
         wachtlijstpositie: None,
+        toelichting: None,
         portaal: Some(format!("http://127.0.0.1:8080/referentie/{REFERENCE}")),
         brief: Some(frame(day(2025, 3, 3)?)),
+        wijziging: None,
     })
 }
 
@@ -164,6 +167,52 @@ fn notice_example(notice: Notice) -> Option<ApplicationLetter> {
             verleend: eur("0.00")?,
             ..base
         },
+        Notice::DecisionTermExtended => ApplicationLetter {
+            status: State::UnderReview,
+            beslissen_uiterlijk: Some(day(2025, 7, 14)?),
+            toelichting: text("De adviescommissie komt pas op 23 juni 2025 bijeen."),
+            ..base
+        },
+        Notice::AmendmentGranted | Notice::AmendmentRefused => {
+            let granted = notice == Notice::AmendmentGranted;
+            ApplicationLetter {
+                status: State::Granted,
+                verleend: eur(if granted { "1400000.00" } else { "1250000.00" })?,
+                motivering: text(if granted {
+                    "De uitbreiding naar twee extra wijken past binnen de doelen van de regeling."
+                } else {
+                    "De extra activiteiten vallen buiten de regeling."
+                }),
+                bezwaar_uiterlijk: Some(day(2026, 3, 10)?),
+                wijziging: Some(GrantChange {
+                    verzoek: Some(AmendmentKind::Raise),
+                    gevraagd_bedrag: eur("1400000.00"),
+                    gevraagde_termijn: None,
+                    vorig_bedrag: eur("1250000.00")?,
+                    nieuw_bedrag: eur(if granted { "1400000.00" } else { "1250000.00" })?,
+                    na_vaststelling: false,
+                }),
+                ..base
+            }
+        }
+        Notice::RevocationDecision | Notice::LoweringDecision => {
+            let revoked = notice == Notice::RevocationDecision;
+            ApplicationLetter {
+                status: if revoked { State::Revoked } else { State::Granted },
+                verleend: eur(if revoked { "0.00" } else { "900000.00" })?,
+                motivering: text("De activiteiten zijn voor een deel niet uitgevoerd (art. 4:48 lid 1 onder a Awb)."),
+                bezwaar_uiterlijk: Some(day(2026, 3, 10)?),
+                wijziging: Some(GrantChange {
+                    verzoek: None,
+                    gevraagd_bedrag: None,
+                    gevraagde_termijn: None,
+                    vorig_bedrag: eur("1250000.00")?,
+                    nieuw_bedrag: eur(if revoked { "0.00" } else { "900000.00" })?,
+                    na_vaststelling: false,
+                }),
+                ..base
+            }
+        }
     })
 }
 
@@ -183,6 +232,9 @@ fn objection_example(outcome: Option<ObjectionState>) -> Option<ObjectionLetter>
         uitkomst: outcome,
         motivering: decided.then(|| "Het plan voldoet wel aan criterium 3.".to_owned()),
         verleend: if decided { eur("750000.00") } else { None },
+        vorig_bedrag: None,
+        vastgesteld: None,
+        nabetaling: if decided { eur("600000.00") } else { None },
         wachtlijstpositie: None,
         hoorzitting: decided.then(|| "gehouden".to_owned()),
         beroep_uiterlijk: if decided { day(2027, 5, 25) } else { None },

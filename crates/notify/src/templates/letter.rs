@@ -120,7 +120,7 @@ mod tests {
             .into_iter()
             .filter(|t| t.is_decision())
             .collect();
-        assert_eq!(decisions.len(), 7, "{decisions:?}");
+        assert_eq!(decisions.len(), 11, "{decisions:?}");
         for template in decisions {
             let name = template.as_str();
             let payload = example_payload(name).unwrap();

@@ -1,7 +1,7 @@
 // The administrator's journey, started by ../admin_journey.rs: an allocation round (with
 // its progress page while the harness holds the budget lock), the lottery page with the
 // lot keys recomputed here from the seed as the page describes, closing the waiting list
-// by keyboard after its confirmation, users and tokens, a conflict of interest, an
+// by keyboard after its confirmation, a ceiling changed, an instrument added, users and tokens, a conflict of interest, an
 // organisation's IBAN with its history, and a failed e-mail sent again.
 
 import { createHash } from 'node:crypto';
@@ -93,6 +93,39 @@ async function changeCeiling(page) {
   await expectText(page, 'Beheerder Bakker', 'who changed it');
 }
 
+// Adds an instrument from the programme changes of /beheer: first with a window outside
+// the programme's period (the engine's refusal next to the field), then as it should be.
+async function addInstrument(page) {
+  await page.getByRole('link', { name: 'Terug naar de toewijzing' }).click();
+  await page.getByRole('link', { name: 'Regeling toevoegen aan Versterking eerstelijnszorg' }).click();
+  await check(page, 'regeling-toevoegen');
+  await page.getByLabel('Code', { exact: true }).fill('innovatie');
+  await page.getByLabel('Naam', { exact: true }).fill('Innovatieregeling');
+  await page.getByLabel('Soort regeling', { exact: true }).selectOption('uitvoering');
+  await page.getByLabel('Verdeling van het budget', { exact: true }).selectOption('volgorde-van-binnenkomst');
+  await page.getByLabel('Subsidieplafond in euro', { exact: true }).fill('1.000.000,00');
+  await page.getByLabel('Minimumbedrag per aanvraag in euro', { exact: true }).fill('10.000,00');
+  await page.getByLabel('Maximumbedrag per aanvraag in euro', { exact: true }).fill('100.000,00');
+  await page.getByLabel('Open vanaf', { exact: true }).fill('2025-04-01');
+  await page.getByLabel('Open tot en met', { exact: true }).fill('2027-06-30');
+  await page.getByRole('button', { name: 'Regeling toevoegen' }).click();
+  await check(page, 'regeling-toevoegen-fout', { status: 422 });
+  await expectText(page, 'valt niet binnen de looptijd van het programma', 'the engine message for the window');
+  await page.getByRole('link', { name: /Open vanaf: / }).click();
+  const focused = await page.evaluate(() => document.activeElement && document.activeElement.id);
+  if (focused !== 'veld-openVanaf') fail(`the error summary's link did not lead to the field (${focused})`);
+  if ((await page.getByLabel('Code', { exact: true }).inputValue()) !== 'innovatie') fail('the code typed was not kept');
+  await page.getByLabel('Open tot en met', { exact: true }).fill('2025-06-30');
+  await page.getByRole('button', { name: 'Regeling toevoegen' }).click();
+  await page.waitForURL(/\/beheer\/regelingen\/innovatie\?gedaan=toegevoegd/);
+  await check(page, 'regeling-toegevoegd');
+  await expectText(page, 'De regeling is toegevoegd', 'after adding');
+  await expectText(page, 'Regeling toegevoegd door Beheerder Bakker', 'the addition in the history');
+  await expectText(page, '€ 1.000.000,00', 'the new ceiling');
+  await page.getByRole('link', { name: 'Terug naar de toewijzing' }).click();
+  await expectText(page, 'Innovatieregeling', 'the new instrument among the others');
+}
+
 async function usersAndTokens(page) {
   await page.getByRole('link', { name: 'Gebruikers', exact: true }).click();
   await check(page, 'gebruikers');
@@ -174,6 +207,7 @@ await run(async (browser, pages) => {
   await recomputeLottery(page);
   await closeWaitingList(page);
   await changeCeiling(page);
+  await addInstrument(page);
   await usersAndTokens(page);
   await organisation(page);
   await outbox(page);

@@ -15,6 +15,7 @@ use subsidie_store::testing::TestDatabase;
 
 pub mod browser;
 pub mod finance;
+pub mod http;
 
 pub struct TestServer {
     pub addr: SocketAddr,
@@ -213,29 +214,7 @@ impl Drop for TestServer {
 }
 
 /// Uploads a small PDF for every document the application's instrument requires and
-/// it does not have yet (the fixture asks a project plan and a budget for
-/// `uitvoering`), so that it can be submitted.
+/// it does not have yet, so that it can be submitted.
 pub fn attach_required(pool: &Pool, actor: &Actor, id: &str, now: DateTime<Utc>) {
-    use subsidie_service::documents::{self, DocumentLimits, Upload};
-    let present = documents::list(pool, actor, id).unwrap();
-    for required in documents::required(pool, actor, id).unwrap() {
-        if present.iter().any(|d| d.kind == required.kind) {
-            continue;
-        }
-        let pdf = subsidie_domain::documents::samples::pdf(&required.name);
-        documents::upload(
-            pool,
-            &subsidie_store::documents::DatabaseChunks,
-            actor,
-            id,
-            Upload {
-                kind: required.kind.clone(),
-                file_name: format!("{}.pdf", required.kind),
-                content: &mut std::io::Cursor::new(pdf),
-            },
-            &DocumentLimits::default(),
-            now,
-        )
-        .unwrap();
-    }
+    subsidie_service::testing::attach_required(pool, actor, id, now).unwrap();
 }

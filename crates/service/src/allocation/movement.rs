@@ -65,7 +65,7 @@ pub(super) fn move_app(
         now,
     )?;
     for notice in step.notices() {
-        queue_notice(conn, app, instrument, notice, now)?;
+        queue_notice(conn, app, instrument, notice, None, now)?;
     }
     Ok(())
 }

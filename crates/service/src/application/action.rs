@@ -1,6 +1,7 @@
 //! What a caller asks of an application ([`Action`]: a lifecycle command with what it
 //! needs) and what became of it ([`Outcome`]).
 
+use chrono::NaiveDate;
 use subsidie_domain::lifecycle::Command;
 use subsidie_domain::Money;
 use subsidie_store::rows::ApplicationRow;
@@ -63,8 +64,30 @@ pub enum Action {
     },
     /// `afsluiten`: everything paid and recovered.
     Close,
+    /// `verlening_intrekken`: the funder revokes the grant or settlement (Awb 4:48,
+    /// 4:49).
+    Revoke {
+        /// The written motivation (Awb 3:46).
+        motivation: String,
+    },
+    /// `verlening_verlagen`: the funder lowers the grant or settled amount (Awb 4:48,
+    /// 4:49).
+    Lower {
+        /// The new amount, below the current one.
+        amount: Money,
+        /// The written motivation (Awb 3:46).
+        motivation: String,
+    },
     /// `verwijderen`: a draft is deleted.
     Delete,
+    /// `beslistermijn_verlengen`: the decision will be late; the applicant is told the
+    /// new last day and why, before the term ends (Awb 4:14).
+    ExtendDecisionTerm {
+        /// The new last day for the decision.
+        until: NaiveDate,
+        /// Why the decision cannot be taken within the term.
+        reason: String,
+    },
 }
 
 impl Action {
@@ -83,7 +106,10 @@ impl Action {
             Action::Settle { .. } => Command::Settle,
             Action::Waive { .. } => Command::Waive,
             Action::Close => Command::Close,
+            Action::Revoke { .. } => Command::Revoke,
+            Action::Lower { .. } => Command::Lower,
             Action::Delete => Command::Delete,
+            Action::ExtendDecisionTerm { .. } => Command::ExtendDecisionTerm,
         }
     }
 
@@ -92,7 +118,9 @@ impl Action {
             Action::Lapse { motivation }
             | Action::Grant { motivation, .. }
             | Action::Reject { motivation }
-            | Action::Settle { motivation, .. } => Some(motivation),
+            | Action::Settle { motivation, .. }
+            | Action::Revoke { motivation }
+            | Action::Lower { motivation, .. } => Some(motivation),
             _ => None,
         }
     }
@@ -103,6 +131,9 @@ impl Action {
             Action::RequestSupplement { request } => Some(request.clone()),
             Action::Supply { note } => Some(note.clone()),
             Action::Report { summary } => Some(summary.clone()),
+            Action::ExtendDecisionTerm { until, reason } => {
+                Some(format!("beslissen uiterlijk {until}: {reason}"))
+            }
             Action::Withdraw { reason } | Action::Waive { reason } => reason.clone(),
             other => other.motivation().map(str::to_owned),
         }

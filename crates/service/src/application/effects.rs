@@ -72,7 +72,28 @@ fn movement_of(
             app.settled_cents = Some(amount.cents());
             Some(m)
         }
-        Effect::ReserveBudget | Effect::ReserveAndGrant => {
+        Effect::ReviseGrant => {
+            let Action::Lower { amount, .. } = action else {
+                return Err(ServiceError::Internal(
+                    "een wijziging van de verlening zonder bedrag".into(),
+                ));
+            };
+            let m = position.revise_grant(money(app.granted_cents)?, *amount)?;
+            app.granted_cents = amount.cents();
+            Some(m)
+        }
+        Effect::ReviseSettlement | Effect::ReleaseSettlement => {
+            let new = match action {
+                Action::Lower { amount, .. } => *amount,
+                _ => subsidie_domain::Money::ZERO,
+            };
+            let settled = money(app.settled_cents.unwrap_or(app.granted_cents))?;
+            let m = position.revise_settlement(settled, new)?;
+            app.granted_cents = new.cents();
+            app.settled_cents = (!new.is_zero()).then_some(new.cents());
+            Some(m)
+        }
+        Effect::ReserveBudget | Effect::ReserveAndGrant | Effect::RaiseSettlement => {
             return Err(ServiceError::Internal(
                 "reserveren gebeurt alleen in een toewijzingsronde of bij een gegrond bezwaar"
                     .into(),
@@ -128,12 +149,17 @@ pub(super) fn schedule_payments(
     let today = deadlines::amsterdam_date(now);
     match action {
         Action::Grant { amount, .. } => {
-            schedule::schedule_advance(conn, app, instrument, *amount, today, now)
+            schedule::schedule_advance(conn, app, instrument, *amount, today, now).map(|_| ())
         }
         Action::Settle { amount, .. } => {
             schedule::schedule_settlement(conn, app, *amount, today, now)
         }
         Action::Waive { .. } => schedule::cancel_open_payments(conn, app, today, now),
+        Action::Revoke { .. } | Action::Lower { .. } => {
+            let settled = app.settled_cents.is_some();
+            let new = money(app.granted_cents)?;
+            schedule::revise_payments(conn, app, instrument, new, settled, today, now)
+        }
         _ => Ok(()),
     }
 }

@@ -14,14 +14,15 @@ use super::action::{Action, Outcome};
 use super::checks::{require_text, MAX_TEXT};
 use super::effects::{conclude, move_budget, schedule_payments};
 use super::record::{check_unchanged_since_read, check_version, history, save};
-use super::{review, settlement, submit};
+use super::revision::{change_facts, check_lowering, current_cents};
+use super::{late, review, settlement, submit};
 use crate::access::{authorise, check_conflict_of_interest, load_visible};
 use crate::actor::{Actor, Role};
 use crate::budget;
 use crate::convert::state;
 use crate::error::ServiceError;
 use crate::outbox::cancel::cancel_obsolete;
-use crate::outbox::letters::queue_notice;
+use crate::outbox::letters::queue_change_notice;
 use crate::tx;
 
 /// Carries out one lifecycle command on an application.
@@ -68,6 +69,7 @@ impl Pipeline<'_> {
         if let Some(outcome) = command_checks(conn, actor, action, &mut app, &instrument, now)? {
             return Ok(outcome);
         }
+        let (before, settled_before) = (current_cents(&app), app.settled_cents.is_some());
         move_budget(
             conn,
             actor,
@@ -98,10 +100,29 @@ impl Pipeline<'_> {
             now,
         )?;
         schedule_payments(conn, action, &app, &instrument, now)?;
+        let change = matches!(action, Action::Revoke { .. } | Action::Lower { .. })
+            .then(|| change_facts(&app, before, settled_before, None))
+            .transpose()?;
         for notice in step.notices() {
-            queue_notice(conn, &app, &instrument, notice, now)?;
+            queue_change_notice(
+                conn,
+                &app,
+                &instrument,
+                notice,
+                reason_of(action),
+                change.clone(),
+                now,
+            )?;
         }
         Ok(Outcome::Changed(Box::new(app)))
+    }
+}
+
+/// The reason a notice prints besides the application's facts.
+fn reason_of(action: &Action) -> Option<&str> {
+    match action {
+        Action::ExtendDecisionTerm { reason, .. } => Some(reason),
+        _ => None,
     }
 }
 
@@ -163,11 +184,16 @@ fn command_checks(
         }
         Action::Settle { amount, .. } => settlement::check_settlement(app, *amount)?,
         Action::Close => settlement::check_closable(conn, app)?,
+        Action::ExtendDecisionTerm { until, reason } => {
+            late::extend_term(app, *until, reason, now)?
+        }
+        Action::Lower { amount, .. } => check_lowering(app, *amount)?,
         Action::StartReview
         | Action::Reject { .. }
         | Action::Withdraw { .. }
         | Action::Report { .. }
-        | Action::Waive { .. } => {}
+        | Action::Waive { .. }
+        | Action::Revoke { .. } => {}
     }
     Ok(None)
 }

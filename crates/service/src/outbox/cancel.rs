@@ -35,6 +35,36 @@ pub(crate) fn cancel_obsolete(
     command: Command,
     now: DateTime<Utc>,
 ) -> Result<usize, ServiceError> {
+    cancel_where(conn, application_id, now, |template| {
+        template.obsolete_in(to).then(|| {
+            format!(
+                "ingetrokken vóór verzending: na '{command}' is de aanvraag '{to}', en dit bericht ({template}) geldt dan niet meer"
+            )
+        })
+    })
+}
+
+/// Withdraws the unsent, unclaimed mails of `template` about `application_id`, with
+/// `why` (a reminder before a deadline that was extended). Returns how many.
+pub(crate) fn cancel_template(
+    conn: &mut DbConnection,
+    application_id: &str,
+    template: Template,
+    why: &str,
+    now: DateTime<Utc>,
+) -> Result<usize, ServiceError> {
+    cancel_where(conn, application_id, now, |t| {
+        (t == template).then(|| format!("ingetrokken vóór verzending: {why}"))
+    })
+}
+
+/// Moves each waiting mail for which `reason` gives a reason to `outbox_cancelled`.
+fn cancel_where(
+    conn: &mut DbConnection,
+    application_id: &str,
+    now: DateTime<Utc>,
+    reason: impl Fn(Template) -> Option<String>,
+) -> Result<usize, ServiceError> {
     let at = naive(now);
     let waiting: Vec<Waiting> = outbox::table
         .filter(outbox::application_id.eq(application_id))
@@ -56,18 +86,23 @@ pub(crate) fn cancel_obsolete(
         .load(conn)?;
     let mut cancelled = 0;
     for (id, app, recipient, template, payload, created_at) in waiting {
-        let Ok(known) = template.parse::<Template>() else {
+        let Some(reason) = template.parse::<Template>().ok().and_then(&reason) else {
             continue;
         };
-        if !known.obsolete_in(to) {
-            continue;
-        }
-        let reason = format!(
-            "ingetrokken vóór verzending: na '{command}' is de aanvraag '{to}', en dit bericht ({template}) geldt dan niet meer"
-        );
+        // A mail with a derived id (the reminder) can be queued and withdrawn again
+        // after a deadline moved; the record keeps each withdrawal.
+        let earlier: i64 = outbox_cancelled::table
+            .filter(outbox_cancelled::id.eq(&id))
+            .count()
+            .get_result(conn)?;
+        let record_id = if earlier == 0 {
+            id.clone()
+        } else {
+            format!("{id}-{}", crate::convert::new_id())
+        };
         diesel::insert_into(outbox_cancelled::table)
             .values((
-                outbox_cancelled::id.eq(&id),
+                outbox_cancelled::id.eq(&record_id),
                 outbox_cancelled::application_id.eq(app),
                 outbox_cancelled::recipient.eq(recipient),
                 outbox_cancelled::template.eq(template),

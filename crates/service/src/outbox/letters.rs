@@ -17,8 +17,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use subsidie_domain::iban;
 use subsidie_domain::letters::{
-    ApplicationLetter, PaymentLetter, PaymentRunLetter, ReminderLetter, SecondReviewLetter,
-    Template,
+    ApplicationLetter, GrantChange, PaymentLetter, PaymentRunLetter, ReminderLetter,
+    SecondReviewLetter, Template,
 };
 use subsidie_domain::lifecycle::Notice;
 use subsidie_store::rows::{
@@ -64,18 +64,37 @@ pub fn notice_letter(
         voorschot_percentage: instrument.advance_percent,
         verantwoording_uiterlijk: instrument.accounting_deadline,
         wachtlijstpositie: app.waitlist_position,
+        toelichting: None,
         portaal: Some(crate::portal::links::application_url(&app.reference)),
         brief: None,
+        wijziging: None,
     })
 }
 
 /// Queues the e-mail for `notice` about `app`, addressed to the applicant's
-/// organisation, in the caller's transaction.
+/// organisation, in the caller's transaction; `reason` is why the step was taken, for
+/// the notices that print it.
 pub(crate) fn queue_notice(
     conn: &mut DbConnection,
     app: &ApplicationRow,
     instrument: &InstrumentRow,
     notice: Notice,
+    reason: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    queue_change_notice(conn, app, instrument, notice, reason, None, now)
+}
+
+/// [`queue_notice`] for a decision after the grant, with what it changed. The letter
+/// names the accounting deadline as it stands, an extension granted included.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn queue_change_notice(
+    conn: &mut DbConnection,
+    app: &ApplicationRow,
+    instrument: &InstrumentRow,
+    notice: Notice,
+    reason: Option<&str>,
+    change: Option<GrantChange>,
     now: DateTime<Utc>,
 ) -> Result<(), ServiceError> {
     let org: OrganisationRow = organisations::table
@@ -84,6 +103,10 @@ pub(crate) fn queue_notice(
         .first(conn)?;
     let mut letter = notice_letter(app, instrument, &org.name)?;
     letter.brief = Some(frame(notice.into(), now));
+    letter.toelichting = reason.map(str::to_owned);
+    letter.wijziging = change;
+    letter.verantwoording_uiterlijk =
+        crate::application::accounting_deadline(conn, &app.id, instrument)?;
     let mail = Mail::new(
         new_id(),
         Some(&app.id),

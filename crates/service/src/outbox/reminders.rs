@@ -39,7 +39,7 @@ pub fn accounting_reminders(
         .checked_add_days(Days::new(u64::from(days_before)))
         .unwrap_or(today);
     let due: Vec<String> = tx::read(pool, |conn| {
-        let candidates: Vec<String> = applications::table
+        let mut candidates: Vec<String> = applications::table
             .inner_join(instruments::table)
             .filter(applications::state.eq(State::Granted.as_str()))
             .filter(instruments::accounting_deadline.ge(today))
@@ -47,6 +47,10 @@ pub fn accounting_reminders(
             .order(applications::id.asc())
             .select(applications::id)
             .load(conn)?;
+        // An extended deadline is the application's own: those are checked one by one.
+        candidates.extend(crate::application::extended_grants(conn)?);
+        candidates.sort_unstable();
+        candidates.dedup();
         // Leave out those reminded before, so a daily run opens no write transaction
         // for them.
         let mut open = Vec::with_capacity(candidates.len());
@@ -83,7 +87,9 @@ pub fn accounting_reminders(
             let Some((app, instrument, org)) = found else {
                 return Ok(false);
             };
-            let Some(deadline) = instrument.accounting_deadline else {
+            let Some(deadline) =
+                crate::application::accounting_deadline(conn, &app.id, &instrument)?
+            else {
                 return Ok(false);
             };
             if deadline < today || deadline > horizon {

@@ -49,6 +49,6 @@ pub use runs::{create_run, execution_date, nothing_due, run, run_payment_ids, ru
 pub use subsidie_finance::sepa::FunderAccount;
 pub use subsidie_finance::table::TableFormat as FileFormat;
 pub use views::{
-    due_transfers, recoveries, run_items, settlement_preview, DueTransfers, RecoveryView,
-    SettlementPreview,
+    due_transfers, recoveries, run_items, settlement_preview, DueTransfers, RecoveriesPage,
+    RecoveryView, SettlementPreview,
 };

@@ -41,14 +41,32 @@ fn payment_row(
     }
 }
 
+/// Inserts a payment. A second payment of the same kind (an extra advance after a
+/// raise, a second recovery after a lowering) gets a numbered reference (`…-V2`), since
+/// the reference is the bank's end-to-end id and unique.
 fn insert(conn: &mut DbConnection, row: &PaymentRow) -> Result<(), ServiceError> {
+    let mut row = row.clone();
+    let taken: Vec<String> = payments::table
+        .filter(payments::application_id.eq(&row.application_id))
+        .filter(payments::reference.like(format!("{}%", row.reference)))
+        .select(payments::reference)
+        .load(conn)?;
+    if taken.contains(&row.reference) {
+        let base = row.reference.clone();
+        let mut n = 2;
+        while taken.contains(&format!("{base}{n}")) {
+            n += 1;
+        }
+        row.reference = format!("{base}{n}");
+    }
     diesel::insert_into(payments::table)
-        .values(row)
+        .values(&row)
         .execute(conn)?;
     Ok(())
 }
 
-/// At a grant, the instrument's advance share is scheduled for payment today.
+/// At a grant (or a raise of one), the instrument's advance share of `granted` is
+/// scheduled for payment today. Returns the advance.
 pub(crate) fn schedule_advance(
     conn: &mut DbConnection,
     app: &ApplicationRow,
@@ -56,14 +74,14 @@ pub(crate) fn schedule_advance(
     granted: Money,
     today: NaiveDate,
     now: DateTime<Utc>,
-) -> Result<(), ServiceError> {
+) -> Result<Money, ServiceError> {
     let percent = u32::try_from(instrument.advance_percent).unwrap_or(0);
     let advance = granted.share(percent, 100)?;
     if !advance.is_zero() {
         let row = payment_row(app, PaymentKind::Advance, advance.cents(), today, now);
         insert(conn, &row)?;
     }
-    Ok(())
+    Ok(advance)
 }
 
 fn checked_sum(amounts: Vec<i64>) -> Result<i64, ServiceError> {
@@ -131,6 +149,94 @@ pub(crate) fn schedule_settlement(
             now,
         );
         insert(conn, &row)?;
+    }
+    Ok(())
+}
+
+/// After a founded objection raised the settlement to `settled`: the open rest and any
+/// open recovery of the old settlement are cancelled, and what is owed now is scheduled
+/// (or, should the advances still exceed it, recovered). Returns what is paid out.
+pub(crate) fn schedule_resettlement(
+    conn: &mut DbConnection,
+    app: &ApplicationRow,
+    settled: Money,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Money, ServiceError> {
+    diesel::update(
+        payments::table
+            .filter(payments::application_id.eq(&app.id))
+            .filter(payments::state.eq(PaymentState::Scheduled.as_str()))
+            .filter(payments::kind.ne(PaymentKind::Advance.as_str())),
+    )
+    .set(payments::state.eq(PaymentState::Cancelled.as_str()))
+    .execute(conn)?;
+    let transfers: Vec<i64> = payments::table
+        .filter(payments::application_id.eq(&app.id))
+        .filter(payments::kind.ne(PaymentKind::Recovery.as_str()))
+        .filter(payments::state.ne(PaymentState::Cancelled.as_str()))
+        .select(payments::amount_cents)
+        .load(conn)?;
+    let repaid: Vec<i64> = payments::table
+        .filter(payments::application_id.eq(&app.id))
+        .filter(payments::kind.eq(PaymentKind::Recovery.as_str()))
+        .filter(payments::state.eq(PaymentState::Paid.as_str()))
+        .select(payments::amount_cents)
+        .load(conn)?;
+    let owed = settled.cents() - checked_sum(transfers)? + checked_sum(repaid)?;
+    if owed > 0 {
+        insert(
+            conn,
+            &payment_row(app, PaymentKind::Remainder, owed, today, now),
+        )?;
+        return Ok(Money::from_cents(owed)?);
+    }
+    if owed < 0 {
+        raise_recovery(conn, app, -owed, recovery_due(today)?, now)?;
+    }
+    Ok(Money::ZERO)
+}
+
+/// Sum of the recoveries paid back or under way: what the grantee already returned.
+fn recovered_total(conn: &mut DbConnection, app_id: &str) -> Result<i64, ServiceError> {
+    let amounts: Vec<i64> = payments::table
+        .filter(payments::application_id.eq(app_id))
+        .filter(payments::kind.eq(PaymentKind::Recovery.as_str()))
+        .filter(payments::state.eq_any([PaymentState::Paid.as_str(), PaymentState::InRun.as_str()]))
+        .select(payments::amount_cents)
+        .load(conn)?;
+    checked_sum(amounts)
+}
+
+/// After a decision that changes a grant (an amendment, a lowering, a revocation,
+/// Awb 4:48/4:49): what is scheduled and not yet paid no longer applies and is
+/// cancelled; what should have been paid by now for the new amount (before settlement
+/// the instrument's advance share of it, after settlement all of it) is scheduled, less
+/// what the grantee holds; what the grantee holds above the new amount is recovered
+/// (Awb 4:57), due in six weeks, with its letter.
+pub(crate) fn revise_payments(
+    conn: &mut DbConnection,
+    app: &ApplicationRow,
+    instrument: &InstrumentRow,
+    new: Money,
+    settled: bool,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    cancel_unpaid(conn, app)?;
+    let held = paid_total(conn, &app.id)? - recovered_total(conn, &app.id)?;
+    if held > new.cents() {
+        return raise_recovery(conn, app, held - new.cents(), recovery_due(today)?, now);
+    }
+    let (kind, due) = if settled {
+        (PaymentKind::Remainder, new)
+    } else {
+        let percent = u32::try_from(instrument.advance_percent).unwrap_or(0);
+        (PaymentKind::Advance, new.share(percent, 100)?)
+    };
+    let missing = due.cents() - held;
+    if missing > 0 {
+        insert(conn, &payment_row(app, kind, missing, today, now))?;
     }
     Ok(())
 }

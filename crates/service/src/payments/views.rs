@@ -86,39 +86,73 @@ pub struct RecoveryView {
     pub organisation: String,
 }
 
-/// Recoveries, open ones first (by due day), at most `limit` (1 to 500).
+/// One page of the recoveries, with what is still open over all of them.
+#[derive(Debug, Clone)]
+pub struct RecoveriesPage {
+    /// The page's recoveries, open ones first (by due day).
+    pub rows: Vec<RecoveryView>,
+    /// True when a next page has more.
+    pub more: bool,
+    /// How many recoveries are still open, over every page.
+    pub open_count: i64,
+    /// Their sum.
+    pub open_total: Money,
+}
+
+/// Recoveries, open ones first (by due day): page `page` (from 0) of `per_page` (1 to
+/// 500), with the count and sum of the open ones over all pages (a page alone would
+/// understate them).
 pub fn recoveries(
     pool: &Pool,
     actor: &Actor,
-    limit: i64,
-) -> Result<Vec<RecoveryView>, ServiceError> {
+    page: i64,
+    per_page: i64,
+) -> Result<RecoveriesPage, ServiceError> {
     require_finance_or_admin(actor, "de terugvorderingen")?;
+    let per_page = page_size(per_page);
     tx::read(pool, |conn| {
+        let recovery = payments::kind.eq(PaymentKind::Recovery.as_str());
+        let (open_count, open_cents): (i64, Option<i64>) = payments::table
+            .filter(recovery)
+            .filter(payments::state.eq(PaymentState::Scheduled.as_str()))
+            .select((
+                count_star(),
+                sql::<Nullable<BigInt>>("CAST(SUM(payments.amount_cents) AS BIGINT)"),
+            ))
+            .first(conn)?;
         let rows: Vec<(PaymentRow, String, String)> = payments::table
             .inner_join(applications::table.inner_join(organisations::table))
-            .filter(payments::kind.eq(PaymentKind::Recovery.as_str()))
+            .filter(recovery)
             .order((
                 payments::state.ne(PaymentState::Scheduled.as_str()),
                 payments::due_on.asc(),
                 payments::id.asc(),
             ))
-            .limit(page_size(limit))
+            .offset(page.max(0).saturating_mul(per_page))
+            .limit(per_page + 1)
             .select((
                 PaymentRow::as_select(),
                 applications::reference,
                 organisations::name,
             ))
             .load(conn)?;
-        Ok(rows
-            .into_iter()
-            .map(
-                |(payment, application_reference, organisation)| RecoveryView {
-                    payment,
-                    application_reference,
-                    organisation,
-                },
-            )
-            .collect())
+        let more = rows.len() as i64 > per_page;
+        Ok(RecoveriesPage {
+            rows: rows
+                .into_iter()
+                .take(per_page as usize)
+                .map(
+                    |(payment, application_reference, organisation)| RecoveryView {
+                        payment,
+                        application_reference,
+                        organisation,
+                    },
+                )
+                .collect(),
+            more,
+            open_count,
+            open_total: money(open_cents.unwrap_or(0))?,
+        })
     })
 }
 

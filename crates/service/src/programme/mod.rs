@@ -9,7 +9,7 @@ mod history;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use subsidie_domain::deadlines::amsterdam_date;
-use subsidie_domain::programme::{ApplicationWindow, InstrumentConfig, Period};
+use subsidie_domain::programme::{ApplicationWindow, ConfigError, InstrumentConfig, Period};
 use subsidie_domain::programme_change::{
     changed_window, check_ceiling, CeilingContext, ChangeError, WindowChange, WindowContext,
 };
@@ -155,7 +155,7 @@ pub fn add_instrument(
                 ServiceError::Validation(
                     errors
                         .iter()
-                        .map(|e| crate::FieldError::new("instrument", e.to_string()))
+                        .map(|e| crate::FieldError::new(field_of(e), e.to_string()))
                         .collect(),
                 )
             })?;
@@ -211,6 +211,34 @@ pub fn add_instrument(
         )?;
         Ok(row)
     })
+}
+
+/// The field of a new instrument (as the API and the portal name it) that a problem of
+/// its configuration is about, so a form shows the message next to that field;
+/// `instrument` for a problem of the whole.
+fn field_of(problem: &ConfigError) -> &'static str {
+    let amount = |key: &str| match key {
+        "min" => "minimumBedrag",
+        "max" => "maximumBedrag",
+        _ => "vastBedrag",
+    };
+    match problem {
+        ConfigError::CeilingNotPositive { .. } => "plafond",
+        ConfigError::AmountNotPositive { key, .. }
+        | ConfigError::AmountAboveCeiling { key, .. } => amount(key),
+        ConfigError::MinAboveMax { .. } => "minimumBedrag",
+        ConfigError::AdvanceTooHigh { .. } => "voorschotPercentage",
+        ConfigError::WindowReversed { .. } => "openTotEnMet",
+        ConfigError::WindowOutsidePeriod { .. } => "openVanaf",
+        ConfigError::DecisionTermZero { .. } => "beslistermijnWeken",
+        ConfigError::SupplementTermZero { .. } => "aanvultermijnDagen",
+        ConfigError::FourEyesNegative { .. } => "vierOgenBoven",
+        ConfigError::AccountingBeforeWindowCloses { .. } => "verantwoordingUiterlijk",
+        ConfigError::DisciplinesMissing { .. } => "uniek",
+        ConfigError::EmptyCode { .. } | ConfigError::InvalidCode { .. } => "code",
+        ConfigError::EmptyName { .. } => "naam",
+        _ => "instrument",
+    }
 }
 
 /// `2026-12-01 tot en met 2026-12-31`, as the history shows a window.

@@ -7,14 +7,11 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use chrono::{DateTime, TimeZone, Utc};
 use diesel::prelude::*;
-use subsidie_domain::documents::samples;
 use subsidie_domain::programme::ProgrammeFile;
 use subsidie_domain::Money;
 use subsidie_service::application::{self as applications, Action, NewApplication, Outcome};
-use subsidie_service::documents::{self, DocumentLimits, Upload};
 use subsidie_service::registry::{self, NewOrganisation};
 use subsidie_service::{queries, seed, Actor, Pool, Role, ServiceError};
-use subsidie_store::documents::DatabaseChunks;
 use subsidie_store::rows::{ApplicationRow, HistoryRow, InstrumentRow, OrganisationRow};
 use subsidie_store::schema;
 use subsidie_store::testing::TestDatabase;
@@ -150,27 +147,7 @@ pub fn draft_at_t0(
 /// does not have yet (the fixture asks a project plan and a budget for `uitvoering`), so
 /// that it can be submitted.
 pub fn attach_required(pool: &Pool, actor: &Actor, id: &str, now: DateTime<Utc>) {
-    let present = documents::list(pool, actor, id).unwrap();
-    for required in documents::required(pool, actor, id).unwrap() {
-        if present.iter().any(|d| d.kind == required.kind) {
-            continue;
-        }
-        let mut content = std::io::Cursor::new(samples::pdf(&required.name));
-        documents::upload(
-            pool,
-            &DatabaseChunks,
-            actor,
-            id,
-            Upload {
-                kind: required.kind.clone(),
-                file_name: format!("{}.pdf", required.kind),
-                content: &mut content,
-            },
-            &DocumentLimits::default(),
-            now,
-        )
-        .unwrap();
-    }
+    subsidie_service::testing::attach_required(pool, actor, id, now).unwrap();
 }
 
 /// Runs `command` with `expected_version` `None`, expecting a changed application. A

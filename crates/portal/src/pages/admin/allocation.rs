@@ -65,14 +65,19 @@ async fn render_overview(
 ) -> Page {
     let actor = visitor.signed_in()?.actor.clone();
     let pool = state.pool.clone();
-    let (catalogue, waiting, runs) = blocking(move || {
+    let (catalogue, waiting, runs, programmes) = blocking(move || {
         Ok((
             Catalogue::load(&pool)?,
             admin::waiting_counts(&pool, &actor)?,
             allocation::list_runs(&pool, &actor, None, None, RUNS_LISTED)?,
+            queries::programmes(&pool)?,
         ))
     })
     .await??;
+    let programmes: Vec<Value> = programmes
+        .into_iter()
+        .map(|p| context! { id => p.id, naam => p.name })
+        .collect();
     let instruments: Vec<Value> = catalogue
         .instruments
         .iter()
@@ -113,7 +118,7 @@ async fn render_overview(
         context! {
             titel => "Toewijzing van budget", regelingen => instruments, rondes => rounds,
             keuzes => Catalogue::options(&options, "Kies een regeling"),
-            p => problems.view(), melding => melding,
+            programmas => programmes, p => problems.view(), melding => melding,
         },
     ))
 }

@@ -1,6 +1,7 @@
 //! The administrator's pages under `/beheer`: allocation rounds with their lottery, closing
-//! a waiting list, users with their tokens and conflicts of interest, organisations with
-//! their history, and the e-mail outbox. Like every page they call the use cases of
+//! a waiting list, programme changes (a ceiling, a window, a new instrument), users with
+//! their tokens and conflicts of interest, organisations with their history, and the
+//! e-mail outbox. Like every page they call the use cases of
 //! `subsidie-service` (the ones the administration API calls), never the API itself.
 
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -12,6 +13,7 @@ use crate::PortalState;
 
 mod allocation;
 mod jobs;
+mod new_instrument;
 mod organisations;
 mod outbox;
 mod programme;
@@ -39,6 +41,14 @@ pub(crate) fn register(cfg: &mut web::ServiceConfig) {
         .route(
             "/beheer/regelingen/{id}/openstelling",
             web::post().to(programme::change_window),
+        )
+        .route(
+            "/beheer/programmas/{id}/regeling-toevoegen",
+            web::get().to(new_instrument::show),
+        )
+        .route(
+            "/beheer/programmas/{id}/regelingen",
+            web::post().to(new_instrument::add),
         )
         .route(
             "/beheer/regelingen/{id}/wachtlijst-sluiten",

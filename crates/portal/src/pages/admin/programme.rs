@@ -4,7 +4,6 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest};
-use chrono::NaiveDate;
 use minijinja::{context, Value};
 use subsidie_domain::programme_change::WindowChange;
 use subsidie_service::portal::views;
@@ -18,10 +17,11 @@ use crate::view;
 use crate::PortalState;
 
 fn change_words(kind: &str) -> &'static str {
+    use programme::ChangeKind;
     match kind {
-        "plafond" => "Subsidieplafond gewijzigd",
-        "openstelling" => "Openstelling gewijzigd",
-        "instrument_toegevoegd" => "Regeling toegevoegd",
+        k if k == ChangeKind::Ceiling.as_str() => "Subsidieplafond gewijzigd",
+        k if k == ChangeKind::Window.as_str() => "Openstelling gewijzigd",
+        k if k == ChangeKind::InstrumentAdded.as_str() => "Regeling toegevoegd",
         _ => "Gewijzigd",
     }
 }
@@ -74,6 +74,7 @@ async fn render(
     let melding = match done {
         "plafond" => Some("Het subsidieplafond is gewijzigd."),
         "openstelling" => Some("De openstelling is gewijzigd."),
+        "toegevoegd" => Some("De regeling is toegevoegd aan het programma. Aanvragen kunnen binnenkomen zodra de openstelling begint."),
         _ => None,
     };
     Ok(view::page(
@@ -158,22 +159,6 @@ pub(crate) async fn change_ceiling(
     .await
 }
 
-fn date(fields: &Fields, name: &str, problems: &mut Problems) -> Option<NaiveDate> {
-    let typed = form::text(fields, name);
-    if typed.is_empty() {
-        return None;
-    }
-    NaiveDate::parse_from_str(&typed, "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(&typed, "%d-%m-%Y"))
-        .map_err(|_| {
-            problems.field(
-                name,
-                format!("'{typed}' is geen datum; schrijf haar als 31-12-2025"),
-            )
-        })
-        .ok()
-}
-
 /// `POST /beheer/regelingen/{id}/openstelling`.
 pub(crate) async fn change_window(
     req: HttpRequest,
@@ -185,8 +170,8 @@ pub(crate) async fn change_window(
     visitor.check_csrf(fields.get("csrf"))?;
     let id = id.into_inner();
     let mut problems = Problems::new("openstelling", &fields);
-    let opens = date(&fields, "van", &mut problems);
-    let closes = date(&fields, "tot", &mut problems);
+    let opens = form::date(&fields, "van", &mut problems);
+    let closes = form::date(&fields, "tot", &mut problems);
     let change = match (form::text(&fields, "openstelling").as_str(), closes) {
         ("sluiten", _) => Some(WindowChange::Close),
         ("openen", Some(closes)) => Some(WindowChange::Open { opens, closes }),

@@ -17,12 +17,15 @@ use crate::PortalState;
 
 type Page = Result<HttpResponse, Failure>;
 
-/// Recoveries shown, open ones first.
-const SHOWN: i64 = 500;
+/// Recoveries a page, open ones first.
+const PER_PAGE: i64 = 50;
 
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct Done {
     gelukt: Option<String>,
+    /// Which page, from 0.
+    #[serde(default)]
+    pagina: i64,
 }
 
 fn line(r: &RecoveryView) -> Value {
@@ -57,7 +60,7 @@ pub(crate) async fn list(
         &state,
         &visitor,
         &Problems::default(),
-        message,
+        (message, done.pagina.max(0)),
         StatusCode::OK,
     )
     .await
@@ -67,30 +70,24 @@ async fn page(
     state: &PortalState,
     visitor: &Visitor,
     p: &Problems,
-    done: Option<&str>,
+    (done, number): (Option<&str>, i64),
     status: StatusCode,
 ) -> Page {
     let actor = staff(visitor)?;
     let pool = state.pool.clone();
-    let rows = blocking(move || payments::recoveries(&pool, &actor, SHOWN)).await??;
-    let open: i64 = rows
-        .iter()
-        .filter(|r| r.payment.state == PaymentState::Scheduled.as_str())
-        .map(|r| r.payment.amount_cents)
-        .sum();
-    let open_count = rows
-        .iter()
-        .filter(|r| r.payment.state == PaymentState::Scheduled.as_str())
-        .count();
+    let found = blocking(move || payments::recoveries(&pool, &actor, number, PER_PAGE)).await??;
+    let link = |n: i64| format!("/financien/terugvorderingen?pagina={n}");
     Ok(view::page(
         status,
         "finance/terugvorderingen.html",
         &visitor.frame(),
         context! {
             titel => "Terugvorderingen",
-            regels => rows.iter().map(line).collect::<Vec<_>>(),
-            open_totaal => view::amount(open),
-            open_aantal => open_count,
+            regels => found.rows.iter().map(line).collect::<Vec<_>>(),
+            open_totaal => view::amount(found.open_total.cents()),
+            open_aantal => found.open_count,
+            pagina => number, meer => found.more,
+            vorige => link(number - 1), volgende => link(number + 1),
             gelukt => done,
             p => p.view(),
         },
@@ -113,7 +110,7 @@ pub(crate) async fn received(
         Err(e) => {
             let mut p = Problems::new("", &fields);
             p.absorb(e)?;
-            page(&state, &visitor, &p, None, StatusCode::CONFLICT).await
+            page(&state, &visitor, &p, (None, 0), StatusCode::CONFLICT).await
         }
     }
 }

@@ -21,12 +21,15 @@ use crate::PortalState;
 
 type Page = Result<HttpResponse, Failure>;
 
-/// Transfers shown on a run's page; the files always hold all of them.
-const SHOWN: i64 = 500;
+/// Transfers a page on a run's page; the files always hold all of them.
+const PER_PAGE: i64 = 50;
 
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct Done {
     gelukt: Option<String>,
+    /// The page after this transfer (the run's file order); absent: the first page.
+    #[serde(default)]
+    na: String,
 }
 
 fn done_message(what: &str) -> Option<&'static str> {
@@ -220,7 +223,7 @@ pub(crate) async fn show(
     detail_page(
         &state,
         &visitor,
-        &id,
+        (&id, &done.na),
         &Problems::default(),
         message,
         StatusCode::OK,
@@ -228,17 +231,29 @@ pub(crate) async fn show(
     .await
 }
 
+/// A run, with the page of its transfers after `after` (none: the run alone), and
+/// whether more follow that page.
 async fn load(
     state: &PortalState,
     visitor: &Visitor,
     id: &str,
-) -> Result<(RunDetail, Vec<PaymentRunItemRow>), Failure> {
+    after: Option<&str>,
+) -> Result<(RunDetail, Vec<PaymentRunItemRow>, bool), Failure> {
     let actor = staff(visitor)?;
     let (pool, id) = (state.pool.clone(), id.to_owned());
+    let after = after.map(str::to_owned);
     Ok(blocking(move || {
         let detail = payments::run(&pool, &actor, &id)?;
-        let items = payments::run_items(&pool, &actor, &id, None, SHOWN)?;
-        Ok((detail, items))
+        let mut items = match after {
+            None => Vec::new(),
+            Some(a) => {
+                let cursor = Some(a.as_str()).filter(|a| !a.is_empty());
+                payments::run_items(&pool, &actor, &id, cursor, PER_PAGE + 1)?
+            }
+        };
+        let more = items.len() > PER_PAGE as usize;
+        items.truncate(PER_PAGE as usize);
+        Ok((detail, items, more))
     })
     .await??)
 }
@@ -246,13 +261,18 @@ async fn load(
 async fn detail_page(
     state: &PortalState,
     visitor: &Visitor,
-    id: &str,
+    (id, after): (&str, &str),
     p: &Problems,
     done: Option<&str>,
     status: StatusCode,
 ) -> Page {
-    let (detail, items) = load(state, visitor, id).await?;
+    let (detail, items, more) = load(state, visitor, id, Some(after)).await?;
     let run = &detail.run;
+    let next = items
+        .last()
+        .filter(|_| more)
+        .map(|i| format!("/financien/betaalrondes/{id}?na={}", i.payment_id));
+    let first = (!after.is_empty()).then(|| format!("/financien/betaalrondes/{id}"));
     Ok(view::page(
         status,
         "finance/betaalronde.html",
@@ -262,7 +282,7 @@ async fn detail_page(
             r => run_view(run),
             overboekingen => items.iter().map(|i| item_view(run, i)).collect::<Vec<_>>(),
             kunnen_mislukken => failable(run, &items),
-            meer => i64::try_from(items.len()).unwrap_or(0) < run.payment_count,
+            eerste => first, volgende => next,
             mislukt_aantal => detail.failed_count,
             mislukt_totaal => view::amount(detail.failed_cents),
             betaald_aantal => detail.paid_count,
@@ -280,7 +300,7 @@ pub(crate) async fn confirm_paid(
     id: web::Path<String>,
 ) -> Page {
     let visitor = Visitor::of(&req, &state).await?;
-    let (detail, _) = load(&state, &visitor, &id).await?;
+    let (detail, _, _) = load(&state, &visitor, &id, None).await?;
     let run = &detail.run;
     if run.state == RunState::Paid.as_str() {
         return Ok(see_other(&format!("/financien/betaalrondes/{}", run.id)));
@@ -318,7 +338,7 @@ pub(crate) async fn book_paid(
         Err(e) => {
             let mut p = Problems::new("", &fields);
             p.absorb(e)?;
-            detail_page(&state, &visitor, &id, &p, None, StatusCode::CONFLICT).await
+            detail_page(&state, &visitor, (&id, ""), &p, None, StatusCode::CONFLICT).await
         }
     }
 }
@@ -366,7 +386,7 @@ pub(crate) async fn mark_failed(
             detail_page(
                 &state,
                 &visitor,
-                &id,
+                (&id, ""),
                 &p,
                 None,
                 StatusCode::UNPROCESSABLE_ENTITY,

@@ -16,6 +16,7 @@ use subsidie_store::{DbConnection, Pool};
 
 use super::super::checks::require_text;
 use super::super::record::history;
+use super::reconsider::NewDecision;
 use super::{decide, letter, parse_state};
 use crate::access::{self, load_visible};
 use crate::actor::{Actor, Role};
@@ -113,7 +114,7 @@ pub fn handle_objection(
         let from = parse_state(&objection)?;
         let to = objection_transition(from, command)
             .map_err(|e| ServiceError::Conflict(e.to_string()))?;
-        let template = apply(conn, actor, &mut app, &mut objection, step, now)?;
+        let (template, outcome) = apply(conn, actor, &mut app, &mut objection, step, now)?;
         objection.state = to.as_str().to_owned();
         store(conn, &objection)?;
         let app_state = state(&app.state)?;
@@ -128,7 +129,7 @@ pub fn handle_objection(
             now,
         )?;
         if let Some(template) = template {
-            letter::queue(conn, &app, &objection, template, now)?;
+            letter::queue(conn, &app, &objection, template, &outcome, now)?;
         }
         Ok(objection)
     })
@@ -146,7 +147,8 @@ fn note_of(step: &ObjectionStep) -> String {
     }
 }
 
-/// The step's own checks and fields; the letter it sends, if any.
+/// The step's own checks and fields; the letter it sends, if any, and for a decision
+/// what its new decision changed.
 fn apply(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -154,10 +156,10 @@ fn apply(
     objection: &mut ObjectionRow,
     step: &ObjectionStep,
     now: DateTime<Utc>,
-) -> Result<Option<Template>, ServiceError> {
+) -> Result<(Option<Template>, NewDecision), ServiceError> {
     let today = amsterdam_date(now);
     let internal = |e: deadlines::DeadlineError| ServiceError::Internal(e.to_string());
-    Ok(match step {
+    let template = match step {
         ObjectionStep::RequestMend { what } => {
             require_text("herstel", what)?;
             objection.mend_request = Some(what.clone());
@@ -205,12 +207,13 @@ fn apply(
             motivation,
             amount,
         } => {
-            decide::decide(
+            let outcome = decide::decide(
                 conn, actor, app, objection, *command, motivation, *amount, now,
             )?;
-            Some(Template::ObjectionDecision)
+            return Ok((Some(Template::ObjectionDecision), outcome));
         }
-    })
+    };
+    Ok((template, NewDecision::default()))
 }
 
 fn store(conn: &mut DbConnection, o: &ObjectionRow) -> Result<(), ServiceError> {

@@ -10,6 +10,7 @@ use subsidie_store::rows::{ApplicationRow, ObjectionRow, OrganisationRow};
 use subsidie_store::schema::{instruments, organisations};
 use subsidie_store::DbConnection;
 
+use super::reconsider::NewDecision;
 use crate::convert::{money, new_id};
 use crate::error::ServiceError;
 use crate::outbox::letterhead::frame;
@@ -23,6 +24,10 @@ pub(super) fn decision_in_words(command: &str) -> &'static str {
         "buiten_behandeling_stellen" => "het besluit de aanvraag buiten behandeling te stellen",
         "honoreren" => "het besluit tot subsidieverlening",
         "vaststellen" => "het besluit tot vaststelling van de subsidie",
+        "wijziging_toekennen" => "het besluit op uw wijzigingsverzoek",
+        "wijziging_weigeren" => "het besluit tot afwijzing van uw wijzigingsverzoek",
+        "verlening_intrekken" => "het besluit tot intrekking van de subsidie",
+        "verlening_verlagen" => "het besluit tot verlaging van de subsidie",
         _ => "het besluit",
     }
 }
@@ -33,6 +38,7 @@ pub(super) fn queue(
     app: &ApplicationRow,
     objection: &ObjectionRow,
     template: Template,
+    new_decision: &NewDecision,
     now: DateTime<Utc>,
 ) -> Result<(), ServiceError> {
     let org: OrganisationRow = organisations::table
@@ -63,9 +69,12 @@ pub(super) fn queue(
         herstellen_uiterlijk: objection.mend_due_on,
         uitkomst: outcome,
         motivering: objection.motivation.clone(),
-        verleend: (founded && app.granted_cents > 0)
+        verleend: (founded && app.granted_cents > 0 && new_decision.settled.is_none())
             .then(|| money(app.granted_cents))
             .transpose()?,
+        vorig_bedrag: new_decision.previous,
+        vastgesteld: new_decision.settled,
+        nabetaling: new_decision.paid_now,
         wachtlijstpositie: if founded { app.waitlist_position } else { None },
         hoorzitting: objection.hearing.clone(),
         beroep_uiterlijk: outcome

@@ -6,6 +6,7 @@
 mod decide;
 mod handle;
 mod letter;
+mod reconsider;
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -94,7 +95,14 @@ pub fn object(
             Some(grounds.to_owned()),
             now,
         )?;
-        letter::queue(conn, &app, &row, Template::ObjectionReceipt, now)?;
+        letter::queue(
+            conn,
+            &app,
+            &row,
+            Template::ObjectionReceipt,
+            &Default::default(),
+            now,
+        )?;
         Ok(row)
     })
 }

@@ -445,6 +445,11 @@ impl Model {
                         assert!(matches!(err, LedgerError::CeilingReached { .. }));
                     }
                     let room = app.requested.checked_sub(app.grant).unwrap();
+                    if room <= Money::ZERO {
+                        // An amendment raised the grant to (or past) the amount asked
+                        // for: the service refuses the objection's raise, nothing moves.
+                        return;
+                    }
                     let raise = part(room.min(available), permille);
                     let reserve = scratch.reserve(raise).unwrap();
                     scratch.apply(&reserve).unwrap();
@@ -463,6 +468,9 @@ impl Model {
                         assert!(matches!(err, LedgerError::CeilingReached { .. }));
                     }
                     let room = app.requested.checked_sub(app.settled).unwrap();
+                    if room <= Money::ZERO {
+                        return;
+                    }
                     let raise = part(room.min(available), permille);
                     let m = scratch.raise_settlement(raise).unwrap();
                     next.grant = app.grant.checked_add(raise).unwrap();

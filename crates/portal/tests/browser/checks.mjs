@@ -79,9 +79,18 @@ export async function newPage(browser) {
   return page;
 }
 
+// Waits up to ten seconds for the text: a click on a form's button returns before the
+// browser has navigated to the answer, so the first look may still see the old page
+// (or none, mid-navigation).
 export async function expectText(page, text, where) {
-  const body = await page.locator('body').innerText();
-  if (!body.includes(text)) fail(`${where}: '${text}' not on the page:\n${body}`);
+  const deadline = Date.now() + 10000;
+  let body = '';
+  for (;;) {
+    body = await page.locator('body').innerText().catch(() => '');
+    if (body.includes(text)) return;
+    if (Date.now() > deadline) fail(`${where}: '${text}' not on the page:\n${body}`);
+    await page.waitForTimeout(200);
+  }
 }
 
 export async function signInWithToken(page, token) {

@@ -137,7 +137,7 @@ pub fn run(pool: &Pool) -> Result<DemoReport, ServiceError> {
         )));
     }
 
-    let cast = register_cast(pool, local(date(2024, 1, 2)?, 9 * 60))?;
+    let cast = register_cast(pool, local(date(2023, 9, 1)?, 9 * 60))?;
     let [(_, prepare), (_, implement), (_, vouchers)] = by_receipt;
     let prepared = run_by_receipt(pool, &cast, preparation, prepare)?;
     run_by_receipt(pool, &cast, implementation, implement)?;

@@ -47,6 +47,10 @@ fn within(instrument: &InstrumentRow, cents: i64) -> Result<Money, ServiceError>
     )?)
 }
 
+/// What each region asks for its preparation: € 50,000, the letter's figure, below the
+/// grant's maximum of € 150,000.
+const PREPARATION_CENTS: i64 = 5_000_000;
+
 /// `euros` rounded to whole thousands.
 fn thousands(euros: i64) -> i64 {
     (euros + 500) / 1000 * 1000
@@ -56,7 +60,9 @@ pub(crate) fn preparation_plans(
     cast: &Cast,
     instrument: &InstrumentRow,
 ) -> Result<Vec<Plan>, ServiceError> {
-    let days = working_days(date(2024, 1, 8)?, cast.regions.len(), 1)?;
+    // From the first working day of the preparation grant's first round (2023), one
+    // region a working day; the last ones fall in the second round.
+    let days = working_days(date(2023, 9, 4)?, cast.regions.len(), 1)?;
     cast.regions
         .iter()
         .zip(days)
@@ -65,7 +71,7 @@ pub(crate) fn preparation_plans(
             Ok(Plan {
                 region: i,
                 discipline: None,
-                amount: within(instrument, instrument.max_cents)?,
+                amount: within(instrument, PREPARATION_CENTS)?,
                 at: local(day, 9 * 60 + ((i * 37) % 420) as i64),
                 title: format!("Voorbereiding RESV {}", region.name),
                 description: format!(
@@ -98,7 +104,9 @@ pub(crate) fn implementation_plans(
         .filter(|i| !abstaining.contains(i))
         .collect();
     let n = applying.len();
-    let days = working_days(date(2024, 9, 2)?, n, 3)?;
+    // Every third working day from April 2024: the plans fall in the three rounds of
+    // 2024, which close on 3 July, 25 September and 4 December.
+    let days = working_days(date(2024, 4, 8)?, n, 3)?;
     let mut plans = Vec::with_capacity(n);
     for (k, day) in days.into_iter().enumerate() {
         // A fixed permutation (23 is coprime with 52), so receipt order is not code order.

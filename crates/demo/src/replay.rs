@@ -169,27 +169,52 @@ pub(crate) fn run_by_receipt(
     Ok(submitted)
 }
 
-/// An allocation round at `at` with the demo's seed; the ids of the applications it
-/// placed under the ceiling (not those put on the waiting list), in the round's order.
+/// The allocation runs at `at` with the demo's seed, one per round with submitted
+/// applications (at least one run); the ids of the applications they placed under the
+/// ceiling (not those put on the waiting list), in the runs' order.
 fn allocate(
     pool: &Pool,
     instrument: &InstrumentRow,
     at: DateTime<Utc>,
 ) -> Result<Vec<String>, ServiceError> {
-    let run = allocation::run(
-        pool,
-        &Actor::system(),
-        &instrument.id,
-        Some(demo_seed()),
-        at,
-    )?;
     let waiting = PlacementDecision::WaitingList.as_str();
-    Ok(run
-        .placements
-        .into_iter()
-        .filter(|p| p.decision != waiting)
-        .map(|p| p.application_id)
-        .collect())
+    let mut placed = Vec::new();
+    // Each run takes the earliest round with submitted applications and places all of
+    // them; there are never more runs than rounds.
+    for _ in 0..MAX_ROUNDS {
+        let run = allocation::run(
+            pool,
+            &Actor::system(),
+            &instrument.id,
+            Some(demo_seed()),
+            at,
+        )?;
+        placed.extend(
+            run.placements
+                .into_iter()
+                .filter(|p| p.decision != waiting)
+                .map(|p| p.application_id),
+        );
+        if !has_submitted(pool, instrument)? {
+            break;
+        }
+    }
+    Ok(placed)
+}
+
+/// More rounds than any instrument of the programme has.
+const MAX_ROUNDS: usize = 16;
+
+/// Whether `instrument` has applications waiting for an allocation run.
+fn has_submitted(pool: &Pool, instrument: &InstrumentRow) -> Result<bool, ServiceError> {
+    use diesel::prelude::*;
+    use subsidie_store::schema::applications;
+    let n: i64 = applications::table
+        .filter(applications::instrument_id.eq(&instrument.id))
+        .filter(applications::state.eq(State::Submitted.as_str()))
+        .count()
+        .get_result(&mut *crate::read::connection(pool)?)?;
+    Ok(n > 0)
 }
 
 /// Research: submitted in the window, scored in July, ranked on 1 September 2025, the

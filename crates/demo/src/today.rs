@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use subsidie_domain::allocation::PlacementDecision;
 use subsidie_domain::deadlines;
 use subsidie_domain::lifecycle::State;
-use subsidie_domain::programme::ProgrammeFile;
+use subsidie_domain::programme::{ApplicationWindow, InstrumentConfig, ProgrammeFile, RoundConfig};
 use subsidie_domain::Money;
 use subsidie_service::application::{self, Action, NewApplication, Outcome};
 use subsidie_service::{allocation, queries, seed, Actor, Pool, ServiceError};
@@ -65,8 +65,7 @@ pub fn open_today(
         if !OPEN_KINDS.contains(&instrument.kind.as_str()) {
             continue;
         }
-        instrument.window.opens = opens;
-        instrument.window.closes = closes;
+        open_around(instrument, opens, closes);
         instrument.accounting_deadline = instrument.accounting_deadline.map(|d| d.max(closes));
         windows.push(OpenWindow {
             code: instrument.code.clone(),
@@ -79,6 +78,31 @@ pub fn open_today(
         .map_err(|errors| internal(&format!("het programma met de ramen van vandaag: {errors}")))?;
     seed::load(pool, &file, now)?;
     Ok(windows)
+}
+
+/// The code of the round the demo adds around today to an instrument with rounds.
+const TODAY_ROUND: &str = "demo-vandaag";
+
+/// Opens `instrument` from `opens` to `closes` (whole days): an instrument with one
+/// window gets that window; one with rounds keeps them (applications of the replay are
+/// in them) and gets one more round, after them, without a ceiling of its own.
+fn open_around(instrument: &mut InstrumentConfig, opens: NaiveDate, closes: NaiveDate) {
+    let window = ApplicationWindow { opens, closes };
+    if instrument.has_single_window() {
+        instrument.set_window(window);
+        return;
+    }
+    let mut rounds: Vec<RoundConfig> = instrument
+        .rounds
+        .iter()
+        .filter(|r| r.code != TODAY_ROUND)
+        .cloned()
+        .collect();
+    let mut today = RoundConfig::single(window);
+    today.code = TODAY_ROUND.to_owned();
+    today.name = "Ronde van vandaag (demo)".to_owned();
+    rounds.push(today);
+    instrument.set_rounds(rounds);
 }
 
 /// `days` days before `now`, at the same time of day.

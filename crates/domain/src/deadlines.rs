@@ -132,9 +132,12 @@ pub fn amsterdam_date(utc: DateTime<Utc>) -> NaiveDate {
         .map_or_else(|| utc.date_naive(), |local| local.date())
 }
 
-/// Converts an Amsterdam wall-clock time that is neither skipped nor repeated by a clock
-/// change (such as 00:00:00 or 23:59:59) to UTC. Saturates at chrono's range limits.
-fn amsterdam_local_to_utc(local: NaiveDateTime) -> DateTime<Utc> {
+/// Converts an Amsterdam wall-clock time to UTC. A time repeated by the autumn clock
+/// change (02:00–03:00 on the last Sunday of October) is read as the second of the two
+/// (winter time); one skipped in spring is read as winter time, which is the instant the
+/// clocks showed it would be. Programme files should avoid those hours. Saturates at
+/// chrono's range limits.
+pub fn amsterdam_local_to_utc(local: NaiveDateTime) -> DateTime<Utc> {
     for offset in [CET, CEST] {
         let seconds = i64::from(offset.local_minus_utc());
         if let Some(naive_utc) = local.checked_sub_signed(TimeDelta::seconds(seconds)) {
@@ -143,6 +146,10 @@ fn amsterdam_local_to_utc(local: NaiveDateTime) -> DateTime<Utc> {
                 return candidate;
             }
         }
+    }
+    let seconds = i64::from(CET.local_minus_utc());
+    if let Some(naive_utc) = local.checked_sub_signed(TimeDelta::seconds(seconds)) {
+        return naive_utc.and_utc();
     }
     // Only reachable at the edges of chrono's range: saturate.
     if local.year() > 0 {

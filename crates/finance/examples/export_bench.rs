@@ -190,6 +190,7 @@ fn organisations_and_applications(conn: &mut DbConnection) {
                 version: 1,
                 created_at: at,
                 updated_at: at,
+                round_code: None,
             })
             .execute(conn)
             .unwrap();

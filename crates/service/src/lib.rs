@@ -25,6 +25,7 @@ pub mod programme;
 pub mod queries;
 pub mod registry;
 pub mod reports;
+pub mod rounds;
 pub mod seed;
 // Test support stays out of release builds; other crates enable it from their
 // dev-dependencies.

@@ -310,6 +310,7 @@ fn upsert_instrument(
         diesel::insert_into(instruments::table)
             .values(&new)
             .execute(conn)?;
+        crate::rounds::sync(conn, &new.id, &config.rounds)?;
         report.inserted += 1;
         return Ok(());
     };
@@ -346,8 +347,13 @@ fn upsert_instrument(
         && old.four_eyes_above_cents == new.four_eyes_above_cents
         && old.accounting_deadline == new.accounting_deadline
         && old.ceiling_cents == new.ceiling_cents;
-    if same {
+    let rounds_changed = crate::rounds::sync(conn, &new.id, &config.rounds)?;
+    if same && !rounds_changed {
         report.unchanged += 1;
+        return Ok(());
+    }
+    if same {
+        report.updated += 1;
         return Ok(());
     }
     crate::budget::lock(conn, &new.id)?;

@@ -55,6 +55,21 @@ pub struct InstrumentRow {
     pub recovered_cents: i64,
 }
 
+/// One round of an instrument, its times in Amsterdam wall-clock time.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = instrument_rounds, treat_none_as_default_value = false)]
+pub struct InstrumentRoundRow {
+    pub instrument_id: String,
+    pub code: String,
+    pub position: i32,
+    pub name: String,
+    pub opens_local: NaiveDateTime,
+    pub closes_local: NaiveDateTime,
+    pub ceiling_cents: Option<i64>,
+    pub carry_over: bool,
+    pub only_unfunded_in: Option<String>,
+}
+
 /// A region.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = regions, treat_none_as_default_value = false)]
@@ -178,6 +193,7 @@ pub struct ApplicationRow {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub round_code: Option<String>,
 }
 
 /// One entry of an application's append-only history.
@@ -253,6 +269,7 @@ pub struct AllocationRunRow {
     pub reserved_total_cents: i64,
     pub actor_id: Option<String>,
     pub at: NaiveDateTime,
+    pub round_code: Option<String>,
 }
 
 /// One application's place in an allocation run.

@@ -43,6 +43,22 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// An instrument's rounds (migration `2026-12-03-100000_rounds`), Amsterdam
+    /// wall-clock times.
+    instrument_rounds (instrument_id, code) {
+        instrument_id -> Text,
+        code -> Text,
+        position -> Integer,
+        name -> Text,
+        opens_local -> Timestamp,
+        closes_local -> Timestamp,
+        ceiling_cents -> Nullable<BigInt>,
+        carry_over -> Bool,
+        only_unfunded_in -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     regions (id) {
         id -> Text,
         name -> Text,
@@ -149,6 +165,8 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        /// Migration `2026-12-03-100000_rounds`: the round it was submitted in.
+        round_code -> Nullable<Text>,
     }
 }
 
@@ -192,6 +210,8 @@ diesel::table! {
         reserved_total_cents -> BigInt,
         actor_id -> Nullable<Text>,
         at -> Timestamp,
+        /// Migration `2026-12-03-100000_rounds`: the round the run placed.
+        round_code -> Nullable<Text>,
     }
 }
 
@@ -449,6 +469,7 @@ diesel::joinable!(decision_letters -> applications (application_id));
 diesel::joinable!(documents -> applications (application_id));
 diesel::joinable!(document_chunks -> documents (document_id));
 diesel::joinable!(instrument_documents -> instruments (instrument_id));
+diesel::joinable!(instrument_rounds -> instruments (instrument_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(organisations -> regions (region_id));
 diesel::joinable!(applications -> instruments (instrument_id));
@@ -489,6 +510,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     portal_sessions,
     admin_history,
     instrument_documents,
+    instrument_rounds,
     documents,
     document_chunks,
     decision_letters,

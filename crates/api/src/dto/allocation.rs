@@ -23,6 +23,12 @@ pub struct NieuweToewijzingsronde {
     #[schema(example = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f")]
     #[serde(default)]
     pub seed: Option<String>,
+    /// De ronde (oproep) van het instrument waarvan de aanvragen worden geplaatst, zoals
+    /// `ronde-2`; weggelaten: de vroegste ronde met ingediende aanvragen, anders de ronde
+    /// die nu open is, anders de laatst gesloten ronde.
+    #[schema(example = "ronde-1")]
+    #[serde(default)]
+    pub ronde: Option<String>,
 }
 
 /// De plaats van één aanvraag in een ronde.
@@ -64,6 +70,9 @@ pub struct Toewijzingsronde {
     /// Het instrument.
     #[schema(example = "uitvoering")]
     pub instrumentId: String,
+    /// De ronde (oproep) van het instrument waarvan de aanvragen zijn geplaatst.
+    #[schema(example = "ronde-1")]
+    pub ronde: Option<String>,
     /// De gebruikte verdeling.
     #[schema(example = "volgorde-van-binnenkomst")]
     pub verdeling: String,
@@ -73,7 +82,8 @@ pub struct Toewijzingsronde {
     /// De dagen waarop aanvragen door loting zijn geordend.
     #[schema(value_type = Vec<String>, example = json!(["2025-03-03"]))]
     pub lotingsdagen: Vec<NaiveDate>,
-    /// Beschikbaar budget vóór de ronde.
+    /// Beschikbaar budget vóór de ronde: wat het instrument had, en niet meer dan de
+    /// ronde (oproep) nog mocht gebruiken.
     #[schema(example = "72000000.00")]
     pub beschikbaarVooraf: String,
     /// In totaal gereserveerd door de ronde.
@@ -98,6 +108,7 @@ impl From<AllocationRun> for Toewijzingsronde {
             },
             id: run.id,
             instrumentId: run.instrument_id,
+            ronde: run.round_code,
             verdeling: run.policy,
             seed: run.seed,
             lotingsdagen: run

@@ -107,6 +107,10 @@ pub struct Aanvraag {
     /// Wanneer de aanvraag is ontvangen (ingediend).
     #[schema(value_type = Option<String>, format = DateTime, example = "2025-03-03T09:15:00Z")]
     pub ontvangenOp: Option<DateTime<Utc>>,
+    /// De code van de ronde waarin de aanvraag is ingediend (zie `rondes` van het
+    /// instrument); ontbreekt bij een concept.
+    #[schema(example = "ronde-2")]
+    pub ronde: Option<String>,
     /// De dag waarop uiterlijk moet zijn beslist.
     #[schema(value_type = Option<String>, format = Date, example = "2025-06-02")]
     pub beslissenUiterlijk: Option<NaiveDate>,
@@ -172,6 +176,7 @@ impl From<ApplicationRow> for Aanvraag {
             vastgesteldBedrag: r.settled_cents.map(bedrag),
             score: r.score,
             ontvangenOp: r.received_at.map(utc),
+            ronde: r.round_code,
             beslissenUiterlijk: r.decision_due_on,
             aanvullingVerzoek: r.supplement_request,
             aanvullenUiterlijk: r.supplement_due_on,

@@ -3,9 +3,11 @@
 
 #![allow(non_snake_case)]
 
-use chrono::NaiveDate;
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::Serialize;
+use subsidie_domain::deadlines::to_amsterdam;
 use subsidie_domain::ledger::BudgetPosition;
+use subsidie_domain::programme::RoundConfig;
 use subsidie_store::rows::{DisciplineRow, InstrumentRow, ProgrammeRow, RegionRow};
 use utoipa::ToSchema;
 
@@ -143,12 +145,16 @@ pub struct Instrument {
     pub maximumBedrag: String,
     /// Waar als alleen precies `maximumBedrag` mag worden aangevraagd.
     pub vastBedrag: bool,
-    /// Eerste dag waarop aanvragen kunnen worden ingediend.
-    #[schema(value_type = String, format = Date, example = "2024-07-01")]
+    /// Eerste dag waarop aanvragen kunnen worden ingediend (de opening van de eerste
+    /// ronde).
+    #[schema(value_type = String, format = Date, example = "2024-04-02")]
     pub openVanaf: NaiveDate,
-    /// Laatste dag waarop aanvragen kunnen worden ingediend.
-    #[schema(value_type = String, format = Date, example = "2025-12-31")]
+    /// Laatste dag waarop aanvragen kunnen worden ingediend (de sluiting van de laatste
+    /// ronde).
+    #[schema(value_type = String, format = Date, example = "2024-12-04")]
     pub openTotEnMet: NaiveDate,
+    /// De rondes, op volgorde; een instrument met één openstelling heeft één ronde.
+    pub rondes: Vec<Ronde>,
     /// Deel van de verlening dat als voorschot wordt betaald, in procenten.
     #[schema(example = 80)]
     pub voorschotPercentage: i32,
@@ -190,12 +196,65 @@ impl From<InstrumentRow> for Instrument {
             vastBedrag: r.fixed_amount,
             openVanaf: r.opens_on,
             openTotEnMet: r.closes_on,
+            rondes: Vec::new(),
             voorschotPercentage: r.advance_percent,
             beslistermijnWeken: r.decision_term_weeks,
             aanvultermijnDagen: r.supplement_term_days,
             vierOgenBoven: r.four_eyes_above_cents.map(bedrag),
             verantwoordingUiterlijk: r.accounting_deadline,
             wachtlijstGesloten: r.waitlist_closed,
+        }
+    }
+}
+
+impl Instrument {
+    /// The instrument with its rounds.
+    pub fn with_rounds(row: InstrumentRow, rounds: &[RoundConfig]) -> Self {
+        Instrument {
+            rondes: rounds.iter().map(Ronde::from).collect(),
+            ..Instrument::from(row)
+        }
+    }
+}
+
+/// Een ronde van een instrument: een oproep met een eigen sluitingstijd en eventueel een
+/// eigen plafond.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Ronde {
+    /// De code van de ronde binnen het instrument.
+    #[schema(example = "ronde-1")]
+    pub code: String,
+    /// Naam.
+    #[schema(example = "Eerste ronde 2024")]
+    pub naam: String,
+    /// Het eerste moment waarop aanvragen in deze ronde binnenkomen (Nederlandse tijd).
+    #[schema(value_type = String, format = DateTime, example = "2024-04-02T09:00:00+02:00")]
+    pub opent: DateTime<FixedOffset>,
+    /// De laatste seconde waarop aanvragen in deze ronde binnenkomen (Nederlandse tijd):
+    /// een aanvraag die om 14:00:00 binnenkomt telt mee, een om 14:00:01 niet.
+    #[schema(value_type = String, format = DateTime, example = "2024-07-03T14:00:00+02:00")]
+    pub sluit: DateTime<FixedOffset>,
+    /// Het plafond van de ronde, binnen dat van het instrument; ontbreekt: alleen het
+    /// plafond van het instrument geldt.
+    #[schema(example = "30000000.00")]
+    pub plafond: Option<String>,
+    /// Waar als wat de ronde niet gebruikt naar de volgende ronde gaat.
+    pub overloop: bool,
+    /// Alleen regio's die in deze eerdere ronde geen subsidie kregen mogen aanvragen.
+    #[schema(example = "ronde-1")]
+    pub alleenZonderToekenningIn: Option<String>,
+}
+
+impl From<&RoundConfig> for Ronde {
+    fn from(r: &RoundConfig) -> Self {
+        Ronde {
+            code: r.code.clone(),
+            naam: r.name.clone(),
+            opent: to_amsterdam(r.opens_at()),
+            sluit: to_amsterdam(r.closes_at()),
+            plafond: r.ceiling.map(|m| bedrag(m.cents())),
+            overloop: r.carry_over,
+            alleenZonderToekenningIn: r.only_unfunded_in.clone(),
         }
     }
 }

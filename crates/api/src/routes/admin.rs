@@ -34,7 +34,7 @@ fn created<T: serde::Serialize>(location: String, body: &T) -> HttpResponse {
     tag = "toewijzing",
     operation_id = "toewijzingsrondeStarten",
     summary = "Start een toewijzingsronde",
-    description = "Alleen een beheerder. Eerst schuift de wachtlijst op zover vrijgekomen budget reikt; daarna reserveren ingediende aanvragen budget volgens de verdeling van het instrument. Aanvragen van dezelfde dag die samen niet passen worden geloot met de vastgelegde seed; wat niet past komt op de wachtlijst. Zonder `seed` wordt een willekeurige getrokken en vastgelegd.",
+    description = "Alleen een beheerder. Eerst schuift de wachtlijst op zover vrijgekomen budget reikt; daarna reserveren ingediende aanvragen budget volgens de verdeling van het instrument. Aanvragen van dezelfde dag die samen niet passen worden geloot met de vastgelegde seed; wat niet past komt op de wachtlijst. Een ronde plaatst alleen de aanvragen van één ronde (oproep) van het instrument (`ronde`), binnen het plafond van het instrument en dat van de ronde, met wat eerdere rondes met overloop niet gebruikten. Zonder `seed` wordt een willekeurige getrokken en vastgelegd.",
     request_body(content = NieuweToewijzingsronde, content_type = "application/json"),
     responses((status = 201, description = "De ronde met haar volgorde.", body = Toewijzingsronde, headers(
         ("Location" = String, description = "Waar de ronde staat."),
@@ -54,10 +54,11 @@ pub async fn ronde_starten(
                 .map_err(|e| ApiError::field("seed", e.to_string()))?,
         ),
     };
+    let round = optional_id(b.ronde, "ronde")?;
     let now = state.now();
     let run = state
         .run_as(caller.0, move |pool, actor| {
-            allocation::run(pool, actor, &instrument_id, seed, now)
+            allocation::run_round(pool, actor, &instrument_id, round.as_deref(), seed, now)
         })
         .await
         .map_err(|e| e.unknown_reference("instrumentId"))?;

@@ -5,7 +5,7 @@ use actix_web::http::header;
 use actix_web::web::{self, Data, Path};
 use actix_web::HttpResponse;
 use subsidie_domain::programme_change::WindowChange;
-use subsidie_service::programme;
+use subsidie_service::{programme, rounds};
 
 use crate::auth::Caller;
 use crate::dto::common::BASE;
@@ -60,10 +60,12 @@ pub async fn plafond_wijzigen(
     let now = state.now();
     let row = state
         .run_as(caller.0, move |pool, actor| {
-            programme::change_ceiling(pool, actor, &id, ceiling, b.reden.as_deref(), now)
+            let row =
+                programme::change_ceiling(pool, actor, &id, ceiling, b.reden.as_deref(), now)?;
+            rounds::with_rounds(pool, row)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(Instrument::from(row)))
+    Ok(HttpResponse::Ok().json(Instrument::with_rounds(row.0, &row.1)))
 }
 
 /// Opens, extends or closes an instrument's window.
@@ -105,10 +107,11 @@ pub async fn openstelling_wijzigen(
     let now = state.now();
     let row = state
         .run_as(caller.0, move |pool, actor| {
-            programme::change_window(pool, actor, &id, change, b.reden.as_deref(), now)
+            let row = programme::change_window(pool, actor, &id, change, b.reden.as_deref(), now)?;
+            rounds::with_rounds(pool, row)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(Instrument::from(row)))
+    Ok(HttpResponse::Ok().json(Instrument::with_rounds(row.0, &row.1)))
 }
 
 /// Adds an instrument to a programme.
@@ -137,10 +140,12 @@ pub async fn instrument_toevoegen(
     let now = state.now();
     let row = state
         .run_as(caller.0, move |pool, actor| {
-            programme::add_instrument(pool, actor, &id, &config, b.reden.as_deref(), now)
+            let row =
+                programme::add_instrument(pool, actor, &id, &config, b.reden.as_deref(), now)?;
+            rounds::with_rounds(pool, row)
         })
         .await?;
-    let dto = Instrument::from(row);
+    let dto = Instrument::with_rounds(row.0, &row.1);
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("{BASE}/instrumenten/{}", dto.id)))
         .json(dto))

@@ -2,7 +2,7 @@
 
 use actix_web::web::{Data, Path};
 use actix_web::HttpResponse;
-use subsidie_service::queries;
+use subsidie_service::{queries, rounds};
 
 use crate::auth::Caller;
 use crate::dto::reference::{
@@ -44,9 +44,19 @@ pub async fn instrumenten(
     state: Data<AppState>,
     _caller: Caller,
 ) -> Result<HttpResponse, ApiError> {
-    let rows = state.run(queries::instruments).await?;
+    let rows = state
+        .run(|pool| {
+            queries::instruments(pool)?
+                .into_iter()
+                .map(|row| rounds::with_rounds(pool, row))
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(InstrumentLijst {
-        instrumenten: rows.into_iter().map(Instrument::from).collect(),
+        instrumenten: rows
+            .into_iter()
+            .map(|(row, rounds)| Instrument::with_rounds(row, &rounds))
+            .collect(),
     }))
 }
 
@@ -66,10 +76,10 @@ pub async fn instrument(
     id: Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path_id(&id, "instrument")?;
-    let row = state
-        .run(move |pool| queries::instrument(pool, &id))
+    let (row, rounds) = state
+        .run(move |pool| rounds::with_rounds(pool, queries::instrument(pool, &id)?))
         .await?;
-    Ok(HttpResponse::Ok().json(Instrument::from(row)))
+    Ok(HttpResponse::Ok().json(Instrument::with_rounds(row, &rounds)))
 }
 
 /// Every region.

@@ -3,7 +3,9 @@
 
 use std::fmt;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
+
+use super::rounds::dutch_wall_clock;
 
 use crate::money::{Money, MoneyError};
 
@@ -119,6 +121,100 @@ pub enum ConfigError {
         starts: NaiveDate,
         /// Programme `tot_en_met`.
         ends: NaiveDate,
+    },
+    /// A round that closes before it opens.
+    #[error("regeling '{instrument}', ronde '{round}': de ronde sluit op {}, vóór ze opent op {}; `sluit` moet na `opent` liggen", dutch_wall_clock(*.closes), dutch_wall_clock(*.opens))]
+    RoundReversed {
+        /// Instrument code.
+        instrument: String,
+        /// Round code.
+        round: String,
+        /// `opent`.
+        opens: NaiveDateTime,
+        /// `sluit`.
+        closes: NaiveDateTime,
+    },
+    /// A round that opens before the one before it has closed.
+    #[error("regeling '{instrument}', ronde '{round}': de ronde opent op {}, vóór ronde '{previous}' sluit op {}; zet de rondes op volgorde en laat ze niet overlappen (een ronde mag openen op de seconde na het sluiten van de vorige)", dutch_wall_clock(*.opens), dutch_wall_clock(*.previous_closes))]
+    RoundsOverlap {
+        /// Instrument code.
+        instrument: String,
+        /// Round code.
+        round: String,
+        /// The round before it.
+        previous: String,
+        /// This round's `opent`.
+        opens: NaiveDateTime,
+        /// The previous round's `sluit`.
+        previous_closes: NaiveDateTime,
+    },
+    /// A round not within the programme period.
+    #[error("regeling '{instrument}', ronde '{round}': de ronde van {} tot en met {} valt niet binnen de looptijd van het programma ({starts} tot en met {ends}); kies tijdstippen binnen de looptijd", dutch_wall_clock(*.opens), dutch_wall_clock(*.closes))]
+    RoundOutsidePeriod {
+        /// Instrument code.
+        instrument: String,
+        /// Round code.
+        round: String,
+        /// `opent`.
+        opens: NaiveDateTime,
+        /// `sluit`.
+        closes: NaiveDateTime,
+        /// Programme `van`.
+        starts: NaiveDate,
+        /// Programme `tot_en_met`.
+        ends: NaiveDate,
+    },
+    /// A round ceiling of zero or less.
+    #[error("regeling '{instrument}', ronde '{round}': het plafond van de ronde is {}; dat moet groter zijn dan € 0,00, of laat `plafond` weg (dan geldt alleen het plafond van de regeling)", .ceiling.to_dutch())]
+    RoundCeilingNotPositive {
+        /// Instrument code.
+        instrument: String,
+        /// Round code.
+        round: String,
+        /// The ceiling given.
+        ceiling: Money,
+    },
+    /// A round ceiling below what one application may ask.
+    #[error("regeling '{instrument}', ronde '{round}': het plafond van de ronde ({}) is lager dan wat één aanvraag mag vragen ({}); verhoog het plafond van de ronde tot ten minste dat bedrag", .ceiling.to_dutch(), .amount.to_dutch())]
+    RoundCeilingBelowAmount {
+        /// Instrument code.
+        instrument: String,
+        /// Round code.
+        round: String,
+        /// The round's ceiling.
+        ceiling: Money,
+        /// `bedrag.max` or `bedrag.vast`.
+        amount: Money,
+    },
+    /// The rounds' ceilings together exceed the instrument's.
+    #[error("regeling '{instrument}': de plafonds van de rondes zijn samen {}, meer dan het plafond van de regeling ({}); verlaag de plafonds van de rondes samen tot hoogstens dat bedrag of verhoog het plafond van de regeling", .total.to_dutch(), .ceiling.to_dutch())]
+    RoundCeilingsExceedCeiling {
+        /// Instrument code.
+        instrument: String,
+        /// Sum of the round ceilings.
+        total: Money,
+        /// The instrument's ceiling.
+        ceiling: Money,
+    },
+    /// `overloop` on the last round, or on a round without a ceiling.
+    #[error("regeling '{instrument}', ronde '{round}': `overloop = true` maar {reason}; laat `overloop` weg of geef de ronde een plafond en een volgende ronde")]
+    CarryOverNowhere {
+        /// Instrument code.
+        instrument: String,
+        /// Round code.
+        round: String,
+        /// Why nothing can carry over.
+        reason: &'static str,
+    },
+    /// `alleen_zonder_toekenning_in` names no earlier round.
+    #[error("regeling '{instrument}', ronde '{round}': `alleen_zonder_toekenning_in` noemt '{named}', maar dat is geen eerdere ronde van deze regeling; noem de code van een ronde die vóór deze ronde komt")]
+    UnfundedRoundUnknown {
+        /// Instrument code.
+        instrument: String,
+        /// Round code.
+        round: String,
+        /// The code named.
+        named: String,
     },
     /// A decision term of zero weeks.
     #[error("regeling '{instrument}': beslistermijn_weken is 0; geef het aantal weken waarbinnen op een aanvraag beslist wordt (de Awb noemt 8 weken als termijn als niets anders is geregeld)")]

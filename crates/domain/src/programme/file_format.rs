@@ -128,3 +128,67 @@ pub(super) fn deserialize_percent<'de, D: Deserializer<'de>>(
         ))
     })
 }
+
+/// Reads and writes Amsterdam wall-clock times of rounds: a TOML local date-time
+/// (`2024-07-03T14:00:00`, no offset) or the same as a string, with a Dutch message for
+/// anything else (an offset, a date without a time).
+pub(super) mod wall_clock {
+    use super::*;
+    use chrono::NaiveDateTime;
+    use serde::Serializer;
+
+    struct WallClockVisitor;
+
+    const FORMATS: [&str; 4] = [
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+    ];
+
+    fn parse<E: de::Error>(text: &str) -> Result<NaiveDateTime, E> {
+        FORMATS
+            .iter()
+            .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
+            .ok_or_else(|| {
+                E::custom(format!(
+                    "'{text}' is geen geldig tijdstip; schrijf datum en tijd in Nederlandse tijd zonder tijdzone, zoals 2024-07-03T14:00:00"
+                ))
+            })
+    }
+
+    impl<'de> Visitor<'de> for WallClockVisitor {
+        type Value = NaiveDateTime;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("een tijdstip zoals 2024-07-03T14:00:00")
+        }
+
+        fn visit_str<E: de::Error>(self, text: &str) -> Result<NaiveDateTime, E> {
+            parse(text)
+        }
+
+        /// TOML hands its native date-times over as a one-entry map holding the text.
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<NaiveDateTime, A::Error> {
+            match map.next_entry::<String, String>()? {
+                Some((_, text)) => parse(&text),
+                None => Err(de::Error::custom(
+                    "lege waarde; verwacht een tijdstip zoals 2024-07-03T14:00:00",
+                )),
+            }
+        }
+    }
+
+    pub(in crate::programme) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<NaiveDateTime, D::Error> {
+        deserializer.deserialize_str(WallClockVisitor)
+    }
+
+    pub(in crate::programme) fn serialize<S: Serializer>(
+        at: &NaiveDateTime,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&at.format("%Y-%m-%dT%H:%M:%S").to_string())
+    }
+}

@@ -32,6 +32,9 @@
 //! uniek = "per-regio"              # optional, default "geen"
 //! verantwoording_uiterlijk = 2027-06-30  # optional
 //! discipline_verplicht = false     # optional; always true with "per-regio-en-discipline"
+//! # instead of `openstelling`, rounds with their own window and ceiling (see `rounds`):
+//! # rondes = [ { code = "ronde-1", naam = "Ronde 1", opent = 2024-04-02T09:00:00,
+//! #             sluit = 2024-07-03T14:00:00, plafond = "24000000.00", overloop = true } ]
 //!
 //! [[regios]]
 //! code = "r01"
@@ -54,6 +57,7 @@ mod error;
 mod file_format;
 mod kinds;
 mod model;
+mod rounds;
 mod validate;
 
 #[cfg(test)]
@@ -65,5 +69,9 @@ pub use kinds::{AllocationPolicy, InstrumentKind, Uniqueness, UnknownValue};
 pub use model::{
     ApplicationWindow, Discipline, InstrumentConfig, Period, ProgrammeConfig, ProgrammeFile,
     Region, RequiredDocument,
+};
+pub use rounds::{
+    dutch_wall_clock, envelope, open_rounds_on, round_at, round_budgets, RoundConfig,
+    SINGLE_ROUND_CODE,
 };
 pub use validate::is_valid_code;

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::amount::AmountRule;
 use super::file_format::{calendar_date, deserialize_percent, file_amount};
 use super::kinds::{AllocationPolicy, InstrumentKind, Uniqueness};
+use super::rounds::{envelope, open_rounds_on, round_at, RoundConfig};
 use crate::money::{Money, MoneyError};
 
 /// The period in which applications can be submitted under an instrument
@@ -49,7 +50,7 @@ impl Period {
 
 /// One instrument (*regeling*) of a programme: its ceiling and its rules.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(from = "RawInstrumentConfig")]
+#[serde(try_from = "RawInstrumentConfig")]
 pub struct InstrumentConfig {
     /// Stable identifier: lowercase letters, digits and hyphens (`uitvoering`).
     pub code: String,
@@ -65,9 +66,15 @@ pub struct InstrumentConfig {
     /// What one application may ask for (`bedrag`).
     #[serde(rename = "bedrag")]
     pub amount: AmountRule,
-    /// When applications are accepted (`openstelling`).
-    #[serde(rename = "openstelling")]
+    /// The calendar dates from the first round's opening to the last round's closing:
+    /// the file's `openstelling` when it has no `rondes`. Derived from
+    /// [`rounds`](Self::rounds); change both with [`set_rounds`](Self::set_rounds).
+    #[serde(skip_serializing)]
     pub window: ApplicationWindow,
+    /// The rounds (`rondes`), in order; one round made from `openstelling` when the file
+    /// gives no rounds.
+    #[serde(rename = "rondes")]
+    pub rounds: Vec<RoundConfig>,
     /// How the budget is divided (`verdeling`).
     #[serde(rename = "verdeling")]
     pub policy: AllocationPolicy,
@@ -125,7 +132,10 @@ struct RawInstrumentConfig {
     #[serde(deserialize_with = "file_amount::deserialize")]
     plafond: Money,
     bedrag: AmountRule,
-    openstelling: ApplicationWindow,
+    #[serde(default)]
+    openstelling: Option<ApplicationWindow>,
+    #[serde(default)]
+    rondes: Option<Vec<RoundConfig>>,
     verdeling: AllocationPolicy,
     #[serde(deserialize_with = "deserialize_percent")]
     voorschot_percentage: u8,
@@ -143,16 +153,39 @@ struct RawInstrumentConfig {
     documenten: Vec<RequiredDocument>,
 }
 
-impl From<RawInstrumentConfig> for InstrumentConfig {
-    fn from(raw: RawInstrumentConfig) -> Self {
-        InstrumentConfig {
+impl TryFrom<RawInstrumentConfig> for InstrumentConfig {
+    type Error = String;
+
+    fn try_from(raw: RawInstrumentConfig) -> Result<Self, String> {
+        let rounds = match (raw.openstelling, raw.rondes) {
+            (Some(_), Some(_)) => {
+                return Err(format!(
+                    "regeling '{}': geef `openstelling` of `rondes`, niet allebei; met rondes bepalen de rondes wanneer aanvragen binnenkomen",
+                    raw.code
+                ))
+            }
+            (Some(window), None) => vec![RoundConfig::single(window)],
+            (None, Some(rounds)) if !rounds.is_empty() => rounds,
+            (None, _) => {
+                return Err(format!(
+                    "regeling '{}' heeft geen openstelling; geef `openstelling = {{ van = …, tot_en_met = … }}` of ten minste één ronde in `rondes`",
+                    raw.code
+                ))
+            }
+        };
+        let window = envelope(&rounds).unwrap_or(ApplicationWindow {
+            opens: NaiveDate::MIN,
+            closes: NaiveDate::MIN,
+        });
+        Ok(InstrumentConfig {
             requires_discipline: raw.discipline_verplicht || raw.uniek.requires_discipline(),
             code: raw.code,
             name: raw.naam,
             kind: raw.soort,
             ceiling: raw.plafond,
             amount: raw.bedrag,
-            window: raw.openstelling,
+            window,
+            rounds,
             policy: raw.verdeling,
             advance_percent: raw.voorschot_percentage,
             decision_term_weeks: raw.beslistermijn_weken,
@@ -161,11 +194,35 @@ impl From<RawInstrumentConfig> for InstrumentConfig {
             uniqueness: raw.uniek,
             accounting_deadline: raw.verantwoording_uiterlijk,
             required_documents: raw.documenten,
-        }
+        })
     }
 }
 
 impl InstrumentConfig {
+    /// Replaces the rounds and the window derived from them.
+    pub fn set_rounds(&mut self, rounds: Vec<RoundConfig>) {
+        if let Some(window) = envelope(&rounds) {
+            self.window = window;
+        }
+        self.rounds = rounds;
+    }
+
+    /// Makes the instrument's one round that of a plain `openstelling` of `window`.
+    pub fn set_window(&mut self, window: ApplicationWindow) {
+        self.rounds = vec![RoundConfig::single(window)];
+        self.window = window;
+    }
+
+    /// The round that accepts a submission received at `at`, if any.
+    pub fn round_at(&self, at: chrono::DateTime<chrono::Utc>) -> Option<&RoundConfig> {
+        round_at(&self.rounds, at)
+    }
+
+    /// The rounds that accept submissions at some moment of the Amsterdam day `date`.
+    pub fn open_rounds_on(&self, date: NaiveDate) -> Vec<&RoundConfig> {
+        open_rounds_on(&self.rounds, date)
+    }
+
     /// True when a grant of `amount` needs a second reviewer (strictly above the limit).
     pub fn needs_four_eyes(&self, amount: Money) -> bool {
         self.four_eyes_above.is_some_and(|limit| amount > limit)

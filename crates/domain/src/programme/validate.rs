@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use super::amount::AmountRule;
 use super::error::{ConfigError, ConfigErrors};
 use super::model::{Discipline, InstrumentConfig, Period, ProgrammeFile, Region};
+use super::rounds::RoundConfig;
 use crate::money::Money;
 
 /// True for a non-empty code of lowercase ASCII letters, digits and hyphens.
@@ -182,7 +183,9 @@ impl InstrumentConfig {
                 closes: window.closes,
             });
         }
-        if !period.contains(window.opens) || !period.contains(window.closes) {
+        if self.has_single_window()
+            && (!period.contains(window.opens) || !period.contains(window.closes))
+        {
             errors.push(ConfigError::WindowOutsidePeriod {
                 instrument: instrument(),
                 opens: window.opens,
@@ -191,6 +194,7 @@ impl InstrumentConfig {
                 ends: period.ends,
             });
         }
+        self.round_problems(period, errors);
         if self.decision_term_weeks == 0 {
             errors.push(ConfigError::DecisionTermZero {
                 instrument: instrument(),
@@ -224,6 +228,114 @@ impl InstrumentConfig {
             errors.push(ConfigError::DisciplinesMissing {
                 instrument: instrument(),
             });
+        }
+    }
+}
+
+impl InstrumentConfig {
+    /// True when the instrument has the one round of a plain `openstelling`.
+    pub fn has_single_window(&self) -> bool {
+        self.rounds.len() == 1 && self.rounds[0] == RoundConfig::single(self.window)
+    }
+
+    /// The problems of the instrument's rounds: order, period, ceilings, carry-over and
+    /// the second-round rule.
+    fn round_problems(&self, period: &Period, errors: &mut Vec<ConfigError>) {
+        let instrument = || self.code.clone();
+        check_codes_and_names(
+            self.rounds.iter().map(|r| (r.code.as_str(), r.name.as_str())),
+            "ronde",
+            "rondes",
+            errors,
+        );
+        let mut ceilings = Vec::new();
+        // A plain `openstelling` is checked as a window, in the words of a window.
+        let explicit = !self.has_single_window();
+        for (i, round) in self.rounds.iter().enumerate() {
+            let code = || round.code.clone();
+            if explicit && round.closes <= round.opens {
+                errors.push(ConfigError::RoundReversed {
+                    instrument: instrument(),
+                    round: code(),
+                    opens: round.opens,
+                    closes: round.closes,
+                });
+            }
+            if let Some(previous) = i.checked_sub(1).and_then(|p| self.rounds.get(p)) {
+                if round.opens <= previous.closes {
+                    errors.push(ConfigError::RoundsOverlap {
+                        instrument: instrument(),
+                        round: code(),
+                        previous: previous.code.clone(),
+                        opens: round.opens,
+                        previous_closes: previous.closes,
+                    });
+                }
+            }
+            if explicit
+                && (!period.contains(round.opens.date()) || !period.contains(round.closes.date()))
+            {
+                errors.push(ConfigError::RoundOutsidePeriod {
+                    instrument: instrument(),
+                    round: code(),
+                    opens: round.opens,
+                    closes: round.closes,
+                    starts: period.starts,
+                    ends: period.ends,
+                });
+            }
+            if let Some(ceiling) = round.ceiling {
+                ceilings.push(ceiling);
+                if ceiling.is_negative() || ceiling.is_zero() {
+                    errors.push(ConfigError::RoundCeilingNotPositive {
+                        instrument: instrument(),
+                        round: code(),
+                        ceiling,
+                    });
+                } else if ceiling < self.amount.max() {
+                    errors.push(ConfigError::RoundCeilingBelowAmount {
+                        instrument: instrument(),
+                        round: code(),
+                        ceiling,
+                        amount: self.amount.max(),
+                    });
+                }
+            }
+            if round.carry_over {
+                let reason = if round.ceiling.is_none() {
+                    Some("de ronde heeft geen eigen plafond, dus niets om over te dragen")
+                } else if i + 1 == self.rounds.len() {
+                    Some("het is de laatste ronde, er is geen volgende om naar over te lopen")
+                } else {
+                    None
+                };
+                if let Some(reason) = reason {
+                    errors.push(ConfigError::CarryOverNowhere {
+                        instrument: instrument(),
+                        round: code(),
+                        reason,
+                    });
+                }
+            }
+            if let Some(named) = &round.only_unfunded_in {
+                if !self.rounds[..i].iter().any(|r| &r.code == named) {
+                    errors.push(ConfigError::UnfundedRoundUnknown {
+                        instrument: instrument(),
+                        round: code(),
+                        named: named.clone(),
+                    });
+                }
+            }
+        }
+        let any = !ceilings.is_empty();
+        if let Ok(total) = Money::sum(ceilings) {
+            if any && total > self.ceiling {
+                errors.push(ConfigError::RoundCeilingsExceedCeiling {
+                    instrument: instrument(),
+                    total,
+                    ceiling: self.ceiling,
+                });
+            }
         }
     }
 }

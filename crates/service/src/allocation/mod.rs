@@ -8,10 +8,11 @@
 
 mod movement;
 mod queue;
+mod round;
 mod run;
 mod runs;
 mod waiting_list;
 
-pub use run::{get_run, random_seed, run, AllocationRun};
+pub use run::{get_run, random_seed, run, run_round, AllocationRun};
 pub use runs::list_runs;
 pub use waiting_list::close_waiting_list;

@@ -36,15 +36,22 @@ pub(super) struct Queued {
     pub(super) version: i64,
 }
 
-/// The instrument's applications in `state`, in waiting-list and then receipt order.
+/// The instrument's applications in `state` (of one round, or of all with `None`), in
+/// waiting-list and then receipt order.
 pub(super) fn in_state(
     conn: &mut DbConnection,
     instrument_id: &str,
+    round: Option<&str>,
     state: State,
 ) -> Result<Vec<Queued>, ServiceError> {
-    Ok(applications::table
+    let mut query = applications::table
         .filter(applications::instrument_id.eq(instrument_id))
         .filter(applications::state.eq(state.as_str()))
+        .into_boxed();
+    if let Some(round) = round {
+        query = query.filter(applications::round_code.eq(round));
+    }
+    Ok(query
         .select(Queued::as_select())
         .order((
             applications::waitlist_position.asc(),

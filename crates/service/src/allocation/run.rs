@@ -20,6 +20,7 @@ use subsidie_store::{DbConnection, Pool};
 
 use super::movement::move_app;
 use super::queue::{in_state, load_for_move, require_admin, Queued};
+use super::round::RunRound;
 use crate::actor::Actor;
 use crate::budget;
 use crate::convert::{money, naive, new_id};
@@ -42,9 +43,7 @@ pub fn random_seed() -> Seed {
     Seed::from_bytes(bytes)
 }
 
-/// Runs an allocation for one instrument: first the waiting list moves up as far as the
-/// freed budget allows, then the submitted applications are placed by the instrument's
-/// policy. With `seed` `None` a fresh random seed is drawn and recorded.
+/// Runs an allocation for one instrument, in the round [`run_round`] picks by default.
 pub fn run(
     pool: &Pool,
     actor: &Actor,
@@ -52,15 +51,37 @@ pub fn run(
     seed: Option<Seed>,
     now: DateTime<Utc>,
 ) -> Result<AllocationRun, ServiceError> {
-    require_admin(actor)?;
-    let seed = seed.unwrap_or_else(random_seed);
-    tx::write(pool, |conn| run_in(conn, actor, instrument_id, &seed, now))
+    run_round(pool, actor, instrument_id, None, seed, now)
 }
 
-/// What one run works with: the locked instrument, who runs it and when, and the
-/// placements so far.
+/// Runs an allocation for one round of one instrument: first the round's waiting list
+/// moves up as far as the freed budget allows, then the round's submitted applications
+/// are placed by the instrument's policy, within the instrument's ceiling and the
+/// round's (with what earlier rounds carried over). Without `round`: the earliest round
+/// with submitted applications, else the one open now, else the last closed one. With
+/// `seed` `None` a fresh random seed is drawn and recorded.
+pub fn run_round(
+    pool: &Pool,
+    actor: &Actor,
+    instrument_id: &str,
+    round: Option<&str>,
+    seed: Option<Seed>,
+    now: DateTime<Utc>,
+) -> Result<AllocationRun, ServiceError> {
+    require_admin(actor)?;
+    let seed = seed.unwrap_or_else(random_seed);
+    tx::write(pool, |conn| {
+        run_in(conn, actor, instrument_id, round, &seed, now)
+    })
+}
+
+/// What one run works with: the locked instrument, its round, who runs it and when, and
+/// the placements so far.
 struct Run<'a> {
     instrument: InstrumentRow,
+    round: RunRound,
+    /// What the instrument had available when the run began.
+    instrument_before: Money,
     actor: &'a Actor,
     now: DateTime<Utc>,
     id: String,
@@ -68,6 +89,22 @@ struct Run<'a> {
 }
 
 impl Run<'_> {
+    /// What the run may still reserve: the instrument's available budget, and no more
+    /// than the round's budget less what this run reserved already.
+    fn available(&self) -> Result<Money, ServiceError> {
+        let instrument = budget::position_of(&self.instrument)?.available();
+        let Some(round) = self.round.budget else {
+            return Ok(instrument);
+        };
+        let used = self.instrument_before.checked_sub(instrument)?;
+        let left = if round > used {
+            round.checked_sub(used)?
+        } else {
+            Money::ZERO
+        };
+        Ok(instrument.min(left))
+    }
+
     fn place(
         &mut self,
         app_id: &str,
@@ -91,22 +128,27 @@ fn run_in(
     conn: &mut DbConnection,
     actor: &Actor,
     instrument_id: &str,
+    round: Option<&str>,
     seed: &Seed,
     now: DateTime<Utc>,
 ) -> Result<AllocationRun, ServiceError> {
     let instrument = budget::lock(conn, instrument_id)?;
-    let policy = policy_of(&instrument, now)?;
-    let available_before = budget::position_of(&instrument)?.available();
+    let policy = policy_of(&instrument)?;
+    let round = super::round::choose(conn, &instrument, round, policy, now)?;
+    let instrument_before = budget::position_of(&instrument)?.available();
     let mut run = Run {
         instrument,
+        round,
+        instrument_before,
         actor,
         now,
         id: new_id(),
         placements: Vec::new(),
     };
+    let available_before = run.available()?;
     let still_waiting = promote_waiting_list(conn, &mut run, available_before)?;
     let outcome = place_submitted(conn, &mut run, policy, seed, still_waiting)?;
-    let reserved_total = available_before
+    let reserved_total = instrument_before
         .checked_sub(budget::position_of(&run.instrument)?.available())?
         .cents();
     let row = AllocationRunRow {
@@ -124,27 +166,18 @@ fn run_in(
         reserved_total_cents: reserved_total,
         actor_id: actor.user_id.clone(),
         at: naive(now),
+        round_code: Some(run.round.round.code.clone()),
     };
     record(conn, row, run.placements)
 }
 
-/// The instrument's policy; a ranking waits until the call has closed.
-fn policy_of(
-    instrument: &InstrumentRow,
-    now: DateTime<Utc>,
-) -> Result<AllocationPolicy, ServiceError> {
-    let policy: AllocationPolicy = instrument
+/// The instrument's policy (a ranking waits until its round has closed: see
+/// [`super::round::choose`]).
+fn policy_of(instrument: &InstrumentRow) -> Result<AllocationPolicy, ServiceError> {
+    instrument
         .policy
         .parse()
-        .map_err(|e: UnknownValue| ServiceError::Internal(e.to_string()))?;
-    let today = deadlines::amsterdam_date(now);
-    if policy == AllocationPolicy::Ranking && today <= instrument.closes_on {
-        return Err(ServiceError::Conflict(format!(
-            "'{}' wordt gerangschikt na sluiting van de oproep; die sluit op {}",
-            instrument.name, instrument.closes_on
-        )));
-    }
-    Ok(policy)
+        .map_err(|e: UnknownValue| ServiceError::Internal(e.to_string()))
 }
 
 /// First the waiting list, strictly in its order. Returns the highest waiting-list
@@ -154,7 +187,8 @@ fn promote_waiting_list(
     run: &mut Run<'_>,
     available: Money,
 ) -> Result<Waiting, ServiceError> {
-    let waiting = in_state(conn, &run.instrument.id, State::WaitingList)?;
+    let round = run.round.round.code.clone();
+    let waiting = in_state(conn, &run.instrument.id, Some(&round), State::WaitingList)?;
     let queue: Vec<(String, Money)> = waiting
         .iter()
         .map(|a| Ok((a.id.clone(), money(a.requested_cents)?)))
@@ -201,11 +235,12 @@ fn place_submitted(
     seed: &Seed,
     waiting: Waiting,
 ) -> Result<AllocationOutcome, ServiceError> {
-    let submitted = in_state(conn, &run.instrument.id, State::Submitted)?;
+    let round = run.round.round.code.clone();
+    let submitted = in_state(conn, &run.instrument.id, Some(&round), State::Submitted)?;
     let available = if waiting.any {
         Money::ZERO
     } else {
-        budget::position_of(&run.instrument)?.available()
+        run.available()?
     };
     let candidates = submitted
         .iter()

@@ -30,7 +30,7 @@ pub fn close_waiting_list(
             .set(instruments::waitlist_closed.eq(true))
             .execute(conn)?;
         instrument.waitlist_closed = true;
-        let waiting = in_state(conn, instrument_id, State::WaitingList)?;
+        let waiting = in_state(conn, instrument_id, None, State::WaitingList)?;
         let references: Vec<String> = waiting.iter().map(|a| a.id.clone()).collect();
         let reasons = rules::close_waiting_list(&references);
         let mut closed = Vec::with_capacity(waiting.len());

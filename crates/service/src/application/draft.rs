@@ -172,6 +172,7 @@ fn draft_row(
         version: 1,
         created_at: naive(now),
         updated_at: naive(now),
+        round_code: None,
     }
 }
 

@@ -9,7 +9,9 @@ mod history;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use subsidie_domain::deadlines::amsterdam_date;
-use subsidie_domain::programme::{ApplicationWindow, ConfigError, InstrumentConfig, Period};
+use subsidie_domain::programme::{
+    ApplicationWindow, ConfigError, InstrumentConfig, Period, RoundConfig,
+};
 use subsidie_domain::programme_change::{
     changed_window, check_ceiling, CeilingContext, ChangeError, WindowChange, WindowContext,
 };
@@ -108,6 +110,20 @@ pub fn change_window(
             today: amsterdam_date(now),
         };
         let window = changed_window(&ctx, change).map_err(refusal)?;
+        let rounds = crate::rounds::of(conn, &row)?;
+        let [only] = rounds.as_slice() else {
+            return Err(ServiceError::Conflict(format!(
+                "'{}' heeft {} rondes, elk met een eigen openstelling; één openstelling wijzigen kan dan niet: pas de tijden van de rondes aan in het programmabestand en laad het opnieuw (subsidie seed)",
+                row.name,
+                rounds.len()
+            )));
+        };
+        // One round: its window is the instrument's, in whole days as this change gives.
+        let mut whole_days = RoundConfig::single(window);
+        whole_days.code.clone_from(&only.code);
+        whole_days.name.clone_from(&only.name);
+        whole_days.ceiling = only.ceiling;
+        crate::rounds::sync(conn, &row.id, &[whole_days])?;
         diesel::update(instruments::table.find(&row.id))
             .set((
                 instruments::opens_on.eq(window.opens),
@@ -191,6 +207,7 @@ pub fn add_instrument(
         diesel::insert_into(instruments::table)
             .values(&row)
             .execute(conn)?;
+        crate::rounds::sync(conn, &row.id, &config.rounds)?;
         record(
             conn,
             actor,

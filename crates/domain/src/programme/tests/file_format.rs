@@ -293,7 +293,8 @@ fn the_fixture_is_valid_and_holds_the_letters_figures() {
     assert_eq!(programme.code, "versterking-eerstelijnszorg");
     assert_eq!(programme.funder, "ZonMw");
     assert_eq!(programme.envelope, money("104000000.00"));
-    assert_eq!(programme.period.starts, date("2024-01-01"));
+    // Starts in 2023 so the preparation grant's rounds (2023) fall within it.
+    assert_eq!(programme.period.starts, date("2023-09-01"));
     assert_eq!(programme.period.ends, date("2026-12-31"));
     assert!(programme.ceilings_total().unwrap() <= programme.envelope);
 
@@ -317,8 +318,11 @@ fn the_fixture_is_valid_and_holds_the_letters_figures() {
     assert_eq!(kinds, InstrumentKind::ALL);
 
     let preparation = programme.instrument("voorbereiding").unwrap();
-    assert!(preparation.amount.is_fixed());
-    assert!(preparation.ceiling >= times(preparation.amount.max(), 54));
+    assert_eq!(preparation.amount.max(), money("150000.00"));
+    assert!(preparation.ceiling >= times(money("50000.00"), 54));
+    let second = &preparation.rounds[1];
+    assert_eq!(second.only_unfunded_in.as_deref(), Some("ronde-1"));
+    assert_eq!(second.closes.to_string(), "2023-11-29 14:00:00");
 
     let implementation = programme.instrument("uitvoering").unwrap();
     assert_eq!(
@@ -327,6 +331,21 @@ fn the_fixture_is_valid_and_holds_the_letters_figures() {
             min: money("500000.00"),
             max: money("2000000.00")
         }
+    );
+    let closings: Vec<String> = implementation
+        .rounds
+        .iter()
+        .map(|r| r.closes.to_string())
+        .collect();
+    assert_eq!(
+        closings,
+        [
+            "2024-07-03 14:00:00",
+            "2024-09-25 14:00:00",
+            "2024-12-04 14:00:00",
+            // The illustrative round that keeps the instrument open through 2025.
+            "2025-12-31 23:59:59"
+        ]
     );
     assert_eq!(implementation.policy, AllocationPolicy::OrderOfReceipt);
     assert_eq!(implementation.uniqueness, Uniqueness::PerRegion);

@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod file_format;
+mod rounds;
 mod validation;
 
 use chrono::NaiveDate;
@@ -9,7 +10,7 @@ use chrono::NaiveDate;
 use crate::money::Money;
 use crate::programme::{
     AllocationPolicy, AmountRule, ApplicationWindow, ConfigError, Discipline, InstrumentConfig,
-    InstrumentKind, Period, ProgrammeConfig, ProgrammeFile, Region, Uniqueness,
+    InstrumentKind, Period, ProgrammeConfig, ProgrammeFile, Region, RoundConfig, Uniqueness,
 };
 
 fn money(text: &str) -> Money {
@@ -34,6 +35,10 @@ fn instrument(code: &str) -> InstrumentConfig {
             opens: date("2024-04-01"),
             closes: date("2025-12-31"),
         },
+        rounds: vec![RoundConfig::single(ApplicationWindow {
+            opens: date("2024-04-01"),
+            closes: date("2025-12-31"),
+        })],
         policy: AllocationPolicy::OrderOfReceipt,
         advance_percent: 80,
         decision_term_weeks: 8,

@@ -122,16 +122,19 @@ fn advance_above_100() {
 #[test]
 fn window_closes_before_it_opens() {
     let mut file = valid();
-    file.programme.instruments[0].window = ApplicationWindow {
+    file.programme.instruments[0].set_window(ApplicationWindow {
         opens: date("2025-01-02"),
         closes: date("2025-01-01"),
-    };
+    });
     assert!(matches!(
         single_error(&file),
         ConfigError::WindowReversed { .. }
     ));
     // A window of one day is fine.
-    file.programme.instruments[0].window.closes = date("2025-01-02");
+    file.programme.instruments[0].set_window(ApplicationWindow {
+        opens: date("2025-01-02"),
+        closes: date("2025-01-02"),
+    });
     file.validate().unwrap();
 }
 
@@ -139,10 +142,10 @@ fn window_closes_before_it_opens() {
 fn window_outside_the_period() {
     for (opens, closes) in [("2023-12-31", "2024-06-30"), ("2026-01-01", "2027-01-01")] {
         let mut file = valid();
-        file.programme.instruments[0].window = ApplicationWindow {
+        file.programme.instruments[0].set_window(ApplicationWindow {
             opens: date(opens),
             closes: date(closes),
-        };
+        });
         file.programme.instruments[0].accounting_deadline = None;
         assert!(matches!(
             single_error(&file),
@@ -151,10 +154,10 @@ fn window_outside_the_period() {
     }
     // Exactly the period is fine.
     let mut file = valid();
-    file.programme.instruments[0].window = ApplicationWindow {
+    file.programme.instruments[0].set_window(ApplicationWindow {
         opens: date("2024-01-01"),
         closes: date("2026-12-31"),
-    };
+    });
     file.programme.instruments[0].accounting_deadline = None;
     file.validate().unwrap();
 }

@@ -5,6 +5,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest};
 use minijinja::{context, Value};
+use subsidie_domain::programme::dutch_wall_clock;
 use subsidie_domain::programme_change::WindowChange;
 use subsidie_service::portal::views;
 use subsidie_service::{budget, programme, queries};
@@ -36,14 +37,15 @@ async fn render(
 ) -> Page {
     let actor = visitor.signed_in()?.actor.clone();
     let pool = state.pool.clone();
-    let (instrument, changes, names) = blocking(move || {
+    let (instrument, rounds, changes, names) = blocking(move || {
         let instrument = queries::instrument(&pool, &id)?;
+        let rounds = subsidie_service::rounds::list(&pool, &instrument)?;
         let changes: Vec<_> = programme::history(&pool, &actor, &instrument.programme_id)?
             .into_iter()
             .filter(|c| c.instrument_id.as_deref() == Some(instrument.id.as_str()))
             .collect();
         let ids: Vec<String> = changes.iter().filter_map(|c| c.actor_id.clone()).collect();
-        Ok((instrument, changes, views::user_names(&pool, &ids)?))
+        Ok((instrument, rounds, changes, views::user_names(&pool, &ids)?))
     })
     .await??;
     let available = budget::position_of(&instrument)
@@ -60,6 +62,20 @@ async fn render(
             context! {
                 op => view::instant(c.at), wat => change_words(&c.change), door => by,
                 oud => c.old_value.clone(), nieuw => c.new_value.clone(), reden => c.reason.clone(),
+            }
+        })
+        .collect();
+    let rondes: Vec<Value> = rounds
+        .iter()
+        .map(|r| {
+            context! {
+                code => r.code.clone(), naam => r.name.clone(),
+                opent => dutch_wall_clock(r.opens), sluit => dutch_wall_clock(r.closes),
+                plafond => r.ceiling.map_or_else(
+                    || "dat van de regeling".to_owned(),
+                    |c| view::amount(c.cents()),
+                ),
+                overloop => r.carry_over, alleen_zonder => r.only_unfunded_in.clone(),
             }
         })
         .collect();
@@ -92,7 +108,7 @@ async fn render(
                 beschikbaar => view::amount(available),
                 van => view::date(instrument.opens_on), tot => view::date(instrument.closes_on),
             },
-            historie => history, soorten => Catalogue::options(&kinds, "Kies wat u wijzigt"),
+            rondes => rondes, historie => history, soorten => Catalogue::options(&kinds, "Kies wat u wijzigt"),
             p => problems.view(), melding => melding,
         },
     ))

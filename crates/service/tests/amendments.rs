@@ -235,7 +235,7 @@ fn a_raise_above_the_limit_needs_a_second_reviewer() {
 #[test]
 fn a_raise_without_budget_is_refused_and_changes_nothing() {
     // A ceiling of 2 mln: two grants of 1 mln fill it.
-    let programme = FIXTURE.replace("plafond = \"72000000.00\"", "plafond = \"2000000.00\"");
+    let programme = with_implementation_ceiling("2000000.00");
     let w = world_with(&programme);
     let other = second_reviewer(&w);
     w.granted("Stichting Vol", "1000000.00", "1000000.00");

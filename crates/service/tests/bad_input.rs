@@ -144,7 +144,7 @@ fn amounts_outside_the_bounds_are_refused_on_field_bedrag() {
         ("uitvoering", None, "2500000.00"),
         ("uitvoering", None, "499999.99"),
         ("discipline-voucher", Some("farmacie"), "24000.00"),
-        ("voorbereiding", None, "50000.01"),
+        ("voorbereiding", None, "150000.01"),
     ] {
         assert_field(
             draft_at_t0(pool, &a, instrument, discipline, amount),
@@ -264,12 +264,12 @@ fn submitting_outside_the_window_is_refused() {
     let (a, _) = applicant(pool, "r08");
     let draft = draft_at_t0(pool, &a, "uitvoering", None, "1000000.00").unwrap();
     let before = snapshot(pool);
-    // The uitvoering window closed on 31 December 2025 and opened on 1 July 2024;
+    // The uitvoering rounds ran from 2 April 2024 09:00 to 31 December 2025 23:59:59;
     // 1 January 2026 00:30 in Amsterdam is still 31 December in UTC.
     for now in [
         at(2025, 12, 31, 23, 30),
         at(2026, 11, 29, 9, 0),
-        at(2024, 6, 30, 21, 0),
+        at(2024, 4, 2, 6, 59),
     ] {
         assert_field(
             applications::execute(pool, &a, &draft.id, None, &Action::Submit, now),

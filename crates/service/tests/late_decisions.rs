@@ -13,13 +13,6 @@ use subsidie_service::queries::{self, ApplicationFilter};
 use subsidie_service::{operations, Actor, ServiceError};
 use subsidie_store::rows::ApplicationRow;
 
-/// The fixture with the uitvoering call open through 2026.
-fn open_in_2026() -> String {
-    FIXTURE.replace(
-        "openstelling = { van = 2024-07-01, tot_en_met = 2025-12-31 }",
-        "openstelling = { van = 2024-07-01, tot_en_met = 2026-12-31 }",
-    )
-}
 
 /// An uitvoering application submitted at `t`.
 fn submitted(w: &World, name: &str, t: DateTime<Utc>) -> (Actor, ApplicationRow) {

@@ -257,7 +257,7 @@ fn position(w: &World, instrument: &str) -> (i64, i64) {
 #[test]
 fn a_founded_objection_without_budget_puts_the_application_first_on_the_waiting_list() {
     // A ceiling of 2 mln: two reservations of 1 mln fill it.
-    let programme = FIXTURE.replace("plafond = \"72000000.00\"", "plafond = \"2000000.00\"");
+    let programme = with_implementation_ceiling("2000000.00");
     let w = world_with(&programme);
     let other = second_reviewer(&w);
     let (applicant, app) = rejected(&w, "Stichting Afgewezen", "1000000.00");
@@ -385,13 +385,6 @@ fn invalid<T: std::fmt::Debug>(result: Result<T, ServiceError>) -> String {
     }
 }
 
-/// The fixture with the uitvoering call open through 2026.
-fn open_in_2026() -> String {
-    FIXTURE.replace(
-        "openstelling = { van = 2024-07-01, tot_en_met = 2025-12-31 }",
-        "openstelling = { van = 2024-07-01, tot_en_met = 2026-12-31 }",
-    )
-}
 
 fn waive_hearing(
     w: &World,
@@ -597,7 +590,7 @@ fn a_founded_objection_against_a_grant_raises_it_from_what_is_available() {
 #[test]
 fn a_raise_the_ceiling_cannot_carry_is_refused_with_what_is_available() {
     // A ceiling of 2 mln: 500 000 granted, then 1 mln and 500 000 reserved fill it.
-    let programme = FIXTURE.replace("plafond = \"72000000.00\"", "plafond = \"2000000.00\"");
+    let programme = with_implementation_ceiling("2000000.00");
     let w = world_with(&programme);
     let other = second_reviewer(&w);
     let (applicant, app) = granted_in_2026(&w, "Stichting Vol", "1000000.00", "500000.00");

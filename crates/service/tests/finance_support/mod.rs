@@ -66,6 +66,27 @@ fn unique(prefix: &str) -> String {
     format!("{prefix}{}", NAMES.fetch_add(1, Ordering::Relaxed))
 }
 
+/// The fixture with `uitvoering`'s ceiling at `ceiling` and its rounds without ceilings
+/// of their own (theirs add up to the fixture's 72 mln).
+pub fn with_implementation_ceiling(ceiling: &str) -> String {
+    let mut text = FIXTURE.replace(
+        "plafond = \"72000000.00\"",
+        &format!("plafond = \"{ceiling}\""),
+    );
+    for round in ["30000000.00", "24000000.00", "18000000.00"] {
+        text = text.replace(&format!("plafond = \"{round}\"\n"), "");
+    }
+    text.replace("overloop = true\n", "")
+}
+
+/// The fixture with `uitvoering` open through 2026 (its last round closes later).
+pub fn open_in_2026() -> String {
+    FIXTURE.replace(
+        "sluit = 2025-12-31T23:59:59",
+        "sluit = 2026-12-31T23:59:59",
+    )
+}
+
 /// The fixture loaded into a fresh database, with a reviewer and a finance officer.
 pub fn world() -> World {
     world_with(FIXTURE)

@@ -92,6 +92,8 @@ fn voorbereiding_from_draft_to_closed() {
     let submitted = submit(&s, a, &id);
     assert_eq!(submitted["status"], json!("ingediend"));
     assert_eq!(submitted["ontvangenOp"], json!("2024-02-05T09:00:00Z"));
+    // The preparation grant's round open in the first half of 2024.
+    assert_eq!(submitted["ronde"], json!("ronde-3"));
     // Eight weeks end on Easter Monday 2024: the term runs on to the next working day.
     assert_eq!(submitted["beslissenUiterlijk"], json!("2024-04-02"));
     // A second application of the same region under a per-region instrument.

@@ -83,9 +83,22 @@ fn a_ceiling_never_drops_below_what_is_committed_and_the_refusal_is_in_euros() {
 fn a_window_opened_today_takes_submissions_and_a_closed_one_does_not() {
     let s = TestServer::start(at(2026, 12, 1, 9));
     let c = Cast::new(&s);
-    let path = "/instrumenten/uitvoering/openstellingswijzigingen";
+    // An instrument with several rounds has no one window to change.
+    let refused = s
+        .post(
+            &c.admin,
+            "/instrumenten/uitvoering/openstellingswijzigingen",
+            json!({"actie": "verlengen", "totEnMet": "2026-12-31"}),
+        )
+        .problem(409);
+    assert!(
+        refused.to_string().contains("heeft 4 rondes"),
+        "{refused}"
+    );
+    // The voucher has one window: its round follows the change.
+    let path = "/instrumenten/discipline-voucher/openstellingswijzigingen";
     let before = s
-        .get(&c.admin, "/instrumenten/uitvoering")
+        .get(&c.admin, "/instrumenten/discipline-voucher")
         .expect(200)
         .json();
 
@@ -116,11 +129,15 @@ fn a_window_opened_today_takes_submissions_and_a_closed_one_does_not() {
         .expect(200)
         .json();
     assert_eq!(extended["openTotEnMet"], json!("2026-12-31"));
+    assert_eq!(
+        extended["rondes"][0]["sluit"],
+        json!("2026-12-31T23:59:59+01:00")
+    );
 
     let id = submitted(
         &s,
         &c.applicant_a,
-        draft_body("uitvoering", "600000.00", None),
+        draft_body("discipline-voucher", "25000.00", Some("farmacie")),
     );
     let status = s
         .get(&c.applicant_a, &format!("/aanvragen/{id}"))
@@ -138,7 +155,7 @@ fn a_window_opened_today_takes_submissions_and_a_closed_one_does_not() {
     let late = draft(
         &s,
         &c.applicant_b,
-        draft_body("uitvoering", "600000.00", None),
+        draft_body("discipline-voucher", "25000.00", Some("farmacie")),
     );
     s.post(
         &c.applicant_b,

@@ -91,10 +91,7 @@ fn a_window_opened_today_takes_submissions_and_a_closed_one_does_not() {
             json!({"actie": "verlengen", "totEnMet": "2026-12-31"}),
         )
         .problem(409);
-    assert!(
-        refused.to_string().contains("heeft 4 rondes"),
-        "{refused}"
-    );
+    assert!(refused.to_string().contains("heeft 4 rondes"), "{refused}");
     // The voucher has one window: its round follows the change.
     let path = "/instrumenten/discipline-voucher/openstellingswijzigingen";
     let before = s

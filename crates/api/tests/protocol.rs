@@ -499,7 +499,10 @@ fn reference_data_and_budget_positions() {
         })
     );
     assert_eq!(uitvoering["openVanaf"], json!("2024-04-02"));
-    assert_eq!(uitvoering["rondes"][0]["sluit"], json!("2024-07-03T14:00:00+02:00"));
+    assert_eq!(
+        uitvoering["rondes"][0]["sluit"],
+        json!("2024-07-03T14:00:00+02:00")
+    );
     assert_eq!(uitvoering["rondes"][0]["plafond"], json!("30000000.00"));
     assert_eq!(uitvoering["rondes"][2]["overloop"], json!(false));
     assert_eq!(uitvoering["vierOgenBoven"], json!("1000000.00"));

@@ -133,7 +133,10 @@ pub(crate) fn committed(
         let deltas: Vec<(i64, i64)> = ledger_entries::table
             .filter(ledger_entries::instrument_id.eq(instrument_id))
             .filter(ledger_entries::application_id.eq_any(in_round))
-            .select((ledger_entries::reserved_delta, ledger_entries::granted_delta))
+            .select((
+                ledger_entries::reserved_delta,
+                ledger_entries::granted_delta,
+            ))
             .load(conn)?;
         let cents = deltas
             .iter()

@@ -13,7 +13,6 @@ use subsidie_service::queries::{self, ApplicationFilter};
 use subsidie_service::{operations, Actor, ServiceError};
 use subsidie_store::rows::ApplicationRow;
 
-
 /// An uitvoering application submitted at `t`.
 fn submitted(w: &World, name: &str, t: DateTime<Utc>) -> (Actor, ApplicationRow) {
     let (applicant, _) = w.applicant(name);

@@ -385,7 +385,6 @@ fn invalid<T: std::fmt::Debug>(result: Result<T, ServiceError>) -> String {
     }
 }
 
-
 fn waive_hearing(
     w: &World,
     reviewer: &Actor,

@@ -87,7 +87,9 @@ fn rounds_world_with(text: &str) -> World {
 }
 
 fn utc(text: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc)
+    DateTime::parse_from_rfc3339(text)
+        .unwrap()
+        .with_timezone(&Utc)
 }
 
 /// A draft of `amount` under `instrument` by a new applicant in `region`.
@@ -116,11 +118,13 @@ fn submit(
 
 fn refusal(result: Result<String, ServiceError>, field: &str) -> String {
     match result {
-        Err(ServiceError::Validation(fields)) => fields
-            .into_iter()
-            .find(|f| f.field == field)
-            .unwrap_or_else(|| panic!("no refusal of '{field}'"))
-            .message,
+        Err(ServiceError::Validation(fields)) => {
+            fields
+                .into_iter()
+                .find(|f| f.field == field)
+                .unwrap_or_else(|| panic!("no refusal of '{field}'"))
+                .message
+        }
         other => panic!("expected a refusal, got {other:?}"),
     }
 }
@@ -149,7 +153,8 @@ fn the_closing_second_counts_in_amsterdam_time() {
         "instrument",
     );
     assert!(
-        message.contains("ronde 'Tweede ronde' van 'Oproep' sloot op 25 september 2024 om 14:00:00"),
+        message
+            .contains("ronde 'Tweede ronde' van 'Oproep' sloot op 25 september 2024 om 14:00:00"),
         "{message}"
     );
     assert!(
@@ -162,7 +167,9 @@ fn the_closing_second_counts_in_amsterdam_time() {
         "instrument",
     );
     assert!(
-        message.contains("sloot op 4 december 2024 om 14:00:00 (Nederlandse tijd) en er komt geen ronde meer"),
+        message.contains(
+            "sloot op 4 december 2024 om 14:00:00 (Nederlandse tijd) en er komt geen ronde meer"
+        ),
         "{message}"
     );
     assert_eq!(
@@ -237,9 +244,21 @@ fn allocation_places_one_round_within_its_ceiling_and_carries_over() {
     assert!(position.reserved_cents + position.granted_cents <= position.ceiling_cents);
 
     // An unknown round is refused, naming the rounds there are.
-    match allocation::run_round(pool, &admin, "oproep", Some("ronde-9"), None, at(2024, 9, 27, 8, 0)) {
+    match allocation::run_round(
+        pool,
+        &admin,
+        "oproep",
+        Some("ronde-9"),
+        None,
+        at(2024, 9, 27, 8, 0),
+    ) {
         Err(ServiceError::Validation(fields)) => {
-            assert!(fields[0].message.contains("kies uit: ronde-1, ronde-2, ronde-3"), "{fields:?}");
+            assert!(
+                fields[0]
+                    .message
+                    .contains("kies uit: ronde-1, ronde-2, ronde-3"),
+                "{fields:?}"
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -266,10 +285,7 @@ fn a_second_round_only_for_regions_not_funded_in_the_first() {
 
     // In round 2 another organisation of r01 is refused, naming r01's application …
     let (again, second) = draft(pool, "r01", "oproep", "600000.00");
-    let message = refusal(
-        submit(pool, &again, &second, at(2024, 8, 1, 9, 0)),
-        "ronde",
-    );
+    let message = refusal(submit(pool, &again, &second, at(2024, 8, 1, 9, 0)), "ronde");
     assert!(
         message.contains("ronde 'Tweede ronde' staat alleen open voor regio's die in ronde 'ronde-1' geen subsidie kregen"),
         "{message}"
@@ -283,7 +299,13 @@ fn a_second_round_only_for_regions_not_funded_in_the_first() {
     );
     // … and once r01's application is rejected, r01 may apply in round 2 after all.
     let reviewer = staff(pool, subsidie_service::Role::Reviewer);
-    act(pool, &reviewer, &first, Action::StartReview, at(2024, 8, 2, 9, 0));
+    act(
+        pool,
+        &reviewer,
+        &first,
+        Action::StartReview,
+        at(2024, 8, 2, 9, 0),
+    );
     act(
         pool,
         &reviewer,
@@ -334,12 +356,14 @@ fn the_fixture_preparation_round_two_closes_on_29_november_2023_at_14_00() {
 fn wrong_rounds_in_a_programme_file_are_refused_in_dutch() {
     let wrong = ROUNDS
         .replace("opent = 2024-07-03T14:00:01", "opent = 2024-07-03T13:00:00")
-        .replace("plafond = \"2000000.00\"\n\n[[regios]]", "plafond = \"3000000.00\"\noverloop = true\n\n[[regios]]");
+        .replace(
+            "plafond = \"2000000.00\"\n\n[[regios]]",
+            "plafond = \"3000000.00\"\noverloop = true\n\n[[regios]]",
+        );
     let messages = match seed::parse_programme_file(&wrong) {
-        Err(ServiceError::Validation(fields)) => fields
-            .into_iter()
-            .map(|f| f.message)
-            .collect::<Vec<_>>(),
+        Err(ServiceError::Validation(fields)) => {
+            fields.into_iter().map(|f| f.message).collect::<Vec<_>>()
+        }
         other => panic!("{other:?}"),
     };
     let all = messages.join("\n");
@@ -374,7 +398,11 @@ fn a_round_with_applications_cannot_disappear_from_the_file() {
     let (a, id) = draft(pool, "r01", "oproep", "1000000.00");
     submit(pool, &a, &id, at(2024, 5, 6, 9, 0)).unwrap();
     let start = ROUNDS.find("[[programma.instrumenten.rondes]]").unwrap();
-    let second = ROUNDS[start + 1..].find("[[programma.instrumenten.rondes]]").unwrap() + start + 1;
+    let second = ROUNDS[start + 1..]
+        .find("[[programma.instrumenten.rondes]]")
+        .unwrap()
+        + start
+        + 1;
     let without_first = format!("{}{}", &ROUNDS[..start], &ROUNDS[second..]);
     let file = seed::parse_programme_file(&without_first).unwrap();
     match seed::load(pool, &file, at(2024, 5, 7, 9, 0)) {

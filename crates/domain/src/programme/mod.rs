@@ -67,11 +67,10 @@ pub use amount::{AmountError, AmountRule};
 pub use error::{ConfigError, ConfigErrors};
 pub use kinds::{AllocationPolicy, InstrumentKind, Uniqueness, UnknownValue};
 pub use model::{
-    ApplicationWindow, Discipline, InstrumentConfig, Period, ProgrammeConfig, ProgrammeFile,
-    Region, RequiredDocument,
+    Discipline, InstrumentConfig, Period, ProgrammeConfig, ProgrammeFile, Region, RequiredDocument,
 };
 pub use rounds::{
-    dutch_wall_clock, envelope, open_rounds_on, round_at, round_budgets, RoundConfig,
-    SINGLE_ROUND_CODE,
+    dutch_wall_clock, envelope, open_rounds_on, round_at, round_budgets, ApplicationWindow,
+    RoundConfig, SINGLE_ROUND_CODE,
 };
 pub use validate::is_valid_code;

@@ -6,28 +6,8 @@ use serde::{Deserialize, Serialize};
 use super::amount::AmountRule;
 use super::file_format::{calendar_date, deserialize_percent, file_amount};
 use super::kinds::{AllocationPolicy, InstrumentKind, Uniqueness};
-use super::rounds::{envelope, open_rounds_on, round_at, RoundConfig};
+use super::rounds::{envelope, open_rounds_on, round_at, ApplicationWindow, RoundConfig};
 use crate::money::{Money, MoneyError};
-
-/// The period in which applications can be submitted under an instrument
-/// (*openstelling*): calendar dates in Europe/Amsterdam, both inclusive.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ApplicationWindow {
-    /// The first day applications are accepted.
-    #[serde(rename = "van", deserialize_with = "calendar_date::deserialize")]
-    pub opens: NaiveDate,
-    /// The last day applications are accepted.
-    #[serde(rename = "tot_en_met", deserialize_with = "calendar_date::deserialize")]
-    pub closes: NaiveDate,
-}
-
-impl ApplicationWindow {
-    /// True when `date` (an Amsterdam calendar date) lies in the window, ends included.
-    pub fn contains(&self, date: NaiveDate) -> bool {
-        self.opens <= date && date <= self.closes
-    }
-}
 
 /// The period a programme runs (*looptijd*): calendar dates, both inclusive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -11,10 +11,29 @@
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Timelike, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::file_format::{file_amount, wall_clock};
-use super::model::ApplicationWindow;
+use super::file_format::{calendar_date, file_amount, wall_clock};
 use crate::deadlines;
 use crate::money::{Money, MoneyError};
+
+/// The period in which applications can be submitted under an instrument
+/// (*openstelling*): calendar dates in Europe/Amsterdam, both inclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApplicationWindow {
+    /// The first day applications are accepted.
+    #[serde(rename = "van", deserialize_with = "calendar_date::deserialize")]
+    pub opens: NaiveDate,
+    /// The last day applications are accepted.
+    #[serde(rename = "tot_en_met", deserialize_with = "calendar_date::deserialize")]
+    pub closes: NaiveDate,
+}
+
+impl ApplicationWindow {
+    /// True when `date` (an Amsterdam calendar date) lies in the window, ends included.
+    pub fn contains(&self, date: NaiveDate) -> bool {
+        self.opens <= date && date <= self.closes
+    }
+}
 
 /// The code of the one round an instrument with a plain `openstelling` has.
 pub const SINGLE_ROUND_CODE: &str = "ronde-1";
@@ -145,10 +164,7 @@ pub fn dutch_wall_clock(at: NaiveDateTime) -> String {
         "november",
         "december",
     ];
-    let month = MONTHS
-        .get(at.month0() as usize)
-        .copied()
-        .unwrap_or("?");
+    let month = MONTHS.get(at.month0() as usize).copied().unwrap_or("?");
     format!(
         "{} {month} {} om {:02}:{:02}:{:02}",
         at.day(),
@@ -178,7 +194,9 @@ pub fn round_budgets(
         Some(i128::from(ceiling.cents()) - i128::from(held.cents()))
     };
     let carries = |j: usize| {
-        rounds.get(j).is_some_and(|r| r.carry_over && r.ceiling.is_some())
+        rounds
+            .get(j)
+            .is_some_and(|r| r.carry_over && r.ceiling.is_some())
             && rounds.get(j + 1).is_some_and(|r| r.ceiling.is_some())
     };
     let mut out = Vec::with_capacity(rounds.len());

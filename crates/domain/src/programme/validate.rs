@@ -243,7 +243,9 @@ impl InstrumentConfig {
     fn round_problems(&self, period: &Period, errors: &mut Vec<ConfigError>) {
         let instrument = || self.code.clone();
         check_codes_and_names(
-            self.rounds.iter().map(|r| (r.code.as_str(), r.name.as_str())),
+            self.rounds
+                .iter()
+                .map(|r| (r.code.as_str(), r.name.as_str())),
             "ronde",
             "rondes",
             errors,

@@ -74,9 +74,11 @@ fn default_round(
         .select(applications::round_code)
         .distinct()
         .load(conn)?;
-    let with_submitted = rounds
-        .iter()
-        .position(|r| waiting.iter().any(|w| w.as_deref() == Some(r.code.as_str())));
+    let with_submitted = rounds.iter().position(|r| {
+        waiting
+            .iter()
+            .any(|w| w.as_deref() == Some(r.code.as_str()))
+    });
     let open_now = rounds.iter().position(|r| r.accepts(now));
     let last_closed = rounds.iter().rposition(|r| r.is_closed(now));
     Ok(with_submitted.or(open_now).or(last_closed).unwrap_or(0))

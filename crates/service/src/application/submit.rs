@@ -29,7 +29,10 @@ pub(super) fn submit(
     let rounds = crate::rounds::of(conn, instrument)?;
     let round = round_at(&rounds, now).cloned();
     match &round {
-        None => errors.push(FieldError::new("instrument", not_open(instrument, &rounds, now))),
+        None => errors.push(FieldError::new(
+            "instrument",
+            not_open(instrument, &rounds, now),
+        )),
         Some(round) => {
             if let Some(message) = funded_before(conn, app, round)? {
                 errors.push(FieldError::new("ronde", message));

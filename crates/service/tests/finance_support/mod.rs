@@ -81,10 +81,7 @@ pub fn with_implementation_ceiling(ceiling: &str) -> String {
 
 /// The fixture with `uitvoering` open through 2026 (its last round closes later).
 pub fn open_in_2026() -> String {
-    FIXTURE.replace(
-        "sluit = 2025-12-31T23:59:59",
-        "sluit = 2026-12-31T23:59:59",
-    )
+    FIXTURE.replace("sluit = 2025-12-31T23:59:59", "sluit = 2026-12-31T23:59:59")
 }
 
 /// The fixture loaded into a fresh database, with a reviewer and a finance officer.

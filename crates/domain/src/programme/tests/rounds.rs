@@ -8,7 +8,9 @@ use crate::money::Money;
 use crate::programme::*;
 
 fn utc(text: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc)
+    DateTime::parse_from_rfc3339(text)
+        .unwrap()
+        .with_timezone(&Utc)
 }
 
 fn local(text: &str) -> NaiveDateTime {
@@ -183,8 +185,13 @@ alleen_zonder_toekenning_in = "ronde-1"
         "aanvultermijn_dagen = 14\n",
         "aanvultermijn_dagen = 14\nopenstelling = { van = 2024-01-01, tot_en_met = 2024-02-01 }\n",
     );
-    let error = toml::from_str::<InstrumentConfig>(&both).unwrap_err().to_string();
-    assert!(error.contains("geef `openstelling` of `rondes`, niet allebei"), "{error}");
+    let error = toml::from_str::<InstrumentConfig>(&both)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("geef `openstelling` of `rondes`, niet allebei"),
+        "{error}"
+    );
 
     let neither = text[..text.find("[[rondes]]").unwrap()].to_owned();
     let error = toml::from_str::<InstrumentConfig>(&neither)
@@ -235,7 +242,9 @@ fn wrong_rounds_are_refused_in_dutch() {
     reversed.programme.instruments[0].set_rounds(rounds);
     let error = reversed.validate().unwrap_err().to_string();
     assert!(
-        error.contains("de ronde sluit op 2 april 2024 om 09:00:00, vóór ze opent op 2 april 2024 om 09:00:00"),
+        error.contains(
+            "de ronde sluit op 2 april 2024 om 09:00:00, vóór ze opent op 2 april 2024 om 09:00:00"
+        ),
         "{error}"
     );
 }

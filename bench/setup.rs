@@ -33,8 +33,8 @@ verantwoording_uiterlijk = 2031-06-30
 "#
     );
     let text = FIXTURE.replace(
-        "looptijd = { van = 2024-01-01, tot_en_met = 2026-12-31 }",
-        "looptijd = { van = 2024-01-01, tot_en_met = 2031-12-31 }",
+        "looptijd = { van = 2023-09-01, tot_en_met = 2026-12-31 }",
+        "looptijd = { van = 2023-09-01, tot_en_met = 2031-12-31 }",
     );
     let at = text.find("\n[[regios]]").expect("[[regios]] in de fixture");
     format!("{}{block}{}", &text[..at], &text[at..])

@@ -37,7 +37,7 @@ fn play(pool: &Pool, programme: &ProgrammeFile, now: DateTime<Utc>) -> Result<()
     let waiting = history::waiting_ids(pool)
         .map_err(|e| Failure::Message(format!("de outbox lezen mislukte: {e}")))?;
     say!(
-        "demo: het programma wordt nagespeeld van januari 2024 tot en met september 2025 \
+        "demo: het programma wordt nagespeeld van september 2023 tot en met september 2025 \
          volgens de Kamerbrief (dat duurt even) …"
     );
     let report = demo::run(pool)?;

@@ -141,7 +141,7 @@ pub fn run_demo(settings: &Settings, file: Option<&Path>) -> Result<(), Failure>
         demo::report(&pool)?
     } else {
         say!(
-            "Demo: het programma Versterking eerstelijnszorg, nagespeeld van januari 2024 tot \
+            "Demo: het programma Versterking eerstelijnszorg, nagespeeld van september 2023 tot \
              en met september 2025 volgens de Kamerbrief."
         );
         crate::progress::during("demo", None, || demo::run(&pool))?

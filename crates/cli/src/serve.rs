@@ -161,28 +161,35 @@ fn daily_chores(pool: Pool) -> impl FnMut(DateTime<Utc>) + Send + 'static {
     }
 }
 
-/// Says which instruments accept applications today, and how to open one when none do.
+/// Says which instruments accept applications today (in which round, until when), and
+/// how to open one when none do.
 fn open_today(pool: &Pool, now: DateTime<Utc>) -> Result<(), Failure> {
     let today = subsidie_domain::deadlines::amsterdam_date(now);
-    let open: Vec<_> = queries::instruments(pool)?
-        .into_iter()
-        .filter(|i| i.opens_on <= today && today <= i.closes_on)
-        .collect();
+    let mut open = Vec::new();
+    for instrument in queries::instruments(pool)? {
+        let (instrument, rounds) = subsidie_service::rounds::with_rounds(pool, instrument)?;
+        for round in subsidie_domain::programme::open_rounds_on(&rounds, today) {
+            open.push((
+                instrument.code.clone(),
+                instrument.name.clone(),
+                round.clone(),
+            ));
+        }
+    }
     if open.is_empty() {
         say!(
             "vandaag ({today}) is geen regeling open voor aanvragen; een ronde openen: zet de \
-             'openstelling' van een regeling in een programmabestand rond vandaag en laad het \
-             met 'subsidie seed --file <bestand>' (zie fixtures/README.md), of probeer alles \
-             uit met 'subsidie serve --demo'"
+             'openstelling' (of een ronde) van een regeling in een programmabestand rond vandaag \
+             en laad het met 'subsidie seed --file <bestand>' (zie fixtures/README.md), of \
+             probeer alles uit met 'subsidie serve --demo'"
         );
     }
-    for i in open {
+    for (code, name, round) in open {
         say!(
-            "open vandaag: '{}' ({}), van {} tot en met {}",
-            i.code,
-            i.name,
-            i.opens_on,
-            i.closes_on
+            "open vandaag: '{code}' ({name}), ronde '{}', van {} tot en met {} (Nederlandse tijd)",
+            round.code,
+            subsidie_domain::programme::dutch_wall_clock(round.opens),
+            subsidie_domain::programme::dutch_wall_clock(round.closes)
         );
     }
     Ok(())

@@ -18,8 +18,8 @@ use subsidie_store::rows::{AllocationRunRow, InstrumentRow, PlacementRow};
 use subsidie_store::schema::{allocation_placements, allocation_runs};
 use subsidie_store::{DbConnection, Pool};
 
-use super::movement::move_app;
-use super::queue::{in_state, load_for_move, require_admin, Queued};
+use super::batch::Batch;
+use super::queue::{in_state, require_admin, Queued};
 use crate::actor::Actor;
 use crate::budget;
 use crate::convert::{money, naive, new_id};
@@ -57,17 +57,39 @@ pub fn run(
     tx::write(pool, |conn| run_in(conn, actor, instrument_id, &seed, now))
 }
 
-/// What one run works with: the locked instrument, who runs it and when, and the
-/// placements so far.
+/// What one run works with: the locked instrument, who runs it and when, the
+/// placements so far and the steps they take, written at the end ([`Batch`]).
 struct Run<'a> {
     instrument: InstrumentRow,
     actor: &'a Actor,
     now: DateTime<Utc>,
     id: String,
     placements: Vec<PlacementRow>,
+    batch: Batch,
 }
 
 impl Run<'_> {
+    /// Stages one application's step in the batch.
+    fn stage(
+        &mut self,
+        queued: &Queued,
+        from: State,
+        command: Command,
+        reason: Option<String>,
+        waitlist_position: Option<i32>,
+    ) -> Result<(), ServiceError> {
+        self.batch.stage(
+            &self.instrument,
+            queued,
+            from,
+            command,
+            self.actor,
+            reason,
+            waitlist_position,
+            self.now,
+        )
+    }
+
     fn place(
         &mut self,
         app_id: &str,
@@ -98,6 +120,7 @@ fn run_in(
     let policy = policy_of(&instrument, now)?;
     let available_before = budget::position_of(&instrument)?.available();
     let mut run = Run {
+        batch: Batch::new(&instrument)?,
         instrument,
         actor,
         now,
@@ -106,11 +129,19 @@ fn run_in(
     };
     let still_waiting = promote_waiting_list(conn, &mut run, available_before)?;
     let outcome = place_submitted(conn, &mut run, policy, seed, still_waiting)?;
+    let Run {
+        mut instrument,
+        id,
+        placements,
+        batch,
+        ..
+    } = run;
+    batch.write(conn, &mut instrument, now)?;
     let reserved_total = available_before
-        .checked_sub(budget::position_of(&run.instrument)?.available())?
+        .checked_sub(budget::position_of(&instrument)?.available())?
         .cents();
     let row = AllocationRunRow {
-        id: run.id.clone(),
+        id,
         instrument_id: instrument_id.to_owned(),
         policy: policy.as_str().to_owned(),
         seed: seed.to_string(),
@@ -125,7 +156,7 @@ fn run_in(
         actor_id: actor.user_id.clone(),
         at: naive(now),
     };
-    record(conn, row, run.placements)
+    record(conn, row, placements)
 }
 
 /// The instrument's policy; a ranking waits until the call has closed.
@@ -163,19 +194,16 @@ fn promote_waiting_list(
         .into_iter()
         .collect();
     for queued in waiting.iter().filter(|a| promoted.contains(&a.id)) {
-        let mut app = load_for_move(conn, queued)?;
         let reason = Some("van de wachtlijst".into());
-        move_app(
-            conn,
-            &mut run.instrument,
-            &mut app,
-            Command::Allocate,
-            run.actor,
-            reason,
-            run.now,
-        )?;
+        run.stage(queued, State::WaitingList, Command::Allocate, reason, None)?;
         let position = run.placements.len() + 1;
-        run.place(&app.id, &app.reference, position, "van_wachtlijst", None);
+        run.place(
+            &queued.id,
+            &queued.reference,
+            position,
+            "van_wachtlijst",
+            None,
+        );
     }
     Ok(Waiting {
         any: waiting.len() > promoted.len(),
@@ -205,7 +233,7 @@ fn place_submitted(
     let available = if waiting.any {
         Money::ZERO
     } else {
-        budget::position_of(&run.instrument)?.available()
+        run.batch.position().available()
     };
     let candidates = submitted
         .iter()
@@ -234,28 +262,18 @@ fn place_submitted(
                 placement.reference
             )));
         };
-        let mut app = load_for_move(conn, queued)?;
-        let command = match placement.decision {
-            PlacementDecision::Reserve => Command::Allocate,
+        let (command, waitlist_position) = match placement.decision {
+            PlacementDecision::Reserve => (Command::Allocate, None),
             PlacementDecision::WaitingList => {
                 last_position += 1;
-                app.waitlist_position = Some(last_position);
-                Command::Waitlist
+                (Command::Waitlist, Some(last_position))
             }
         };
-        move_app(
-            conn,
-            &mut run.instrument,
-            &mut app,
-            command,
-            run.actor,
-            None,
-            run.now,
-        )?;
+        run.stage(queued, State::Submitted, command, None, waitlist_position)?;
         let position = usize::try_from(placement.position).unwrap_or(usize::MAX);
         run.place(
-            &app.id,
-            &app.reference,
+            &queued.id,
+            &queued.reference,
             offset.saturating_add(position),
             placement.decision.as_str(),
             placement.lot_key.clone(),
@@ -288,12 +306,7 @@ fn record(
     diesel::insert_into(allocation_runs::table)
         .values(&run)
         .execute(conn)?;
-    // Batch inserts are not available over the multi-backend connection; one row each.
-    for placement in &placements {
-        diesel::insert_into(allocation_placements::table)
-            .values(placement)
-            .execute(conn)?;
-    }
+    subsidie_store::bulk::insert_placements(conn, &placements)?;
     Ok(AllocationRun { run, placements })
 }
 

@@ -28,7 +28,7 @@ pub use amendment::{
     accounting_deadline, amendment, amendments_of, handle_amendment, may_handle_amendment,
     may_request_amendment, request_amendment,
 };
-pub(crate) use amendment::extended_grants;
+pub(crate) use amendment::{accounting_deadlines, extended_grants};
 pub use draft::{create_draft, edit_draft, may_draft, may_edit, DraftChanges, NewApplication};
 pub use execute::execute;
 pub use late::awaiting_decision;

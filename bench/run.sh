@@ -45,6 +45,10 @@ EXPORT="$PWD/target/release/examples/export_bench"
 value() { { grep "^RESULT .*$1=" "$2" || true; } | sed -E "s/.*$1=([^ ]*).*/\1/" | head -n1; }
 
 # --- the engine --------------------------------------------------------------------
+# 10,000 idle connections plus the clients need more descriptors than the usual soft
+# limit of 1024, in the client and in the server it starts (both inherit this).
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+echo "file limit: $(ulimit -n)"
 echo "== opening rush on SQLite (K=$K, $CLIENTS clients)"
 "$RUSH" "$BIN" "sqlite://$TMP/rush.db" "$K" "$CLIENTS" | tee "$TMP/sqlite.out"
 
@@ -55,42 +59,76 @@ if [ -z "${BENCH_SKIP_PG:-}" ]; then
 fi
 
 # --- the database's own limit ----------------------------------------------------------
-# Per application: one INSERT of an application row and one UPDATE of the budget row,
-# in one transaction — what a submission writes at the least.
+# Two write sets per application, one transaction each:
+# - minimal: what a submission writes at the least — the application row, its history
+#   row and its outbox row (the receipt), three INSERTs, no shared row;
+# - hot row: one INSERT of an application row and one UPDATE of a single budget row,
+#   which serialises every transaction on that row's lock (the engine's submission does
+#   not touch the budget row; kept as the reference of earlier runs).
 SCHEMA="CREATE TABLE bench_app (id BIGINT PRIMARY KEY, organisation INTEGER NOT NULL,
   instrument TEXT NOT NULL, amount_cents BIGINT NOT NULL, state TEXT NOT NULL,
   submitted_at TEXT NOT NULL);
 CREATE TABLE bench_budget (id INTEGER PRIMARY KEY, submitted_cents BIGINT NOT NULL);
-INSERT INTO bench_budget VALUES (1, 0);"
+INSERT INTO bench_budget VALUES (1, 0);
+CREATE TABLE bench_history (application_id BIGINT NOT NULL, at TEXT NOT NULL,
+  command TEXT NOT NULL, from_state TEXT, to_state TEXT NOT NULL);
+CREATE INDEX bench_history_app ON bench_history (application_id);
+CREATE TABLE bench_outbox (id BIGINT PRIMARY KEY, application_id BIGINT NOT NULL,
+  template TEXT NOT NULL, payload TEXT NOT NULL, created_at TEXT NOT NULL);"
+# About the size of a receipt's payload.
+PAYLOAD="{\"referentie\":\"RUSH-2026-0000000000\",\"titel\":\"Aanvraag openingsrush\",\"organisatie\":\"bench-organisatie\",\"regeling\":\"Openingsrush (benchmark)\",\"status\":\"ingediend\",\"aangevraagd\":\"100.00\",\"omschrijving\":\"$(head -c 400 /dev/zero | tr '\0' 'x')\"}"
+NOW="'2026-11-29T04:00:00Z'"
 
-echo "== SQLite baseline (same statements, one transaction per application)"
-{
-    echo "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
-    echo "$SCHEMA"
-    for ((i = 1; i <= K; i++)); do
-        echo "BEGIN IMMEDIATE; INSERT INTO bench_app VALUES ($i, $((i % 64)), 'rush', 10000, 'ingediend', '2026-11-29T04:00:00Z'); UPDATE bench_budget SET submitted_cents = submitted_cents + 10000 WHERE id = 1; COMMIT;"
-    done
-} >"$TMP/sqlite.sql"
-start=$(date +%s.%N)
-sqlite3 "$TMP/base.db" <"$TMP/sqlite.sql" >/dev/null
-end=$(date +%s.%N)
-SQLITE_BASE=$(echo "$K / ($end - $start)" | bc -l | xargs printf '%.1f')
-echo "sqlite3: $SQLITE_BASE applications/s"
+echo "== SQLite baselines (sqlite3 shell, one transaction per application)"
+sqlite_rate() { # name; the statements of application $i are printed by sqlite_$name
+    {
+        echo "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+        echo "$SCHEMA"
+        for ((i = 1; i <= K; i++)); do "sqlite_$1" "$i"; done
+    } >"$TMP/sqlite-$1.sql"
+    local start end
+    start=$(date +%s.%N)
+    sqlite3 "$TMP/base-$1.db" <"$TMP/sqlite-$1.sql" >/dev/null
+    end=$(date +%s.%N)
+    echo "$K / ($end - $start)" | bc -l | xargs printf '%.1f'
+}
+sqlite_minimal() {
+    echo "BEGIN IMMEDIATE; INSERT INTO bench_app VALUES ($1, $(($1 % 64)), 'rush', 10000, 'ingediend', $NOW); INSERT INTO bench_history VALUES ($1, $NOW, 'indienen', 'concept', 'ingediend'); INSERT INTO bench_outbox VALUES ($1, $1, 'ontvangstbevestiging', '$PAYLOAD', $NOW); COMMIT;"
+}
+sqlite_hot() {
+    echo "BEGIN IMMEDIATE; INSERT INTO bench_app VALUES ($1, $(($1 % 64)), 'rush', 10000, 'ingediend', $NOW); UPDATE bench_budget SET submitted_cents = submitted_cents + 10000 WHERE id = 1; COMMIT;"
+}
+SQLITE_MIN=$(sqlite_rate minimal)
+echo "sqlite3 minimal write set: $SQLITE_MIN applications/s"
+SQLITE_BASE=$(sqlite_rate hot)
+echo "sqlite3 hot row: $SQLITE_BASE applications/s"
 
 PG_BASE="-"
+PG_MIN="-"
 if [ -z "${BENCH_SKIP_PG:-}" ] && [ -n "$PGBENCH" ]; then
-    echo "== pgbench baseline ($CLIENTS clients, custom script)"
+    echo "== pgbench baselines ($CLIENTS clients, custom scripts)"
     psql -q "$PG_SERVER/postgres" -c "CREATE DATABASE ${PG_DB}_base" >/dev/null
     psql -q "$PG_SERVER/${PG_DB}_base" -c "$SCHEMA" >/dev/null
     psql -q "$PG_SERVER/${PG_DB}_base" -c "CREATE SEQUENCE bench_app_seq" >/dev/null
-    cat >"$TMP/pgbench.sql" <<'EOF'
-\set org random(0, 63)
-BEGIN;
-INSERT INTO bench_app VALUES (nextval('bench_app_seq'), :org, 'rush', 10000, 'ingediend', now()::text);
-UPDATE bench_budget SET submitted_cents = submitted_cents + 10000 WHERE id = 1;
-COMMIT;
-EOF
+    {
+        echo '\set org random(0, 63)'
+        echo 'BEGIN;'
+        echo "INSERT INTO bench_app VALUES (nextval('bench_app_seq'), :org, 'rush', 10000, 'ingediend', now()::text);"
+        echo "INSERT INTO bench_history VALUES (currval('bench_app_seq'), now()::text, 'indienen', 'concept', 'ingediend');"
+        echo "INSERT INTO bench_outbox VALUES (currval('bench_app_seq'), currval('bench_app_seq'), 'ontvangstbevestiging', '$PAYLOAD', now()::text);"
+        echo 'COMMIT;'
+    } >"$TMP/pgbench-minimal.sql"
+    {
+        echo '\set org random(0, 63)'
+        echo 'BEGIN;'
+        echo "INSERT INTO bench_app VALUES (nextval('bench_app_seq'), :org, 'rush', 10000, 'ingediend', now()::text);"
+        echo "UPDATE bench_budget SET submitted_cents = submitted_cents + 10000 WHERE id = 1;"
+        echo 'COMMIT;'
+    } >"$TMP/pgbench.sql"
     per_client=$(( (K + CLIENTS - 1) / CLIENTS ))
+    "$PGBENCH" -n -c "$CLIENTS" -j 2 -t "$per_client" -f "$TMP/pgbench-minimal.sql" \
+        "$PG_SERVER/${PG_DB}_base" | tee "$TMP/pgbench-minimal.out"
+    PG_MIN=$(grep -E '^tps' "$TMP/pgbench-minimal.out" | head -n1 | sed -E 's/tps = ([0-9.]+).*/\1/')
     "$PGBENCH" -n -c "$CLIENTS" -j 2 -t "$per_client" -f "$TMP/pgbench.sql" \
         "$PG_SERVER/${PG_DB}_base" | tee "$TMP/pgbench.out"
     PG_BASE=$(grep -E '^tps' "$TMP/pgbench.out" | head -n1 | sed -E 's/tps = ([0-9.]+).*/\1/')
@@ -107,17 +145,23 @@ fi
 
 # --- RESULTS.md ----------------------------------------------------------------------
 ratio() { if [ "$2" = "-" ] || [ -z "$1" ]; then echo "-"; else echo "$1 / $2" | bc -l | xargs printf '%.3f'; fi; }
-row() { # backend file baseline
-    local f="$2"
-    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$1" \
-        "$(value rush_applications "$f")" "$(value rush_per_second "$f")" \
-        "$(value rush_p50_ms "$f")" "$(value rush_p99_ms "$f")" "$3" \
-        "$(ratio "$(value rush_per_second "$f")" "$3")" \
+row() { # backend file minimal-baseline hot-row-baseline
+    local f="$2" one two floor
+    one="$(value rush_one_per_second "$f")"; two="$(value rush_per_second "$f")"
+    floor="$(value floor_per_second "$f")"
+    printf '| %s | %s | %s | %s / %s | %s | %s / %s | %s | %s | %s | %s | %s | %s | %s | %s | %s / %s | %s | %s / %s / %s | %s | %s / %s / %s | %s / %s / %s |\n' "$1" \
+        "$(value rush_applications "$f")" \
+        "$two" "$(value rush_p50_ms "$f")" "$(value rush_p99_ms "$f")" \
+        "$one" "$(value rush_one_p50_ms "$f")" "$(value rush_one_p99_ms "$f")" \
+        "$3" "$(ratio "$one" "$3")" "$4" "$(ratio "$two" "$4")" \
+        "$floor" "$(ratio "$one" "$floor")" "$(ratio "$two" "$(echo "${floor:-0} / 2" | bc -l)")" \
         "$(value read_per_second "$f")" "$(value read_p99_ms "$f")" \
         "$(value allocation_seconds "$f")" \
         "$(value reserved_within_ceiling "$f") / $(value acknowledged_missing "$f") / $(value lottery_reproduced "$f")" \
-        "$(value ledger_holds "$f")" "$(value server_peak_rss_kb "$f")" \
-        "$(value rush_server_cpu_us_per_app "$f") / $(value rush_client_cpu_us_per_app "$f") / $(value rush_machine_cpu_us_per_app "$f")"
+        "$(value ledger_holds "$f")" \
+        "$(value idle_connections "$f")" "$(value idle_errors "$f")" "$(value rush_failures "$f")+$(value rush_one_failures "$f")" \
+        "$(value server_rss_idle_kb "$f")" "$(value server_rss_after_rush_kb "$f")" "$(value server_peak_rss_kb "$f")" \
+        "$(value rush_server_cpu_us_per_app "$f")" "$(value rush_client_cpu_us_per_app "$f")" "$(value rush_machine_cpu_us_per_app "$f")"
 }
 {
     echo "# Benchmark results"
@@ -126,25 +170,27 @@ row() { # backend file baseline
     echo "- commit: $(git rev-parse --short HEAD 2>/dev/null || echo '?') (working tree may differ)"
     echo "- machine: $(nproc) CPU ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/ {print $2}') GB RAM, $(uname -sr)"
     echo "- PostgreSQL: $(psql -tA "$PG_SERVER/postgres" -c 'show server_version' 2>/dev/null || echo '-'), SQLite: $(sqlite3 --version | cut -d' ' -f1)"
-    echo "- command: \`BENCH_K=$K BENCH_CLIENTS=$CLIENTS bench/run.sh\` (same as \`just bench\` with those variables)"
-    echo "- K = $K applications, $CLIENTS concurrent HTTP clients, one keep-alive connection each; the"
-    echo "  server, the clients and the database share the same machine."
+    echo "- command: \`BENCH_K=$K BENCH_CLIENTS=$CLIENTS BENCH_EXPORT_N=$EXPORT_N bench/run.sh\` (\`just bench\` with those variables)"
+    echo "- K = $K applications ($((K / 2)) in two requests, the rest in one), $CLIENTS concurrent HTTP"
+    echo "  clients with one keep-alive connection each, and ${BENCH_IDLE:-10000} idle keep-alive connections"
+    echo "  held open the whole run; the server, the clients and the database share the machine."
     echo
-    echo "| backend | acknowledged | engine apps/s | p50 ms | p99 ms | database apps/s | engine / database | GET req/s | GET p99 ms | allocation s | reserved ≤ ceiling / missing / lottery reproduced | ledger holds | server peak RSS kB | CPU µs per application: server / client / whole machine |"
-    echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
-    row SQLite "$TMP/sqlite.out" "$SQLITE_BASE"
-    if [ -f "$TMP/pg.out" ]; then row PostgreSQL "$TMP/pg.out" "$PG_BASE"; fi
+    echo "| backend | acknowledged | two requests: apps/s | p50 / p99 ms | one request: apps/s | p50 / p99 ms | minimal-write baseline apps/s | one request / minimal | hot-row baseline apps/s | two requests / hot row | HTTP floor req/s | one request / floor | two requests / (floor / 2) | GET req/s | GET p99 ms | allocation s | reserved ≤ ceiling / missing / lottery reproduced | ledger holds | idle connections / errors / rush failures | server RSS kB: idle conns / after rush / peak | CPU µs per application (two requests): server / client / machine |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+    row SQLite "$TMP/sqlite.out" "$SQLITE_MIN" "$SQLITE_BASE"
+    if [ -f "$TMP/pg.out" ]; then row PostgreSQL "$TMP/pg.out" "$PG_MIN" "$PG_BASE"; fi
     echo
-    echo "An application is one \`POST /aanvragen\` plus one \`POST /aanvragen/{id}/indieningen\`"
-    echo "(p50/p99 over both). The database baselines run one INSERT of an application row and"
-    echo "one UPDATE of the budget row per application in one transaction: pgbench with"
-    echo "$CLIENTS clients (\`pgbench -n -c $CLIENTS -j 2 -t ⌈K/$CLIENTS⌉ -f script\`), and the"
-    echo "sqlite3 shell with the same statements in one loop (WAL, synchronous=NORMAL)."
-    echo "The GET column reads every acknowledged application once (\`GET /aanvragen/{id}\`) at"
-    echo "concurrency $CLIENTS and checks it is \`ingediend\`. The CPU column divides the CPU time used"
-    echo "during the rush by the acknowledged applications: the server process (with SQLite inside"
-    echo "it; PostgreSQL's own processes are not in it), the client, and the whole machine"
-    echo "(\`/proc/stat\`, so PostgreSQL and anything else running are in it)."
+    echo "Two requests: \`POST /aanvragen\` plus \`POST /aanvragen/{id}/indieningen\`; one request:"
+    echo "\`POST /aanvragen\` with \`\"indienen\": true\` (p50/p99 per application). Baselines, one"
+    echo "transaction per application: *minimal* = the application, history and outbox INSERTs a"
+    echo "submission needs at the least; *hot row* = one INSERT plus one UPDATE of a single budget"
+    echo "row. PostgreSQL: pgbench with $CLIENTS clients (\`pgbench -n -c $CLIENTS -j 2 -t ⌈K/$CLIENTS⌉ -f script\`);"
+    echo "SQLite: the sqlite3 shell with the same statements in one loop (WAL, synchronous=NORMAL)."
+    echo "HTTP floor: min(K, 20000) \`GET /instrumenten/rush\` (token cache plus one read by key) at"
+    echo "concurrency $CLIENTS on the same server. The GET column reads every acknowledged application"
+    echo "once (\`GET /aanvragen/{id}\`) and checks it is \`ingediend\`. CPU divides the CPU time of the"
+    echo "two-request phase by its applications: the server process (with SQLite inside it;"
+    echo "PostgreSQL's processes are not in it), the client, the whole machine (\`/proc/stat\`)."
     echo
     echo "## Export of a payment run ($EXPORT_N payments)"
     echo

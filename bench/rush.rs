@@ -7,13 +7,20 @@
 //! 2. creates CLIENTS organisations with one applicant each and an administrator;
 //! 3. starts `BIN serve` on a free loopback port (e-mails as `.eml` files in a temporary
 //!    folder) and waits for it;
-//! 4. the rush: CLIENTS threads create and submit K applications over HTTP (one
-//!    keep-alive connection per client); applications/s and p50/p99 of create + submit;
-//! 5. the read path: GET of every acknowledged application at concurrency CLIENTS,
+//! 4. opens BENCH_IDLE (default 10,000) keep-alive connections with one GET each and
+//!    holds them idle to the end (one GET each every 60 s); the server's RSS with them;
+//! 5. the HTTP floor: min(K, 20,000) GETs of `/instrumenten/rush` (the cheapest
+//!    authenticated GET: the token cache and one read by key) at concurrency CLIENTS;
+//! 6. the rush: CLIENTS threads (one keep-alive connection each) create and submit K / 2
+//!    applications in two requests (`POST /aanvragen`, `POST …/indieningen`), then the
+//!    other half in one (`POST /aanvragen` with `"indienen": true`); applications/s,
+//!    p50/p99 and CPU per application of each;
+//! 7. the read path: GET of every acknowledged application at concurrency CLIENTS,
 //!    which also checks that each exists in state `ingediend`; requests/s, p50/p99;
-//! 6. the allocation run (with a fixed seed): its duration, reserved ≤ ceiling, the
+//! 8. the allocation run (with a fixed seed): its duration, reserved ≤ ceiling, the
 //!    ledger check, and the lottery order recomputed from the seed;
-//! 7. the server's peak RSS (VmHWM).
+//! 9. the idle connections checked once more (errors over the whole run), and the
+//!    server's peak RSS (VmHWM).
 //!
 //! It prints one `RESULT key=value` line per figure for `bench/run.sh`.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
@@ -137,6 +144,226 @@ fn cents(v: &Value) -> i64 {
         .unwrap_or(0)
 }
 
+/// A value in kB from `/proc/PID/status` (`VmRSS`, `VmHWM`).
+fn rss_kb(pid: u32, key: &str) -> String {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with(key))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .unwrap_or("?")
+        .to_owned()
+}
+
+/// Opens `n` keep-alive connections, each with one authenticated GET, and leaves them
+/// idle. Returns them and how many could not be opened.
+fn open_idle(addr: SocketAddr, token: &str, n: usize) -> (Vec<Client>, usize) {
+    let mut open = Vec::with_capacity(n);
+    let mut errors = 0;
+    for _ in 0..n {
+        let mut client = Client::new(addr);
+        match call(&mut client, "GET", "/instrumenten/rush", token, None) {
+            Ok(r) if r.status == 200 => open.push(client),
+            _ => errors += 1,
+        }
+    }
+    (open, errors)
+}
+
+/// One more GET on every idle connection; how many failed. A connection the server
+/// dropped fails once (the client reconnects only on the request after).
+fn ping_idle(idle: &mut [Client], token: &str) -> usize {
+    idle.iter_mut()
+        .map(|c| call(c, "GET", "/instrumenten/rush", token, None))
+        .filter(|r| !matches!(r, Ok(r) if r.status == 200))
+        .count()
+}
+
+/// Holds the idle connections on a thread of their own, with one GET on each every 60 s
+/// (inside the server's keep-alive of 75 s, as a client's connection pool does), until
+/// stopped; then checks each once more. Returns the failed requests.
+fn hold_idle(
+    mut idle: Vec<Client>,
+    token: String,
+    stop: Arc<std::sync::atomic::AtomicBool>,
+) -> std::thread::JoinHandle<usize> {
+    std::thread::spawn(move || {
+        let mut errors = 0;
+        let mut last = Instant::now();
+        while !stop.load(Ordering::Relaxed) {
+            std::thread::sleep(Duration::from_millis(200));
+            if last.elapsed() >= Duration::from_secs(60) {
+                errors += ping_idle(&mut idle, &token);
+                last = Instant::now();
+            }
+        }
+        errors + ping_idle(&mut idle, &token)
+    })
+}
+
+/// `n` GETs of `/instrumenten/rush` at concurrency `clients`: requests/s and p99 ms.
+fn floor(addr: SocketAddr, token: &str, n: usize, clients: usize) -> (f64, f64) {
+    let next = Arc::new(AtomicUsize::new(0));
+    let latencies = Arc::new(Mutex::new(Vec::<Duration>::with_capacity(n)));
+    let began = Instant::now();
+    let threads: Vec<_> = (0..clients)
+        .map(|_| {
+            let (next, latencies) = (Arc::clone(&next), Arc::clone(&latencies));
+            let token = token.to_owned();
+            std::thread::spawn(move || {
+                let mut client = Client::new(addr);
+                let mut lat = Vec::new();
+                while next.fetch_add(1, Ordering::Relaxed) < n {
+                    let t = Instant::now();
+                    if matches!(call(&mut client, "GET", "/instrumenten/rush", &token, None), Ok(r) if r.status == 200) {
+                        lat.push(t.elapsed());
+                    }
+                }
+                latencies.lock().unwrap().extend(lat);
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    let secs = began.elapsed().as_secs_f64();
+    let mut lat = latencies.lock().unwrap().clone();
+    lat.sort();
+    (lat.len() as f64 / secs, percentile(&lat, 0.99))
+}
+
+/// What one phase of the rush measured.
+struct Phase {
+    acknowledged: Vec<String>,
+    failures: usize,
+    secs: f64,
+    latencies: Vec<Duration>,
+    server_cpu: f64,
+    client_cpu: f64,
+    machine_cpu: f64,
+}
+
+impl Phase {
+    fn print(&self, prefix: &str) {
+        let n = self.acknowledged.len();
+        println!("RESULT {prefix}_acknowledged={n}");
+        println!("RESULT {prefix}_failures={}", self.failures);
+        println!("RESULT {prefix}_seconds={:.2}", self.secs);
+        println!("RESULT {prefix}_per_second={:.1}", n as f64 / self.secs);
+        println!(
+            "RESULT {prefix}_p50_ms={:.2}",
+            percentile(&self.latencies, 0.50)
+        );
+        println!(
+            "RESULT {prefix}_p99_ms={:.2}",
+            percentile(&self.latencies, 0.99)
+        );
+        // Where the time of the machine went: CPU per acknowledged application in the
+        // server (with its SQLite, but not PostgreSQL's own processes) and in this client.
+        let per_app_us = |cpu: f64| cpu * 1e6 / (n.max(1) as f64);
+        println!(
+            "RESULT {prefix}_server_cpu_us_per_app={:.0}",
+            per_app_us(self.server_cpu)
+        );
+        println!(
+            "RESULT {prefix}_client_cpu_us_per_app={:.0}",
+            per_app_us(self.client_cpu)
+        );
+        println!(
+            "RESULT {prefix}_machine_cpu_us_per_app={:.0}",
+            per_app_us(self.machine_cpu)
+        );
+    }
+}
+
+/// `k` applications from one thread per token: with `one_request`, `POST /aanvragen`
+/// with `"indienen": true`; else `POST /aanvragen` and `POST /aanvragen/{id}/indieningen`.
+fn rush(
+    addr: SocketAddr,
+    tokens: &[String],
+    k: usize,
+    one_request: bool,
+    server_pid: &str,
+) -> Phase {
+    let next = Arc::new(AtomicUsize::new(0));
+    let failures = Arc::new(AtomicUsize::new(0));
+    let acknowledged = Arc::new(Mutex::new(Vec::<String>::with_capacity(k)));
+    let latencies = Arc::new(Mutex::new(Vec::<Duration>::with_capacity(k)));
+    let mut body = json!({
+        "instrumentId": "rush",
+        "titel": "Aanvraag openingsrush",
+        "omschrijving": "Wat het geld doet voor de eerstelijnszorg in de regio.",
+        "aangevraagdBedrag": "100.00",
+    });
+    if one_request {
+        body["indienen"] = json!(true);
+    }
+    let (server_cpu_before, client_cpu_before) = (cpu_seconds(server_pid), cpu_seconds("self"));
+    let machine_cpu_before = machine_cpu_seconds();
+    let began = Instant::now();
+    let threads: Vec<_> = tokens
+        .iter()
+        .cloned()
+        .map(|token| {
+            let (next, failures) = (Arc::clone(&next), Arc::clone(&failures));
+            let (acknowledged, latencies) = (Arc::clone(&acknowledged), Arc::clone(&latencies));
+            let body = body.clone();
+            std::thread::spawn(move || {
+                let mut client = Client::new(addr);
+                let mut mine = Vec::new();
+                let mut lat = Vec::new();
+                while next.fetch_add(1, Ordering::Relaxed) < k {
+                    let t = Instant::now();
+                    match submit(&mut client, &token, &body, one_request) {
+                        Some(id) => {
+                            lat.push(t.elapsed());
+                            mine.push(id);
+                        }
+                        None => {
+                            failures.fetch_add(1, Ordering::Relaxed);
+                        }
+                    }
+                }
+                acknowledged.lock().unwrap().extend(mine);
+                latencies.lock().unwrap().extend(lat);
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    let secs = began.elapsed().as_secs_f64();
+    let mut lat = latencies.lock().unwrap().clone();
+    lat.sort();
+    let acknowledged = acknowledged.lock().unwrap().clone();
+    Phase {
+        acknowledged,
+        failures: failures.load(Ordering::Relaxed),
+        secs,
+        latencies: lat,
+        server_cpu: cpu_seconds(server_pid) - server_cpu_before,
+        client_cpu: cpu_seconds("self") - client_cpu_before,
+        machine_cpu: machine_cpu_seconds() - machine_cpu_before,
+    }
+}
+
+/// One application submitted; its id when both (or the one) requests succeeded.
+fn submit(client: &mut Client, token: &str, body: &Value, one_request: bool) -> Option<String> {
+    let created = call(client, "POST", "/aanvragen", token, Some(body)).ok()?;
+    if created.status != 201 {
+        return None;
+    }
+    let id = json_of(&created)["id"].as_str()?.to_owned();
+    if one_request {
+        return (json_of(&created)["status"] == json!("ingediend")).then_some(id);
+    }
+    let path = format!("/aanvragen/{id}/indieningen");
+    match call(client, "POST", &path, token, Some(&json!({}))) {
+        Ok(r) if (200..300).contains(&r.status) => Some(id),
+        _ => None,
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let bin = args.get(1).expect("BIN").clone();
@@ -196,98 +423,40 @@ fn main() {
         std::thread::sleep(Duration::from_millis(100));
     }
 
-    // 4. The rush.
-    let next = Arc::new(AtomicUsize::new(0));
-    let failures = Arc::new(AtomicUsize::new(0));
-    let acknowledged = Arc::new(Mutex::new(Vec::<String>::with_capacity(k)));
-    let latencies = Arc::new(Mutex::new(Vec::<Duration>::with_capacity(k)));
-    let body = json!({
-        "instrumentId": "rush",
-        "titel": "Aanvraag openingsrush",
-        "omschrijving": "Wat het geld doet voor de eerstelijnszorg in de regio.",
-        "aangevraagdBedrag": "100.00",
-    });
+    // 4. The idle connections, held open through the rush, the reads and the allocation.
+    let idle_count: usize = std::env::var("BENCH_IDLE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
+    let (idle, idle_open_errors) = open_idle(addr, &admin, idle_count);
+    println!("RESULT idle_connections={}", idle.len());
+    println!("RESULT idle_open_errors={idle_open_errors}");
+    println!("RESULT server_rss_idle_kb={}", rss_kb(child.id(), "VmRSS"));
+    let stop_idle = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let idle = hold_idle(idle, admin.clone(), Arc::clone(&stop_idle));
+
+    // 5. The HTTP floor: the cheapest authenticated GET, same clients.
+    let floor_n = k.min(20_000);
+    let (floor_per_second, floor_p99) = floor(addr, &admin, floor_n, clients);
+    println!("RESULT floor_per_second={floor_per_second:.1}");
+    println!("RESULT floor_p99_ms={floor_p99:.2}");
+
+    // 6. The rush: the first half in two requests per application, the second in one.
     let server_pid = child.id().to_string();
-    let (server_cpu_before, client_cpu_before) = (cpu_seconds(&server_pid), cpu_seconds("self"));
-    let machine_cpu_before = machine_cpu_seconds();
-    let rush_start = Instant::now();
-    let threads: Vec<_> = tokens
-        .iter()
-        .cloned()
-        .map(|token| {
-            let (next, failures) = (Arc::clone(&next), Arc::clone(&failures));
-            let (acknowledged, latencies) = (Arc::clone(&acknowledged), Arc::clone(&latencies));
-            let body = body.clone();
-            std::thread::spawn(move || {
-                let mut client = Client::new(addr);
-                let mut mine = Vec::new();
-                let mut lat = Vec::new();
-                while next.fetch_add(1, Ordering::Relaxed) < k {
-                    let began = Instant::now();
-                    let created = call(&mut client, "POST", "/aanvragen", &token, Some(&body));
-                    let Ok(created) = created.map_err(|_| ()).and_then(|r| {
-                        if r.status == 201 {
-                            Ok(r)
-                        } else {
-                            Err(())
-                        }
-                    }) else {
-                        failures.fetch_add(1, Ordering::Relaxed);
-                        continue;
-                    };
-                    let id = json_of(&created)["id"].as_str().unwrap_or("").to_owned();
-                    let path = format!("/aanvragen/{id}/indieningen");
-                    match call(&mut client, "POST", &path, &token, Some(&json!({}))) {
-                        Ok(r) if (200..300).contains(&r.status) => {
-                            lat.push(began.elapsed());
-                            mine.push(id);
-                        }
-                        _ => {
-                            failures.fetch_add(1, Ordering::Relaxed);
-                        }
-                    }
-                }
-                acknowledged.lock().unwrap().extend(mine);
-                latencies.lock().unwrap().extend(lat);
-            })
-        })
-        .collect();
-    for t in threads {
-        t.join().unwrap();
-    }
-    let rush_secs = rush_start.elapsed().as_secs_f64();
-    let server_cpu = cpu_seconds(&server_pid) - server_cpu_before;
-    let client_cpu = cpu_seconds("self") - client_cpu_before;
-    let machine_cpu = machine_cpu_seconds() - machine_cpu_before;
-    let acknowledged = acknowledged.lock().unwrap().clone();
-    let mut lat = latencies.lock().unwrap().clone();
-    lat.sort();
+    let two_k = k / 2;
+    let two = rush(addr, &tokens, two_k, false, &server_pid);
+    two.print("rush");
+    let one = rush(addr, &tokens, k - two_k, true, &server_pid);
+    one.print("rush_one");
+    let mut acknowledged = two.acknowledged;
+    acknowledged.extend(one.acknowledged);
     println!("RESULT rush_applications={}", acknowledged.len());
-    println!("RESULT rush_failures={}", failures.load(Ordering::Relaxed));
-    println!("RESULT rush_seconds={rush_secs:.2}");
     println!(
-        "RESULT rush_per_second={:.1}",
-        acknowledged.len() as f64 / rush_secs
-    );
-    println!("RESULT rush_p50_ms={:.2}", percentile(&lat, 0.50));
-    println!("RESULT rush_p99_ms={:.2}", percentile(&lat, 0.99));
-    // Where the time of the machine went: CPU per acknowledged application in the
-    // server (with its SQLite, but not PostgreSQL's own processes) and in this client.
-    let per_app_us = |cpu: f64| cpu * 1e6 / (acknowledged.len().max(1) as f64);
-    println!(
-        "RESULT rush_server_cpu_us_per_app={:.0}",
-        per_app_us(server_cpu)
-    );
-    println!(
-        "RESULT rush_client_cpu_us_per_app={:.0}",
-        per_app_us(client_cpu)
-    );
-    println!(
-        "RESULT rush_machine_cpu_us_per_app={:.0}",
-        per_app_us(machine_cpu)
+        "RESULT server_rss_after_rush_kb={}",
+        rss_kb(child.id(), "VmRSS")
     );
 
-    // 5. The read path: every acknowledged application exists and is submitted.
+    // 7. The read path: every acknowledged application exists and is submitted.
     let ids = Arc::new(acknowledged.clone());
     let next = Arc::new(AtomicUsize::new(0));
     let missing = Arc::new(AtomicUsize::new(0));
@@ -337,7 +506,7 @@ fn main() {
         missing.load(Ordering::Relaxed)
     );
 
-    // 6. The allocation run.
+    // 8. The allocation run.
     let alloc_start = Instant::now();
     let run = request(
         addr,
@@ -378,18 +547,11 @@ fn main() {
         keyed.len()
     );
 
-    // 7. Peak RSS of the server.
-    let status =
-        std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap_or_default();
-    let hwm = status
-        .lines()
-        .find(|l| l.starts_with("VmHWM"))
-        .unwrap_or("VmHWM: ?")
-        .split_whitespace()
-        .nth(1)
-        .unwrap_or("?")
-        .to_owned();
-    println!("RESULT server_peak_rss_kb={hwm}");
+    // 9. The idle connections are all still there; the server's peak RSS.
+    stop_idle.store(true, Ordering::Relaxed);
+    let idle_errors = idle.join().unwrap();
+    println!("RESULT idle_errors={}", idle_errors + idle_open_errors);
+    println!("RESULT server_peak_rss_kb={}", rss_kb(child.id(), "VmHWM"));
     let _ = child.kill();
     let _ = child.wait();
     let _ = std::fs::remove_dir_all(&tmp);

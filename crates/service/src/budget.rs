@@ -76,6 +76,43 @@ pub fn apply(
     at: DateTime<Utc>,
 ) -> Result<(), ServiceError> {
     let position = position_of(row)?.after(movement)?;
+    store_position(conn, row, &position)?;
+    diesel::insert_into(ledger_entries::table)
+        .values(&ledger_row(row, movement, application_id, actor_id, at))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The ledger entry of `movement` on `row`'s instrument.
+pub(crate) fn ledger_row(
+    row: &InstrumentRow,
+    movement: &Movement,
+    application_id: Option<&str>,
+    actor_id: Option<&str>,
+    at: DateTime<Utc>,
+) -> NewLedgerRow {
+    NewLedgerRow {
+        instrument_id: row.id.clone(),
+        application_id: application_id.map(str::to_owned),
+        kind: movement.kind.as_str().to_owned(),
+        reserved_delta: movement.reserved.cents(),
+        granted_delta: movement.granted.cents(),
+        settled_delta: movement.settled.cents(),
+        paid_delta: movement.paid.cents(),
+        recovered_delta: movement.recovered.cents(),
+        at: naive(at),
+        actor_id: actor_id.map(str::to_owned),
+    }
+}
+
+/// Writes `position` to the instrument row (guarded by the ceiling condition and the
+/// amounts `row` was read with) and updates `row` in place. The ledger entries that
+/// explain the change are the caller's.
+pub(crate) fn store_position(
+    conn: &mut DbConnection,
+    row: &mut InstrumentRow,
+    position: &BudgetPosition,
+) -> Result<(), ServiceError> {
     let updated = diesel::update(
         instruments::table
             .find(&row.id)
@@ -94,20 +131,6 @@ pub fn apply(
         // The row changed under us although we hold its lock: refuse rather than guess.
         return Err(ServiceError::Busy);
     }
-    diesel::insert_into(ledger_entries::table)
-        .values(&NewLedgerRow {
-            instrument_id: row.id.clone(),
-            application_id: application_id.map(str::to_owned),
-            kind: movement.kind.as_str().to_owned(),
-            reserved_delta: movement.reserved.cents(),
-            granted_delta: movement.granted.cents(),
-            settled_delta: movement.settled.cents(),
-            paid_delta: movement.paid.cents(),
-            recovered_delta: movement.recovered.cents(),
-            at: naive(at),
-            actor_id: actor_id.map(str::to_owned),
-        })
-        .execute(conn)?;
     row.reserved_cents = position.reserved.cents();
     row.granted_cents = position.granted.cents();
     row.settled_cents = position.settled.cents();

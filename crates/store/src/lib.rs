@@ -5,6 +5,7 @@
 //! service layer so this crate needs nothing of the domain.
 
 pub mod backup;
+pub mod bulk;
 pub mod db;
 pub mod documents;
 pub mod error;

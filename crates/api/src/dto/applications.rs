@@ -210,7 +210,7 @@ pub struct AanvraagLijst {
     pub links: PaginaLinks,
 }
 
-/// Een nieuwe concept-aanvraag.
+/// Een nieuwe aanvraag: een concept, of met `indienen` meteen ingediend.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NieuweAanvraag {
@@ -230,6 +230,13 @@ pub struct NieuweAanvraag {
     /// Het aangevraagde bedrag: een tekst met hoogstens twee decimalen, binnen de grenzen van het instrument.
     #[schema(example = "1250000.00", pattern = r"^[0-9]+(\.[0-9]{1,2})?$")]
     pub aangevraagdBedrag: String,
+    /// `true`: de aanvraag wordt in hetzelfde verzoek ook ingediend (zoals
+    /// `POST /aanvragen/{id}/indieningen`), in één keer of helemaal niet. Niet mogelijk bij
+    /// een instrument dat verplichte documenten vraagt: die worden aan een bestaand concept
+    /// toegevoegd. Standaard `false`: alleen een concept.
+    #[schema(example = false)]
+    #[serde(default)]
+    pub indienen: bool,
 }
 
 /// Wijzigingen van een concept; weggelaten velden blijven zoals ze zijn.

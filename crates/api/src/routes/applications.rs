@@ -221,10 +221,10 @@ pub async fn zoeken(
     path = "/aanvragen",
     tag = "aanvragen",
     operation_id = "aanvraagOpstellen",
-    summary = "Stel een concept-aanvraag op",
-    description = "Alleen een aanvrager, voor de eigen organisatie en regio. Het bedrag is een tekst met hoogstens twee decimalen binnen de grenzen van het instrument.",
+    summary = "Stel een aanvraag op, en dien haar desgewenst meteen in",
+    description = "Alleen een aanvrager, voor de eigen organisatie en regio. Het bedrag is een tekst met hoogstens twee decimalen binnen de grenzen van het instrument. Met `indienen: true` wordt de aanvraag in dezelfde transactie ingediend, met dezelfde controles, historie en ontvangstbevestiging als `POST /aanvragen/{id}/indieningen`; wordt het indienen geweigerd, dan blijft er ook geen concept achter. Bij een instrument met verplichte documenten kan dat niet (400, veld `indienen`): stel dan eerst het concept op, voeg de documenten toe en dien daarna in.",
     request_body(content = NieuweAanvraag, content_type = "application/json"),
-    responses((status = 201, description = "Het concept.", body = Aanvraag, headers(
+    responses((status = 201, description = "Het concept, of met `indienen` de ingediende aanvraag.", body = Aanvraag, headers(
         ("ETag" = String, description = "De versie van de aanvraag."),
         ("Location" = String, description = "Waar de aanvraag staat."),
     )))
@@ -252,6 +252,7 @@ pub async fn opstellen(
     let Some(requested) = requested.filter(|_| errors.is_empty()) else {
         return Err(ApiError::invalid(errors));
     };
+    let submit = b.indienen;
     let new = NewApplication {
         instrument_id,
         discipline_id,
@@ -262,9 +263,15 @@ pub async fn opstellen(
     let now = state.now();
     let pool = state.pool.clone();
     let actor = caller.0;
-    let row = blocking(move || application::create_draft(&pool, &actor, &new, now))
-        .await
-        .map_err(|e| e.rename_fields(DRAFT_FIELDS))?;
+    let row = blocking(move || {
+        if submit {
+            application::create_and_submit(&pool, &actor, &new, now)
+        } else {
+            application::create_draft(&pool, &actor, &new, now)
+        }
+    })
+    .await
+    .map_err(|e| e.rename_fields(DRAFT_FIELDS))?;
     let location = format!("{BASE}/aanvragen/{}", row.id);
     let mut res = application_response(StatusCode::CREATED, row);
     if let Ok(v) = header::HeaderValue::from_str(&location) {

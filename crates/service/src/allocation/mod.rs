@@ -6,6 +6,7 @@
 //! Each run records its lottery seed and the resulting order, so anyone can re-run the lot
 //! (see `subsidie_domain::lottery` for the recipe).
 
+mod batch;
 mod movement;
 mod queue;
 mod round;

@@ -18,8 +18,8 @@ use subsidie_store::rows::{AllocationRunRow, InstrumentRow, PlacementRow};
 use subsidie_store::schema::{allocation_placements, allocation_runs};
 use subsidie_store::{DbConnection, Pool};
 
-use super::movement::move_app;
-use super::queue::{in_state, load_for_move, require_admin, Queued};
+use super::batch::Batch;
+use super::queue::{in_state, require_admin, Queued};
 use super::round::RunRound;
 use crate::actor::Actor;
 use crate::budget;
@@ -75,8 +75,8 @@ pub fn run_round(
     })
 }
 
-/// What one run works with: the locked instrument, its round, who runs it and when, and
-/// the placements so far.
+/// What one run works with: the locked instrument, its round, who runs it and when, the
+/// placements so far and the steps they take, written at the end ([`Batch`]).
 struct Run<'a> {
     instrument: InstrumentRow,
     round: RunRound,
@@ -86,13 +86,14 @@ struct Run<'a> {
     now: DateTime<Utc>,
     id: String,
     placements: Vec<PlacementRow>,
+    batch: Batch,
 }
 
 impl Run<'_> {
     /// What the run may still reserve: the instrument's available budget, and no more
     /// than the round's budget less what this run reserved already.
     fn available(&self) -> Result<Money, ServiceError> {
-        let instrument = budget::position_of(&self.instrument)?.available();
+        let instrument = self.batch.position().available();
         let Some(round) = self.round.budget else {
             return Ok(instrument);
         };
@@ -103,6 +104,27 @@ impl Run<'_> {
             Money::ZERO
         };
         Ok(instrument.min(left))
+    }
+
+    /// Stages one application's step in the batch.
+    fn stage(
+        &mut self,
+        queued: &Queued,
+        from: State,
+        command: Command,
+        reason: Option<String>,
+        waitlist_position: Option<i32>,
+    ) -> Result<(), ServiceError> {
+        self.batch.stage(
+            &self.instrument,
+            queued,
+            from,
+            command,
+            self.actor,
+            reason,
+            waitlist_position,
+            self.now,
+        )
     }
 
     fn place(
@@ -137,6 +159,7 @@ fn run_in(
     let round = super::round::choose(conn, &instrument, round, policy, now)?;
     let instrument_before = budget::position_of(&instrument)?.available();
     let mut run = Run {
+        batch: Batch::new(&instrument)?,
         instrument,
         round,
         instrument_before,
@@ -148,11 +171,20 @@ fn run_in(
     let available_before = run.available()?;
     let still_waiting = promote_waiting_list(conn, &mut run, available_before)?;
     let outcome = place_submitted(conn, &mut run, policy, seed, still_waiting)?;
+    let Run {
+        mut instrument,
+        id,
+        placements,
+        batch,
+        round,
+        ..
+    } = run;
+    batch.write(conn, &mut instrument, now)?;
     let reserved_total = instrument_before
-        .checked_sub(budget::position_of(&run.instrument)?.available())?
+        .checked_sub(budget::position_of(&instrument)?.available())?
         .cents();
     let row = AllocationRunRow {
-        id: run.id.clone(),
+        id,
         instrument_id: instrument_id.to_owned(),
         policy: policy.as_str().to_owned(),
         seed: seed.to_string(),
@@ -166,9 +198,9 @@ fn run_in(
         reserved_total_cents: reserved_total,
         actor_id: actor.user_id.clone(),
         at: naive(now),
-        round_code: Some(run.round.round.code.clone()),
+        round_code: Some(round.round.code),
     };
-    record(conn, row, run.placements)
+    record(conn, row, placements)
 }
 
 /// The instrument's policy (a ranking waits until its round has closed: see
@@ -197,19 +229,16 @@ fn promote_waiting_list(
         .into_iter()
         .collect();
     for queued in waiting.iter().filter(|a| promoted.contains(&a.id)) {
-        let mut app = load_for_move(conn, queued)?;
         let reason = Some("van de wachtlijst".into());
-        move_app(
-            conn,
-            &mut run.instrument,
-            &mut app,
-            Command::Allocate,
-            run.actor,
-            reason,
-            run.now,
-        )?;
+        run.stage(queued, State::WaitingList, Command::Allocate, reason, None)?;
         let position = run.placements.len() + 1;
-        run.place(&app.id, &app.reference, position, "van_wachtlijst", None);
+        run.place(
+            &queued.id,
+            &queued.reference,
+            position,
+            "van_wachtlijst",
+            None,
+        );
     }
     Ok(Waiting {
         any: waiting.len() > promoted.len(),
@@ -269,28 +298,18 @@ fn place_submitted(
                 placement.reference
             )));
         };
-        let mut app = load_for_move(conn, queued)?;
-        let command = match placement.decision {
-            PlacementDecision::Reserve => Command::Allocate,
+        let (command, waitlist_position) = match placement.decision {
+            PlacementDecision::Reserve => (Command::Allocate, None),
             PlacementDecision::WaitingList => {
                 last_position += 1;
-                app.waitlist_position = Some(last_position);
-                Command::Waitlist
+                (Command::Waitlist, Some(last_position))
             }
         };
-        move_app(
-            conn,
-            &mut run.instrument,
-            &mut app,
-            command,
-            run.actor,
-            None,
-            run.now,
-        )?;
+        run.stage(queued, State::Submitted, command, None, waitlist_position)?;
         let position = usize::try_from(placement.position).unwrap_or(usize::MAX);
         run.place(
-            &app.id,
-            &app.reference,
+            &queued.id,
+            &queued.reference,
             offset.saturating_add(position),
             placement.decision.as_str(),
             placement.lot_key.clone(),
@@ -323,12 +342,7 @@ fn record(
     diesel::insert_into(allocation_runs::table)
         .values(&run)
         .execute(conn)?;
-    // Batch inserts are not available over the multi-backend connection; one row each.
-    for placement in &placements {
-        diesel::insert_into(allocation_placements::table)
-            .values(placement)
-            .execute(conn)?;
-    }
+    subsidie_store::bulk::insert_placements(conn, &placements)?;
     Ok(AllocationRun { run, placements })
 }
 

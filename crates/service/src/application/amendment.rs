@@ -358,6 +358,33 @@ pub fn accounting_deadline(
     Ok(extended.flatten().or(instrument.accounting_deadline))
 }
 
+/// [`accounting_deadline`] of many applications under one instrument, in one query.
+pub(crate) fn accounting_deadlines(
+    conn: &mut DbConnection,
+    app_ids: &[&str],
+    instrument: &InstrumentRow,
+) -> Result<std::collections::HashMap<String, Option<NaiveDate>>, ServiceError> {
+    let extended: Vec<(String, Option<NaiveDate>)> = amendments::table
+        .filter(amendments::application_id.eq_any(app_ids))
+        .filter(amendments::kind.eq(AmendmentKind::Extend.as_str()))
+        .filter(amendments::state.eq(AmendmentState::Granted.as_str()))
+        .order(amendments::decided_at.desc())
+        .select((amendments::application_id, amendments::accounting_due_on))
+        .load(conn)?;
+    let mut latest = std::collections::HashMap::new();
+    for (app_id, due) in extended {
+        // Newest first: the first row of an application is the one that holds.
+        latest.entry(app_id).or_insert(due);
+    }
+    Ok(app_ids
+        .iter()
+        .map(|id| {
+            let due = latest.get(*id).copied().flatten();
+            ((*id).to_owned(), due.or(instrument.accounting_deadline))
+        })
+        .collect())
+}
+
 /// The granted applications whose accounting deadline was extended.
 pub(crate) fn extended_grants(conn: &mut DbConnection) -> Result<Vec<String>, ServiceError> {
     Ok(amendments::table

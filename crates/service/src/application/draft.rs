@@ -59,53 +59,63 @@ pub fn create_draft(
 ) -> Result<ApplicationRow, ServiceError> {
     let organisation_id = may_draft(actor)?;
     tx::write(pool, |conn| {
-        let org: OrganisationRow = organisations::table
-            .find(&organisation_id)
-            .select(OrganisationRow::as_select())
-            .first(conn)?;
-        let instrument = load_instrument(conn, &new.instrument_id).map_err(|_| {
-            ServiceError::field(
-                "instrument",
-                format!(
-                    "onbekend instrument '{}'; zie /instrumenten voor de codes",
-                    new.instrument_id
-                ),
-            )
-        })?;
-        check_new(conn, &instrument, new)?;
-        let key = uniqueness_key(&instrument, &org.region_id, new.discipline_id.as_deref())?;
-        if let Some(key) = &key {
-            let taken = applications::table
-                .filter(applications::uniqueness_key.eq(key))
-                .count()
-                .get_result::<i64>(conn)?
-                > 0;
-            if taken {
-                return Err(duplicate_error(&instrument, new.discipline_id.as_deref()));
-            }
-        }
-        let row = draft_row(&instrument, &org, new, key, now);
-        diesel::insert_into(applications::table)
-            .values(&row)
-            .execute(conn)
-            .map_err(|e| match ServiceError::from(e) {
-                ServiceError::Conflict(_) => {
-                    duplicate_error(&instrument, new.discipline_id.as_deref())
-                }
-                other => other,
-            })?;
-        history(
-            conn,
-            &row.id,
-            actor,
-            "aanmaken",
-            None,
-            State::Draft,
-            None,
-            now,
-        )?;
-        Ok(row)
+        insert_draft(conn, actor, &organisation_id, new, now)
     })
+}
+
+/// The draft's checks and its row with the first history entry, inside the caller's
+/// transaction (a draft on its own, or created and submitted in one request).
+pub(super) fn insert_draft(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    organisation_id: &str,
+    new: &NewApplication,
+    now: DateTime<Utc>,
+) -> Result<ApplicationRow, ServiceError> {
+    let org: OrganisationRow = organisations::table
+        .find(organisation_id)
+        .select(OrganisationRow::as_select())
+        .first(conn)?;
+    let instrument = load_instrument(conn, &new.instrument_id).map_err(|_| {
+        ServiceError::field(
+            "instrument",
+            format!(
+                "onbekend instrument '{}'; zie /instrumenten voor de codes",
+                new.instrument_id
+            ),
+        )
+    })?;
+    check_new(conn, &instrument, new)?;
+    let key = uniqueness_key(&instrument, &org.region_id, new.discipline_id.as_deref())?;
+    if let Some(key) = &key {
+        let taken = applications::table
+            .filter(applications::uniqueness_key.eq(key))
+            .count()
+            .get_result::<i64>(conn)?
+            > 0;
+        if taken {
+            return Err(duplicate_error(&instrument, new.discipline_id.as_deref()));
+        }
+    }
+    let row = draft_row(&instrument, &org, new, key, now);
+    diesel::insert_into(applications::table)
+        .values(&row)
+        .execute(conn)
+        .map_err(|e| match ServiceError::from(e) {
+            ServiceError::Conflict(_) => duplicate_error(&instrument, new.discipline_id.as_deref()),
+            other => other,
+        })?;
+    history(
+        conn,
+        &row.id,
+        actor,
+        "aanmaken",
+        None,
+        State::Draft,
+        None,
+        now,
+    )?;
+    Ok(row)
 }
 
 /// Only an applicant of an organisation opens a draft; the API asks before it reads the

@@ -36,8 +36,21 @@ pub fn execute(
     action: &Action,
     now: DateTime<Utc>,
 ) -> Result<Outcome, ServiceError> {
-    let pipeline = Pipeline { actor, action, now };
-    tx::write(pool, |conn| pipeline.run(conn, id, expected_version))
+    tx::write(pool, |conn| {
+        execute_in(conn, actor, id, expected_version, action, now)
+    })
+}
+
+/// [`execute`] inside the caller's transaction.
+pub(super) fn execute_in(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: &str,
+    expected_version: Option<i64>,
+    action: &Action,
+    now: DateTime<Utc>,
+) -> Result<Outcome, ServiceError> {
+    Pipeline { actor, action, now }.run(conn, id, expected_version)
 }
 
 /// One command being carried out: who asks, what, and when.

@@ -21,17 +21,19 @@ mod review;
 mod revision;
 mod settlement;
 mod submit;
+mod submit_new;
 
 pub use action::{Action, Outcome};
-pub(crate) use amendment::extended_grants;
 pub use amendment::{
     accounting_deadline, amendment, amendments_of, handle_amendment, may_handle_amendment,
     may_request_amendment, request_amendment,
 };
+pub(crate) use amendment::{accounting_deadlines, extended_grants};
 pub use draft::{create_draft, edit_draft, may_draft, may_edit, DraftChanges, NewApplication};
 pub use execute::execute;
 pub use late::awaiting_decision;
 pub use objection::{handle_objection, may_object, object, ObjectionStep};
 pub use review::{may_score, score};
+pub use submit_new::create_and_submit;
 
 pub(crate) use record::{history, save};

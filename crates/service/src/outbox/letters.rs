@@ -119,6 +119,53 @@ pub(crate) fn queue_change_notice(
     Ok(())
 }
 
+/// [`queue_notice`] of one `notice` for many applications under one instrument (an
+/// allocation run puts thousands on the waiting list): the organisations and the
+/// accounting deadlines are read once for all of them and the mails inserted in batches.
+/// The letters are the ones [`queue_notice`] writes, in the order of `apps`.
+pub(crate) fn queue_notices(
+    conn: &mut DbConnection,
+    apps: &[ApplicationRow],
+    instrument: &InstrumentRow,
+    notice: Notice,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    let org_ids: Vec<&str> = apps
+        .iter()
+        .map(|a| a.organisation_id.as_str())
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let orgs: std::collections::HashMap<String, OrganisationRow> = organisations::table
+        .filter(organisations::id.eq_any(&org_ids))
+        .select(OrganisationRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(|o| (o.id.clone(), o))
+        .collect();
+    let app_ids: Vec<&str> = apps.iter().map(|a| a.id.as_str()).collect();
+    let deadlines = crate::application::accounting_deadlines(conn, &app_ids, instrument)?;
+    let mut mails = Vec::with_capacity(apps.len());
+    for app in apps {
+        let org = orgs.get(&app.organisation_id).ok_or_else(|| {
+            ServiceError::Internal(format!("organisatie {} ontbreekt", app.organisation_id))
+        })?;
+        let mut letter = notice_letter(app, instrument, &org.name)?;
+        letter.brief = Some(frame(notice.into(), now));
+        letter.verantwoording_uiterlijk = deadlines.get(&app.id).copied().flatten();
+        mails.push(Mail::new(
+            new_id(),
+            Some(&app.id),
+            &org.email,
+            notice.into(),
+            &letter,
+            now,
+        )?);
+    }
+    insert_all(conn, &mails)?;
+    Ok(())
+}
+
 // ---------------------------------------------------------------------------------------
 // Payment notices
 // ---------------------------------------------------------------------------------------

@@ -192,6 +192,38 @@ diesel::table! {
         reserved_total_cents -> BigInt,
         actor_id -> Nullable<Text>,
         at -> Timestamp,
+        seed_source -> Text,
+        day -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
+    lottery_commitments (instrument_id, day) {
+        instrument_id -> Text,
+        day -> Date,
+        seed -> Text,
+        commitment -> Text,
+        drawn_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    allocation_days (instrument_id, day) {
+        instrument_id -> Text,
+        day -> Date,
+        status -> Text,
+        run_id -> Text,
+        claimed_by -> Text,
+        claimed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    allocation_run_seeds (run_id, day) {
+        run_id -> Text,
+        day -> Date,
+        seed -> Text,
+        commitment -> Text,
     }
 }
 
@@ -445,6 +477,7 @@ diesel::table! {
 }
 
 diesel::joinable!(instruments -> programmes (programme_id));
+diesel::joinable!(allocation_run_seeds -> allocation_runs (run_id));
 diesel::joinable!(decision_letters -> applications (application_id));
 diesel::joinable!(documents -> applications (application_id));
 diesel::joinable!(document_chunks -> documents (document_id));
@@ -475,6 +508,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     application_history,
     ledger_entries,
     allocation_runs,
+    lottery_commitments,
+    allocation_days,
+    allocation_run_seeds,
     allocation_placements,
     payments,
     payment_runs,

@@ -291,3 +291,40 @@ fn a_server_killed_after_its_claim_leaves_the_day_to_the_next_one() {
     std::thread::sleep(Duration::from_secs(2));
     check_the_day(&pool, yesterday, &run);
 }
+
+#[test]
+fn the_command_line_takes_a_seed_of_its_own_only_in_test_mode() {
+    let db = TestDatabase::new().unwrap();
+    let (_pool, _) = prepare(&db);
+    let url = url_text(db.url());
+    let allocate = |env: &[(&str, &str)]| {
+        let mut cmd = Command::new(BIN);
+        cmd.args([
+            "allocate",
+            "--instrument",
+            INSTRUMENT,
+            "--seed",
+            &"07".repeat(32),
+        ])
+        .env("DATABASE_URL", &url)
+        .env_remove("CALLER_SEEDS")
+        .env_remove("SUBSIDIE_OPERATOR");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.output().unwrap()
+    };
+    let refused = allocate(&[]);
+    assert!(!refused.status.success());
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(said.contains("CALLER_SEEDS=on"), "{said}");
+    assert!(said.contains("laat --seed weg"), "{said}");
+    let done = allocate(&[("CALLER_SEEDS", "on")]);
+    let out = String::from_utf8_lossy(&done.stdout);
+    assert!(
+        done.status.success(),
+        "{out}{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    assert!(out.contains("opgegeven door wie de ronde startte"), "{out}");
+}

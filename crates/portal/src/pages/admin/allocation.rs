@@ -29,7 +29,9 @@ const RUNS_LISTED: i64 = 100;
 
 fn policy_words(policy: &str) -> &'static str {
     match policy {
-        "volgorde_van_binnenkomst" => "Volgorde van binnenkomst (loting per dag)",
+        "volgorde-van-binnenkomst" | "volgorde_van_binnenkomst" => {
+            "Volgorde van binnenkomst (loting per dag)"
+        }
         "rangschikking" => "Rangschikking op score",
         _ => "Onbekende verdeling",
     }

@@ -131,6 +131,11 @@ pub fn draw_ahead(pool: &Pool, now: DateTime<Utc>) -> Result<usize, ServiceError
             if !lottery_day(&instrument, day) {
                 continue;
             }
+            // Read first: every minute on every server, the write lock is taken only
+            // for a day that still lacks its commitment.
+            if tx::read(pool, |conn| find(conn, &instrument.id, day))?.is_some() {
+                continue;
+            }
             drawn += tx::write(pool, |conn| {
                 if find(conn, &instrument.id, day)?.is_some() {
                     return Ok(0);

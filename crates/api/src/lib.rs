@@ -66,6 +66,10 @@ pub struct Config {
     pub documents: state::DocumentSettings,
     /// CORS origins and HSTS.
     pub http: HttpRules,
+    /// Whether whoever starts an allocation run may choose its lottery seed: for tests and
+    /// the demo only (`CALLER_SEEDS`, off by default). Otherwise a `seed` is refused and
+    /// each day's committed seed is used.
+    pub caller_seeds: bool,
 }
 
 impl Config {
@@ -80,6 +84,7 @@ impl Config {
             metrics_token: None,
             documents: state::DocumentSettings::default(),
             http: HttpRules::default(),
+            caller_seeds: false,
         }
     }
 }
@@ -96,6 +101,7 @@ impl Default for Config {
             metrics_token: None,
             documents: state::DocumentSettings::default(),
             http: HttpRules::default(),
+            caller_seeds: false,
         }
     }
 }
@@ -229,6 +235,7 @@ pub fn server_with(
     let mut state = AppState::new(pool, config.clock.clone(), config.funder.clone());
     state.mailer = config.mailer.clone();
     state.metrics_token = config.metrics_token.clone();
+    state.caller_seeds = config.caller_seeds;
     state.documents = std::sync::Arc::new(config.documents.clone());
     let rules = config.http.clone();
     // actix closes an idle keep-alive connection after 5 s; clients that keep a pool of

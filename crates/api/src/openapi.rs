@@ -88,6 +88,7 @@ use crate::routes::{
         admin::ronde_starten,
         admin::ronde_ophalen,
         admin::wachtlijst_sluiten,
+        admin::lotingen,
         admin::organisatie_registreren,
         admin::gebruiker_aanmaken,
         admin::token_uitgeven,

@@ -105,6 +105,8 @@ pub struct AppState {
     pub documents: Arc<DocumentSettings>,
     /// Where documents' bytes are kept.
     pub document_store: Arc<dyn DocumentStore>,
+    /// Whether a caller may choose an allocation run's seed ([`crate::Config::caller_seeds`]).
+    pub caller_seeds: bool,
 }
 
 impl AppState {
@@ -121,6 +123,7 @@ impl AppState {
             metrics_token: None,
             documents: Arc::default(),
             document_store: Arc::new(DatabaseChunks),
+            caller_seeds: false,
         }
     }
 

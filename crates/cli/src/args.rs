@@ -121,7 +121,8 @@ pub enum Command {
         /// Code van de regeling, bijvoorbeeld uitvoering.
         #[arg(long)]
         instrument: String,
-        /// Loting-seed: 64 hexadecimale tekens; zonder deze optie wordt er een getrokken.
+        /// Loting-seed: 64 hexadecimale tekens, alleen met CALLER_SEEDS=on (test en demo);
+        /// zonder deze optie gebruikt de ronde de vooraf vastgelegde seed van elke dag.
         #[arg(long)]
         seed: Option<String>,
     },

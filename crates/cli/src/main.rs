@@ -48,8 +48,10 @@ mod programme;
 mod progress;
 mod registry;
 mod render;
+mod scheduler;
 mod serve;
 mod settings;
+mod switches;
 
 use std::process::ExitCode;
 

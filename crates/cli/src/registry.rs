@@ -87,8 +87,17 @@ pub fn create_token(
     Ok(())
 }
 
-/// `subsidie allocate`: one allocation round, with the given lottery seed or a drawn one.
+/// `subsidie allocate`: one allocation round, with each day's committed seed, or (with
+/// `CALLER_SEEDS=on` only) the given one.
 pub fn allocate(settings: &Settings, instrument: &str, seed: Option<&str>) -> Result<(), Failure> {
+    if seed.is_some() && !settings.caller_seeds(false).map_err(Failure::Message)? {
+        return Err(Failure::Message(
+            "een zelfgekozen --seed is alleen toegestaan in test- of demomodus (CALLER_SEEDS=on); \
+             laat --seed weg: de ronde gebruikt dan voor elke lotingsdag de seed die vóór die dag \
+             is vastgelegd (zie GET /api/v1/instrumenten/{id}/lotingen)"
+                .to_owned(),
+        ));
+    }
     let seed = seed
         .map(|hex| {
             hex.trim()

@@ -179,7 +179,22 @@ pub fn allocation(run: &AllocationRun) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "toewijzingsronde: {}", r.id);
     let _ = writeln!(out, "regeling:         {}", r.instrument_id);
-    let _ = writeln!(out, "seed:             {}", r.seed);
+    let source = match r.seed_source.as_str() {
+        "committed" => "vooraf vastgelegd, nu onthuld",
+        "caller" => "opgegeven door wie de ronde startte (test of demo)",
+        "drawn" => "getrokken bij de start",
+        _ => "niet vastgelegd",
+    };
+    if !r.seed.is_empty() {
+        let _ = writeln!(out, "seed:             {} ({source})", r.seed);
+    }
+    for seed in &run.seeds {
+        let _ = writeln!(
+            out,
+            "seed van {}:  {} (commitment {})",
+            seed.day, seed.seed, seed.commitment
+        );
+    }
     let _ = writeln!(out, "lotingsdagen:     {days}");
     let _ = writeln!(
         out,

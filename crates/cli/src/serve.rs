@@ -18,6 +18,8 @@ use crate::settings::Settings;
 pub fn serve(settings: &Settings, bind: &str, demo: bool) -> Result<(), Failure> {
     // A wrong MAILER stops the start before anything is loaded or bound.
     let with_mailer = settings.mailer_in_serve().map_err(Failure::Message)?;
+    let auto_allocation = settings.auto_allocation().map_err(Failure::Message)?;
+    let caller_seeds = settings.caller_seeds(demo).map_err(Failure::Message)?;
     // One connection per blocking request, a few of them at once.
     let (pool, url) = open(settings, 8)?;
     let now = Utc::now();
@@ -45,6 +47,7 @@ pub fn serve(settings: &Settings, bind: &str, demo: bool) -> Result<(), Failure>
     say!("  OpenAPI:      http://{addr}/api/v1/openapi.json");
     let mut portal = subsidie_portal::PortalConfig::new(&settings.portal_base_url());
     portal.documents = settings.documents().map_err(Failure::Message)?;
+    portal.caller_seeds = caller_seeds;
     say!(
         "het subsidieportaal: http://{addr}/ (links in e-mails naar {})",
         portal.base_url
@@ -78,6 +81,22 @@ pub fn serve(settings: &Settings, bind: &str, demo: bool) -> Result<(), Failure>
     }
     config.metrics_token = settings.metrics_token.value.clone();
     config.documents = settings.documents().map_err(Failure::Message)?;
+    config.caller_seeds = caller_seeds;
+    if caller_seeds {
+        say!("loting: een toewijzingsronde mag een zelfgekozen seed krijgen (CALLER_SEEDS=on of --demo); de ronde vermeldt het");
+    }
+    let scheduler = if auto_allocation {
+        say!("toewijzing: elke afgelopen dag wordt vanzelf toegewezen (AUTO_ALLOCATION=off zet dit uit)");
+        Some(crate::scheduler::Scheduler::start(
+            pool.clone(),
+            settings
+                .test_allocation_pause_ms
+                .map(std::time::Duration::from_millis),
+        ))
+    } else {
+        say!("toewijzing: niet vanzelf (AUTO_ALLOCATION=off); 'subsidie allocate' of POST /toewijzingsrondes");
+        None
+    };
     say!("stoppen: Ctrl-C");
     tracing::info!(adres = %addr, database = %url.redacted(), "de API start");
     let clock = config.clock.clone();
@@ -93,6 +112,9 @@ pub fn serve(settings: &Settings, bind: &str, demo: bool) -> Result<(), Failure>
     .map_err(|e| Failure::Message(format!("de API stopte met een fout: {e}")));
     if let Some(handle) = mailer.lock().ok().and_then(|mut m| m.take()) {
         handle.stop();
+    }
+    if let Some(scheduler) = scheduler {
+        scheduler.stop();
     }
     match &served {
         Ok(()) => tracing::info!("de API is gestopt"),

@@ -27,7 +27,7 @@ pub const MAILER_ON: &str = "on";
 /// `MAILER` when only `subsidie mailer` sends it.
 pub const MAILER_OFF: &str = "off";
 /// Every variable the engine reads, in the order `subsidie config` shows them.
-pub const VARIABLES: [&str; 25] = [
+pub const VARIABLES: [&str; 27] = [
     "DATABASE_URL",
     "SUBSIDIE_BIND",
     "SMTP_URL",
@@ -53,6 +53,8 @@ pub const VARIABLES: [&str; 25] = [
     "DOCUMENT_SPOOL_DIR",
     "CORS_ORIGINS",
     "SUBSIDIE_HSTS",
+    "AUTO_ALLOCATION",
+    "CALLER_SEEDS",
 ];
 /// `DOCUMENT_MAX_FILE_MIB` when unset.
 pub const DEFAULT_DOCUMENT_MAX_FILE_MIB: &str = "20";
@@ -106,7 +108,7 @@ impl Setting {
         }
     }
 
-    fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         self.value.clone().unwrap_or_default()
     }
 }
@@ -167,6 +169,14 @@ pub struct Settings {
     pub cors_origins: Setting,
     /// `SUBSIDIE_HSTS`: `true` behind a proxy that ends TLS.
     pub hsts: Setting,
+    /// `AUTO_ALLOCATION`: `on` (`serve` allocates each ended day by itself) or `off`.
+    pub auto_allocation: Setting,
+    /// `CALLER_SEEDS`: `on` lets whoever starts an allocation run choose its seed (tests
+    /// and the demo); `off` (the default) refuses one.
+    pub caller_seeds: Setting,
+    /// `SUBSIDIE_TEST_ALLOCATION_PAUSE_MS`: a test pauses the automatic allocation this
+    /// long after claiming a day, to kill the process there. Not shown by `config`.
+    pub test_allocation_pause_ms: Option<u64>,
 }
 
 impl Settings {
@@ -221,6 +231,10 @@ impl Settings {
             document_spool_dir: Setting::from(set("DOCUMENT_SPOOL_DIR"), None),
             cors_origins: Setting::from(set("CORS_ORIGINS"), None),
             hsts: Setting::from(set("SUBSIDIE_HSTS"), Some("false")),
+            auto_allocation: Setting::from(set("AUTO_ALLOCATION"), Some(MAILER_ON)),
+            caller_seeds: Setting::from(set("CALLER_SEEDS"), Some(MAILER_OFF)),
+            test_allocation_pause_ms: set("SUBSIDIE_TEST_ALLOCATION_PAUSE_MS")
+                .and_then(|v| v.parse().ok()),
         }
     }
 
@@ -513,6 +527,8 @@ impl Settings {
                 shown(&self.cors_origins, "(niet gezet: geen andere herkomst)"),
             ),
             (&self.hsts, self.hsts.text()),
+            (&self.auto_allocation, self.auto_allocation.text()),
+            (&self.caller_seeds, self.caller_seeds.text()),
         ];
         VARIABLES
             .iter()

@@ -301,8 +301,9 @@ fn propose_grant(
 /// Nine days ago the first region (r01) and four others apply for a voucher, and the
 /// regions without an implementation plan apply for one; seven days ago the allocation
 /// rounds reserve them; a reviewer asks r01 for a supplement and proposes a grant above
-/// the four-eyes limit; two days ago more vouchers arrive (submitted, for the next
-/// round); yesterday r01 starts one more (a draft).
+/// the four-eyes limit; yesterday r01 starts one more (a draft); today more vouchers
+/// arrive (submitted: `serve` allocates them by itself after midnight, so vouchers of an
+/// earlier day would already be placed when the demo starts).
 pub fn stage_today(pool: &Pool, now: DateTime<Utc>) -> Result<TodayWork, ServiceError> {
     let instruments = queries::instruments(pool)?;
     let voucher = instrument_of_kind(&instruments, "discipline-voucher")?;
@@ -366,7 +367,7 @@ pub fn stage_today(pool: &Pool, now: DateTime<Utc>) -> Result<TodayWork, Service
         voucher,
         std::iter::once(first).chain(later),
         &disciplines,
-        ago(now, 2),
+        now,
     )?;
 
     let (applicant, _) = demo_actor(pool, APPLICANT_EMAIL)?;

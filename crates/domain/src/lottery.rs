@@ -38,6 +38,20 @@
 //!
 //! The first line is the first in the draw. The tests of this module contain keys computed
 //! exactly this way.
+//!
+//! # The commitment
+//!
+//! For order of receipt, each day's seed is drawn before the day begins and only its
+//! [`commitment`] is published: `SHA-256(seed bytes)`, the 32 raw bytes again. When the day
+//! is allocated the seed is revealed, and anyone checks that it is the one committed to:
+//!
+//! ```text
+//! printf '%s' "$SEED" | xxd -r -p | sha256sum
+//! ```
+//!
+//! must print the published commitment. SHA-256 cannot be inverted, so the commitment
+//! says nothing about the seed, and no other seed has the same commitment: once it is
+//! published nobody, the operator included, can choose another seed for that day.
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -153,6 +167,12 @@ pub fn lot_key(seed: &Seed, reference: &str) -> [u8; 32] {
     hasher.update(seed.0);
     hasher.update(reference.as_bytes());
     hasher.finalize().into()
+}
+
+/// The commitment to `seed`: `SHA-256(seed bytes)` in lowercase hex, as
+/// `printf '%s' SEED_HEX | xxd -r -p | sha256sum` prints it.
+pub fn commitment(seed: &Seed) -> String {
+    to_hex(&Sha256::digest(seed.0))
 }
 
 /// [`lot_key`] as 64 lowercase hex characters, as `sha256sum` prints it.
@@ -293,6 +313,16 @@ mod tests {
             to_hex(&keyed[4].1),
             "d70f23a318042b69fd3490d9fb7eaf1021ccff868e940afcf4d0056dff86e2d9"
         );
+    }
+
+    /// `printf '%s' SEED_HEX | xxd -r -p | sha256sum`, as the module documentation says.
+    #[test]
+    fn commitment_from_the_shell_recipe() {
+        assert_eq!(
+            commitment(&seed()),
+            "630dcd2966c4336691125448bbb25b4ff412a49c732db2c8abc1b8581bd710dd"
+        );
+        assert_ne!(commitment(&nth_seed(1)), commitment(&nth_seed(2)));
     }
 
     #[test]

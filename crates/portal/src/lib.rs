@@ -37,6 +37,9 @@ pub struct PortalConfig {
     pub secure_cookies: bool,
     /// The limits on uploads and their spool folder (as the API's).
     pub documents: subsidie_api::state::DocumentSettings,
+    /// Whether an administrator may type a lottery seed for a round (tests and the demo;
+    /// as the API's `caller_seeds`).
+    pub caller_seeds: bool,
 }
 
 impl PortalConfig {
@@ -47,6 +50,7 @@ impl PortalConfig {
             secure_cookies: base_url.starts_with("https://"),
             base_url,
             documents: subsidie_api::state::DocumentSettings::default(),
+            caller_seeds: false,
         }
     }
 }

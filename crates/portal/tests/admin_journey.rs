@@ -1,6 +1,6 @@
 //! The administrator's journey of issue 16 in a real browser: 37 regions ask for the
-//! maximum of the implementation instrument on one day, more than its ceiling holds; an
-//! administrator starts the allocation round (held up by the harness for a moment, so the
+//! maximum of the implementation instrument on one day, more than its ceiling holds; the
+//! next morning an administrator starts the allocation round (held up by the harness for a moment, so the
 //! progress page shows), opens its lottery page and recomputes the lot keys from the seed
 //! as the page says, closes the waiting list after its confirmation, changes a ceiling,
 //! adds an instrument (refused first for a window outside the programme), creates a user,
@@ -91,6 +91,9 @@ fn an_administrator_allocates_opens_the_lottery_and_closes_the_waiting_list() {
     }
     let server = TestServer::start(at(2025, 3, 3, 9));
     server.submissions("uitvoering", REGIONS, 200_000_000);
+    // The administrator allocates the next morning: the lot of 3 March uses the seed
+    // committed before that day, which the round reveals (during the day it would wait).
+    server.set_now(at(2025, 3, 4, 9));
     failed_message(&server);
     let admin = server.user(
         "Beheerder Bakker",

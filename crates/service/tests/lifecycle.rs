@@ -1058,9 +1058,22 @@ fn order_of_receipt_puts_what_does_not_fit_on_the_waiting_list() {
         act(pool, a, &d.id, Action::Submit, next);
         late.push(d.id);
     }
-    let run = allocation::run(pool, &admin, "uitvoering", None, next).unwrap();
-    // Same day, together over what is left: ordered by lot, recorded.
+    // During the day their lot waits: its seed is revealed only once the day is over.
+    let early = allocation::run(pool, &admin, "uitvoering", None, next).unwrap();
+    assert!(early.placements.is_empty());
+    let after = next + Duration::days(1);
+    let run = allocation::run(pool, &admin, "uitvoering", None, after).unwrap();
+    // Same day, together over what is left: ordered by lot with the day's committed
+    // seed, which the run reveals.
     assert_eq!(run.run.lottery_days, "2025-03-04");
+    assert_eq!(run.run.seed_source, "committed");
+    assert_eq!(run.seeds.len(), 1);
+    assert_eq!(run.seeds[0].day, date(2025, 3, 4));
+    let seed: subsidie_domain::lottery::Seed = run.seeds[0].seed.parse().unwrap();
+    assert_eq!(
+        subsidie_domain::lottery::commitment(&seed),
+        run.seeds[0].commitment
+    );
     assert_eq!(run.placements.len(), 2);
     assert!(run.placements.iter().all(|p| p.lot_key.is_some()));
     assert_eq!(run.placements[0].decision, "gereserveerd");
@@ -1072,9 +1085,9 @@ fn order_of_receipt_puts_what_does_not_fit_on_the_waiting_list() {
     assert_ledger(pool);
 
     // A rejection frees 2 mln; the next run moves the waiting application up.
-    act(pool, &reviewer, &ids[0], Action::StartReview, next);
-    act(pool, &reviewer, &ids[0], reject(), next);
-    let run = allocation::run(pool, &admin, "uitvoering", None, next).unwrap();
+    act(pool, &reviewer, &ids[0], Action::StartReview, after);
+    act(pool, &reviewer, &ids[0], reject(), after);
+    let run = allocation::run(pool, &admin, "uitvoering", None, after).unwrap();
     assert_eq!(run.placements.len(), 1);
     assert_eq!(run.placements[0].application_id, waiting);
     assert_eq!(run.placements[0].decision, "van_wachtlijst");

@@ -270,6 +270,44 @@ pub struct AllocationRunRow {
     pub actor_id: Option<String>,
     pub at: NaiveDateTime,
     pub round_code: Option<String>,
+    /// `committed`, `caller`, `drawn` or `unrecorded` (runs from before it was kept).
+    pub seed_source: String,
+    /// The Amsterdam day an automatic run allocated; `None` for a run started by hand.
+    pub day: Option<NaiveDate>,
+}
+
+/// The seed of one instrument's lottery on one day, drawn before the day began; public
+/// is only its SHA-256 until the day is allocated.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = lottery_commitments, treat_none_as_default_value = false)]
+pub struct CommitmentRow {
+    pub instrument_id: String,
+    pub day: NaiveDate,
+    pub seed: String,
+    pub commitment: String,
+    pub drawn_at: NaiveDateTime,
+}
+
+/// A day that `serve` allocated by itself (the claim and the run commit together).
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = allocation_days, treat_none_as_default_value = false)]
+pub struct AllocationDayRow {
+    pub instrument_id: String,
+    pub day: NaiveDate,
+    pub status: String,
+    pub run_id: String,
+    pub claimed_by: String,
+    pub claimed_at: NaiveDateTime,
+}
+
+/// A committed seed that a run revealed.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = allocation_run_seeds, treat_none_as_default_value = false)]
+pub struct RunSeedRow {
+    pub run_id: String,
+    pub day: NaiveDate,
+    pub seed: String,
+    pub commitment: String,
 }
 
 /// One application's place in an allocation run.

@@ -212,6 +212,38 @@ diesel::table! {
         at -> Timestamp,
         /// Migration `2026-12-03-100000_rounds`: the round the run placed.
         round_code -> Nullable<Text>,
+        seed_source -> Text,
+        day -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
+    lottery_commitments (instrument_id, day) {
+        instrument_id -> Text,
+        day -> Date,
+        seed -> Text,
+        commitment -> Text,
+        drawn_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    allocation_days (instrument_id, day) {
+        instrument_id -> Text,
+        day -> Date,
+        status -> Text,
+        run_id -> Text,
+        claimed_by -> Text,
+        claimed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    allocation_run_seeds (run_id, day) {
+        run_id -> Text,
+        day -> Date,
+        seed -> Text,
+        commitment -> Text,
     }
 }
 
@@ -465,6 +497,7 @@ diesel::table! {
 }
 
 diesel::joinable!(instruments -> programmes (programme_id));
+diesel::joinable!(allocation_run_seeds -> allocation_runs (run_id));
 diesel::joinable!(decision_letters -> applications (application_id));
 diesel::joinable!(documents -> applications (application_id));
 diesel::joinable!(document_chunks -> documents (document_id));
@@ -496,6 +529,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     application_history,
     ledger_entries,
     allocation_runs,
+    lottery_commitments,
+    allocation_days,
+    allocation_run_seeds,
     allocation_placements,
     payments,
     payment_runs,

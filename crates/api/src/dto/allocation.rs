@@ -4,8 +4,9 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
+use subsidie_service::allocation::commitments::Commitment;
 use subsidie_service::allocation::AllocationRun;
-use subsidie_store::rows::PlacementRow;
+use subsidie_store::rows::{PlacementRow, RunSeedRow};
 use utoipa::ToSchema;
 
 use super::applications::Aanvraag;
@@ -18,8 +19,10 @@ pub struct NieuweToewijzingsronde {
     /// Het instrument.
     #[schema(example = "uitvoering")]
     pub instrumentId: String,
-    /// De seed van de loting, 64 hexadecimale kleine letters en cijfers; weggelaten wordt een willekeurige getrokken en
-    /// vastgelegd.
+    /// Alleen in test- of demomodus (`CALLER_SEEDS=on`): een zelfgekozen seed van de loting,
+    /// 64 hexadecimale kleine letters en cijfers; de ronde vermeldt dan dat de seed is
+    /// opgegeven. Anders geweigerd (403): weggelaten gebruikt de ronde voor elke lotingsdag
+    /// de seed die vóór die dag is vastgelegd.
     #[schema(example = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f")]
     #[serde(default)]
     pub seed: Option<String>,
@@ -76,9 +79,24 @@ pub struct Toewijzingsronde {
     /// De gebruikte verdeling.
     #[schema(example = "volgorde-van-binnenkomst")]
     pub verdeling: String,
-    /// De seed van de loting: daarmee kan iedereen de loting herhalen.
+    /// De seed van de loting wanneer de ronde er één gebruikte: daarmee kan iedereen de
+    /// loting herhalen. Leeg (`null`) wanneer de ronde de vastgelegde seeds van meer dan
+    /// één dag (of van geen dag) onthulde: die staan in `lotingen`.
     #[schema(example = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f")]
-    pub seed: String,
+    pub seed: Option<String>,
+    /// Waar de seed vandaan komt: `vastgelegd` (de seed van de dag, vóór die dag
+    /// vastgelegd en hier onthuld), `opgegeven` (gekozen door wie de ronde startte: alleen
+    /// in test- of demomodus), `getrokken` (getrokken bij de start: een rangschikking) of
+    /// `onbekend` (rondes van vóór deze vastlegging).
+    #[schema(example = "vastgelegd")]
+    pub seedHerkomst: String,
+    /// De dag die deze ronde vanzelf toewees (na afloop van die dag); leeg voor een ronde
+    /// die een beheerder startte.
+    #[schema(value_type = Option<String>, format = Date, example = "2025-03-03")]
+    pub dag: Option<NaiveDate>,
+    /// De vastgelegde seeds die deze ronde onthulde, per dag, met hun commitment:
+    /// `printf '%s' SEED | xxd -r -p | sha256sum` geeft de commitment.
+    pub lotingen: Vec<OnthuldeSeed>,
     /// De dagen waarop aanvragen door loting zijn geordend.
     #[schema(value_type = Vec<String>, example = json!(["2025-03-03"]))]
     pub lotingsdagen: Vec<NaiveDate>,
@@ -100,8 +118,49 @@ pub struct Toewijzingsronde {
     pub links: SelfLinks,
 }
 
+/// De seed van één lotingsdag, onthuld door een ronde.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OnthuldeSeed {
+    /// De dag (Europe/Amsterdam).
+    #[schema(value_type = String, format = Date, example = "2025-03-03")]
+    pub dag: NaiveDate,
+    /// De seed, 64 hexadecimale tekens.
+    #[schema(example = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f")]
+    pub seed: String,
+    /// SHA-256 van de 32 bytes van de seed, gepubliceerd vóór de dag begon.
+    #[schema(example = "630dcd2966c4336691125448bbb25b4ff412a49c732db2c8abc1b8581bd710dd")]
+    pub commitment: String,
+}
+
+impl From<RunSeedRow> for OnthuldeSeed {
+    fn from(r: RunSeedRow) -> Self {
+        OnthuldeSeed {
+            dag: r.day,
+            seed: r.seed,
+            commitment: r.commitment,
+        }
+    }
+}
+
+/// How the wire names where a run's seed came from.
+fn seed_source(code: &str) -> &'static str {
+    match code {
+        "committed" => "vastgelegd",
+        "caller" => "opgegeven",
+        "drawn" => "getrokken",
+        _ => "onbekend",
+    }
+}
+
 impl From<AllocationRun> for Toewijzingsronde {
-    fn from(AllocationRun { run, placements }: AllocationRun) -> Self {
+    fn from(
+        AllocationRun {
+            run,
+            placements,
+            seeds,
+        }: AllocationRun,
+    ) -> Self {
         Toewijzingsronde {
             links: SelfLinks {
                 zelf: Link::to(format!("{BASE}/toewijzingsrondes/{}", run.id)),
@@ -110,7 +169,10 @@ impl From<AllocationRun> for Toewijzingsronde {
             instrumentId: run.instrument_id,
             ronde: run.round_code,
             verdeling: run.policy,
-            seed: run.seed,
+            seed: Some(run.seed).filter(|s| !s.is_empty()),
+            seedHerkomst: seed_source(&run.seed_source).to_owned(),
+            dag: run.day,
+            lotingen: seeds.into_iter().map(OnthuldeSeed::from).collect(),
             lotingsdagen: run
                 .lottery_days
                 .split(',')
@@ -135,4 +197,49 @@ pub struct WachtlijstSluiting {}
 pub struct WachtlijstGesloten {
     /// De aanvragen die zijn afgewezen omdat het plafond is bereikt (art. 4:25 Awb).
     pub afgewezen: Vec<Aanvraag>,
+}
+
+/// De vastgelegde loting van één dag: de commitment vanaf vóór de dag, de seed zodra de
+/// dag is toegewezen.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Loting {
+    /// De dag (Europe/Amsterdam) waarvan de aanvragen met deze seed worden geloot.
+    #[schema(value_type = String, format = Date, example = "2025-03-03")]
+    pub dag: NaiveDate,
+    /// SHA-256 van de 32 bytes van de seed, in kleine hexadecimale letters.
+    #[schema(example = "630dcd2966c4336691125448bbb25b4ff412a49c732db2c8abc1b8581bd710dd")]
+    pub commitment: String,
+    /// Wanneer de seed is getrokken (uit de willekeurbron van het besturingssysteem).
+    #[schema(value_type = String, format = DateTime)]
+    pub getrokkenOp: DateTime<Utc>,
+    /// De seed, zodra een toewijzingsronde de dag heeft toegewezen; tot dan leeg.
+    #[schema(example = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f")]
+    pub seed: Option<String>,
+    /// De ronde die de seed onthulde.
+    pub onthuldDoor: Option<Link>,
+}
+
+impl From<Commitment> for Loting {
+    fn from(c: Commitment) -> Self {
+        Loting {
+            dag: c.day,
+            commitment: c.commitment,
+            getrokkenOp: c.drawn_at,
+            seed: c.seed,
+            onthuldDoor: c
+                .revealed_by
+                .map(|run| Link::to(format!("{BASE}/toewijzingsrondes/{run}"))),
+        }
+    }
+}
+
+/// De vastgelegde lotingen van een instrument, de nieuwste dag eerst.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct LotingLijst {
+    /// Het instrument.
+    #[schema(example = "uitvoering")]
+    pub instrumentId: String,
+    /// Per dag de commitment, en de seed zodra onthuld.
+    pub lotingen: Vec<Loting>,
 }

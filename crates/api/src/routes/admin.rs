@@ -13,11 +13,11 @@ use crate::dto::admin::{
     NieuweOrganisatie, Organisatie, Token,
 };
 use crate::dto::allocation::{
-    NieuweToewijzingsronde, Toewijzingsronde, WachtlijstGesloten, WachtlijstSluiting,
+    LotingLijst, NieuweToewijzingsronde, Toewijzingsronde, WachtlijstGesloten, WachtlijstSluiting,
 };
 use crate::dto::applications::Aanvraag;
 use crate::dto::common::BASE;
-use crate::input::{optional_id, path_id, JsonBody, OptionalJsonBody};
+use crate::input::{optional_id, path_id, JsonBody, OptionalJsonBody, QueryParams};
 use crate::problem::ApiError;
 use crate::state::AppState;
 
@@ -34,7 +34,7 @@ fn created<T: serde::Serialize>(location: String, body: &T) -> HttpResponse {
     tag = "toewijzing",
     operation_id = "toewijzingsrondeStarten",
     summary = "Start een toewijzingsronde",
-    description = "Alleen een beheerder. Eerst schuift de wachtlijst op zover vrijgekomen budget reikt; daarna reserveren ingediende aanvragen budget volgens de verdeling van het instrument. Aanvragen van dezelfde dag die samen niet passen worden geloot met de vastgelegde seed; wat niet past komt op de wachtlijst. Een ronde plaatst alleen de aanvragen van één ronde (oproep) van het instrument (`ronde`), binnen het plafond van het instrument en dat van de ronde, met wat eerdere rondes met overloop niet gebruikten. Zonder `seed` wordt een willekeurige getrokken en vastgelegd.",
+    description = "Alleen een beheerder. Eerst schuift de wachtlijst op zover vrijgekomen budget reikt; daarna reserveren ingediende aanvragen budget volgens de verdeling van het instrument. Aanvragen van dezelfde dag die samen niet passen worden geloot met de seed die vóór die dag is vastgelegd (`GET /instrumenten/{id}/lotingen`); de ronde onthult die seed. Aanvragen van vandaag die geloot zouden moeten worden wachten tot de dag voorbij is (de server wijst elke afgelopen dag vanzelf toe). Wat niet past komt op de wachtlijst. Een ronde plaatst alleen de aanvragen van één ronde (oproep) van het instrument (`ronde`), binnen het plafond van het instrument en dat van de ronde, met wat eerdere rondes met overloop niet gebruikten. Een zelfgekozen `seed` alleen in test- of demomodus; anders 403.",
     request_body(content = NieuweToewijzingsronde, content_type = "application/json"),
     responses((status = 201, description = "De ronde met haar volgorde.", body = Toewijzingsronde, headers(
         ("Location" = String, description = "Waar de ronde staat."),
@@ -49,6 +49,13 @@ pub async fn ronde_starten(
     let instrument_id = optional_id(Some(b.instrumentId), "instrumentId")?.unwrap_or_default();
     let seed = match b.seed {
         None => None,
+        Some(_) if !state.caller_seeds => {
+            return Err(ApiError::forbidden(
+                "een zelfgekozen seed is alleen toegestaan in test- of demomodus (CALLER_SEEDS=on); \
+                 laat 'seed' weg: de ronde gebruikt dan voor elke lotingsdag de seed die vóór die dag \
+                 is vastgelegd en gepubliceerd (GET /api/v1/instrumenten/{id}/lotingen)",
+            ))
+        }
         Some(text) => Some(
             text.parse::<Seed>()
                 .map_err(|e| ApiError::field("seed", e.to_string()))?,
@@ -95,6 +102,60 @@ pub async fn ronde_ophalen(
         .run(move |pool| allocation::get_run(pool, &id))
         .await?;
     Ok(HttpResponse::Ok().json(Toewijzingsronde::from(run)))
+}
+
+/// An instrument's committed lotteries.
+#[utoipa::path(
+    get,
+    path = "/instrumenten/{id}/lotingen",
+    tag = "toewijzing",
+    operation_id = "lotingenOphalen",
+    summary = "De vastgelegde lotingen van een instrument, per dag",
+    description = "Voor elke rol. Voor elke dag waarop een instrument met volgorde van binnenkomst open is, wordt vóór die dag begint een seed getrokken uit de willekeurbron van het besturingssysteem; hier staat vanaf dan de SHA-256 ervan (de commitment). Zodra de dag is toegewezen staat ook de seed er, met de ronde die hem onthulde: `printf '%s' SEED | xxd -r -p | sha256sum` moet de commitment geven, en met de seed herhaalt iedereen de loting. De nieuwste dag eerst, hoogstens 400 dagen; `vanaf` (een datum) laat eerdere dagen weg.",
+    params(
+        ("id" = String, Path, description = "De code van het instrument."),
+        LotingFilter,
+    ),
+    responses((status = 200, description = "De lotingen.", body = LotingLijst))
+)]
+pub async fn lotingen(
+    state: Data<AppState>,
+    _caller: Caller,
+    id: Path<String>,
+    query: QueryParams<LotingFilter>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path_id(&id, "instrument")?;
+    let from = match query.0.vanaf.as_deref() {
+        None => None,
+        Some(text) => Some(
+            chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
+                ApiError::field(
+                    "vanaf",
+                    format!(
+                        "'{text}' is geen datum; geef een datum als JJJJ-MM-DD, zoals 2025-03-03"
+                    ),
+                )
+            })?,
+        ),
+    };
+    let instrument = id.clone();
+    let rows = state
+        .run(move |pool| allocation::commitments::list(pool, &instrument, from))
+        .await?;
+    Ok(HttpResponse::Ok().json(LotingLijst {
+        instrumentId: id,
+        lotingen: rows.into_iter().map(Into::into).collect(),
+    }))
+}
+
+/// Query parameters of the committed lotteries.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct LotingFilter {
+    /// Alleen dagen vanaf deze datum (JJJJ-MM-DD).
+    #[param(format = Date, example = "2025-03-01")]
+    pub vanaf: Option<String>,
 }
 
 /// Closes an instrument's waiting list.

@@ -51,6 +51,9 @@ pub fn register(cfg: &mut web::ServiceConfig) {
         .service(resource("/instrumenten", "GET").route(web::get().to(re::instrumenten)))
         .service(resource("/instrumenten/{id}", "GET").route(web::get().to(re::instrument)))
         .service(
+            resource("/instrumenten/{id}/lotingen", "GET").route(web::get().to(admin::lotingen)),
+        )
+        .service(
             resource("/instrumenten/{id}/wachtlijst-sluitingen", "POST")
                 .route(web::post().to(admin::wachtlijst_sluiten)),
         )

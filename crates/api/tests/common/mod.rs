@@ -57,9 +57,11 @@ impl TestServer {
         let clock = SharedClock::new(Clock::Fixed(now));
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
+        // The tests replay lots with a known seed: test mode.
         let mut config = Config {
             clock: clock.clone(),
             workers: Some(2),
+            caller_seeds: true,
             ..Config::default()
         };
         adjust(&mut config);

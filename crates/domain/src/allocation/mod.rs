@@ -167,6 +167,11 @@ pub enum AllocationError {
     /// More candidates than positions can number.
     #[error("een verdeling kan hoogstens 4294967295 aanvragen bevatten, maar er zijn er {0}")]
     TooManyCandidates(usize),
+    /// A day must go to lot and its seed is not (yet) known to the caller: the caller
+    /// fetches the day's committed seed, or leaves the day out while its seed may not be
+    /// revealed, and calls again.
+    #[error("de aanvragen van {0} moeten worden geloot, maar de seed van die dag is niet gegeven")]
+    NoSeedFor(NaiveDate),
     /// A sum left the representable range of amounts.
     #[error("de som van de bedragen valt buiten het toegestane bereik van bedragen")]
     Overflow,
@@ -282,6 +287,18 @@ pub fn allocate_by_receipt(
     candidates: &[Candidate],
     seed: &Seed,
 ) -> Result<AllocationOutcome, AllocationError> {
+    allocate_by_receipt_per_day(available, candidates, &|_| Some(*seed))
+}
+
+/// [`allocate_by_receipt`] with each day's own seed: `seed_of(day)` for every day that goes
+/// to lot (and for no other). A day whose seed is `None` stops the allocation with
+/// [`AllocationError::NoSeedFor`]. Which days go to lot does not depend on the seeds:
+/// the first day drawn cannot all fit, so every later day waits whatever the order.
+pub fn allocate_by_receipt_per_day(
+    available: Money,
+    candidates: &[Candidate],
+    seed_of: &dyn Fn(NaiveDate) -> Option<Seed>,
+) -> Result<AllocationOutcome, AllocationError> {
     validate(available, candidates)?;
     let mut ordered: Vec<&Candidate> = candidates.iter().collect();
     ordered.sort_by(|a, b| {
@@ -300,8 +317,9 @@ pub fn allocate_by_receipt(
                 walk.place(candidate, None)?;
             }
         } else {
+            let seed = seed_of(day[0].day).ok_or(AllocationError::NoSeedFor(day[0].day))?;
             lottery_days.push(day[0].day);
-            for (candidate, key) in by_lot(seed, day) {
+            for (candidate, key) in by_lot(&seed, day) {
                 walk.place(candidate, Some(key))?;
             }
         }

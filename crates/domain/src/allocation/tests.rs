@@ -287,6 +287,34 @@ fn invalid_inputs_are_refused() {
     assert_eq!(err, AllocationError::DuplicateReference("a".to_owned()));
 }
 
+/// Each drawn day uses its own seed, and a day whose seed is missing stops the run
+/// naming the day (the service then fetches it or leaves that day for later).
+#[test]
+fn each_day_draws_with_its_own_seed() {
+    let candidates = [
+        candidate("A", 3, 9, 0, 60),
+        candidate("B", 3, 10, 0, 60),
+        candidate("C", 4, 9, 0, 60),
+        candidate("D", 4, 10, 0, 60),
+    ];
+    let day = |d: u32| NaiveDate::from_ymd_opt(2025, 3, d).unwrap();
+    let per_day = |d: NaiveDate| Some(if d == day(3) { seed(1) } else { seed(2) });
+    let outcome = allocate_by_receipt_per_day(eur(100), &candidates, &per_day).unwrap();
+    assert_eq!(outcome.lottery_days, [day(3), day(4)]);
+    let first = allocate_by_receipt(eur(100), &candidates[..2], &seed(1)).unwrap();
+    let second = allocate_by_receipt(eur(0), &candidates[2..], &seed(2)).unwrap();
+    assert_eq!(refs(&outcome)[..2], refs(&first)[..]);
+    assert_eq!(refs(&outcome)[2..], refs(&second)[..]);
+    let only_first = |d: NaiveDate| (d == day(3)).then(|| seed(1));
+    assert_eq!(
+        allocate_by_receipt_per_day(eur(100), &candidates, &only_first),
+        Err(AllocationError::NoSeedFor(day(4)))
+    );
+    // A day that fits needs no seed.
+    let none = |_| None;
+    assert!(allocate_by_receipt_per_day(eur(500), &candidates, &none).is_ok());
+}
+
 #[test]
 fn empty_run() {
     let outcome = allocate_by_receipt(eur(10), &[], &seed(1)).unwrap();

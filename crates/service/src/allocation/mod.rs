@@ -3,9 +3,13 @@
 //! waiting list in order; closing the list rejects the rest because the ceiling is
 //! reached (Awb 4:25).
 //!
-//! Each run records its lottery seed and the resulting order, so anyone can re-run the lot
-//! (see `subsidie_domain::lottery` for the recipe).
+//! Each run records its lottery seeds and the resulting order, so anyone can re-run the
+//! lot (see `subsidie_domain::lottery` for the recipe). By order of receipt each day's
+//! seed is committed before the day begins ([`commitments`]) and `serve` allocates each
+//! day once it has ended ([`daily`]).
 
+pub mod commitments;
+pub mod daily;
 mod batch;
 mod movement;
 mod queue;
@@ -14,6 +18,7 @@ mod run;
 mod runs;
 mod waiting_list;
 
-pub use run::{get_run, random_seed, run, run_round, AllocationRun};
+pub use commitments::random_seed;
+pub use run::{get_run, run, run_round, AllocationRun};
 pub use runs::list_runs;
 pub use waiting_list::close_waiting_list;

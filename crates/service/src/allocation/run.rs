@@ -1,23 +1,31 @@
-//! One allocation run for one instrument: the waiting list moves up first, as far as the
+//! One allocation run for one round of one instrument: the waiting list moves up first, as far as the
 //! freed budget allows; then the submitted applications are placed by the instrument's
 //! policy; the run is recorded with its seed and its placements in order.
+//!
+//! Seeds: by order of receipt each day that goes to lot uses that day's committed seed
+//! (`super::commitments`), revealed by the run, and only for a day that has ended: the
+//! applications of today wait for the night's run when they would need a lot. A seed
+//! chosen by the caller (tests and the demo) replaces them all and the run says so; a
+//! ranking draws its seed when it runs.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
-use rand::RngCore;
 use rust_decimal::Decimal;
-use subsidie_domain::allocation::{self as rules, AllocationOutcome, Candidate, PlacementDecision};
+use subsidie_domain::allocation::{
+    self as rules, AllocationError, AllocationOutcome, Candidate, PlacementDecision,
+};
 use subsidie_domain::deadlines;
 use subsidie_domain::lifecycle::{Command, State};
 use subsidie_domain::lottery::Seed;
 use subsidie_domain::programme::{AllocationPolicy, UnknownValue};
 use subsidie_domain::Money;
-use subsidie_store::rows::{AllocationRunRow, InstrumentRow, PlacementRow};
-use subsidie_store::schema::{allocation_placements, allocation_runs};
+use subsidie_store::rows::{AllocationRunRow, InstrumentRow, PlacementRow, RunSeedRow};
+use subsidie_store::schema::{allocation_placements, allocation_run_seeds, allocation_runs};
 use subsidie_store::{DbConnection, Pool};
 
+use super::commitments::{self, random_seed};
 use super::batch::Batch;
 use super::queue::{in_state, require_admin, Queued};
 use super::round::RunRound;
@@ -34,13 +42,22 @@ pub struct AllocationRun {
     pub run: AllocationRunRow,
     /// Every application the run placed, in order.
     pub placements: Vec<PlacementRow>,
+    /// The committed seeds the run revealed, by day.
+    pub seeds: Vec<RunSeedRow>,
 }
 
-/// A fresh random seed from the operating system.
-pub fn random_seed() -> Seed {
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    Seed::from_bytes(bytes)
+/// Where a run's lot seeds come from.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Seeds {
+    /// Chosen by whoever started the run: tests and the demo only.
+    Caller(Seed),
+    /// Each day's committed seed, revealed only for days before `reveal_before` (days
+    /// that have ended); `day` is the day an automatic run allocates, whose seed it
+    /// reveals even when no lot was needed.
+    Committed {
+        reveal_before: NaiveDate,
+        day: Option<NaiveDate>,
+    },
 }
 
 /// Runs an allocation for one instrument, in the round [`run_round`] picks by default.
@@ -59,7 +76,9 @@ pub fn run(
 /// are placed by the instrument's policy, within the instrument's ceiling and the
 /// round's (with what earlier rounds carried over). Without `round`: the earliest round
 /// with submitted applications, else the one open now, else the last closed one. With
-/// `seed` `None` a fresh random seed is drawn and recorded.
+/// `seed` `None` each day's committed seed is used (applications of today that would
+/// need a lot wait for the day to end); with `Some` the caller's seed, and the run
+/// records that it was chosen. Whether a caller may choose is the edge's setting.
 pub fn run_round(
     pool: &Pool,
     actor: &Actor,
@@ -69,9 +88,15 @@ pub fn run_round(
     now: DateTime<Utc>,
 ) -> Result<AllocationRun, ServiceError> {
     require_admin(actor)?;
-    let seed = seed.unwrap_or_else(random_seed);
+    let seeds = match seed {
+        Some(seed) => Seeds::Caller(seed),
+        None => Seeds::Committed {
+            reveal_before: deadlines::amsterdam_date(now),
+            day: None,
+        },
+    };
     tx::write(pool, |conn| {
-        run_in(conn, actor, instrument_id, round, &seed, now)
+        run_in_as(conn, actor, instrument_id, round, seeds, now, new_id())
     })
 }
 
@@ -87,6 +112,9 @@ struct Run<'a> {
     id: String,
     placements: Vec<PlacementRow>,
     batch: Batch,
+    seeds: Seeds,
+    /// Committed seeds fetched for the lot, by day.
+    committed: BTreeMap<NaiveDate, (Seed, String)>,
 }
 
 impl Run<'_> {
@@ -146,13 +174,15 @@ impl Run<'_> {
     }
 }
 
-fn run_in(
+/// One run inside the caller's transaction, under id `run_id`.
+pub(crate) fn run_in_as(
     conn: &mut DbConnection,
     actor: &Actor,
     instrument_id: &str,
     round: Option<&str>,
-    seed: &Seed,
+    seeds: Seeds,
     now: DateTime<Utc>,
+    run_id: String,
 ) -> Result<AllocationRun, ServiceError> {
     let instrument = budget::lock(conn, instrument_id)?;
     let policy = policy_of(&instrument)?;
@@ -165,12 +195,20 @@ fn run_in(
         instrument_before,
         actor,
         now,
-        id: new_id(),
+        id: run_id,
         placements: Vec::new(),
+        seeds,
+        committed: BTreeMap::new(),
     };
     let available_before = run.available()?;
     let still_waiting = promote_waiting_list(conn, &mut run, available_before)?;
-    let outcome = place_submitted(conn, &mut run, policy, seed, still_waiting)?;
+    let (outcome, seed_source, seed) = place_submitted(conn, &mut run, policy, still_waiting)?;
+    let revealed = revealed_seeds(conn, &mut run, &outcome)?;
+    let single = match (&seed, revealed.as_slice()) {
+        (Some(seed), _) => seed.to_string(),
+        (None, [only]) => only.seed.clone(),
+        (None, _) => String::new(),
+    };
     let Run {
         mut instrument,
         id,
@@ -187,7 +225,7 @@ fn run_in(
         id,
         instrument_id: instrument_id.to_owned(),
         policy: policy.as_str().to_owned(),
-        seed: seed.to_string(),
+        seed: single,
         lottery_days: outcome
             .lottery_days
             .iter()
@@ -199,9 +237,49 @@ fn run_in(
         actor_id: actor.user_id.clone(),
         at: naive(now),
         round_code: Some(round.round.code),
+        seed_source: seed_source.to_owned(),
+        day: match seeds {
+            Seeds::Committed { day, .. } => day,
+            Seeds::Caller(_) => None,
+        },
     };
-    record(conn, row, placements)
+    record(conn, row, placements, revealed)
 }
+
+/// The committed seeds the run reveals: every day it drew with one, and the day of an
+/// automatic run (a day that has ended; its commitment drawn now if it never was, which
+/// its time of drawing then shows).
+fn revealed_seeds(
+    conn: &mut DbConnection,
+    run: &mut Run<'_>,
+    outcome: &AllocationOutcome,
+) -> Result<Vec<RunSeedRow>, ServiceError> {
+    let Seeds::Committed { day, .. } = run.seeds else {
+        return Ok(Vec::new());
+    };
+    if let Some(day) = day {
+        if !run.committed.contains_key(&day)
+            && run.instrument.policy == AllocationPolicy::OrderOfReceipt.as_str()
+        {
+            let row = commitments::ensure(conn, &run.instrument.id, day, run.now)?;
+            run.committed
+                .insert(day, (commitments::seed_of(&row)?, row.commitment));
+        }
+    }
+    Ok(run
+        .committed
+        .iter()
+        .filter(|(d, _)| outcome.lottery_days.contains(d) || Some(**d) == day)
+        .map(|(d, (seed, commitment))| RunSeedRow {
+            run_id: run.id.clone(),
+            day: *d,
+            seed: seed.to_string(),
+            commitment: commitment.clone(),
+        })
+        .collect())
+}
+
+
 
 /// The instrument's policy (a ranking waits until its round has closed: see
 /// [`super::round::choose`]).
@@ -256,14 +334,17 @@ struct Waiting {
     last_position: i32,
 }
 
+/// The outcome of placing the submitted applications, where its seed came from, and the
+/// one seed that was not committed (the caller's or a ranking's).
+type Placed = (AllocationOutcome, &'static str, Option<Seed>);
+
 /// Then the new applications; while others still wait, they queue behind them.
 fn place_submitted(
     conn: &mut DbConnection,
     run: &mut Run<'_>,
     policy: AllocationPolicy,
-    seed: &Seed,
     waiting: Waiting,
-) -> Result<AllocationOutcome, ServiceError> {
+) -> Result<Placed, ServiceError> {
     let round = run.round.round.code.clone();
     let submitted = in_state(conn, &run.instrument.id, Some(&round), State::Submitted)?;
     let available = if waiting.any {
@@ -271,17 +352,37 @@ fn place_submitted(
     } else {
         run.available()?
     };
-    let candidates = submitted
+    let mut candidates = submitted
         .iter()
         .map(candidate)
         .collect::<Result<Vec<_>, ServiceError>>()?;
-    let outcome = match policy {
-        AllocationPolicy::OrderOfReceipt => {
-            rules::allocate_by_receipt(available, &candidates, seed)
-        }
-        AllocationPolicy::Ranking => rules::allocate_by_ranking(available, &candidates, seed),
+    if let Seeds::Committed { day: Some(day), .. } = run.seeds {
+        candidates.retain(|c| c.day <= day);
     }
-    .map_err(|e| ServiceError::Conflict(e.to_string()))?;
+    let conflict = |e: AllocationError| ServiceError::Conflict(e.to_string());
+    let (outcome, source, seed) = match (policy, run.seeds) {
+        (AllocationPolicy::OrderOfReceipt, Seeds::Caller(seed)) => (
+            rules::allocate_by_receipt(available, &candidates, &seed).map_err(conflict)?,
+            "caller",
+            Some(seed),
+        ),
+        (AllocationPolicy::OrderOfReceipt, Seeds::Committed { reveal_before, .. }) => (
+            by_committed_seeds(conn, run, available, candidates, reveal_before)?,
+            "committed",
+            None,
+        ),
+        (AllocationPolicy::Ranking, seeds) => {
+            let (seed, source) = match seeds {
+                Seeds::Caller(seed) => (seed, "caller"),
+                Seeds::Committed { .. } => (random_seed(), "drawn"),
+            };
+            (
+                rules::allocate_by_ranking(available, &candidates, &seed).map_err(conflict)?,
+                source,
+                Some(seed),
+            )
+        }
+    };
 
     let offset = run.placements.len();
     // By reference, so an opening rush of 100,000 applications is not searched
@@ -315,7 +416,33 @@ fn place_submitted(
             placement.lot_key.clone(),
         );
     }
-    Ok(outcome)
+    Ok((outcome, source, seed))
+}
+
+/// Order of receipt with each day's committed seed: a day that goes to lot and has ended
+/// gets its seed from its commitment; a day that has not ended (today) is left out with
+/// every later one, so its seed stays secret while applications can still arrive.
+fn by_committed_seeds(
+    conn: &mut DbConnection,
+    run: &mut Run<'_>,
+    available: Money,
+    mut candidates: Vec<Candidate>,
+    reveal_before: NaiveDate,
+) -> Result<AllocationOutcome, ServiceError> {
+    loop {
+        let committed = &run.committed;
+        let seed_of = |day: NaiveDate| committed.get(&day).map(|(seed, _)| *seed);
+        match rules::allocate_by_receipt_per_day(available, &candidates, &seed_of) {
+            Ok(outcome) => return Ok(outcome),
+            Err(AllocationError::NoSeedFor(day)) if day < reveal_before => {
+                let row = commitments::ensure(conn, &run.instrument.id, day, run.now)?;
+                run.committed
+                    .insert(day, (commitments::seed_of(&row)?, row.commitment));
+            }
+            Err(AllocationError::NoSeedFor(day)) => candidates.retain(|c| c.day < day),
+            Err(e) => return Err(ServiceError::Conflict(e.to_string())),
+        }
+    }
 }
 
 fn candidate(a: &Queued) -> Result<Candidate, ServiceError> {
@@ -338,12 +465,22 @@ fn record(
     conn: &mut DbConnection,
     run: AllocationRunRow,
     placements: Vec<PlacementRow>,
+    seeds: Vec<RunSeedRow>,
 ) -> Result<AllocationRun, ServiceError> {
     diesel::insert_into(allocation_runs::table)
         .values(&run)
         .execute(conn)?;
+    for seed in &seeds {
+        diesel::insert_into(allocation_run_seeds::table)
+            .values(seed)
+            .execute(conn)?;
+    }
     subsidie_store::bulk::insert_placements(conn, &placements)?;
-    Ok(AllocationRun { run, placements })
+    Ok(AllocationRun {
+        run,
+        placements,
+        seeds,
+    })
 }
 
 /// A recorded run with its placements.
@@ -363,6 +500,15 @@ pub fn get_run(pool: &Pool, run_id: &str) -> Result<AllocationRun, ServiceError>
             .order(allocation_placements::position.asc())
             .select(PlacementRow::as_select())
             .load(conn)?;
-        Ok(AllocationRun { run, placements })
+        let seeds = allocation_run_seeds::table
+            .filter(allocation_run_seeds::run_id.eq(run_id))
+            .order(allocation_run_seeds::day.asc())
+            .select(RunSeedRow::as_select())
+            .load(conn)?;
+        Ok(AllocationRun {
+            run,
+            placements,
+            seeds,
+        })
     })
 }

@@ -61,6 +61,11 @@ pub(super) fn submit(
         ));
     }
     refuse_any(errors)?;
+    // The day's lottery is committed before its first submission becomes visible (see
+    // `allocation::commitments`); normally `serve` drew it the day before.
+    if crate::allocation::commitments::lottery_day(instrument, today) {
+        crate::allocation::commitments::ensure(conn, &instrument.id, today, now)?;
+    }
     let term = Term::Weeks(u32::try_from(instrument.decision_term_weeks).unwrap_or(13));
     app.received_at = Some(naive(now));
     app.round_code = round.map(|r| r.code);

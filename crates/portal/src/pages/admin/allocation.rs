@@ -29,7 +29,9 @@ const RUNS_LISTED: i64 = 100;
 
 fn policy_words(policy: &str) -> &'static str {
     match policy {
-        "volgorde_van_binnenkomst" => "Volgorde van binnenkomst (loting per dag)",
+        "volgorde-van-binnenkomst" | "volgorde_van_binnenkomst" => {
+            "Volgorde van binnenkomst (loting per dag)"
+        }
         "rangschikking" => "Rangschikking op score",
         _ => "Onbekende verdeling",
     }
@@ -158,6 +160,14 @@ pub(crate) async fn start(
     }
     let seed = match typed_seed.as_str() {
         "" => None,
+        _ if !state.config.caller_seeds => {
+            problems.field(
+                "seed",
+                "een zelfgekozen seed kan alleen in test- of demomodus; laat het veld leeg: de ronde \
+                 gebruikt dan voor elke lotingsdag de seed die vóór die dag is vastgelegd",
+            );
+            None
+        }
         text => match text.parse::<Seed>() {
             Ok(s) => Some(s),
             Err(e) => {
@@ -228,6 +238,16 @@ pub(crate) async fn task(
     }
 }
 
+/// Where a round's seed came from, in words.
+fn seed_source_words(code: &str) -> &'static str {
+    match code {
+        "committed" => "vóór elke lotingsdag vastgelegd (de commitment was vooraf gepubliceerd); deze ronde onthult de seed",
+        "caller" => "opgegeven door wie de ronde startte: alleen in test- of demomodus",
+        "drawn" => "getrokken bij de start van de ronde",
+        _ => "niet vastgelegd (een ronde van vóór de vastgelegde loting)",
+    }
+}
+
 fn lottery_days(text: &str) -> Vec<String> {
     text.split(',')
         .filter_map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
@@ -283,6 +303,11 @@ pub(crate) async fn show_run(
             r => context! {
                 id => run.id.clone(), regeling => instrument.name.clone(), regeling_id => instrument.id.clone(),
                 verdeling => policy_words(&run.policy), seed => run.seed.clone(),
+                herkomst => seed_source_words(&run.seed_source),
+                dag => run.day.map(view::date),
+                seeds => found.seeds.iter().map(|s| context! {
+                    dag => view::date(s.day), seed => s.seed.clone(), commitment => s.commitment.clone(),
+                }).collect::<Vec<Value>>(),
                 lotingsdagen => lottery_days(&run.lottery_days),
                 beschikbaar => view::amount(run.available_before_cents),
                 gereserveerd => view::amount(run.reserved_total_cents),

@@ -1,0 +1,9 @@
+ALTER TABLE allocation_runs DROP COLUMN day;
+ALTER TABLE allocation_runs DROP COLUMN seed_source;
+DROP TRIGGER IF EXISTS allocation_run_seeds_no_update;
+DROP TRIGGER IF EXISTS lottery_commitments_no_delete;
+DROP TRIGGER IF EXISTS lottery_commitments_no_update;
+DROP INDEX IF EXISTS allocation_run_seeds_day;
+DROP TABLE IF EXISTS allocation_run_seeds;
+DROP TABLE IF EXISTS allocation_days;
+DROP TABLE IF EXISTS lottery_commitments;

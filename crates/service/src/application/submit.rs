@@ -1,6 +1,7 @@
 //! Submitting (*indienen*): within the instrument's opening, while its waiting list is
 //! open, for an amount it accepts. The application gets its moment of receipt and its
-//! decision deadline. The documents its instrument asks for must be there.
+//! decision deadline. The documents its instrument asks for must be there, and the
+//! partners of the kinds it requires.
 
 use chrono::{DateTime, Utc};
 use subsidie_domain::deadlines::{self, Term};
@@ -47,6 +48,15 @@ pub(super) fn submit(
             format!(
                 "het verplichte document '{}' ontbreekt; voeg het toe als soort '{}' met POST /api/v1/aanvragen/{}/documenten (of op de pagina van de aanvraag) en dien daarna opnieuw in",
                 missing.name, missing.kind, app.id
+            ),
+        ));
+    }
+    for short in crate::consortium::shortfalls(conn, app)? {
+        errors.push(FieldError::new(
+            "partners",
+            format!(
+                "{short}; geef de partners op met PUT /api/v1/aanvragen/{}/partners en dien daarna opnieuw in",
+                app.id
             ),
         ));
     }

@@ -14,7 +14,7 @@ use crate::middleware::{API_VERSION, API_VERSION_HEADER, IDEMPOTENCY_KEY};
 use crate::problem::{InvalidParam, Problem};
 use crate::routes::{
     admin, administration, amendments, applications, decisions, documents, finance, late, meta,
-    objections, outbox, programme, reference, reports, review, runs,
+    objections, outbox, partners, programme, reference, reports, review, runs,
 };
 
 #[derive(OpenApi)]
@@ -58,6 +58,8 @@ use crate::routes::{
         documents::lijst,
         documents::downloaden,
         documents::verwijderen,
+        partners::ophalen,
+        partners::opgeven,
         decisions::lijst,
         decisions::downloaden,
         objections::herstel_vragen,

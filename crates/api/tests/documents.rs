@@ -161,6 +161,8 @@ fn submission_names_the_missing_documents_and_then_documents_are_frozen() {
     );
     s.delete(&c.applicant_a, &extra_path).expect(204);
     s.get(&c.applicant_a, &extra_path).problem(404);
+    // The consortium the instrument asks for, beside the documents.
+    common::attach_partners(&s, &c.applicant_a, &id);
     s.post(
         &c.applicant_a,
         &format!("/aanvragen/{id}/indieningen"),
@@ -202,6 +204,7 @@ fn submission_names_the_missing_documents_and_then_documents_are_frozen() {
             "document_toevoegen",
             "document_toevoegen",
             "document_verwijderen",
+            "partners_opgeven",
             "indienen"
         ]
     );

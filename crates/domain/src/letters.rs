@@ -49,10 +49,13 @@ pub enum Template {
     ObjectionExtended,
     /// `beslissing_op_bezwaar`: the objection decided, with the appeal clause.
     ObjectionDecision,
+    /// `wijzigingsverzoek_ontvangen`: the grantee's amendment request was received
+    /// ([`ApplicationLetter`] with what was asked in `wijziging`).
+    AmendmentReceipt,
 }
 
-/// The number of templates: every notice and the ten others.
-const COUNT: usize = Notice::ALL.len() + 10;
+/// The number of templates: every notice and the eleven others.
+const COUNT: usize = Notice::ALL.len() + 11;
 
 impl Template {
     /// Every template: the lifecycle's notices in their order, then the others.
@@ -73,6 +76,7 @@ impl Template {
         all[i + 7] = Template::ObjectionMend;
         all[i + 8] = Template::ObjectionExtended;
         all[i + 9] = Template::ObjectionDecision;
+        all[i + 10] = Template::AmendmentReceipt;
         all
     };
 
@@ -90,6 +94,7 @@ impl Template {
             Template::ObjectionMend => "bezwaar_herstel",
             Template::ObjectionExtended => "bezwaar_verdaagd",
             Template::ObjectionDecision => "beslissing_op_bezwaar",
+            Template::AmendmentReceipt => "wijzigingsverzoek_ontvangen",
         }
     }
 }
@@ -438,6 +443,16 @@ pub struct ObjectionLetter {
     /// What the new decision pays out now (an extra advance or the rest of a settlement).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nabetaling: Option<Money>,
+    /// For a founded objection against a decision after the grant, what the new
+    /// decision is: `intrekking_herroepen` (the grant or settlement restored),
+    /// `verlaging_herroepen` (the higher amount restored) or `wijziging_toegekend` (the
+    /// refused amendment granted). Absent for the others, and in older letters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nieuw_besluit: Option<String>,
+    /// For a founded objection that grants a refused extension: the new accounting
+    /// deadline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verantwoording_uiterlijk: Option<NaiveDate>,
     /// For a founded objection when nothing was available: the place on the waiting list.
     pub wachtlijstpositie: Option<i32>,
     /// Whether the hearing was held (`gehouden`) or waived (`afgezien`).
@@ -526,6 +541,11 @@ pub struct SecondReviewLetter {
     pub grens: Money,
     /// The name of the reviewer who proposed it.
     pub voorgesteld_door: String,
+    /// For a raise asked in an amendment (a *wijzigingsverzoek*) rather than a first
+    /// grant: the grant as it stands; `voorgesteld` is then the raised grant. Absent for
+    /// a grant proposal, and in mails queued before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub huidig_verleend: Option<Money>,
 }
 
 /// To finance: a payment run was made and waits to be sent to the bank and booked.

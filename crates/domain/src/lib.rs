@@ -6,6 +6,7 @@
 
 pub mod allocation;
 pub mod amendment;
+pub mod consortium;
 pub mod deadlines;
 pub mod documents;
 pub mod iban;

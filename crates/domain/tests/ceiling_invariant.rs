@@ -7,7 +7,8 @@
 //! (`ReserveBudget`, `ReleaseReservation`, `GrantFromReservation`, `ReleaseGrant`,
 //! `SettleGrant`, `ReserveAndGrant` of a founded objection against a rejection or a grant,
 //! `RaiseSettlement` of one against a settlement, and after a grant `ReviseGrant` of an
-//! amendment (raise or lower) or a lowering, and `ReviseSettlement`/`ReleaseSettlement` of
+//! amendment (raise or lower) or a lowering, the founded objections against a revocation
+//! (`ReserveAndGrant`, `RaiseSettlement`: restored), a lowering or a refused amendment, and `ReviseSettlement`/`ReleaseSettlement` of
 //! a lowered or revoked settlement, Awb 4:49) are carried out with the ledger operations
 //! of [`BudgetPosition`] and
 //! [`BudgetPosition::apply`], as the service does; payments and recoveries come beside the
@@ -164,6 +165,8 @@ struct Stats {
     revoked: u32,
     /// Files closed (a closed file may be reopened by a lowering, or revoked).
     closed: u32,
+    /// Revocations undone by a founded objection (the grant or settlement restored).
+    restored: u32,
 }
 
 impl Model {
@@ -480,9 +483,17 @@ impl Model {
                 Effect::ReserveAndGrant => {
                     // A founded objection against a rejection: reserve from what is
                     // available and grant at once; with too little left, the service
-                    // puts the application first on the waiting list instead.
+                    // puts the application first on the waiting list instead. Against
+                    // a revocation (the grant restored) the same, without a waiting list.
                     let reserve = match scratch.reserve(app.requested) {
                         Ok(m) => m,
+                        Err(LedgerError::CeilingReached { .. }) if app.state == State::Revoked => {
+                            // A revoked grant restored: no waiting list, the service
+                            // refuses the decision when it does not fit.
+                            self.stats.ceiling_reached += 1;
+                            assert_eq!(&self.budget, before);
+                            return;
+                        }
                         Err(LedgerError::CeilingReached { .. }) => {
                             self.stats.ceiling_reached += 1;
                             assert_eq!(&self.budget, before);
@@ -580,6 +591,9 @@ impl Model {
         }
         if command == Command::Close {
             self.stats.closed += 1;
+        }
+        if app.state == State::Revoked {
+            self.stats.restored += 1;
         }
         next.state = transition.to;
         self.apps[a] = next;
@@ -718,6 +732,7 @@ fn a_long_run_exercises_every_path() {
         total.revised += model.stats.revised;
         total.revoked += model.stats.revoked;
         total.closed += model.stats.closed;
+        total.restored += model.stats.restored;
         settled += u32::try_from(
             model
                 .apps
@@ -735,6 +750,7 @@ fn a_long_run_exercises_every_path() {
     assert!(total.refused_ledger > 100, "{total:?}");
     assert!(total.revised > 10, "{total:?}");
     assert!(total.revoked > 10, "{total:?}");
+    assert!(total.restored > 0, "{total:?}");
     assert!(settled > 10, "settled {settled}, closed {closed}");
     assert!(closed > 10, "settled {settled}, closed {closed}");
 }

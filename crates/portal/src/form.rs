@@ -181,6 +181,8 @@ fn label(field: &str) -> &str {
         "email" => "E-mailadres",
         "naam" => "Naam",
         "contactpersoon" => "Contactpersoon",
+        "contactEmail" => "E-mailadres van de contactpersoon",
+        "partnersoort" => "Soort partner",
         "rol" => "Rol",
         "organisatie" => "Organisatie",
         "dagen" => "Geldig (dagen)",

@@ -30,6 +30,7 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "indienen.html",
     "aanvraag.html",
     "documenten.html",
+    "partners.html",
     "werkvoorraad.html",
     "admin/toewijzing.html",
     "admin/taak.html",

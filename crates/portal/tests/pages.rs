@@ -58,6 +58,30 @@ fn upload_required(server: &TestServer, detail: &str, cookie: &str, csrf: &str) 
         );
         assert_eq!(res.status, 303, "{}", res.text());
     }
+    add_partners(server, detail, cookie, csrf);
+}
+
+/// Names, through the page's form, the consortium `uitvoering` asks for: a GP
+/// organisation, two district-nursing organisations, the insurer.
+fn add_partners(server: &TestServer, detail: &str, cookie: &str, csrf: &str) {
+    let kinds = [
+        "huisartsenorganisatie",
+        "wijkverpleging",
+        "wijkverpleging",
+        "zorgverzekeraar",
+    ];
+    for (i, kind) in kinds.iter().enumerate() {
+        let res = post(
+            server,
+            &format!("{detail}/partners"),
+            cookie,
+            &format!(
+                "csrf={csrf}&organisatie=Partner+{i}&partnersoort={kind}&rol=partner\
+                 &contactpersoon=J.+Jansen&contactEmail=p{i}%40partner.example.nl"
+            ),
+        );
+        assert_eq!(res.status, 303, "{}", res.text());
+    }
 }
 
 fn ask_link(server: &TestServer, csrf: &str, email: &str) -> Response {

@@ -32,6 +32,11 @@ pub fn roles_for(command: Command) -> &'static [Role] {
         | Command::ReconsiderWaitlist
         | Command::ReconsiderRaise
         | Command::ReconsiderSettlement
+        | Command::ReconsiderRevocation
+        | Command::ReconsiderRevocationReported
+        | Command::ReconsiderRevocationSettled
+        | Command::ReconsiderLowering
+        | Command::ReconsiderAmendment
         | Command::ExtendDecisionTerm
         | Command::GrantAmendment
         | Command::RefuseAmendment => &[Role::Reviewer],

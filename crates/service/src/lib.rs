@@ -10,6 +10,7 @@ pub mod actor;
 pub mod allocation;
 pub mod application;
 pub mod budget;
+pub mod consortium;
 mod convert;
 pub mod decisions;
 pub mod disbursement;

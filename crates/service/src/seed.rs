@@ -8,7 +8,9 @@ use subsidie_domain::programme::{AmountRule, InstrumentConfig, ProgrammeFile};
 use subsidie_store::rows::{
     DisciplineRow, InstrumentDocumentRow, InstrumentRow, ProgrammeRow, RegionRow,
 };
-use subsidie_store::schema::{disciplines, instrument_documents, instruments, programmes, regions};
+use subsidie_store::schema::{
+    disciplines, instrument_documents, instrument_partner_rules, instruments, programmes, regions,
+};
 use subsidie_store::{DbConnection, Pool};
 
 use crate::error::ServiceError;
@@ -195,6 +197,7 @@ fn load_in(
     for config in &p.instruments {
         upsert_instrument(conn, &p.code, config, &mut report)?;
         sync_required_documents(conn, config, &mut report)?;
+        sync_partner_rules(conn, config, &mut report)?;
     }
 
     for region in &file.regions {
@@ -409,6 +412,47 @@ fn sync_required_documents(
     .execute(conn)?;
     for row in &wanted {
         diesel::insert_into(instrument_documents::table)
+            .values(row)
+            .execute(conn)?;
+    }
+    if stored.is_empty() {
+        report.inserted += wanted.len();
+    } else {
+        report.updated += 1;
+    }
+    Ok(())
+}
+
+/// Makes the instrument's partner rule that of the file, as for its required documents.
+fn sync_partner_rules(
+    conn: &mut DbConnection,
+    config: &InstrumentConfig,
+    report: &mut SeedReport,
+) -> Result<(), ServiceError> {
+    let wanted: Vec<subsidie_store::rows::PartnerRuleRow> = config
+        .required_partners
+        .iter()
+        .enumerate()
+        .map(|(i, r)| subsidie_store::rows::PartnerRuleRow {
+            instrument_id: config.code.clone(),
+            kind: r.kind.clone(),
+            name: r.name.clone(),
+            at_least: i32::try_from(r.at_least).unwrap_or(i32::MAX),
+            position: i32::try_from(i).unwrap_or(i32::MAX),
+        })
+        .collect();
+    let stored = crate::consortium::rules_for(conn, &config.code)?;
+    if stored == wanted {
+        report.unchanged += wanted.len();
+        return Ok(());
+    }
+    diesel::delete(
+        instrument_partner_rules::table
+            .filter(instrument_partner_rules::instrument_id.eq(&config.code)),
+    )
+    .execute(conn)?;
+    for row in &wanted {
+        diesel::insert_into(instrument_partner_rules::table)
             .values(row)
             .execute(conn)?;
     }

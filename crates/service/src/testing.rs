@@ -38,5 +38,42 @@ pub fn attach_required(
             now,
         )?;
     }
+    attach_partners(pool, actor, id, now)
+}
+
+/// Names, through the use case, the partners the application's instrument requires
+/// (the fixture's `uitvoering`: a GP organisation, two district-nursing organisations
+/// and a health insurer), when it names none yet.
+pub fn attach_partners(
+    pool: &Pool,
+    actor: &Actor,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    let (present, rules) = crate::consortium::partners(pool, actor, id)?;
+    if !present.is_empty() || rules.is_empty() {
+        return Ok(());
+    }
+    let list = required_partners(&rules);
+    crate::consortium::set_partners(pool, actor, id, &list, now)?;
     Ok(())
+}
+
+/// As many partners of each kind as `rules` ask, with made-up names and addresses.
+pub fn required_partners(
+    rules: &[subsidie_store::rows::PartnerRuleRow],
+) -> Vec<subsidie_domain::consortium::Partner> {
+    let mut list = Vec::new();
+    for rule in rules {
+        for n in 1..=rule.at_least.max(1) {
+            list.push(subsidie_domain::consortium::Partner {
+                organisation: format!("{} {n}", rule.name),
+                kind: rule.kind.clone(),
+                role: "partner".to_owned(),
+                contact_name: format!("Contactpersoon {} {n}", rule.kind),
+                contact_email: format!("{}-{n}@partner.example.nl", rule.kind),
+            });
+        }
+    }
+    list
 }

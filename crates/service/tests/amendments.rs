@@ -91,6 +91,17 @@ fn a_raise_within_the_limit_takes_budget_and_tops_up_the_advance() {
     )
     .unwrap();
     assert_eq!(row.state, "ingediend");
+    // The receipt: what was asked, the grant as it stands, the term of Awb 4:13 lid 2
+    // (eight weeks from Monday 1 September 2025: Monday 27 October 2025).
+    let receipt = letters(&w, &app.id, "wijzigingsverzoek_ontvangen");
+    assert_eq!(receipt.len(), 1);
+    assert_eq!(receipt[0]["wijziging"]["verzoek"], "verhoging");
+    assert_eq!(receipt[0]["wijziging"]["gevraagd_bedrag"], "950000.00");
+    assert_eq!(receipt[0]["wijziging"]["vorig_bedrag"], "800000.00");
+    assert_eq!(receipt[0]["verleend"], "800000.00");
+    assert_eq!(receipt[0]["beslissen_uiterlijk"], "2025-10-27");
+    assert_eq!(receipt[0]["toelichting"], "Twee extra wijken sluiten aan.");
+    assert_eq!(receipt[0]["brief"]["dagtekening"], "2025-09-01");
     // One open request at a time.
     let message = conflict(request_amendment(
         &w.pool,
@@ -209,6 +220,23 @@ fn a_raise_above_the_limit_needs_a_second_reviewer() {
     assert_eq!(first.state, "voorgesteld");
     assert_eq!(current(&w, &app.id).granted_cents, 90_000_000);
     w.ledger_holds();
+    // The other reviewers are asked to confirm, as for a grant proposal; not the
+    // proposer.
+    let asked: Vec<_> = queries::outbox(&w.pool)
+        .unwrap()
+        .into_iter()
+        .filter(|r| {
+            r.application_id.as_deref() == Some(app.id.as_str())
+                && r.template == "tweede_beoordeling_gevraagd"
+        })
+        .collect();
+    assert_eq!(asked.len(), 1, "{asked:?}");
+    assert_eq!(asked[0].recipient, "tweede-beoordelaar@zonmw.example.nl");
+    let mail: Json = serde_json::from_str(&asked[0].payload).unwrap();
+    assert_eq!(mail["huidig_verleend"], "900000.00");
+    assert_eq!(mail["voorgesteld"], "1100000.00");
+    assert_eq!(mail["grens"], "1000000.00");
+    assert_eq!(mail["voorgesteld_door"], "Beoordelaar");
     let message = conflict(handle_amendment(
         &w.pool,
         &w.reviewer,
@@ -456,7 +484,7 @@ fn revocation_before_settlement_cancels_what_is_unpaid_and_recovers_what_was_pai
     assert_eq!(letter["wijziging"]["na_vaststelling"], false);
     assert!(letter["bezwaar_uiterlijk"].is_string());
     w.ledger_holds();
-    // Revoked is final.
+    // A revoked grant cannot be lowered (only a founded objection restores it).
     assert!(applications::execute(
         &w.pool,
         &w.finance,

@@ -117,6 +117,7 @@ fn submission_is_refused_naming_each_missing_required_document() {
     let Err(ServiceError::Validation(fields)) = refused else {
         panic!("expected a refusal, got {refused:?}");
     };
+    let fields: Vec<_> = fields.iter().filter(|f| f.field == "documenten").collect();
     assert_eq!(fields.len(), 1);
     assert!(fields[0].message.contains("Begroting"));
 
@@ -129,6 +130,8 @@ fn submission_is_refused_naming_each_missing_required_document() {
         samples::xlsx(),
     )
     .unwrap();
+    // The consortium the instrument asks for, beside the documents.
+    subsidie_service::testing::attach_partners(pool, &a, &id, t0()).unwrap();
     act(pool, &a, &id, Action::Submit, t0());
     // Instruments without required documents are submitted as before.
     let voucher =

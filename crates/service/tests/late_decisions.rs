@@ -160,6 +160,32 @@ fn a_late_decision_is_announced_before_the_term_ends_and_listed_after() {
         Err(ServiceError::InvalidState(e)) => assert_eq!(e.state.as_str(), "afgewezen"),
         other => panic!("{other:?}"),
     }
+
+    // Awb 4:14 sets no number of notices, only that each names a new reasonable term
+    // before the running one ends: a second notice within the new term is taken, one
+    // after it is too late.
+    let later = day(2027, 3, 15);
+    let again = exec(&w.reviewer, &a.id, &extend(later), at(2027, 2, 15, 17, 0)).unwrap();
+    assert_eq!(again.application().unwrap().decision_due_on, Some(later));
+    let count = queries::outbox(&w.pool)
+        .unwrap()
+        .into_iter()
+        .filter(|r| {
+            r.application_id.as_deref() == Some(&a.id) && r.template == "beslistermijn_verlengd"
+        })
+        .count();
+    assert_eq!(count, 2);
+    match exec(
+        &w.reviewer,
+        &a.id,
+        &extend(day(2027, 4, 15)),
+        at(2027, 3, 16, 9, 0),
+    ) {
+        Err(ServiceError::Conflict(message)) => {
+            assert!(message.contains("tot en met 2027-03-15"), "{message}")
+        }
+        other => panic!("{other:?}"),
+    }
 }
 
 fn allocation_run(w: &World, t: DateTime<Utc>) {

@@ -26,8 +26,10 @@ impl<'a> Track<'a> {
         assert_eq!(draft.version, 1);
         let h = queries::history(pool, viewer, &draft.id).unwrap();
         assert_eq!(h[0].command, "aanmaken");
-        // Then the required documents (common::draft_at_t0 uploads them).
-        assert!(h[1..].iter().all(|r| r.command == "document_toevoegen"));
+        // Then the required documents and partners (common::draft_at_t0 adds them).
+        assert!(h[1..]
+            .iter()
+            .all(|r| r.command == "document_toevoegen" || r.command == "partners_opgeven"));
         assert_eq!(h[0].from_state, None);
         assert_eq!(h[0].to_state, "concept");
         assert!(mails(pool, &draft.id).is_empty());

@@ -14,11 +14,12 @@ fn the_fixture_loads_completely_and_a_second_load_changes_nothing() {
     let pool = &w.pool;
     let file = fixture();
     let first = seed::load(pool, &file, t0()).unwrap();
-    // 1 programme, 4 instruments, 2 required documents, 54 regions, 12 disciplines.
+    // 1 programme, 4 instruments, 2 required documents, 3 required kinds of partner,
+    // 54 regions, 12 disciplines.
     assert_eq!(
         first,
         SeedReport {
-            inserted: 73,
+            inserted: 76,
             updated: 0,
             unchanged: 0
         }
@@ -30,7 +31,7 @@ fn the_fixture_loads_completely_and_a_second_load_changes_nothing() {
         SeedReport {
             inserted: 0,
             updated: 0,
-            unchanged: 73
+            unchanged: 76
         }
     );
     assert_eq!(snapshot(pool), before);

@@ -493,6 +493,30 @@ pub struct InstrumentDocumentRow {
     pub position: i32,
 }
 
+/// A kind of partner an application under an instrument must name, at least so often.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = instrument_partner_rules, treat_none_as_default_value = false)]
+pub struct PartnerRuleRow {
+    pub instrument_id: String,
+    pub kind: String,
+    pub name: String,
+    pub at_least: i32,
+    pub position: i32,
+}
+
+/// A partner an application names (in the consortium it is made on behalf of).
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = application_partners, treat_none_as_default_value = false)]
+pub struct PartnerRow {
+    pub application_id: String,
+    pub position: i32,
+    pub organisation: String,
+    pub kind: String,
+    pub role: String,
+    pub contact_name: String,
+    pub contact_email: String,
+}
+
 /// The facts of an uploaded document (its content is in `document_chunks`).
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = documents, treat_none_as_default_value = false)]

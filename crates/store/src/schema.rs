@@ -434,6 +434,30 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// The kinds of partner an application under an instrument must name.
+    instrument_partner_rules (instrument_id, kind) {
+        instrument_id -> Text,
+        kind -> Text,
+        name -> Text,
+        at_least -> Integer,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    /// The partners an application names.
+    application_partners (application_id, position) {
+        application_id -> Text,
+        position -> Integer,
+        organisation -> Text,
+        kind -> Text,
+        role -> Text,
+        contact_name -> Text,
+        contact_email -> Text,
+    }
+}
+
+diesel::table! {
     /// Files uploaded to an application.
     documents (id) {
         id -> Text,
@@ -503,6 +527,8 @@ diesel::joinable!(documents -> applications (application_id));
 diesel::joinable!(document_chunks -> documents (document_id));
 diesel::joinable!(instrument_documents -> instruments (instrument_id));
 diesel::joinable!(instrument_rounds -> instruments (instrument_id));
+diesel::joinable!(instrument_partner_rules -> instruments (instrument_id));
+diesel::joinable!(application_partners -> applications (application_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(organisations -> regions (region_id));
 diesel::joinable!(applications -> instruments (instrument_id));
@@ -547,6 +573,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     admin_history,
     instrument_documents,
     instrument_rounds,
+    instrument_partner_rules,
+    application_partners,
     documents,
     document_chunks,
     decision_letters,

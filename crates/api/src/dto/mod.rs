@@ -14,6 +14,7 @@ pub mod finance;
 pub mod meta;
 pub mod objections;
 pub mod outbox;
+pub mod partners;
 pub mod programme;
 pub mod reference;
 pub mod reports;

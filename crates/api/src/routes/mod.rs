@@ -16,6 +16,7 @@ pub mod late;
 pub mod meta;
 pub mod objections;
 pub mod outbox;
+pub mod partners;
 pub mod programme;
 pub mod reference;
 pub mod reports;
@@ -36,6 +37,15 @@ pub fn register_documentation(cfg: &mut web::ServiceConfig) {
         .service(resource("/", "GET").route(web::get().to(meta::ingang)))
         .service(resource("/problemen", "GET").route(web::get().to(meta::problemen)))
         .service(resource("/problemen/{soort}", "GET").route(web::get().to(meta::probleem)));
+}
+
+/// The consortium of an application.
+fn register_partners(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        resource("/aanvragen/{id}/partners", "GET, PUT")
+            .route(web::get().to(partners::ophalen))
+            .route(web::put().to(partners::opgeven)),
+    );
 }
 
 /// Registers every resource of the API (paths relative to `/api/v1`).
@@ -116,6 +126,7 @@ pub fn register(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(documents::downloaden))
                 .route(web::delete().to(documents::verwijderen)),
         )
+        .configure(register_partners)
         .service(
             resource("/aanvragen/{id}/besluiten", "GET").route(web::get().to(decisions::lijst)),
         )

@@ -156,6 +156,10 @@ impl TestServer {
         self.send_json("POST", path, Some(user), &[], &body)
     }
 
+    pub fn put(&self, user: &User, path: &str, body: Value) -> Response {
+        self.send_json("PUT", path, Some(user), &[], &body)
+    }
+
     pub fn patch(&self, user: &User, path: &str, body: Value) -> Response {
         self.send_json("PATCH", path, Some(user), &[], &body)
     }
@@ -412,6 +416,37 @@ pub fn attach_required(server: &TestServer, applicant: &User, id: &str) {
         let pdf = subsidie_domain::documents::samples::pdf(kind);
         upload(server, applicant, id, kind, &format!("{kind}.pdf"), &pdf).expect(201);
     }
+    attach_partners(server, applicant, id);
+}
+
+/// Names the partners the instrument requires (the fixture's `uitvoering`: a GP
+/// organisation, two district-nursing organisations, a health insurer), when the
+/// application names none yet.
+pub fn attach_partners(server: &TestServer, applicant: &User, id: &str) {
+    let path = format!("/aanvragen/{id}/partners");
+    let now = server.get(applicant, &path);
+    now.expect(200);
+    let now = now.json();
+    let required = now["vereisteSoorten"].as_array().unwrap();
+    if required.is_empty() || !now["partners"].as_array().unwrap().is_empty() {
+        return;
+    }
+    let mut partners = Vec::new();
+    for kind in required {
+        let soort = kind["soort"].as_str().unwrap();
+        for n in 1..=kind["tenMinste"].as_i64().unwrap() {
+            partners.push(json!({
+                "organisatie": format!("{} {n}", kind["naam"].as_str().unwrap()),
+                "soort": soort,
+                "rol": "partner",
+                "contactpersoon": format!("Contactpersoon {n}"),
+                "contactEmail": format!("{soort}-{n}@partner.example.nl"),
+            }));
+        }
+    }
+    server
+        .put(applicant, &path, json!({ "partners": partners }))
+        .expect(200);
 }
 
 /// Creates a draft and submits it; returns its id.

@@ -78,6 +78,27 @@ pub enum Command {
     /// higher amount, at most the grant; the raise is taken from what is available.
     #[serde(rename = "heroverwegen_vaststellen")]
     ReconsiderSettlement,
+    /// `heroverwegen_intrekking`: a founded objection against a revocation before the
+    /// accounting revokes it and restores the grant (Awb 7:11), reserved again from what
+    /// is available; the application is granted again.
+    #[serde(rename = "heroverwegen_intrekking")]
+    ReconsiderRevocation,
+    /// `heroverwegen_intrekking_verantwoord`: as `heroverwegen_intrekking` for a grant
+    /// revoked after its accounting was submitted: the accounting stands.
+    #[serde(rename = "heroverwegen_intrekking_verantwoord")]
+    ReconsiderRevocationReported,
+    /// `heroverwegen_intrekking_vastgesteld`: as `heroverwegen_intrekking` for a revoked
+    /// settlement (Awb 4:49): the settlement is restored.
+    #[serde(rename = "heroverwegen_intrekking_vastgesteld")]
+    ReconsiderRevocationSettled,
+    /// `heroverwegen_verlaging`: a founded objection against a lowering restores the
+    /// higher amount, the difference taken from what is available; the state stays.
+    #[serde(rename = "heroverwegen_verlaging")]
+    ReconsiderLowering,
+    /// `heroverwegen_wijziging`: a founded objection against the refusal of an amendment
+    /// grants the amendment asked for (a raise from what is available); the state stays.
+    #[serde(rename = "heroverwegen_wijziging")]
+    ReconsiderAmendment,
     /// `beslistermijn_verlengen`: the decision cannot be taken within its term; the
     /// applicant is told the new term before the term ends (Awb 4:14). Not a decision.
     #[serde(rename = "beslistermijn_verlengen")]
@@ -102,7 +123,7 @@ pub enum Command {
 
 impl Command {
     /// Every command, in lifecycle order.
-    pub const ALL: [Command; 25] = [
+    pub const ALL: [Command; 30] = [
         Command::Submit,
         Command::Allocate,
         Command::Waitlist,
@@ -123,6 +144,11 @@ impl Command {
         Command::ReconsiderWaitlist,
         Command::ReconsiderRaise,
         Command::ReconsiderSettlement,
+        Command::ReconsiderRevocation,
+        Command::ReconsiderRevocationReported,
+        Command::ReconsiderRevocationSettled,
+        Command::ReconsiderLowering,
+        Command::ReconsiderAmendment,
         Command::ExtendDecisionTerm,
         Command::GrantAmendment,
         Command::RefuseAmendment,
@@ -153,6 +179,11 @@ impl Command {
             Command::ReconsiderWaitlist => "heroverwegen_wachtlijst",
             Command::ReconsiderRaise => "heroverwegen_verhogen",
             Command::ReconsiderSettlement => "heroverwegen_vaststellen",
+            Command::ReconsiderRevocation => "heroverwegen_intrekking",
+            Command::ReconsiderRevocationReported => "heroverwegen_intrekking_verantwoord",
+            Command::ReconsiderRevocationSettled => "heroverwegen_intrekking_vastgesteld",
+            Command::ReconsiderLowering => "heroverwegen_verlaging",
+            Command::ReconsiderAmendment => "heroverwegen_wijziging",
             Command::ExtendDecisionTerm => "beslistermijn_verlengen",
             Command::GrantAmendment => "wijziging_toekennen",
             Command::RefuseAmendment => "wijziging_weigeren",

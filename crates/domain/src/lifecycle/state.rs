@@ -107,9 +107,10 @@ impl State {
 
     /// Whether the application is finished: no command is allowed any more. A rejection
     /// is not: a founded objection can still revoke it (Awb 7:11); nor is a closed file:
-    /// its settlement can still be revoked or lowered (Awb 4:49).
+    /// its settlement can still be revoked or lowered (Awb 4:49); nor is a revocation: a
+    /// founded objection against it restores the grant.
     pub const fn is_final(self) -> bool {
-        matches!(self, State::Withdrawn | State::Waived | State::Revoked)
+        matches!(self, State::Withdrawn | State::Waived)
     }
 
     /// Whether the application ended without money by a decision that an objection

@@ -265,6 +265,59 @@ pub const TABLE: &[Transition] = {
             S::Settled,
             &[E::RaiseSettlement],
         ),
+        // A founded objection against a revocation (the grant or settlement restored),
+        // a lowering (the higher amount restored) or a refused amendment (the amendment
+        // granted); the letter is the decision on the objection. A restored grant or a
+        // raise is reserved from what is available, and refused when it does not fit:
+        // the grant stood until the contested decision, so no waiting list.
+        step(
+            S::Revoked,
+            C::ReconsiderRevocation,
+            S::Granted,
+            &[E::ReserveAndGrant],
+        ),
+        step(
+            S::Revoked,
+            C::ReconsiderRevocationReported,
+            S::Reported,
+            &[E::ReserveAndGrant],
+        ),
+        step(
+            S::Revoked,
+            C::ReconsiderRevocationSettled,
+            S::Settled,
+            &[E::RaiseSettlement],
+        ),
+        step(
+            S::Granted,
+            C::ReconsiderLowering,
+            S::Granted,
+            &[E::ReviseGrant],
+        ),
+        step(
+            S::Reported,
+            C::ReconsiderLowering,
+            S::Reported,
+            &[E::ReviseGrant],
+        ),
+        step(
+            S::Settled,
+            C::ReconsiderLowering,
+            S::Settled,
+            &[E::RaiseSettlement],
+        ),
+        step(
+            S::Granted,
+            C::ReconsiderAmendment,
+            S::Granted,
+            &[E::ReviseGrant],
+        ),
+        step(
+            S::Reported,
+            C::ReconsiderAmendment,
+            S::Reported,
+            &[E::ReviseGrant],
+        ),
         // A decision that will be late: the notice with the new term (Awb 4:14), in every
         // state that still awaits the first decision.
         step(

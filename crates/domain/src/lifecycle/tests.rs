@@ -41,6 +41,14 @@ const EXPECTED: &[(State, Command, State)] = &[
     (S::Granted, C::ReconsiderRaise, S::Granted),
     (S::Reported, C::ReconsiderRaise, S::Reported),
     (S::Settled, C::ReconsiderSettlement, S::Settled),
+    (S::Revoked, C::ReconsiderRevocation, S::Granted),
+    (S::Revoked, C::ReconsiderRevocationReported, S::Reported),
+    (S::Revoked, C::ReconsiderRevocationSettled, S::Settled),
+    (S::Granted, C::ReconsiderLowering, S::Granted),
+    (S::Reported, C::ReconsiderLowering, S::Reported),
+    (S::Settled, C::ReconsiderLowering, S::Settled),
+    (S::Granted, C::ReconsiderAmendment, S::Granted),
+    (S::Reported, C::ReconsiderAmendment, S::Reported),
     (S::Submitted, C::ExtendDecisionTerm, S::Submitted),
     (S::WaitingList, C::ExtendDecisionTerm, S::WaitingList),
     (S::Reserved, C::ExtendDecisionTerm, S::Reserved),
@@ -83,8 +91,18 @@ fn expected_effects(from: State, command: Command) -> Vec<Effect> {
         (_, C::Reject) => vec![E::ReleaseReservation, E::Notify(N::RejectionDecision)],
         (_, C::Waive) => vec![E::ReleaseGrant, E::Notify(N::Waived)],
         (_, C::Settle) => vec![E::SettleGrant, E::Notify(N::SettlementDecision)],
-        (_, C::ReconsiderGrant | C::ReconsiderRaise) => vec![E::ReserveAndGrant],
-        (_, C::ReconsiderSettlement) => vec![E::RaiseSettlement],
+        (
+            _,
+            C::ReconsiderGrant
+            | C::ReconsiderRaise
+            | C::ReconsiderRevocation
+            | C::ReconsiderRevocationReported,
+        ) => vec![E::ReserveAndGrant],
+        (_, C::ReconsiderSettlement | C::ReconsiderRevocationSettled) => {
+            vec![E::RaiseSettlement]
+        }
+        (S::Settled, C::ReconsiderLowering) => vec![E::RaiseSettlement],
+        (_, C::ReconsiderLowering | C::ReconsiderAmendment) => vec![E::ReviseGrant],
         (_, C::ExtendDecisionTerm) => vec![E::Notify(N::DecisionTermExtended)],
         (_, C::GrantAmendment) => vec![E::ReviseGrant, E::Notify(N::AmendmentGranted)],
         (_, C::RefuseAmendment) => vec![E::Notify(N::AmendmentRefused)],
@@ -336,6 +354,10 @@ fn budget_effects_agree_with_budget_claims() {
                 (BudgetClaim::Grant, BudgetClaim::Grant)
             }
             Some(Effect::ReserveAndGrant) => (BudgetClaim::None, BudgetClaim::Grant),
+            // A revoked settlement restored, or a settlement raised.
+            Some(Effect::RaiseSettlement) if step.from == State::Revoked => {
+                (BudgetClaim::None, BudgetClaim::Settlement)
+            }
             Some(Effect::RaiseSettlement) => (BudgetClaim::Settlement, BudgetClaim::Settlement),
             Some(Effect::ReviseGrant) => (BudgetClaim::Grant, BudgetClaim::Grant),
             Some(Effect::ReviseSettlement) => (BudgetClaim::Settlement, BudgetClaim::Settlement),
@@ -456,7 +478,8 @@ fn revocation_and_amendments_only_after_a_grant() {
         assert_eq!(transition(state, C::Lower).is_ok(), after_grant, "{state}");
     }
     // An amendment or a lowering keeps the application where it is; a lowered closed
-    // file reopens for the recovery; a revocation ends it.
+    // file reopens for the recovery; a revocation ends it, unless a founded objection
+    // restores it (the only commands from `verlening_ingetrokken`).
     assert_eq!(
         transition(S::Reported, C::GrantAmendment).unwrap().to,
         S::Reported
@@ -465,6 +488,14 @@ fn revocation_and_amendments_only_after_a_grant() {
     for from in [S::Granted, S::Reported, S::Settled, S::Closed] {
         let to = transition(from, C::Revoke).unwrap().to;
         assert_eq!(to, S::Revoked);
-        assert!(to.is_final() && to.budget_claim() == BudgetClaim::None);
+        assert_eq!(to.budget_claim(), BudgetClaim::None);
     }
+    assert_eq!(
+        allowed_commands(S::Revoked),
+        [
+            C::ReconsiderRevocation,
+            C::ReconsiderRevocationReported,
+            C::ReconsiderRevocationSettled
+        ]
+    );
 }

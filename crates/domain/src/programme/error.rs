@@ -284,6 +284,14 @@ pub enum ConfigError {
         /// The key (`naam`, `financier`).
         key: &'static str,
     },
+    /// A partner rule that asks for none.
+    #[error("regeling '{instrument}': partners_vereist voor soort '{kind}' heeft ten_minste = 0; geef 1 of meer, of laat de soort weg")]
+    PartnerMinimumZero {
+        /// Instrument code.
+        instrument: String,
+        /// The partner kind.
+        kind: String,
+    },
     /// A region without inhabitants.
     #[error("regio '{region}': inwoners is 0; geef het aantal inwoners van de regio")]
     NoInhabitants {

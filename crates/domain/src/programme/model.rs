@@ -88,6 +88,14 @@ pub struct InstrumentConfig {
     /// (`documenten`), in the order they are asked for.
     #[serde(rename = "documenten", default, skip_serializing_if = "Vec::is_empty")]
     pub required_documents: Vec<RequiredDocument>,
+    /// The kinds of partner an application must name before it can be submitted
+    /// (`partners_vereist`), in the order they are asked for.
+    #[serde(
+        rename = "partners_vereist",
+        default,
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub required_partners: Vec<crate::consortium::PartnerRule>,
 }
 
 /// A document an application under an instrument must carry (`[[…documenten]]`).
@@ -131,6 +139,8 @@ struct RawInstrumentConfig {
     discipline_verplicht: bool,
     #[serde(default)]
     documenten: Vec<RequiredDocument>,
+    #[serde(default)]
+    partners_vereist: Vec<crate::consortium::PartnerRule>,
 }
 
 impl TryFrom<RawInstrumentConfig> for InstrumentConfig {
@@ -174,6 +184,7 @@ impl TryFrom<RawInstrumentConfig> for InstrumentConfig {
             uniqueness: raw.uniek,
             accounting_deadline: raw.verantwoording_uiterlijk,
             required_documents: raw.documenten,
+            required_partners: raw.partners_vereist,
         })
     }
 }

@@ -88,6 +88,34 @@ fn check_codes_and_names<'a>(
 }
 
 impl InstrumentConfig {
+    /// Checks the instrument's lists: the required documents and the partner rule.
+    fn list_problems(&self, errors: &mut Vec<ConfigError>) {
+        check_codes_and_names(
+            self.required_documents
+                .iter()
+                .map(|d| (d.kind.as_str(), d.name.as_str())),
+            "document",
+            "documenten",
+            errors,
+        );
+        check_codes_and_names(
+            self.required_partners
+                .iter()
+                .map(|p| (p.kind.as_str(), p.name.as_str())),
+            "partnersoort",
+            "partners_vereist",
+            errors,
+        );
+        for rule in &self.required_partners {
+            if rule.at_least == 0 {
+                errors.push(ConfigError::PartnerMinimumZero {
+                    instrument: self.code.clone(),
+                    kind: rule.kind.clone(),
+                });
+            }
+        }
+    }
+
     /// Checks one instrument on its own and against its programme's period, as a
     /// programme file would be checked (for an instrument added to a running programme).
     pub fn check(&self, period: &Period, disciplines_defined: bool) -> Result<(), ConfigErrors> {
@@ -399,15 +427,7 @@ impl ProgrammeFile {
         let disciplines_defined = !self.disciplines.is_empty();
         for instrument in &programme.instruments {
             instrument.problems(&programme.period, disciplines_defined, &mut errors);
-            check_codes_and_names(
-                instrument
-                    .required_documents
-                    .iter()
-                    .map(|d| (d.kind.as_str(), d.name.as_str())),
-                "document",
-                "documenten",
-                &mut errors,
-            );
+            instrument.list_problems(&mut errors);
         }
         match programme.ceilings_total() {
             Ok(total) if total > programme.envelope => {

@@ -18,7 +18,7 @@ pub(super) fn of(template: Template, payload: &Json) -> Result<Map<String, Json>
         return Err("de gegevens zijn geen JSON-object".into());
     }
     let mut context = match template {
-        Template::Notice(_) => through::<ApplicationLetter>(payload)?,
+        Template::Notice(_) | Template::AmendmentReceipt => through::<ApplicationLetter>(payload)?,
         Template::Payment => through::<PaymentLetter>(payload)?,
         Template::AccountingReminder => through::<ReminderLetter>(payload)?,
         Template::SecondReview => through::<SecondReviewLetter>(payload)?,

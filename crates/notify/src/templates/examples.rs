@@ -75,6 +75,7 @@ pub fn example_payload(template: &str) -> Option<Json> {
         Template::ObjectionDecision => {
             serde_json::to_value(objection_example(Some(ObjectionState::Founded))?)
         }
+        Template::AmendmentReceipt => serde_json::to_value(amendment_receipt_example()?),
     };
     letter.ok()
 }
@@ -216,6 +217,27 @@ fn notice_example(notice: Notice) -> Option<ApplicationLetter> {
     })
 }
 
+/// A request to raise a grant of 1 250 000, received on 2 February 2026.
+fn amendment_receipt_example() -> Option<ApplicationLetter> {
+    Some(ApplicationLetter {
+        status: State::Granted,
+        verleend: eur("1250000.00")?,
+        ontvangen_op: Some(instant(2026, 2, 2, 10, 0)?),
+        beslissen_uiterlijk: Some(day(2026, 3, 30)?),
+        toelichting: Some("Twee extra wijken sluiten aan bij het project.".to_owned()),
+        wijziging: Some(GrantChange {
+            verzoek: Some(AmendmentKind::Raise),
+            gevraagd_bedrag: eur("1400000.00"),
+            gevraagde_termijn: None,
+            vorig_bedrag: eur("1250000.00")?,
+            nieuw_bedrag: eur("1250000.00")?,
+            na_vaststelling: false,
+        }),
+        brief: Some(frame(day(2026, 2, 2)?)),
+        ..received()?
+    })
+}
+
 /// An objection against a rejection, received on 4 February 2027; decided as `outcome`.
 fn objection_example(outcome: Option<ObjectionState>) -> Option<ObjectionLetter> {
     let decided = outcome.is_some();
@@ -235,6 +257,8 @@ fn objection_example(outcome: Option<ObjectionState>) -> Option<ObjectionLetter>
         vorig_bedrag: None,
         vastgesteld: None,
         nabetaling: if decided { eur("600000.00") } else { None },
+        nieuw_besluit: None,
+        verantwoording_uiterlijk: None,
         wachtlijstpositie: None,
         hoorzitting: decided.then(|| "gehouden".to_owned()),
         beroep_uiterlijk: if decided { day(2027, 5, 25) } else { None },
@@ -281,6 +305,7 @@ fn second_review_example() -> Option<SecondReviewLetter> {
         aangevraagd: eur("1250000.00")?,
         voorgesteld: eur("1200000.00")?,
         grens: eur("1000000.00")?,
+        huidig_verleend: None,
         voorgesteld_door: "Pieter Jansen".into(),
     })
 }

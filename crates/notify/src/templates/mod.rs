@@ -88,6 +88,7 @@ const MESSAGES: &[(&str, &str)] = sources![
     "bezwaar_herstel",
     "bezwaar_verdaagd",
     "beslissing_op_bezwaar",
+    "wijzigingsverzoek_ontvangen",
 ];
 
 /// Passages shared by several messages; rendered in both formats like a message.
@@ -558,6 +559,7 @@ mod tests {
                 proposed_cents: 150_000_000,
                 limit_cents: 100_000_000,
                 proposer_id: Some("u1"),
+                amendment: None,
             },
             "Pieter Jansen",
             "Anna de Vries",
@@ -572,6 +574,37 @@ mod tests {
         assert!(text.contains("Beste Anna de Vries,"), "{}", r.text);
         assert!(text.contains("Pieter Jansen stelt voor"), "{}", r.text);
         assert!(text.contains("€ 1.000.000,00, de grens"), "{}", r.text);
+        // The raise of an amendment above the limit: the same mail, about the amendment.
+        let raise = mail::proposal_payload(
+            &mail::ProposalFacts {
+                application_id: "a1",
+                version: 4,
+                reference: "UITV-2025-0198A3F2C1",
+                title: "Samenwerking <Noord>",
+                organisation: "Stichting Eerstelijn",
+                instrument: "RESV",
+                region_id: "r01",
+                requested_cents: 180_000_000,
+                proposed_cents: 110_000_000,
+                limit_cents: 100_000_000,
+                proposer_id: Some("u1"),
+                amendment: Some(("w1", 90_000_000)),
+            },
+            "Pieter Jansen",
+            "Anna de Vries",
+        )
+        .unwrap();
+        let r = render(SECOND_REVIEW, &raise).unwrap();
+        assert_eq!(
+            r.subject,
+            "Tweede beoordeling gevraagd: wijzigingsverzoek voor aanvraag UITV-2025-0198A3F2C1, verhoging tot € 1.100.000,00"
+        );
+        let text = flat(&r.text);
+        assert!(
+            text.contains("van € 900.000,00 tot € 1.100.000,00"),
+            "{}",
+            r.text
+        );
 
         let run = PaymentRunRow {
             id: "01935f3e-8f2a-7c3b-9d4e-5f6a7b8c9d0e".into(),

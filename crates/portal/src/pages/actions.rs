@@ -54,6 +54,8 @@ pub(crate) fn done_message(verb: &str) -> Option<&'static str> {
         }
         "document" => "Het document is toegevoegd.",
         "document-verwijderd" => "Het document is verwijderd.",
+        "partner" => "De partner is toegevoegd.",
+        "partner-verwijderd" => "De partner is verwijderd.",
         _ => return None,
     })
 }

@@ -78,6 +78,13 @@ pub(crate) async fn detail(
         facts.app.state.clone(),
     );
     let documents = blocking(move || super::document_list::section(&pool, &a, &i, &st)).await??;
+    let (pool, a, i, st) = (
+        state.pool.clone(),
+        actor.clone(),
+        id.to_owned(),
+        facts.app.state.clone(),
+    );
+    let partners = blocking(move || super::partner_list::section(&pool, &a, &i, &st)).await??;
     let now = state.now();
     let (forms, reasons) = actions::available(&facts, &actor, now);
     let app = &facts.app;
@@ -107,6 +114,7 @@ pub(crate) async fn detail(
             budget => budget,
             acties => forms,
             documenten => documents,
+            partners => partners,
             niet_mogelijk => reasons,
             gelukt => done,
             p => p.view(),

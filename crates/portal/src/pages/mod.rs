@@ -11,6 +11,8 @@ mod document_list;
 mod documents;
 mod facts;
 mod finance;
+mod partner_list;
+mod partners;
 mod reviewer;
 mod signin;
 
@@ -56,6 +58,11 @@ pub(crate) fn register(cfg: &mut web::ServiceConfig) {
         .route(
             "/aanvragen/{id}/documenten/{document}/verwijderen",
             web::post().to(documents::delete),
+        )
+        .route("/aanvragen/{id}/partners", web::post().to(partners::add))
+        .route(
+            "/aanvragen/{id}/partners/{positie}/verwijderen",
+            web::post().to(partners::remove),
         )
         .route("/aanvragen/{id}/{actie}", web::post().to(application::act))
         .route(

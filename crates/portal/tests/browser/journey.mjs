@@ -157,6 +157,25 @@ async function applicantCreatesAndSubmits(page) {
     await check(page, `document-${soort}`);
     await expectText(page, 'Het document is toegevoegd', 'after uploading a document');
   }
+  // The uitvoering is made on behalf of a consortium: a GP organisation, two
+  // district-nursing organisations and the insurer.
+  await expectText(page, 'Samenwerkingsverband', 'the consortium');
+  const partners = [
+    ['Huisartsenkring Rivierenland', 'huisartsenorganisatie'],
+    ['Wijkzorg West-Betuwe', 'wijkverpleging'],
+    ['Thuiszorg Rivierenland', 'wijkverpleging'],
+    ['Zorgverzekeraar Midden', 'zorgverzekeraar'],
+  ];
+  for (const [i, [naam, soort]] of partners.entries()) {
+    await page.getByLabel('Naam van de organisatie').fill(naam);
+    await page.getByLabel('Soort partner').selectOption(soort);
+    await page.getByLabel('Rol in het project').fill(i === 0 ? 'penvoerder' : 'partner');
+    await page.getByLabel('Contactpersoon', { exact: true }).fill('J. Jansen');
+    await page.getByLabel('E-mailadres van de contactpersoon').fill(`contact${i}@partner.example.org`);
+    await page.getByRole('button', { name: 'Partner toevoegen' }).click();
+    await check(page, `partner-${i + 1}`);
+    await expectText(page, 'De partner is toegevoegd', 'after adding a partner');
+  }
   await page.getByRole('link', { name: 'Aanvraag indienen' }).click();
   await check(page, 'indienen-bevestigen');
   await expectText(page, 'Wat gebeurt er daarna?', 'the confirmation');

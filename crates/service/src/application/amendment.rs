@@ -19,7 +19,7 @@ use subsidie_domain::letters::Template;
 use subsidie_domain::lifecycle::{transition, Command, Effect, State};
 use subsidie_domain::Money;
 use subsidie_store::rows::{AmendmentRow, ApplicationRow, InstrumentRow};
-use subsidie_store::schema::{amendments, applications};
+use subsidie_store::schema::{amendments, applications, organisations};
 use subsidie_store::{DbConnection, Pool};
 
 use super::checks::{amount_rule, require_text};
@@ -32,7 +32,9 @@ use crate::budget;
 use crate::convert::{money, naive, new_id, state};
 use crate::error::ServiceError;
 use crate::outbox::cancel::{cancel_obsolete, cancel_template};
-use crate::outbox::letters::queue_change_notice;
+use crate::outbox::letters::{
+    queue_amendment_receipt, queue_change_notice, queue_second_review, ProposalFacts,
+};
 use crate::payments::schedule;
 use crate::tx;
 
@@ -97,6 +99,9 @@ pub fn request_amendment(
             Some(format!("{}: {grounds}", request.kind)),
             now,
         )?;
+        let asked = (request.kind, row.amount_cents, row.accounting_due_on);
+        let change = change_facts(&app, current_cents(&app), false, Some(asked))?;
+        queue_amendment_receipt(conn, &app, &instrument, change, grounds, now)?;
         Ok(row)
     })
 }
@@ -185,6 +190,7 @@ pub fn handle_amendment(
             AmendmentCommand::Propose => {
                 row.proposed_by = actor.user_id.clone();
                 note(conn, actor, &app, "wijziging_voorstellen", &why, now)?;
+                ask_second_eyes(conn, actor, &app, &instrument, &row, now)?;
             }
             AmendmentCommand::Withdraw => {
                 note(conn, actor, &app, "wijziging_intrekken", &why, now)?;
@@ -224,6 +230,46 @@ pub fn handle_amendment(
         store(conn, &row)?;
         Ok(row)
     })
+}
+
+/// Asks the other reviewers (not the proposer, not those with a conflict of interest in
+/// the region) to confirm a raise proposed above the four-eyes limit, as for a grant.
+fn ask_second_eyes(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    app: &ApplicationRow,
+    instrument: &InstrumentRow,
+    row: &AmendmentRow,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    let organisation: String = organisations::table
+        .find(&app.organisation_id)
+        .select(organisations::name)
+        .first(conn)?;
+    let (Some(proposed), Some(limit)) = (row.amount_cents, instrument.four_eyes_above_cents) else {
+        return Err(ServiceError::Internal(
+            "een voorstel onder vier ogen zonder bedrag of grens".into(),
+        ));
+    };
+    queue_second_review(
+        conn,
+        &ProposalFacts {
+            application_id: &app.id,
+            version: app.version,
+            reference: &app.reference,
+            title: &app.title,
+            organisation: &organisation,
+            instrument: &instrument.name,
+            region_id: &app.region_id,
+            requested_cents: app.requested_cents,
+            proposed_cents: proposed,
+            limit_cents: limit,
+            proposer_id: actor.user_id.as_deref(),
+            amendment: Some((&row.id, app.granted_cents)),
+        },
+        now,
+    )?;
+    Ok(())
 }
 
 /// The first of four eyes proposes; a second, different reviewer grants.

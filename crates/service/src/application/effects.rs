@@ -158,7 +158,7 @@ pub(super) fn schedule_payments(
         Action::Revoke { .. } | Action::Lower { .. } => {
             let settled = app.settled_cents.is_some();
             let new = money(app.granted_cents)?;
-            schedule::revise_payments(conn, app, instrument, new, settled, today, now)
+            schedule::revise_payments(conn, app, instrument, new, settled, today, now).map(|_| ())
         }
         _ => Ok(()),
     }

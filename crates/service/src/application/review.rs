@@ -141,6 +141,7 @@ fn propose_grant(
             proposed_cents: amount.cents(),
             limit_cents: limit,
             proposer_id: actor.user_id.as_deref(),
+            amendment: None,
         },
         now,
     )?;

@@ -1,8 +1,8 @@
 //! Submitting (*indienen*): within the instrument's opening, while its waiting list is
 //! open, for an amount it accepts. The application gets its moment of receipt and its
 //! decision deadline and the round it is submitted in. The documents its instrument asks
-//! for must be there. A round accepts up to and including its closing second (see
-//! `subsidie_domain::programme::RoundConfig`).
+//! for must be there, and the partners of the kinds it requires. A round accepts up to
+//! and including its closing second (see `subsidie_domain::programme::RoundConfig`).
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -57,6 +57,15 @@ pub(super) fn submit(
             format!(
                 "het verplichte document '{}' ontbreekt; voeg het toe als soort '{}' met POST /api/v1/aanvragen/{}/documenten (of op de pagina van de aanvraag) en dien daarna opnieuw in",
                 missing.name, missing.kind, app.id
+            ),
+        ));
+    }
+    for short in crate::consortium::shortfalls(conn, app)? {
+        errors.push(FieldError::new(
+            "partners",
+            format!(
+                "{short}; geef de partners op met PUT /api/v1/aanvragen/{}/partners en dien daarna opnieuw in",
+                app.id
             ),
         ));
     }

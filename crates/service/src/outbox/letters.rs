@@ -71,6 +71,39 @@ pub fn notice_letter(
     })
 }
 
+/// Queues the receipt of the grantee's amendment request `change` (what was asked, the
+/// grant as it stands) on `app`, with its `grounds`: the last day for the decision is
+/// eight weeks after receipt (Awb 4:13 lid 2; the programme sets no term of its own).
+pub(crate) fn queue_amendment_receipt(
+    conn: &mut DbConnection,
+    app: &ApplicationRow,
+    instrument: &InstrumentRow,
+    change: GrantChange,
+    grounds: &str,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    let org: OrganisationRow = organisations::table
+        .find(&app.organisation_id)
+        .select(OrganisationRow::as_select())
+        .first(conn)?;
+    let today = subsidie_domain::deadlines::amsterdam_date(now);
+    let due =
+        subsidie_domain::deadlines::term_end(today, subsidie_domain::deadlines::Term::Weeks(8))
+            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let template = Template::AmendmentReceipt;
+    let mut letter = notice_letter(app, instrument, &org.name)?;
+    letter.brief = Some(frame(template, now));
+    letter.ontvangen_op = Some(now);
+    letter.beslissen_uiterlijk = Some(due);
+    letter.toelichting = Some(grounds.to_owned());
+    letter.wijziging = Some(change);
+    letter.verantwoording_uiterlijk =
+        crate::application::accounting_deadline(conn, &app.id, instrument)?;
+    let mail = Mail::new(new_id(), Some(&app.id), &org.email, template, &letter, now)?;
+    insert_all(conn, &[mail])?;
+    Ok(())
+}
+
 /// Queues the e-mail for `notice` about `app`, addressed to the applicant's
 /// organisation, in the caller's transaction; `reason` is why the step was taken, for
 /// the notices that print it.
@@ -476,6 +509,9 @@ pub struct ProposalFacts<'a> {
     pub limit_cents: i64,
     /// The reviewer who proposed it.
     pub proposer_id: Option<&'a str>,
+    /// For a raise asked in an amendment: the amendment's id (what the mail is about)
+    /// and the grant as it stands, in cents.
+    pub amendment: Option<(&'a str, i64)>,
 }
 
 /// The mail asking for a second reviewer; `name` is the addressee's.
@@ -494,6 +530,7 @@ pub fn proposal_letter(
         voorgesteld: money(facts.proposed_cents)?,
         grens: money(facts.limit_cents)?,
         voorgesteld_door: proposer.to_owned(),
+        huidig_verleend: facts.amendment.map(|(_, c)| money(c)).transpose()?,
     })
 }
 
@@ -513,7 +550,12 @@ pub(crate) fn queue_second_review(
         .collect();
     let proposer =
         user_name(conn, facts.proposer_id)?.unwrap_or_else(|| "een beoordelaar".to_owned());
-    let about = format!("{}-v{}", facts.application_id, facts.version);
+    // A grant proposal is about one version of the application; an amendment's raise
+    // about the amendment (it leaves the application's version as it is).
+    let about = match facts.amendment {
+        Some((amendment_id, _)) => format!("wijziging-{amendment_id}"),
+        None => format!("{}-v{}", facts.application_id, facts.version),
+    };
     queue_to_staff(
         conn,
         Role::Reviewer,

@@ -213,7 +213,8 @@ fn recovered_total(conn: &mut DbConnection, app_id: &str) -> Result<i64, Service
 /// cancelled; what should have been paid by now for the new amount (before settlement
 /// the instrument's advance share of it, after settlement all of it) is scheduled, less
 /// what the grantee holds; what the grantee holds above the new amount is recovered
-/// (Awb 4:57), due in six weeks, with its letter.
+/// (Awb 4:57), due in six weeks, with its letter. Returns what is scheduled to be paid
+/// out now (zero when nothing is, or a recovery is raised).
 pub(crate) fn revise_payments(
     conn: &mut DbConnection,
     app: &ApplicationRow,
@@ -222,11 +223,12 @@ pub(crate) fn revise_payments(
     settled: bool,
     today: NaiveDate,
     now: DateTime<Utc>,
-) -> Result<(), ServiceError> {
+) -> Result<Money, ServiceError> {
     cancel_unpaid(conn, app)?;
     let held = paid_total(conn, &app.id)? - recovered_total(conn, &app.id)?;
     if held > new.cents() {
-        return raise_recovery(conn, app, held - new.cents(), recovery_due(today)?, now);
+        raise_recovery(conn, app, held - new.cents(), recovery_due(today)?, now)?;
+        return Ok(Money::ZERO);
     }
     let (kind, due) = if settled {
         (PaymentKind::Remainder, new)
@@ -237,8 +239,9 @@ pub(crate) fn revise_payments(
     let missing = due.cents() - held;
     if missing > 0 {
         insert(conn, &payment_row(app, kind, missing, today, now))?;
+        return Ok(Money::from_cents(missing)?);
     }
-    Ok(())
+    Ok(Money::ZERO)
 }
 
 fn recovery_due(today: NaiveDate) -> Result<NaiveDate, ServiceError> {

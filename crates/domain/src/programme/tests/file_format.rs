@@ -325,6 +325,20 @@ fn the_fixture_is_valid_and_holds_the_letters_figures() {
     assert_eq!(second.closes.to_string(), "2023-11-29 14:00:00");
 
     let implementation = programme.instrument("uitvoering").unwrap();
+    // The consortium of the public ZonMw sources.
+    let partners: Vec<(&str, u32)> = implementation
+        .required_partners
+        .iter()
+        .map(|r| (r.kind.as_str(), r.at_least))
+        .collect();
+    assert_eq!(
+        partners,
+        [
+            ("huisartsenorganisatie", 1),
+            ("wijkverpleging", 2),
+            ("zorgverzekeraar", 1)
+        ]
+    );
     assert_eq!(
         implementation.amount,
         AmountRule::Range {

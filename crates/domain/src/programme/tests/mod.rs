@@ -48,6 +48,7 @@ fn instrument(code: &str) -> InstrumentConfig {
         accounting_deadline: Some(date("2027-06-30")),
         requires_discipline: false,
         required_documents: Vec::new(),
+        required_partners: Vec::new(),
     }
 }
 

@@ -386,3 +386,32 @@ fn reports_all_problems_at_once() {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
     }
 }
+
+#[test]
+fn a_partner_rule_asks_for_one_or_more_of_a_well_coded_kind() {
+    use crate::consortium::PartnerRule;
+    let rule = |kind: &str, at_least| PartnerRule {
+        kind: kind.into(),
+        name: "Soort".into(),
+        at_least,
+    };
+    let mut file = valid();
+    file.programme.instruments[0].required_partners = vec![rule("wijkverpleging", 0)];
+    let err = single_error(&file);
+    assert!(
+        matches!(err, ConfigError::PartnerMinimumZero { .. }),
+        "{err}"
+    );
+    assert!(err.to_string().contains("ten_minste = 0"), "{err}");
+    file.programme.instruments[0].required_partners =
+        vec![rule("wijkverpleging", 2), rule("wijkverpleging", 1)];
+    assert!(matches!(
+        single_error(&file),
+        ConfigError::DuplicateCode { .. }
+    ));
+    file.programme.instruments[0].required_partners = vec![rule("Wijk verpleging", 1)];
+    assert!(matches!(
+        single_error(&file),
+        ConfigError::InvalidCode { .. }
+    ));
+}

@@ -14,7 +14,8 @@ use subsidie_store::schema::application_history;
 use subsidie_store::DbConnection;
 
 use super::super::checks::require_text;
-use super::reconsider::{reconsider, NewDecision};
+use super::outcome::NewDecision;
+use super::reconsider::reconsider;
 use crate::actor::Actor;
 use crate::convert::naive;
 use crate::error::ServiceError;

@@ -16,7 +16,7 @@ use subsidie_store::{DbConnection, Pool};
 
 use super::super::checks::require_text;
 use super::super::record::history;
-use super::reconsider::NewDecision;
+use super::outcome::NewDecision;
 use super::{decide, letter, parse_state};
 use crate::access::{self, load_visible};
 use crate::actor::{Actor, Role};

@@ -10,7 +10,7 @@ use subsidie_store::rows::{ApplicationRow, ObjectionRow, OrganisationRow};
 use subsidie_store::schema::{instruments, organisations};
 use subsidie_store::DbConnection;
 
-use super::reconsider::NewDecision;
+use super::outcome::NewDecision;
 use crate::convert::{money, new_id};
 use crate::error::ServiceError;
 use crate::outbox::letterhead::frame;
@@ -75,6 +75,8 @@ pub(super) fn queue(
         vorig_bedrag: new_decision.previous,
         vastgesteld: new_decision.settled,
         nabetaling: new_decision.paid_now,
+        nieuw_besluit: new_decision.kind.map(str::to_owned),
+        verantwoording_uiterlijk: new_decision.accounting_due_on,
         wachtlijstpositie: if founded { app.waitlist_position } else { None },
         hoorzitting: objection.hearing.clone(),
         beroep_uiterlijk: outcome

@@ -6,7 +6,9 @@
 mod decide;
 mod handle;
 mod letter;
+mod outcome;
 mod reconsider;
+mod restore;
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;

@@ -11,6 +11,8 @@
 //!   from what is available, with what is still owed paid (an open recovery of the old
 //!   settlement cancelled first).
 //!
+//! Against a revocation, a lowering or the refusal of an amendment: [`super::restore`].
+//!
 //! A founded objection of the applicant does not lower an amount (no *reformatio in
 //! peius*); when the amount stays, the objection is unfounded. A raise the ceiling cannot
 //! carry is refused with the amount that is available (Awb 4:25 lid 2).
@@ -27,22 +29,13 @@ use subsidie_store::DbConnection;
 
 use super::super::checks::{amount_rule, uniqueness_key};
 use super::super::record::{history, save};
+use super::outcome::{ceiling_refusal, NewDecision};
+use super::restore;
 use crate::actor::Actor;
 use crate::budget;
 use crate::convert::{money, naive, state};
 use crate::error::ServiceError;
 use crate::payments::schedule;
-
-/// What the new decision changed, for its letter.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(super) struct NewDecision {
-    /// The amount the contested grant or settlement gave.
-    pub previous: Option<Money>,
-    /// The amount now settled (against a settlement).
-    pub settled: Option<Money>,
-    /// What is paid out now because of the new decision.
-    pub paid_now: Option<Money>,
-}
 
 /// The decisions a founded objection can replace, by the command that took them.
 const REFUSALS: [Command; 3] = [Command::Reject, Command::CloseWaitlist, Command::Lapse];
@@ -72,13 +65,17 @@ pub(super) fn reconsider(
             Command::ReconsiderSettlement,
             raise_settlement(conn, actor, app, amount, now)?,
         )
+    } else if let Some(done) = restore::after_grant(conn, actor, app, contested, amount, now)? {
+        done
     } else {
         return Err(ServiceError::Conflict(format!(
             "het bestreden besluit ('{contested}') is niet meer het laatste woord over deze \
              aanvraag: die is nu in status '{from}'; een gegrond bezwaar herroept een \
              afwijzing, een buitenbehandelingstelling, een verlening (status gehonoreerd of \
-             verantwoording_ingediend) of een vaststelling (status vastgesteld); verklaar \
-             het bezwaar anders ongegrond of niet-ontvankelijk"
+             verantwoording_ingediend), een vaststelling (status vastgesteld), een \
+             intrekking (status verlening_ingetrokken), een verlaging of een weigering van \
+             een wijzigingsverzoek, zolang er daarna geen ander besluit is genomen; \
+             verklaar het bezwaar anders ongegrond of niet-ontvankelijk"
         )));
     };
     let step = transition(from, command)?;
@@ -217,19 +214,6 @@ fn not_higher(amount: Money, current: Money, what: &str, most: Money) -> Service
     )
 }
 
-/// The refusal of a raise the ceiling cannot carry.
-fn ceiling_refusal(raise: Money, available: Money, current: Money) -> ServiceError {
-    let most = current.checked_add(available).unwrap_or(current);
-    ServiceError::Conflict(format!(
-        "het subsidieplafond laat een verhoging van {} niet toe: er is nog {} beschikbaar; \
-         beslis op ten hoogste {}, of verklaar het bezwaar ongegrond omdat het plafond is \
-         bereikt (art. 4:25 lid 2 Awb)",
-        raise.to_dutch(),
-        available.to_dutch(),
-        most.to_dutch()
-    ))
-}
-
 /// After a grant: a higher grant, the raise reserved and granted at once.
 fn raise_grant(
     conn: &mut DbConnection,
@@ -282,8 +266,8 @@ fn raise_grant(
         schedule::schedule_advance(conn, app, &instrument, raise, amsterdam_date(now), now)?;
     Ok(NewDecision {
         previous: Some(current),
-        settled: None,
         paid_now: Some(advance).filter(|a| !a.is_zero()),
+        ..NewDecision::default()
     })
 }
 
@@ -341,6 +325,7 @@ fn raise_settlement(
         previous: Some(current),
         settled: Some(amount),
         paid_now: Some(paid).filter(|a| !a.is_zero()),
+        ..NewDecision::default()
     })
 }
 

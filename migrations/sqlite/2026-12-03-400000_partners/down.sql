@@ -1,0 +1,2 @@
+DROP TABLE IF EXISTS application_partners;
+DROP TABLE IF EXISTS instrument_partner_rules;

@@ -56,7 +56,8 @@ fn a_run_over_several_batches_writes_every_step() {
         assert_eq!(app.state, "ingediend");
         ids.push(app.id);
     }
-    let now = t0() + chrono::Duration::hours(2);
+    // The next day: a same-day lot waits until the day's committed seed may be revealed.
+    let now = t0() + chrono::Duration::days(1);
     let run = allocation::run(&w.pool, &admin, "stapel", None, now).unwrap();
     assert_eq!(run.placements.len(), APPLICATIONS);
 

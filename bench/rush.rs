@@ -546,7 +546,10 @@ fn main() {
         .unwrap_or(k);
     let copies = allocation_k.saturating_sub(acknowledged.len());
     copy_submitted(&url, copies);
-    println!("RESULT allocation_applications={}", acknowledged.len() + copies);
+    println!(
+        "RESULT allocation_applications={}",
+        acknowledged.len() + copies
+    );
 
     // 8. The allocation run.
     let alloc_start = Instant::now();

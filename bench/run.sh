@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The benchmark of issue 7 in one run: the opening rush over HTTP on PostgreSQL and on
-# SQLite (with the read path and the allocation run), next to the database's own rate for
-# the same writes (pgbench with a custom script; sqlite3 with the same statements in a
-# loop); then the export of a payment run of a million payments to SEPA XML and CSV,
+# The benchmark of issues 7 and 19 in one run: the opening rush over HTTP on SQLite and
+# PostgreSQL (two requests per application and one), with 10,000 idle keep-alive
+# connections held, the HTTP floor, the read path and the allocation run; next to the
+# database's own rate for the minimal writes of a submission and for the hot-row script
+# (pgbench with custom scripts; sqlite3 with the same statements in a loop); then the export of a payment run of a million payments to SEPA XML and CSV,
 # next to PostgreSQL's COPY … TO STDOUT of the same rows. Writes bench/RESULTS.md.
 #
 #   bench/run.sh                 # K = 100000 applications, 64 clients
@@ -12,7 +13,10 @@
 # BENCH_EXPORT_N (payments in the export run, default 1000000),
 # BENCH_PG_URL (a PostgreSQL server without database, default
 # postgres://postgres@127.0.0.1:5432; a database subsidie_bench_<pid> is created there and
-# dropped afterwards), BENCH_SKIP_PG=1 to leave PostgreSQL out.
+# dropped afterwards), BENCH_SKIP_PG=1 to leave PostgreSQL out, BENCH_SKIP_EXPORT=1 to
+# leave the export out, BENCH_IDLE (idle keep-alive connections, default 10000),
+# BENCH_ALLOCATION_K (applications in the allocation run, default K: a smaller rush's
+# submitted applications are copied up to that many, see bench/rush.rs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,9 +38,23 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# The baselines need the sqlite3 shell and pgbench (Debian/Ubuntu:
+# `sudo apt-get install sqlite3 postgresql-client`; pgbench comes with the client, or
+# with postgresql-contrib on older releases). Not installed by CI: the bench is not run there.
+if ! command -v sqlite3 >/dev/null; then
+    echo "sqlite3 ontbreekt: sudo apt-get install sqlite3" >&2
+    exit 1
+fi
+if [ -z "${BENCH_SKIP_PG:-}" ] && [ -z "$PGBENCH" ]; then
+    echo "pgbench ontbreekt: sudo apt-get install postgresql-client (of BENCH_SKIP_PG=1)" >&2
+    exit 1
+fi
+
 echo "== build (release)"
 cargo build --release -q -p subsidie-cli --bin subsidie --example rush
-cargo build --release -q -p subsidie-finance --example export_bench
+if [ -z "${BENCH_SKIP_EXPORT:-}" ]; then
+    cargo build --release -q -p subsidie-finance --example export_bench
+fi
 BIN="$PWD/target/release/subsidie"
 RUSH="$PWD/target/release/examples/rush"
 EXPORT="$PWD/target/release/examples/export_bench"
@@ -135,9 +153,11 @@ if [ -z "${BENCH_SKIP_PG:-}" ] && [ -n "$PGBENCH" ]; then
 fi
 
 # --- the export -----------------------------------------------------------------------
+if [ -z "${BENCH_SKIP_EXPORT:-}" ]; then
 echo "== export of $EXPORT_N payments on SQLite"
 "$EXPORT" --payments "$EXPORT_N" | tee "$TMP/export-sqlite.out"
-if [ -z "${BENCH_SKIP_PG:-}" ]; then
+fi
+if [ -z "${BENCH_SKIP_PG:-}" ] && [ -z "${BENCH_SKIP_EXPORT:-}" ]; then
     echo "== export of $EXPORT_N payments on PostgreSQL, with COPY as the baseline"
     SUBSIDIE_TEST_BACKEND=postgres SUBSIDIE_TEST_POSTGRES_URL="$PG_SERVER" \
         "$EXPORT" --payments "$EXPORT_N" | tee "$TMP/export-pg.out"
@@ -149,7 +169,7 @@ row() { # backend file minimal-baseline hot-row-baseline
     local f="$2" one two floor
     one="$(value rush_one_per_second "$f")"; two="$(value rush_per_second "$f")"
     floor="$(value floor_per_second "$f")"
-    printf '| %s | %s | %s | %s / %s | %s | %s / %s | %s | %s | %s | %s | %s | %s | %s | %s | %s / %s | %s | %s / %s / %s | %s | %s / %s / %s | %s / %s / %s |\n' "$1" \
+    printf '| %s | %s | %s | %s / %s | %s | %s / %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s / %s / %s | %s / %s / %s | %s / %s / %s |\n' "$1" \
         "$(value rush_applications "$f")" \
         "$two" "$(value rush_p50_ms "$f")" "$(value rush_p99_ms "$f")" \
         "$one" "$(value rush_one_p50_ms "$f")" "$(value rush_one_p99_ms "$f")" \
@@ -170,7 +190,8 @@ row() { # backend file minimal-baseline hot-row-baseline
     echo "- commit: $(git rev-parse --short HEAD 2>/dev/null || echo '?') (working tree may differ)"
     echo "- machine: $(nproc) CPU ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/ {print $2}') GB RAM, $(uname -sr)"
     echo "- PostgreSQL: $(psql -tA "$PG_SERVER/postgres" -c 'show server_version' 2>/dev/null || echo '-'), SQLite: $(sqlite3 --version | cut -d' ' -f1)"
-    echo "- command: \`BENCH_K=$K BENCH_CLIENTS=$CLIENTS BENCH_EXPORT_N=$EXPORT_N bench/run.sh\` (\`just bench\` with those variables)"
+    echo "- command: \`BENCH_K=$K BENCH_CLIENTS=$CLIENTS BENCH_EXPORT_N=$EXPORT_N BENCH_ALLOCATION_K=${BENCH_ALLOCATION_K:-$K}${BENCH_SKIP_EXPORT:+ BENCH_SKIP_EXPORT=1} bench/run.sh\` (\`just bench\` with those variables)"
+    echo "- allocation run over ${BENCH_ALLOCATION_K:-$K} submitted applications (beyond the rush's: copies of its submitted ones)"
     echo "- K = $K applications ($((K / 2)) in two requests, the rest in one), $CLIENTS concurrent HTTP"
     echo "  clients with one keep-alive connection each, and ${BENCH_IDLE:-10000} idle keep-alive connections"
     echo "  held open the whole run; the server, the clients and the database share the machine."
@@ -214,8 +235,12 @@ row() { # backend file minimal-baseline hot-row-baseline
             "$(ratio "$(value export_sepa_rows_per_second "$f")" "$copy")" \
             "$(ratio "$(value export_csv_rows_per_second "$f")" "$copy_csv")"
     }
-    export_row SQLite "$TMP/export-sqlite.out"
+    if [ -f "$TMP/export-sqlite.out" ]; then export_row SQLite "$TMP/export-sqlite.out"; fi
     if [ -f "$TMP/export-pg.out" ]; then export_row PostgreSQL "$TMP/export-pg.out"; fi
+    if [ -n "${BENCH_SKIP_EXPORT:-}" ]; then
+        echo
+        echo "The export was left out of this run (\`BENCH_SKIP_EXPORT=1\`)."
+    fi
 } >"$OUT.new"
 if [ "$K" -lt 100000 ] || [ "$EXPORT_N" -lt 1000000 ]; then
     {

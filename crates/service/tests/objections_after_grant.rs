@@ -167,9 +167,9 @@ fn a_founded_objection_against_a_revocation_restores_the_grant_and_cancels_the_r
 fn a_revoked_settlement_is_restored_and_a_restoration_the_ceiling_cannot_carry_is_refused() {
     // A ceiling of 1.8 mln: after the revocation another grant of 1 mln leaves 800 000.
     let programme = with_implementation_ceiling("1800000.00").replace(
-            "bedrag = { min = \"500000.00\", max = \"2000000.00\" }",
-            "bedrag = { min = \"500000.00\", max = \"1000000.00\" }",
-        );
+        "bedrag = { min = \"500000.00\", max = \"2000000.00\" }",
+        "bedrag = { min = \"500000.00\", max = \"1000000.00\" }",
+    );
     let w = world_with(&programme);
     let (applicant, app) = w.granted("Stichting Vastgesteld", "1000000.00", "1000000.00");
     w.settle(&applicant, &app, "900000.00");

@@ -114,7 +114,16 @@ pub fn allocate_day(
             reveal_before: today,
             day: Some(day),
         };
-        run_in_as(conn, &Actor::system(), instrument_id, None, seeds, now, run_id).map(Some)
+        run_in_as(
+            conn,
+            &Actor::system(),
+            instrument_id,
+            None,
+            seeds,
+            now,
+            run_id,
+        )
+        .map(Some)
     })
 }
 

@@ -8,9 +8,9 @@
 //! seed is committed before the day begins ([`commitments`]) and `serve` allocates each
 //! day once it has ended ([`daily`]).
 
+mod batch;
 pub mod commitments;
 pub mod daily;
-mod batch;
 mod movement;
 mod queue;
 mod round;

@@ -25,8 +25,8 @@ use subsidie_store::rows::{AllocationRunRow, InstrumentRow, PlacementRow, RunSee
 use subsidie_store::schema::{allocation_placements, allocation_run_seeds, allocation_runs};
 use subsidie_store::{DbConnection, Pool};
 
-use super::commitments::{self, random_seed};
 use super::batch::Batch;
+use super::commitments::{self, random_seed};
 use super::queue::{in_state, require_admin, Queued};
 use super::round::RunRound;
 use crate::actor::Actor;
@@ -278,8 +278,6 @@ fn revealed_seeds(
         })
         .collect())
 }
-
-
 
 /// The instrument's policy (a ranking waits until its round has closed: see
 /// [`super::round::choose`]).

@@ -320,11 +320,13 @@ fn the_lifecycle_produces_exactly_the_expected_mails() {
     let mut expected = vec![
         (Some(s.a.id.clone()), "ontvangstbevestiging".to_owned()),
         (Some(s.a.id.clone()), "aanvulling_gevraagd".to_owned()),
+        (Some(s.a.id.clone()), "budget_gereserveerd".to_owned()),
         // The request to the second reviewer was withdrawn unsent when the grant was
         // confirmed before any mail went out (it no longer applied).
         (Some(s.a.id.clone()), "verleningsbeschikking".to_owned()),
         (Some(s.a.id.clone()), "betaling".to_owned()),
         (Some(s.b.id.clone()), "ontvangstbevestiging".to_owned()),
+        (Some(s.b.id.clone()), "budget_gereserveerd".to_owned()),
         (Some(s.b.id.clone()), "afwijzingsbeschikking".to_owned()),
         (None, "betaalronde_aangemaakt".to_owned()),
     ];
@@ -342,12 +344,12 @@ fn the_lifecycle_produces_exactly_the_expected_mails() {
         &DispatchPolicy::default(),
     )
     .unwrap();
-    // Seven: the request to the second reviewer was withdrawn unsent when the grant was
+    // Nine: the request to the second reviewer was withdrawn unsent when the grant was
     // confirmed (its rendering is checked in the templates' own tests).
-    assert_eq!((report.sent, report.retried, report.failed), (7, 0, 0));
+    assert_eq!((report.sent, report.retried, report.failed), (9, 0, 0));
 
     let mails = sink.messages();
-    assert_eq!(mails.len(), 7);
+    assert_eq!(mails.len(), 9);
     // Every row was sent once, under the Message-ID derived from its id.
     let ids: BTreeSet<String> = message_ids(&mails).into_iter().collect();
     let expected_ids: BTreeSet<String> = rows
@@ -501,7 +503,7 @@ fn the_lifecycle_produces_exactly_the_expected_mails() {
     )
     .unwrap();
     assert!(again.is_idle());
-    assert_eq!(sink.messages().len(), 7);
+    assert_eq!(sink.messages().len(), 9);
 }
 
 /// Inserts `n` receipt notices directly, as the service would, due at `due`.

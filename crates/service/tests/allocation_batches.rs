@@ -81,7 +81,10 @@ fn a_run_over_several_batches_writes_every_step() {
             assert_eq!(row.reserved_cents, 100_000);
             assert_eq!(row.waitlist_position, None);
             assert_eq!(steps, ["aanmaken", "indienen", "toewijzen"]);
-            assert_eq!(mails(&w.pool, &row.id), ["ontvangstbevestiging"]);
+            assert_eq!(
+                mails(&w.pool, &row.id),
+                ["ontvangstbevestiging", "budget_gereserveerd"]
+            );
         } else {
             waiting += 1;
             assert_eq!(row.state, "wachtlijst");

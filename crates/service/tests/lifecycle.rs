@@ -270,7 +270,13 @@ fn uitvoering_from_draft_to_settlement_with_four_eyes_and_a_supplement() {
     assert_eq!(run.placements[0].application_id, id);
     assert_eq!(run.placements[0].decision, "gereserveerd");
     assert_eq!(run.run.reserved_total_cents, 180_000_000);
-    let app = t.step(&admin, "toewijzen", "ingediend", "gereserveerd", &[]);
+    let app = t.step(
+        &admin,
+        "toewijzen",
+        "ingediend",
+        "gereserveerd",
+        &["budget_gereserveerd"],
+    );
     assert_eq!(app.reserved_cents, 180_000_000);
     assert_eq!(position(pool, "uitvoering"), (180_000_000, 0, 0));
 
@@ -411,7 +417,13 @@ fn voucher_from_draft_to_settlement() {
 
     t.submit(&aanvrager, t0());
     allocation::run(pool, &admin, v, None, t0()).unwrap();
-    t.step(&admin, "toewijzen", "ingediend", "gereserveerd", &[]);
+    t.step(
+        &admin,
+        "toewijzen",
+        "ingediend",
+        "gereserveerd",
+        &["budget_gereserveerd"],
+    );
     assert_eq!(position(pool, v), (2_500_000, 0, 0));
 
     t.start_review(&reviewer, t0());
@@ -460,7 +472,13 @@ fn voorbereiding_from_draft_to_settlement() {
 
     t.submit(&aanvrager, day);
     allocation::run(pool, &admin, v, None, day).unwrap();
-    t.step(&admin, "toewijzen", "ingediend", "gereserveerd", &[]);
+    t.step(
+        &admin,
+        "toewijzen",
+        "ingediend",
+        "gereserveerd",
+        &["budget_gereserveerd"],
+    );
     assert_eq!(position(pool, v), (5_000_000, 0, 0));
     t.start_review(&reviewer, day);
     act(
@@ -598,7 +616,13 @@ fn onderzoek_is_ranked_by_score_after_the_call_closes_and_every_grant_needs_four
     for (name, id, _, _, t) in &mut apps {
         match *name {
             "B" | "D" => {
-                t.step(&admin, "toewijzen", "ingediend", "gereserveerd", &[]);
+                t.step(
+                    &admin,
+                    "toewijzen",
+                    "ingediend",
+                    "gereserveerd",
+                    &["budget_gereserveerd"],
+                );
             }
             _ => {
                 let app = t.step(
@@ -725,8 +749,20 @@ fn onderzoek_is_ranked_by_score_after_the_call_closes_and_every_grant_needs_four
         .map(|p| p.application_id.as_str())
         .collect();
     assert_eq!(promoted, vec![a.1.as_str(), c.1.as_str()]);
-    a.4.step(&admin, "toewijzen", "wachtlijst", "gereserveerd", &[]);
-    c.4.step(&admin, "toewijzen", "wachtlijst", "gereserveerd", &[]);
+    a.4.step(
+        &admin,
+        "toewijzen",
+        "wachtlijst",
+        "gereserveerd",
+        &["budget_gereserveerd"],
+    );
+    c.4.step(
+        &admin,
+        "toewijzen",
+        "wachtlijst",
+        "gereserveerd",
+        &["budget_gereserveerd"],
+    );
     assert_eq!(position(pool, o), (125_000_000, 190_000_000, 190_000_000));
 }
 
@@ -769,7 +805,11 @@ fn reject_releases_the_reservation_and_the_region_may_apply_again() {
     assert_mails(
         pool,
         &app1.id,
-        &["ontvangstbevestiging", "afwijzingsbeschikking"],
+        &[
+            "ontvangstbevestiging",
+            "budget_gereserveerd",
+            "afwijzingsbeschikking",
+        ],
     );
     assert_ledger(pool);
 
@@ -809,14 +849,15 @@ fn withdrawal_releases_a_reservation_in_every_state_before_a_decision() {
 
     let mut left = 180_000_000;
     let receipt = "ontvangstbevestiging";
+    let reserved = "budget_gereserveerd";
     let withdrawn_mail = "intrekking_bevestigd";
     for (actor, app, expected) in [
-        (&a1, &x, vec![receipt, withdrawn_mail]),
-        (&a2, &y, vec![receipt, withdrawn_mail]),
+        (&a1, &x, vec![receipt, reserved, withdrawn_mail]),
+        (&a2, &y, vec![receipt, reserved, withdrawn_mail]),
         (
             &a3,
             &z,
-            vec![receipt, "aanvulling_gevraagd", withdrawn_mail],
+            vec![receipt, reserved, "aanvulling_gevraagd", withdrawn_mail],
         ),
     ] {
         let withdrawn = act(
@@ -906,6 +947,7 @@ fn lapse_only_after_the_supplement_deadline() {
         &x.id,
         &[
             "ontvangstbevestiging",
+            "budget_gereserveerd",
             "aanvulling_gevraagd",
             "buitenbehandelingstelling",
         ],

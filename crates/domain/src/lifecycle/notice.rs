@@ -16,6 +16,10 @@ pub enum Notice {
     /// `wachtlijst`: the application is on the waiting list.
     #[serde(rename = "wachtlijst")]
     WaitingList,
+    /// `budget_gereserveerd`: the allocation reserved budget for the application; a
+    /// reviewer decides next. Not a decision.
+    #[serde(rename = "budget_gereserveerd")]
+    BudgetReserved,
     /// `plafond_bereikt`: rejected because the ceiling is reached (Awb 4:25). A decision.
     #[serde(rename = "plafond_bereikt")]
     CeilingReached,
@@ -60,9 +64,10 @@ pub enum Notice {
 
 impl Notice {
     /// Every notice.
-    pub const ALL: [Notice; 15] = [
+    pub const ALL: [Notice; 16] = [
         Notice::Receipt,
         Notice::WaitingList,
+        Notice::BudgetReserved,
         Notice::CeilingReached,
         Notice::SupplementRequested,
         Notice::GrantDecision,
@@ -83,6 +88,7 @@ impl Notice {
         match self {
             Notice::Receipt => "ontvangstbevestiging",
             Notice::WaitingList => "wachtlijst",
+            Notice::BudgetReserved => "budget_gereserveerd",
             Notice::CeilingReached => "plafond_bereikt",
             Notice::SupplementRequested => "aanvulling_gevraagd",
             Notice::GrantDecision => "verleningsbeschikking",

@@ -148,7 +148,12 @@ pub const TABLE: &[Transition] = {
         step(S::Draft, C::Submit, S::Submitted, &[E::Notify(N::Receipt)]),
         step(S::Draft, C::Delete, S::Draft, &[E::Delete]),
         // Submitted
-        step(S::Submitted, C::Allocate, S::Reserved, &[E::ReserveBudget]),
+        step(
+            S::Submitted,
+            C::Allocate,
+            S::Reserved,
+            &[E::ReserveBudget, E::Notify(N::BudgetReserved)],
+        ),
         step(
             S::Submitted,
             C::Waitlist,
@@ -161,7 +166,7 @@ pub const TABLE: &[Transition] = {
             S::WaitingList,
             C::Allocate,
             S::Reserved,
-            &[E::ReserveBudget],
+            &[E::ReserveBudget, E::Notify(N::BudgetReserved)],
         ),
         step(
             S::WaitingList,

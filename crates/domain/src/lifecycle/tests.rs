@@ -78,7 +78,7 @@ fn expected_effects(from: State, command: Command) -> Vec<Effect> {
     match (from, command) {
         (S::Draft, C::Submit) => vec![E::Notify(N::Receipt)],
         (S::Draft, C::Delete) => vec![E::Delete],
-        (_, C::Allocate) => vec![E::ReserveBudget],
+        (_, C::Allocate) => vec![E::ReserveBudget, E::Notify(N::BudgetReserved)],
         (_, C::Waitlist) => vec![E::Notify(N::WaitingList)],
         (_, C::CloseWaitlist) => vec![E::Notify(N::CeilingReached)],
         (S::Submitted | S::WaitingList, C::Withdraw) => {

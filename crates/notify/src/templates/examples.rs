@@ -140,6 +140,10 @@ fn notice_example(notice: Notice) -> Option<ApplicationLetter> {
             bezwaar_uiterlijk: Some(day(2025, 6, 3)?),
             ..base
         },
+        Notice::BudgetReserved => ApplicationLetter {
+            status: State::Reserved,
+            ..base
+        },
         Notice::WaitingList => ApplicationLetter {
             status: State::WaitingList,
             wachtlijstpositie: Some(3),

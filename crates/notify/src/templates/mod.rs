@@ -69,6 +69,7 @@ const MESSAGES: &[(&str, &str)] = sources![
     "afwijzingsbeschikking",
     "buitenbehandelingstelling",
     "wachtlijst",
+    "budget_gereserveerd",
     "plafond_bereikt",
     "intrekking_bevestigd",
     "vaststellingsbeschikking",

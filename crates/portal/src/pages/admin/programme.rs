@@ -7,6 +7,7 @@ use actix_web::{web, HttpRequest};
 use minijinja::{context, Value};
 use subsidie_domain::programme::dutch_wall_clock;
 use subsidie_domain::programme_change::WindowChange;
+use subsidie_service::allocation::commitments;
 use subsidie_service::portal::views;
 use subsidie_service::{budget, programme, queries};
 
@@ -27,6 +28,9 @@ fn change_words(kind: &str) -> &'static str {
     }
 }
 
+/// How many days of lottery commitments the page lists, newest first.
+const LOTS_SHOWN: usize = 16;
+
 async fn render(
     status: StatusCode,
     visitor: &Visitor,
@@ -37,15 +41,22 @@ async fn render(
 ) -> Page {
     let actor = visitor.signed_in()?.actor.clone();
     let pool = state.pool.clone();
-    let (instrument, rounds, changes, names) = blocking(move || {
+    let (instrument, rounds, changes, names, lots) = blocking(move || {
         let instrument = queries::instrument(&pool, &id)?;
         let rounds = subsidie_service::rounds::list(&pool, &instrument)?;
+        // The last fortnight's commitments and the days drawn ahead: enough to check a
+        // recent run against what was published before it.
+        let lots = commitments::list(&pool, &instrument.id, None)?
+            .into_iter()
+            .take(LOTS_SHOWN)
+            .collect::<Vec<_>>();
         let changes: Vec<_> = programme::history(&pool, &actor, &instrument.programme_id)?
             .into_iter()
             .filter(|c| c.instrument_id.as_deref() == Some(instrument.id.as_str()))
             .collect();
         let ids: Vec<String> = changes.iter().filter_map(|c| c.actor_id.clone()).collect();
-        Ok((instrument, rounds, changes, views::user_names(&pool, &ids)?))
+        let names = views::user_names(&pool, &ids)?;
+        Ok((instrument, rounds, changes, names, lots))
     })
     .await??;
     let available = budget::position_of(&instrument)
@@ -79,6 +90,16 @@ async fn render(
             }
         })
         .collect();
+    let lotingen: Vec<Value> = lots
+        .iter()
+        .map(|c| {
+            context! {
+                dag => view::date(c.day), commitment => c.commitment.clone(),
+                getrokken => view::instant(c.drawn_at.naive_utc()), seed => c.seed.clone(),
+                ronde => c.revealed_by.clone(),
+            }
+        })
+        .collect();
     let kinds: Vec<(String, String)> = [
         ("openen", "Openen (van … tot en met …)"),
         ("verlengen", "Verlengen tot en met …"),
@@ -108,7 +129,7 @@ async fn render(
                 beschikbaar => view::amount(available),
                 van => view::date(instrument.opens_on), tot => view::date(instrument.closes_on),
             },
-            rondes => rondes, historie => history, soorten => Catalogue::options(&kinds, "Kies wat u wijzigt"),
+            rondes => rondes, lotingen => lotingen, historie => history, soorten => Catalogue::options(&kinds, "Kies wat u wijzigt"),
             p => problems.view(), melding => melding,
         },
     ))

@@ -359,7 +359,8 @@ fn complete_operation(path: &str, method: &str, op: &mut Map<String, Value>) {
     if path.contains('{') {
         codes.push("404");
     }
-    if matches!(method, "post" | "patch" | "delete") {
+    // A PUT replaces what the state may no longer allow to change (a draft's partners).
+    if matches!(method, "post" | "put" | "patch" | "delete") {
         codes.push("409");
     }
     if has_if_match {

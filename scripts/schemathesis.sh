@@ -28,7 +28,9 @@ trap cleanup EXIT
 st="${SCHEMATHESIS:-}"
 if [ -z "$st" ]; then
   python3 -m venv "$scratch/venv"
-  "$scratch/venv/bin/pip" install --quiet --disable-pip-version-check 'schemathesis>=4,<5'
+  # Pinned, so that a new release cannot change what CI finds from one run to the next.
+  "$scratch/venv/bin/pip" install --quiet --disable-pip-version-check \
+    'schemathesis==4.32.5' 'hypothesis==6.170.17'
   st="$scratch/venv/bin/schemathesis"
 fi
 
@@ -57,12 +59,16 @@ for role in beheerder aanvrager; do
   if [ "$role" = beheerder ]; then bearer="$admin"; else bearer="$applicant"; fi
   printf '\n--- schemathesis als %s ---\n' "$role"
   # Run from the scratch folder: schemathesis keeps a cache in the current one.
+  # One worker: with two, hypothesis describes strategies by `ast.parse` on two threads at
+  # once, and CPython 3.11 (the machine's) keeps the AST constructor's recursion depth per
+  # interpreter, not per thread: it then raises "AST constructor recursion depth mismatch"
+  # (see cpython gh-106905). A CI run failed that way on GET /berichten.
   (cd "$scratch" && "$st" --config-file "$repo/openapi/schemathesis.toml" run "http://127.0.0.1:$port/api/v1/openapi.json" \
     --checks all \
     --header "Authorization: Bearer $bearer" \
     --max-examples "$max_examples" \
     --max-time "$max_time" \
-    --workers 2 \
+    --workers 1 \
     --seed 1 \
     "$@") || status=1
 done

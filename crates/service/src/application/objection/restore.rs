@@ -192,7 +192,6 @@ fn restore_revoked(
             (amount, Money::ZERO),
             now,
         )?;
-        app.settled_cents = Some(amount.cents());
     } else {
         let reserve = position.reserve(amount);
         book_raise(
@@ -207,26 +206,13 @@ fn restore_revoked(
         let grant = budget::position_of(instrument)?.grant(amount, amount)?;
         budget::book(conn, instrument, &grant, &app.id, actor, now)?;
     }
-    app.granted_cents = amount.cents();
-    let paid = schedule::revise_payments(
-        conn,
-        app,
-        instrument,
-        amount,
-        settled,
-        amsterdam_date(now),
-        now,
-    )?;
-    Ok((
-        command,
-        NewDecision {
-            previous: None,
-            settled: settled.then_some(amount),
-            paid_now: Some(paid).filter(|p| !p.is_zero()),
-            kind: Some("intrekking_herroepen"),
-            accounting_due_on: None,
-        },
-    ))
+    let paid = take_amount(conn, app, instrument, amount, settled, now)?;
+    let decision = NewDecision {
+        previous: None,
+        settled: settled.then_some(amount),
+        ..restoration("intrekking_herroepen", paid)
+    };
+    Ok((command, decision))
 }
 
 /// Against a lowering: the higher amount back, before or after settlement.
@@ -258,29 +244,13 @@ fn restore_lowered(
         (raise, current),
         now,
     )?;
-    app.granted_cents = amount.cents();
-    if settled {
-        app.settled_cents = Some(amount.cents());
-    }
-    let paid = schedule::revise_payments(
-        conn,
-        app,
-        instrument,
-        amount,
-        settled,
-        amsterdam_date(now),
-        now,
-    )?;
-    Ok((
-        Command::ReconsiderLowering,
-        NewDecision {
-            previous: Some(current),
-            settled: settled.then_some(amount),
-            paid_now: Some(paid).filter(|p| !p.is_zero()),
-            kind: Some("verlaging_herroepen"),
-            accounting_due_on: None,
-        },
-    ))
+    let paid = take_amount(conn, app, instrument, amount, settled, now)?;
+    let decision = NewDecision {
+        previous: Some(current),
+        settled: settled.then_some(amount),
+        ..restoration("verlaging_herroepen", paid)
+    };
+    Ok((Command::ReconsiderLowering, decision))
 }
 
 /// Against the refusal of an amendment: the amendment asked for, granted.
@@ -332,9 +302,7 @@ fn grant_refused_amendment(
             (raise, current),
             now,
         )?;
-        app.granted_cents = new.cents();
-        paid =
-            schedule::revise_payments(conn, app, instrument, new, false, amsterdam_date(now), now)?;
+        paid = take_amount(conn, app, instrument, new, false, now)?;
     }
     if kind == AmendmentKind::Extend {
         cancel_template(
@@ -357,16 +325,49 @@ fn grant_refused_amendment(
             amendments::objection_due_on.eq(None::<NaiveDate>),
         ))
         .execute(conn)?;
-    Ok((
-        Command::ReconsiderAmendment,
-        NewDecision {
-            previous: request.amount.map(|_| current),
-            settled: None,
-            paid_now: Some(paid).filter(|p| !p.is_zero()),
-            kind: Some("wijziging_toegekend"),
-            accounting_due_on: request.deadline,
-        },
-    ))
+    let decision = NewDecision {
+        previous: request.amount.map(|_| current),
+        accounting_due_on: request.deadline,
+        ..restoration("wijziging_toegekend", paid)
+    };
+    Ok((Command::ReconsiderAmendment, decision))
+}
+
+/// Gives the application `amount` as its grant (and as its settlement, when `settled`)
+/// and schedules the payments that follow; returns what is paid now.
+fn take_amount(
+    conn: &mut DbConnection,
+    app: &mut ApplicationRow,
+    instrument: &InstrumentRow,
+    amount: Money,
+    settled: bool,
+    now: DateTime<Utc>,
+) -> Result<Money, ServiceError> {
+    app.granted_cents = amount.cents();
+    if settled {
+        app.settled_cents = Some(amount.cents());
+    }
+    schedule::revise_payments(
+        conn,
+        app,
+        instrument,
+        amount,
+        settled,
+        amsterdam_date(now),
+        now,
+    )
+}
+
+/// The new decision of a restoration of kind `kind` that pays `paid` now; the caller
+/// fills in what the letter says about the amounts.
+fn restoration(kind: &'static str, paid: Money) -> NewDecision {
+    NewDecision {
+        previous: None,
+        settled: None,
+        paid_now: Some(paid).filter(|p| !p.is_zero()),
+        kind: Some(kind),
+        accounting_due_on: None,
+    }
 }
 
 /// The application's last refused amendment: the one the contested refusal decided.

@@ -15,38 +15,7 @@ use subsidie_service::application::{
     self as applications, handle_amendment, request_amendment, Action,
 };
 use subsidie_service::payments::{self as payment_use_cases};
-use subsidie_service::{queries, registry, Actor, Role, ServiceError};
-use subsidie_store::rows::{ApplicationRow, PaymentRow};
-
-fn second_reviewer(w: &World) -> Actor {
-    let user = registry::create_user(
-        &w.pool,
-        &w.admin,
-        "Tweede",
-        "tweede-beoordelaar@zonmw.example.nl",
-        Role::Reviewer,
-        None,
-        at(2025, 1, 2, 9, 0),
-    )
-    .unwrap();
-    Actor::user(user.id, Role::Reviewer, None)
-}
-
-fn letters(w: &World, app_id: &str, template: &str) -> Vec<Json> {
-    queries::outbox(&w.pool)
-        .unwrap()
-        .into_iter()
-        .filter(|r| r.application_id.as_deref() == Some(app_id) && r.template == template)
-        .map(|r| serde_json::from_str(&r.payload).unwrap())
-        .collect()
-}
-
-fn conflict<T: std::fmt::Debug>(result: Result<T, ServiceError>) -> String {
-    match result {
-        Err(ServiceError::Conflict(message)) => message,
-        other => panic!("expected a conflict, got {other:?}"),
-    }
-}
+use subsidie_service::{queries, ServiceError};
 
 fn ask(kind: AmendmentKind, amount: Option<&str>) -> AmendmentRequest {
     AmendmentRequest {
@@ -56,30 +25,12 @@ fn ask(kind: AmendmentKind, amount: Option<&str>) -> AmendmentRequest {
     }
 }
 
-fn current(w: &World, id: &str) -> ApplicationRow {
-    queries::application(&w.pool, &Actor::system(), id).unwrap()
-}
-
-/// `(kind, amount, state)` of the payments, oldest first.
-fn payments(w: &World, id: &str) -> Vec<(String, i64, String)> {
-    w.payments_of(id)
-        .into_iter()
-        .map(|p: PaymentRow| (p.kind, p.amount_cents, p.state))
-        .collect()
-}
-
-/// Pays everything due up to `up_to` in one run.
-fn pay_run(w: &World, up_to: chrono::NaiveDate, now: chrono::DateTime<chrono::Utc>) {
-    let run = w.create_run(up_to, now).unwrap();
-    payment_use_cases::mark_run_paid(&w.pool, &w.finance, &run.id, now).unwrap();
-}
-
 #[test]
 fn a_raise_within_the_limit_takes_budget_and_tops_up_the_advance() {
     let w = world();
     let (applicant, app) = w.granted("Stichting Verhoging", "800000.00", "800000.00");
     pay_run(&w, day(2025, 3, 3), at(2025, 3, 4, 9, 0));
-    let (_, granted_before) = position(&w);
+    let (_, granted_before) = position(&w, "uitvoering");
 
     let row = request_amendment(
         &w.pool,
@@ -157,7 +108,7 @@ fn a_raise_within_the_limit_takes_budget_and_tops_up_the_advance() {
         (app.state.as_str(), app.granted_cents),
         ("gehonoreerd", 95_000_000)
     );
-    assert_eq!(position(&w).1, granted_before + 15_000_000);
+    assert_eq!(position(&w, "uitvoering").1, granted_before + 15_000_000);
     w.ledger_holds();
     // 80 % of the new grant is 760,000: the 640,000 paid is topped up by 120,000.
     assert_eq!(
@@ -286,7 +237,7 @@ fn a_raise_without_budget_is_refused_and_changes_nothing() {
         at(2025, 9, 2, 8, 0),
     )
     .unwrap();
-    let before = position(&w);
+    let before = position(&w, "uitvoering");
     let message = match handle_amendment(
         &w.pool,
         &other,
@@ -299,7 +250,7 @@ fn a_raise_without_budget_is_refused_and_changes_nothing() {
         Ok(r) => panic!("granted without budget: {r:?}"),
     };
     assert!(message.contains("subsidieplafond is bereikt"), "{message}");
-    assert_eq!(position(&w), before);
+    assert_eq!(position(&w, "uitvoering"), before);
     assert_eq!(current(&w, &app.id).granted_cents, 100_000_000);
     assert!(letters(&w, &app.id, "wijzigingsbesluit").is_empty());
     w.ledger_holds();
@@ -318,7 +269,7 @@ fn a_raise_without_budget_is_refused_and_changes_nothing() {
     assert_eq!(letter["wijziging"]["gevraagd_bedrag"], "1600000.00");
     assert_eq!(letter["verleend"], "1000000.00");
     assert!(letter["bezwaar_uiterlijk"].is_string());
-    assert_eq!(position(&w), before);
+    assert_eq!(position(&w, "uitvoering"), before);
     w.ledger_holds();
 }
 
@@ -396,7 +347,7 @@ fn an_extension_moves_the_accounting_deadline_and_withdraws_the_queued_reminder(
         at(2027, 6, 1, 9, 0),
     )
     .unwrap();
-    let before = position(&w);
+    let before = position(&w, "uitvoering");
     handle_amendment(
         &w.pool,
         &w.reviewer,
@@ -406,7 +357,11 @@ fn an_extension_moves_the_accounting_deadline_and_withdraws_the_queued_reminder(
         at(2027, 6, 2, 9, 0),
     )
     .unwrap();
-    assert_eq!(position(&w), before, "an extension moves no budget");
+    assert_eq!(
+        position(&w, "uitvoering"),
+        before,
+        "an extension moves no budget"
+    );
     assert!(letters(&w, &app.id, "herinnering_verantwoording").is_empty());
     let letter = &letters(&w, &app.id, "wijzigingsbesluit")[0];
     assert_eq!(letter["verantwoording_uiterlijk"], "2027-09-30");
@@ -429,7 +384,7 @@ fn an_extension_moves_the_accounting_deadline_and_withdraws_the_queued_reminder(
 fn revocation_before_settlement_cancels_what_is_unpaid_and_recovers_what_was_paid() {
     let w = world();
     let (applicant, app) = w.granted("Stichting Intrekking", "800000.00", "800000.00");
-    let (reserved0, granted0) = position(&w);
+    let (reserved0, granted0) = position(&w, "uitvoering");
     // The grantee may not revoke; a motivation is required.
     assert!(matches!(
         applications::execute(
@@ -473,7 +428,10 @@ fn revocation_before_settlement_cancels_what_is_unpaid_and_recovers_what_was_pai
         (app.state.as_str(), app.granted_cents),
         ("verlening_ingetrokken", 0)
     );
-    assert_eq!(position(&w), (reserved0, granted0 - 80_000_000));
+    assert_eq!(
+        position(&w, "uitvoering"),
+        (reserved0, granted0 - 80_000_000)
+    );
     assert_eq!(
         payments(&w, &app.id),
         [("voorschot".into(), 64_000_000, "geannuleerd".into())]
@@ -540,7 +498,7 @@ fn after_settlement_a_lowering_recovers_and_a_closed_file_can_be_revoked() {
     w.settle(&applicant, &app, "800000.00");
     pay_run(&w, day(2025, 6, 2), at(2025, 6, 3, 9, 0));
     w.close(&app.id, at(2025, 6, 4, 9, 0)).unwrap();
-    let (_, granted0) = position(&w);
+    let (_, granted0) = position(&w, "uitvoering");
     // Not up, not to zero.
     for amount in ["800000.00", "900000.00", "0.00"] {
         assert!(applications::execute(
@@ -576,7 +534,7 @@ fn after_settlement_a_lowering_recovers_and_a_closed_file_can_be_revoked() {
         (app.granted_cents, app.settled_cents),
         (60_000_000, Some(60_000_000))
     );
-    assert_eq!(position(&w).1, granted0 - 20_000_000);
+    assert_eq!(position(&w, "uitvoering").1, granted0 - 20_000_000);
     let pays = payments(&w, &app.id);
     assert_eq!(
         pays.last().unwrap(),
@@ -613,7 +571,7 @@ fn after_settlement_a_lowering_recovers_and_a_closed_file_can_be_revoked() {
         (app.state.as_str(), app.granted_cents, app.settled_cents),
         ("verlening_ingetrokken", 0, None)
     );
-    assert_eq!(position(&w).1, granted0 - 80_000_000);
+    assert_eq!(position(&w, "uitvoering").1, granted0 - 80_000_000);
     let pays = payments(&w, &app.id);
     assert_eq!(
         pays.last().unwrap(),
@@ -623,11 +581,4 @@ fn after_settlement_a_lowering_recovers_and_a_closed_file_can_be_revoked() {
     assert_eq!(letter["wijziging"]["vorig_bedrag"], "600000.00");
     assert_eq!(letter["wijziging"]["na_vaststelling"], true);
     w.ledger_holds();
-}
-
-/// `(reserved, granted)` of uitvoering, in cents.
-fn position(w: &World) -> (i64, i64) {
-    let row = subsidie_service::budget::load_instrument(&mut w.pool.get().unwrap(), "uitvoering")
-        .unwrap();
-    (row.reserved_cents, row.granted_cents)
 }

@@ -12,7 +12,7 @@ use serde_json::Value as Json;
 use subsidie_domain::objection::ObjectionCommand;
 use subsidie_service::application::{self as applications, Action, NewApplication};
 use subsidie_service::application::{handle_objection, object, ObjectionStep};
-use subsidie_service::{allocation, queries, registry, Actor, Role, ServiceError};
+use subsidie_service::{allocation, queries, Actor};
 use subsidie_store::rows::ApplicationRow;
 
 /// An uitvoering application of `requested`, reserved in 2025 and rejected by the
@@ -61,36 +61,6 @@ fn reserved(w: &World, name: &str, requested: &str) -> (Actor, ApplicationRow) {
     allocation::run(&w.pool, &w.admin, "uitvoering", None, at(2025, 3, 3, 9, 0)).unwrap();
     let app = queries::application(&w.pool, &Actor::system(), &draft.id).unwrap();
     (applicant, app)
-}
-
-fn second_reviewer(w: &World) -> Actor {
-    let user = registry::create_user(
-        &w.pool,
-        &w.admin,
-        "Tweede",
-        "tweede-beoordelaar@zonmw.example.nl",
-        Role::Reviewer,
-        None,
-        at(2025, 1, 2, 9, 0),
-    )
-    .unwrap();
-    Actor::user(user.id, Role::Reviewer, None)
-}
-
-fn letters(w: &World, app_id: &str, template: &str) -> Vec<Json> {
-    queries::outbox(&w.pool)
-        .unwrap()
-        .into_iter()
-        .filter(|r| r.application_id.as_deref() == Some(app_id) && r.template == template)
-        .map(|r| serde_json::from_str(&r.payload).unwrap())
-        .collect()
-}
-
-fn conflict<T: std::fmt::Debug>(result: Result<T, ServiceError>) -> String {
-    match result {
-        Err(ServiceError::Conflict(message)) => message,
-        other => panic!("expected a conflict, got {other:?}"),
-    }
 }
 
 fn decide(command: ObjectionCommand, amount: Option<&str>) -> ObjectionStep {
@@ -248,12 +218,6 @@ fn a_founded_objection_against_a_rejection_grants_from_what_is_available() {
     .is_err());
 }
 
-fn position(w: &World, instrument: &str) -> (i64, i64) {
-    let row =
-        subsidie_service::budget::load_instrument(&mut w.pool.get().unwrap(), instrument).unwrap();
-    (row.reserved_cents, row.granted_cents)
-}
-
 #[test]
 fn a_founded_objection_without_budget_puts_the_application_first_on_the_waiting_list() {
     // A ceiling of 2 mln: two reservations of 1 mln fill it.
@@ -376,13 +340,6 @@ fn inadmissible_only_after_the_mend_term_and_unfounded_after_the_hearing() {
     assert_eq!(letter["uitkomst"], "ongegrond");
     assert_eq!(letter["hoorzitting"], "afgezien");
     w.ledger_holds();
-}
-
-fn invalid<T: std::fmt::Debug>(result: Result<T, ServiceError>) -> String {
-    match result {
-        Err(ServiceError::Validation(errors)) => format!("{errors:?}"),
-        other => panic!("expected a refused field, got {other:?}"),
-    }
 }
 
 fn waive_hearing(

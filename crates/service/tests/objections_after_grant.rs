@@ -16,55 +16,8 @@ use subsidie_service::application::{
     self as applications, amendments_of, handle_amendment, handle_objection, object,
     request_amendment, Action, ObjectionStep,
 };
-use subsidie_service::payments as payment_use_cases;
-use subsidie_service::{queries, registry, Actor, Role, ServiceError};
+use subsidie_service::Actor;
 use subsidie_store::rows::{ApplicationRow, ObjectionRow};
-
-fn second_reviewer(w: &World) -> Actor {
-    let user = registry::create_user(
-        &w.pool,
-        &w.admin,
-        "Tweede",
-        "tweede-beoordelaar@zonmw.example.nl",
-        Role::Reviewer,
-        None,
-        at(2025, 1, 2, 9, 0),
-    )
-    .unwrap();
-    Actor::user(user.id, Role::Reviewer, None)
-}
-
-fn letters(w: &World, app_id: &str, template: &str) -> Vec<Json> {
-    queries::outbox(&w.pool)
-        .unwrap()
-        .into_iter()
-        .filter(|r| r.application_id.as_deref() == Some(app_id) && r.template == template)
-        .map(|r| serde_json::from_str(&r.payload).unwrap())
-        .collect()
-}
-
-fn current(w: &World, id: &str) -> ApplicationRow {
-    queries::application(&w.pool, &Actor::system(), id).unwrap()
-}
-
-fn position(w: &World) -> (i64, i64) {
-    let row = subsidie_service::budget::load_instrument(&mut w.pool.get().unwrap(), "uitvoering")
-        .unwrap();
-    (row.reserved_cents, row.granted_cents)
-}
-
-/// `(kind, amount, state)` of the payments, oldest first.
-fn payments(w: &World, id: &str) -> Vec<(String, i64, String)> {
-    w.payments_of(id)
-        .into_iter()
-        .map(|p| (p.kind, p.amount_cents, p.state))
-        .collect()
-}
-
-fn pay_run(w: &World, up_to: chrono::NaiveDate, now: chrono::DateTime<chrono::Utc>) {
-    let run = w.create_run(up_to, now).unwrap();
-    payment_use_cases::mark_run_paid(&w.pool, &w.finance, &run.id, now).unwrap();
-}
 
 fn exec(w: &World, actor: &Actor, id: &str, action: Action, t: chrono::DateTime<chrono::Utc>) {
     applications::execute(&w.pool, actor, id, None, &action, t).unwrap();
@@ -87,26 +40,12 @@ fn founded(amount: Option<&str>) -> ObjectionStep {
     }
 }
 
-fn invalid<T: std::fmt::Debug>(result: Result<T, ServiceError>) -> String {
-    match result {
-        Err(ServiceError::Validation(errors)) => format!("{errors:?}"),
-        other => panic!("expected a refused field, got {other:?}"),
-    }
-}
-
-fn conflict<T: std::fmt::Debug>(result: Result<T, ServiceError>) -> String {
-    match result {
-        Err(ServiceError::Conflict(message)) => message,
-        other => panic!("expected a conflict, got {other:?}"),
-    }
-}
-
 #[test]
 fn a_founded_objection_against_a_revocation_restores_the_grant_and_cancels_the_recovery() {
     let w = world();
     let (applicant, app) = w.granted("Stichting Hersteld", "800000.00", "800000.00");
     pay_run(&w, day(2025, 3, 3), at(2025, 3, 4, 9, 0));
-    let before = position(&w);
+    let before = position(&w, "uitvoering");
     // Revoked on Tuesday 1 April 2025: the paid advance of 640 000 is recovered.
     exec(
         &w,
@@ -117,7 +56,10 @@ fn a_founded_objection_against_a_revocation_restores_the_grant_and_cancels_the_r
         },
         at(2025, 4, 1, 9, 0),
     );
-    assert_eq!(position(&w), (before.0, before.1 - 80_000_000));
+    assert_eq!(
+        position(&w, "uitvoering"),
+        (before.0, before.1 - 80_000_000)
+    );
     let o = objection(&w, &applicant, &app.id, at(2025, 4, 8, 9, 0));
     assert_eq!(o.decision, "verlening_intrekken");
     // Never more than the revocation took away.
@@ -143,7 +85,7 @@ fn a_founded_objection_against_a_revocation_restores_the_grant_and_cancels_the_r
         (app.state.as_str(), app.granted_cents, app.objection_due_on),
         ("gehonoreerd", 80_000_000, None)
     );
-    assert_eq!(position(&w), before);
+    assert_eq!(position(&w, "uitvoering"), before);
     w.ledger_holds();
     // The recovery lapses; the advance already paid is what the grant pays now.
     assert_eq!(
@@ -211,7 +153,7 @@ fn a_revoked_settlement_is_restored_and_a_restoration_the_ceiling_cannot_carry_i
         },
         at(2025, 8, 4, 9, 0),
     );
-    let before = position(&w);
+    let before = position(&w, "uitvoering");
     handle_objection(
         &w.pool,
         &deciding,
@@ -225,7 +167,10 @@ fn a_revoked_settlement_is_restored_and_a_restoration_the_ceiling_cannot_carry_i
         (app.state.as_str(), app.settled_cents),
         ("vastgesteld", Some(90_000_000))
     );
-    assert_eq!(position(&w), (before.0, before.1 + 90_000_000));
+    assert_eq!(
+        position(&w, "uitvoering"),
+        (before.0, before.1 + 90_000_000)
+    );
     w.ledger_holds();
     let letter = &letters(&w, &app.id, "beslissing_op_bezwaar")[0];
     assert_eq!(letter["nieuw_besluit"], "intrekking_herroepen");
@@ -237,7 +182,7 @@ fn a_founded_objection_against_a_lowering_restores_the_higher_amount() {
     let w = world();
     let (applicant, app) = w.granted("Stichting Verlaagd", "1000000.00", "1000000.00");
     pay_run(&w, day(2025, 3, 3), at(2025, 3, 4, 9, 0));
-    let before = position(&w);
+    let before = position(&w, "uitvoering");
     exec(
         &w,
         &w.finance,
@@ -278,7 +223,10 @@ fn a_founded_objection_against_a_lowering_restores_the_higher_amount() {
         (app.state.as_str(), app.granted_cents),
         ("gehonoreerd", 90_000_000)
     );
-    assert_eq!(position(&w), (before.0, before.1 - 10_000_000));
+    assert_eq!(
+        position(&w, "uitvoering"),
+        (before.0, before.1 - 10_000_000)
+    );
     w.ledger_holds();
     // The recovery lapses: the 800 000 paid is within the grant of 900 000.
     assert_eq!(
@@ -309,7 +257,7 @@ fn a_founded_objection_against_a_lowered_settlement_raises_it_again() {
         },
         at(2025, 7, 1, 9, 0),
     );
-    let before = position(&w);
+    let before = position(&w, "uitvoering");
     let o = objection(&w, &applicant, &app.id, at(2025, 7, 8, 9, 0));
     handle_objection(
         &w.pool,
@@ -324,7 +272,10 @@ fn a_founded_objection_against_a_lowered_settlement_raises_it_again() {
         (app.state.as_str(), app.settled_cents, app.granted_cents),
         ("vastgesteld", Some(100_000_000), 100_000_000)
     );
-    assert_eq!(position(&w), (before.0, before.1 + 30_000_000));
+    assert_eq!(
+        position(&w, "uitvoering"),
+        (before.0, before.1 + 30_000_000)
+    );
     w.ledger_holds();
     let letter = &letters(&w, &app.id, "beslissing_op_bezwaar")[0];
     assert_eq!(letter["nieuw_besluit"], "verlaging_herroepen");
@@ -380,7 +331,7 @@ fn a_founded_objection_against_a_refused_raise_grants_it_from_what_is_available(
         at(2025, 10, 1, 9, 0),
     ));
     assert!(message.contains("gevraagde wijziging"), "{message}");
-    let before = position(&w);
+    let before = position(&w, "uitvoering");
     handle_objection(
         &w.pool,
         &deciding,
@@ -394,7 +345,10 @@ fn a_founded_objection_against_a_refused_raise_grants_it_from_what_is_available(
         (app.state.as_str(), app.granted_cents),
         ("gehonoreerd", 95_000_000)
     );
-    assert_eq!(position(&w), (before.0, before.1 + 15_000_000));
+    assert_eq!(
+        position(&w, "uitvoering"),
+        (before.0, before.1 + 15_000_000)
+    );
     w.ledger_holds();
     // The advance follows the new amount: the unpaid 640 000 makes way for 80 % of
     // 950 000.
@@ -426,7 +380,7 @@ fn a_founded_objection_against_a_refused_extension_extends_the_accounting_deadli
         deadline: Some(day(2027, 9, 30)),
     };
     let (applicant, app, o) = refused_amendment(&w, "Stichting Later", &extend);
-    let before = position(&w);
+    let before = position(&w, "uitvoering");
     handle_objection(
         &w.pool,
         &second_reviewer(&w),
@@ -435,7 +389,7 @@ fn a_founded_objection_against_a_refused_extension_extends_the_accounting_deadli
         at(2025, 10, 1, 9, 0),
     )
     .unwrap();
-    assert_eq!(position(&w), before);
+    assert_eq!(position(&w, "uitvoering"), before);
     w.ledger_holds();
     let amendment = amendments_of(&w.pool, &applicant, &app.id)
         .unwrap()

@@ -11,7 +11,7 @@ use subsidie_domain::Money;
 use subsidie_service::application::{self as applications, Action, NewApplication, Outcome};
 use subsidie_service::payments::{self as payment_use_cases, FunderAccount};
 use subsidie_service::registry::{self, NewOrganisation};
-use subsidie_service::{allocation, seed, Actor, Pool, Role, ServiceError};
+use subsidie_service::{allocation, queries, seed, Actor, Pool, Role, ServiceError};
 use subsidie_store::rows::{ApplicationRow, PaymentRow, PaymentRunRow};
 use subsidie_store::schema::payments;
 use subsidie_store::testing::TestDatabase;
@@ -303,4 +303,71 @@ impl World {
 /// project plan and a budget for `uitvoering`).
 pub fn attach_required(pool: &Pool, actor: &Actor, id: &str, now: DateTime<Utc>) {
     subsidie_service::testing::attach_required(pool, actor, id, now).unwrap();
+}
+
+/// A second reviewer, for the decisions above the four-eyes limit.
+pub fn second_reviewer(w: &World) -> Actor {
+    let user = registry::create_user(
+        &w.pool,
+        &w.admin,
+        "Tweede",
+        "tweede-beoordelaar@zonmw.example.nl",
+        Role::Reviewer,
+        None,
+        at(2025, 1, 2, 9, 0),
+    )
+    .unwrap();
+    Actor::user(user.id, Role::Reviewer, None)
+}
+
+/// The payloads of the letters of `template` queued for the application.
+pub fn letters(w: &World, app_id: &str, template: &str) -> Vec<serde_json::Value> {
+    queries::outbox(&w.pool)
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.application_id.as_deref() == Some(app_id) && r.template == template)
+        .map(|r| serde_json::from_str(&r.payload).unwrap())
+        .collect()
+}
+
+/// The application as it is now.
+pub fn current(w: &World, id: &str) -> ApplicationRow {
+    queries::application(&w.pool, &Actor::system(), id).unwrap()
+}
+
+/// `(reserved, granted)` of the instrument, in cents.
+pub fn position(w: &World, instrument: &str) -> (i64, i64) {
+    let row =
+        subsidie_service::budget::load_instrument(&mut w.pool.get().unwrap(), instrument).unwrap();
+    (row.reserved_cents, row.granted_cents)
+}
+
+/// `(kind, amount, state)` of the application's payments, oldest first.
+pub fn payments(w: &World, id: &str) -> Vec<(String, i64, String)> {
+    w.payments_of(id)
+        .into_iter()
+        .map(|p| (p.kind, p.amount_cents, p.state))
+        .collect()
+}
+
+/// Pays everything due up to `up_to` in one run.
+pub fn pay_run(w: &World, up_to: NaiveDate, now: DateTime<Utc>) {
+    let run = w.create_run(up_to, now).unwrap();
+    payment_use_cases::mark_run_paid(&w.pool, &w.finance, &run.id, now).unwrap();
+}
+
+/// The message of a refusal because of the application's state.
+pub fn conflict<T: std::fmt::Debug>(result: Result<T, ServiceError>) -> String {
+    match result {
+        Err(ServiceError::Conflict(message)) => message,
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+}
+
+/// The refused fields of a refusal of the input.
+pub fn invalid<T: std::fmt::Debug>(result: Result<T, ServiceError>) -> String {
+    match result {
+        Err(ServiceError::Validation(errors)) => format!("{errors:?}"),
+        other => panic!("expected a refused field, got {other:?}"),
+    }
 }

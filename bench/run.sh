@@ -15,6 +15,8 @@
 # postgres://postgres@127.0.0.1:5432; a database subsidie_bench_<pid> is created there and
 # dropped afterwards), BENCH_SKIP_PG=1 to leave PostgreSQL out, BENCH_SKIP_EXPORT=1 to
 # leave the export out, BENCH_IDLE (idle keep-alive connections, default 10000),
+# BENCH_PROFILE=1 to write a perf profile of each rush phase and of the allocation to
+# bench/profiles/ (needs `perf`, and perf_event_paranoid ≤ 0 or root),
 # BENCH_ALLOCATION_K (applications in the allocation run, default K: a smaller rush's
 # submitted applications are copied up to that many, see bench/rush.rs).
 set -euo pipefail
@@ -62,18 +64,56 @@ EXPORT="$PWD/target/release/examples/export_bench"
 # The value of `RESULT … key=value` in a file; empty when the file has no such key.
 value() { { grep "^RESULT .*$1=" "$2" || true; } | sed -E "s/.*$1=([^ ]*).*/\1/" | head -n1; }
 
+# --- profiles (BENCH_PROFILE=1) ---------------------------------------------------------
+# The rush records a system-wide `perf` profile of its two rush phases and the allocation
+# (bench/profile.rs); each becomes bench/profiles/<backend>-<phase>.txt: the CPU per
+# process and thread, then the hottest functions. Flat (no call graphs): the release
+# build has no frame pointers.
+profile_dir() {
+    if [ -n "${BENCH_PROFILE:-}" ]; then
+        mkdir -p "$TMP/perf-$1"
+        export BENCH_PROFILE_DIR="$TMP/perf-$1"
+    fi
+}
+profile_report() {
+    [ -n "${BENCH_PROFILE:-}" ] || return 0
+    mkdir -p bench/profiles
+    local data phase
+    for data in "$TMP/perf-$1"/*.data; do
+        [ -f "$data" ] || continue
+        phase="$(basename "$data" .data)"
+        {
+            echo "# $1, $phase: perf record -a -F 499 ($(date -u '+%Y-%m-%d %H:%M UTC'), K=$K, $CLIENTS clients)"
+            echo
+            echo "## CPU by process (thread names)"
+            perf report -i "$data" --stdio --no-children --sort comm -q >"$data.comm" 2>/dev/null || true
+            head -n 25 "$data.comm"
+            echo
+            echo "## Hottest functions (all processes)"
+            perf report -i "$data" --stdio --no-children --sort comm,dso,sym -q >"$data.sym" 2>/dev/null || true
+            head -n 60 "$data.sym"
+        } >"bench/profiles/$1-$phase.txt"
+        echo "profile: bench/profiles/$1-$phase.txt"
+    done
+    unset BENCH_PROFILE_DIR
+}
+
 # --- the engine --------------------------------------------------------------------
 # 10,000 idle connections plus the clients need more descriptors than the usual soft
 # limit of 1024, in the client and in the server it starts (both inherit this).
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 echo "file limit: $(ulimit -n)"
 echo "== opening rush on SQLite (K=$K, $CLIENTS clients)"
+profile_dir sqlite
 "$RUSH" "$BIN" "sqlite://$TMP/rush.db" "$K" "$CLIENTS" | tee "$TMP/sqlite.out"
+profile_report sqlite
 
 if [ -z "${BENCH_SKIP_PG:-}" ]; then
     echo "== opening rush on PostgreSQL"
     psql -q "$PG_SERVER/postgres" -c "CREATE DATABASE $PG_DB" >/dev/null
+    profile_dir postgres
     "$RUSH" "$BIN" "$PG_SERVER/$PG_DB" "$K" "$CLIENTS" | tee "$TMP/pg.out"
+    profile_report postgres
 fi
 
 # --- the database's own limit ----------------------------------------------------------

@@ -25,6 +25,8 @@
 //! It prints one `RESULT key=value` line per figure for `bench/run.sh`.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+#[path = "profile.rs"]
+mod profile;
 #[path = "setup.rs"]
 mod setup;
 
@@ -476,9 +478,13 @@ fn main() {
     // 6. The rush: the first half in two requests per application, the second in one.
     let server_pid = child.id().to_string();
     let two_k = k / 2;
+    let profile = profile::start("rush-two-requests");
     let two = rush(addr, &tokens, two_k, false, &server_pid);
+    drop(profile);
     two.print("rush");
+    let profile = profile::start("rush-one-request");
     let one = rush(addr, &tokens, k - two_k, true, &server_pid);
+    drop(profile);
     one.print("rush_one");
     let mut acknowledged = two.acknowledged;
     acknowledged.extend(one.acknowledged);
@@ -554,6 +560,7 @@ fn main() {
     );
 
     // 8. The allocation run.
+    let profile = profile::start("allocation");
     let alloc_start = Instant::now();
     let run = request(
         addr,
@@ -564,6 +571,7 @@ fn main() {
     )
     .unwrap();
     let alloc_secs = alloc_start.elapsed().as_secs_f64();
+    drop(profile);
     assert_eq!(run.status, 201, "{}", String::from_utf8_lossy(&run.body));
     let run = json_of(&run);
     println!("RESULT allocation_seconds={alloc_secs:.2}");

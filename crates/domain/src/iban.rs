@@ -1,6 +1,7 @@
 //! International bank account numbers, checked with ISO 13616 mod-97 when an organisation
 //! is registered, so that a typo is refused at once rather than bouncing a payment later.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
@@ -35,37 +36,23 @@ impl Iban {
             .filter(|c| !c.is_whitespace())
             .collect::<String>()
             .to_ascii_uppercase();
-        let malformed = || IbanError::Malformed(text.to_owned());
-        let bytes = compact.as_bytes();
-        if !(15..=34).contains(&bytes.len())
-            || !bytes.iter().all(|b| b.is_ascii_alphanumeric())
-            || !bytes[..2].iter().all(u8::is_ascii_alphabetic)
-            || !bytes[2..4].iter().all(u8::is_ascii_digit)
-        {
-            return Err(malformed());
-        }
-        if compact.starts_with("NL") && compact.len() != 18 {
-            return Err(IbanError::WrongLength(text.to_owned()));
-        }
-        // Move the first four characters to the end, letters become 10..35, mod 97 == 1.
-        let rearranged = compact[4..].bytes().chain(compact[..4].bytes());
-        let mut remainder: u32 = 0;
-        for b in rearranged {
-            let value = if b.is_ascii_digit() {
-                u32::from(b - b'0')
-            } else {
-                u32::from(b - b'A') + 10
-            };
-            remainder = if value >= 10 {
-                (remainder * 100 + value) % 97
-            } else {
-                (remainder * 10 + value) % 97
-            };
-        }
-        if remainder != 1 {
-            return Err(IbanError::Checksum(text.to_owned()));
-        }
+        check(&compact, text)?;
         Ok(Iban(compact))
+    }
+
+    /// The electronic form of `text`, checked exactly as [`Iban::parse`] checks it, and
+    /// borrowed when `text` already is in that form (upper case, no spaces): a stored
+    /// IBAN is, and a payment file checks a million of them.
+    pub fn checked_electronic(text: &str) -> Result<Cow<'_, str>, IbanError> {
+        if text
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        {
+            check(text, text)?;
+            Ok(Cow::Borrowed(text))
+        } else {
+            Iban::parse(text).map(|iban| Cow::Owned(iban.0))
+        }
     }
 
     /// The electronic form.
@@ -82,6 +69,41 @@ impl Iban {
             .collect::<Vec<_>>()
             .join(" ")
     }
+}
+
+/// The checks of [`Iban::parse`] on `compact` (the electronic form of `text`).
+fn check(compact: &str, text: &str) -> Result<(), IbanError> {
+    let malformed = || IbanError::Malformed(text.to_owned());
+    let bytes = compact.as_bytes();
+    if !(15..=34).contains(&bytes.len())
+        || !bytes.iter().all(|b| b.is_ascii_alphanumeric())
+        || !bytes[..2].iter().all(u8::is_ascii_alphabetic)
+        || !bytes[2..4].iter().all(u8::is_ascii_digit)
+    {
+        return Err(malformed());
+    }
+    if compact.starts_with("NL") && compact.len() != 18 {
+        return Err(IbanError::WrongLength(text.to_owned()));
+    }
+    // Move the first four characters to the end, letters become 10..35, mod 97 == 1.
+    let rearranged = compact[4..].bytes().chain(compact[..4].bytes());
+    let mut remainder: u32 = 0;
+    for b in rearranged {
+        let value = if b.is_ascii_digit() {
+            u32::from(b - b'0')
+        } else {
+            u32::from(b - b'A') + 10
+        };
+        remainder = if value >= 10 {
+            (remainder * 100 + value) % 97
+        } else {
+            (remainder * 10 + value) % 97
+        };
+    }
+    if remainder != 1 {
+        return Err(IbanError::Checksum(text.to_owned()));
+    }
+    Ok(())
 }
 
 impl fmt::Display for Iban {
@@ -151,6 +173,29 @@ mod tests {
             Iban::parse("NL91ABNA0417164300").unwrap().to_paper(),
             "NL91 ABNA 0417 1643 00"
         );
+    }
+
+    #[test]
+    fn checked_electronic_agrees_with_parse() {
+        for text in [
+            "NL91ABNA0417164300",
+            "nl91 abna 0417 1643 00",
+            "NL91ABNA0417164301",
+            "NL91ABNA041716430",
+            "",
+            "NL",
+            "12345678901234567",
+            "ÑL91ABNA0417164300",
+            "BE68539007547034",
+        ] {
+            let parsed = Iban::parse(text).map(|i| i.as_str().to_owned());
+            let checked = Iban::checked_electronic(text).map(Cow::into_owned);
+            assert_eq!(parsed, checked, "{text}");
+        }
+        assert!(matches!(
+            Iban::checked_electronic("NL91ABNA0417164300"),
+            Ok(Cow::Borrowed(_))
+        ));
     }
 
     #[test]

@@ -13,6 +13,7 @@
 use std::io::{self, BufWriter, Write};
 
 use crate::cell::Cell;
+use crate::text::{push_cents, push_u64};
 
 /// The UTF-8 byte-order mark that starts every file.
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -64,9 +65,12 @@ fn push_cell(line: &mut String, cell: &Cell<'_>) {
     match cell {
         Cell::Text(text) => push_text(line, text),
         Cell::Int(n) => {
-            let _ = write!(line, "{n}");
+            if *n < 0 {
+                line.push('-');
+            }
+            push_u64(line, n.unsigned_abs());
         }
-        Cell::Money(cents) => push_money(line, *cents),
+        Cell::Money(cents) => push_cents(line, *cents, ','),
         Cell::Date(d) => {
             let _ = write!(line, "{}", d.format("%Y-%m-%d"));
         }
@@ -77,35 +81,33 @@ fn push_cell(line: &mut String, cell: &Cell<'_>) {
 /// An amount in cents with a decimal comma: `-123456` → `-1234,56`.
 pub fn dutch_amount(cents: i64) -> String {
     let mut s = String::new();
-    push_money(&mut s, cents);
+    push_cents(&mut s, cents, ',');
     s
-}
-
-fn push_money(line: &mut String, cents: i64) {
-    use std::fmt::Write as _;
-    let sign = if cents < 0 { "-" } else { "" };
-    let abs = cents.unsigned_abs();
-    let _ = write!(line, "{sign}{},{:02}", abs / 100, abs % 100);
 }
 
 fn push_text(line: &mut String, text: &str) {
     let formula = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    let quote = formula || text.contains([';', '"', '\n', '\r']);
-    if quote {
-        line.push('"');
+    let quote = formula
+        || text
+            .bytes()
+            .any(|b| matches!(b, b';' | b'"' | b'\n' | b'\r'));
+    if !quote {
+        line.push_str(text);
+        return;
     }
+    line.push('"');
     if formula {
         line.push('\'');
     }
-    for c in text.chars() {
-        if c == '"' {
-            line.push('"');
-        }
-        line.push(c);
+    let mut pieces = text.split('"');
+    if let Some(first) = pieces.next() {
+        line.push_str(first);
     }
-    if quote {
-        line.push('"');
+    for piece in pieces {
+        line.push_str("\"\"");
+        line.push_str(piece);
     }
+    line.push('"');
 }
 
 #[cfg(test)]
@@ -127,6 +129,8 @@ mod tests {
             Cell::Empty,
             Cell::Text("=SOM(A1)"),
             Cell::Text("Één"),
+            Cell::Int(-42),
+            Cell::Text("\"\"a\""),
         ])
         .unwrap();
         let bytes = w.finish().unwrap();
@@ -134,7 +138,7 @@ mod tests {
         let text = std::str::from_utf8(&bytes[3..]).unwrap();
         assert_eq!(
             text,
-            "naam;bedrag\r\n\"Zorg; \"\"Noord\"\"\nregio\";1234,56;-0,05;7;2025-03-01;;\"'=SOM(A1)\";Één\r\n"
+            "naam;bedrag\r\n\"Zorg; \"\"Noord\"\"\nregio\";1234,56;-0,05;7;2025-03-01;;\"'=SOM(A1)\";Één;-42;\"\"\"\"\"a\"\"\"\r\n"
         );
     }
 }

@@ -20,12 +20,16 @@
 //! identifiers are checked (at most 35 characters of that set); IBANs are checked with
 //! ISO 13616 mod-97 ([`subsidie_domain::iban::Iban`]).
 
+use std::borrow::Cow;
 use std::io::{self, BufWriter, Write};
 
 use chrono::{NaiveDate, NaiveDateTime};
 use subsidie_domain::iban::Iban;
 
-use crate::text::{cents_to_decimal, check_identifier, sepa_text, xml_escape, IdentifierError};
+use crate::text::{
+    cents_to_decimal, check_identifier, push_cents, sepa_text, sepa_text_into, xml_escape,
+    xml_escape_into, IdentifierError,
+};
 
 /// The XML namespace of pain.001.001.03.
 pub const NAMESPACE: &str = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03";
@@ -239,7 +243,11 @@ pub struct SepaWriter<W: Write> {
     expected_cents: i64,
     written_count: u64,
     written_cents: i64,
+    // One transfer's XML, and its name and remittance after transliteration: reused for
+    // every transfer, so a file allocates nothing per transfer.
     scratch: String,
+    name: String,
+    remittance: String,
 }
 
 impl<W: Write> SepaWriter<W> {
@@ -330,16 +338,14 @@ impl<W: Write> SepaWriter<W> {
             written_count: 0,
             written_cents: 0,
             scratch: String::with_capacity(1024),
+            name: String::with_capacity(2 * MAX_NAME),
+            remittance: String::with_capacity(2 * MAX_REMITTANCE),
         })
     }
 
     /// Checks and writes one transfer.
     pub fn push(&mut self, t: &Transfer<'_>) -> Result<(), SepaError> {
-        let Checked {
-            iban,
-            name,
-            remittance,
-        } = check(t)?;
+        let iban = check(t, &mut self.name, &mut self.remittance)?;
         self.written_cents =
             self.written_cents
                 .checked_add(t.amount_cents)
@@ -356,7 +362,7 @@ impl<W: Write> SepaWriter<W> {
         s.push_str(
             "</EndToEndId>\n        </PmtId>\n        <Amt>\n          <InstdAmt Ccy=\"EUR\">",
         );
-        s.push_str(&cents_to_decimal(t.amount_cents));
+        push_cents(s, t.amount_cents, '.');
         s.push_str("</InstdAmt>\n        </Amt>\n");
         if let Some(bic) = t.creditor_bic {
             s.push_str("        <CdtrAgt>\n          <FinInstnId>\n            <BIC>");
@@ -364,15 +370,15 @@ impl<W: Write> SepaWriter<W> {
             s.push_str("</BIC>\n          </FinInstnId>\n        </CdtrAgt>\n");
         }
         s.push_str("        <Cdtr>\n          <Nm>");
-        crate::text::xml_escape_into(s, &name);
+        xml_escape_into(s, &self.name);
         s.push_str(
             "</Nm>\n        </Cdtr>\n        <CdtrAcct>\n          <Id>\n            <IBAN>",
         );
-        s.push_str(iban.as_str());
+        s.push_str(&iban);
         s.push_str("</IBAN>\n          </Id>\n        </CdtrAcct>\n");
-        if !remittance.is_empty() {
+        if !self.remittance.is_empty() {
             s.push_str("        <RmtInf>\n          <Ustrd>");
-            crate::text::xml_escape_into(s, &remittance);
+            xml_escape_into(s, &self.remittance);
             s.push_str("</Ustrd>\n        </RmtInf>\n");
         }
         s.push_str("      </CdtTrfTxInf>\n");
@@ -404,13 +410,13 @@ impl<W: Write> SepaWriter<W> {
     }
 }
 
-struct Checked {
-    iban: Iban,
-    name: String,
-    remittance: String,
-}
-
-fn check(t: &Transfer<'_>) -> Result<Checked, SepaError> {
+/// Checks a transfer; leaves its name and remittance information, transliterated, in
+/// `name` and `remittance`, and returns its IBAN in electronic form.
+fn check<'t>(
+    t: &Transfer<'t>,
+    name: &mut String,
+    remittance: &mut String,
+) -> Result<Cow<'t, str>, SepaError> {
     check_identifier("EndToEndId", t.end_to_end_id)?;
     if !(1..=MAX_TRANSFER_CENTS).contains(&t.amount_cents) {
         return Err(SepaError::Amount {
@@ -418,29 +424,25 @@ fn check(t: &Transfer<'_>) -> Result<Checked, SepaError> {
             cents: t.amount_cents,
         });
     }
-    let iban = Iban::parse(t.creditor_iban).map_err(|e| SepaError::Iban {
+    let iban = Iban::checked_electronic(t.creditor_iban).map_err(|e| SepaError::Iban {
         who: t.end_to_end_id.to_owned(),
         reason: e.to_string(),
     })?;
     if let Some(bic) = t.creditor_bic {
         check_bic(bic)?;
     }
-    let name = sepa_text(t.creditor_name, MAX_NAME);
+    sepa_text_into(name, t.creditor_name, MAX_NAME);
     if name.is_empty() {
         return Err(SepaError::EmptyName(t.end_to_end_id.to_owned()));
     }
-    let remittance = sepa_text(t.remittance, MAX_REMITTANCE);
-    Ok(Checked {
-        iban,
-        name,
-        remittance,
-    })
+    sepa_text_into(remittance, t.remittance, MAX_REMITTANCE);
+    Ok(iban)
 }
 
 /// Checks one transfer exactly as [`SepaWriter::push`] would, without writing it: to
 /// refuse a run before its file is ever streamed.
 pub fn check_transfer(t: &Transfer<'_>) -> Result<(), SepaError> {
-    check(t).map(|_| ())
+    check(t, &mut String::new(), &mut String::new()).map(drop)
 }
 
 /// The payment information id for a message id: `<MsgId>-1`, cut to 35 characters.

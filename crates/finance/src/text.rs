@@ -65,39 +65,52 @@ fn replacement(c: char) -> Option<&'static str> {
 /// characters (after transliteration, which may lengthen it). May return an empty string.
 pub fn sepa_text(input: &str, max_chars: usize) -> String {
     let mut out = String::with_capacity(input.len().min(max_chars * 2));
+    sepa_text_into(&mut out, input, max_chars);
+    out
+}
+
+/// [`sepa_text`] into `out` (cleared first), so that a file of a million transfers
+/// reuses one buffer instead of allocating a string per name.
+pub fn sepa_text_into(out: &mut String, input: &str, max_chars: usize) {
+    out.clear();
+    // A space is written only before the next character that is not one: runs of
+    // spaces collapse and the ends are trimmed.
     let mut pending_space = false;
-    let mut push = |out: &mut String, piece: &str| {
-        for c in piece.chars() {
-            if c == ' ' {
-                pending_space = !out.is_empty();
-                continue;
-            }
-            if pending_space {
-                out.push(' ');
-                pending_space = false;
-            }
-            out.push(c);
+    let mut push = |out: &mut String, c: char| {
+        if c == ' ' {
+            pending_space = !out.is_empty();
+            return;
         }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        out.push(c);
     };
     for c in input.chars() {
+        // Everything written is ASCII, so bytes are characters: past the limit (and one
+        // more, to know a space was cut) nothing more can show.
+        if out.len() > max_chars {
+            break;
+        }
         if is_sepa_char(c) {
-            let mut buf = [0u8; 4];
-            push(&mut out, c.encode_utf8(&mut buf));
+            push(out, c);
             continue;
         }
         let lower = c.to_lowercase().next().unwrap_or(c);
         match replacement(lower) {
-            Some(piece) if c.is_uppercase() => push(&mut out, &piece.to_ascii_uppercase()),
-            Some(piece) => push(&mut out, piece),
-            None => push(&mut out, " "),
+            Some(piece) if c.is_uppercase() => piece
+                .chars()
+                .for_each(|p| push(out, p.to_ascii_uppercase())),
+            Some(piece) => piece.chars().for_each(|p| push(out, p)),
+            None => push(out, ' '),
         }
     }
-    if out.chars().count() > max_chars {
-        out = out.chars().take(max_chars).collect();
+    if out.len() > max_chars {
+        out.truncate(max_chars);
         let trimmed = out.trim_end().len();
         out.truncate(trimmed);
     }
-    out
 }
 
 /// Why an identifier cannot go into a payment file as it is.
@@ -143,18 +156,36 @@ pub fn check_identifier(field: &'static str, value: &str) -> Result<(), Identifi
 /// characters XML 1.0 does not allow at all (control characters other than tab, line
 /// feed and carriage return).
 pub fn xml_escape_into(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
-        }
+    // Copies the runs between the bytes that need something else, rather than a
+    // character at a time: most text has none of them.
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let (replacement, len) = match bytes[i] {
+            b'&' => ("&amp;", 1),
+            b'<' => ("&lt;", 1),
+            b'>' => ("&gt;", 1),
+            b'"' => ("&quot;", 1),
+            b'\'' => ("&apos;", 1),
+            b'\t' | b'\n' | b'\r' => {
+                i += 1;
+                continue;
+            }
+            b if b < 0x20 => ("", 1),
+            // U+FFFE and U+FFFF: EF BF BE and EF BF BF in UTF-8.
+            0xEF if matches!(bytes.get(i + 1..i + 3), Some([0xBF, 0xBE | 0xBF])) => ("", 3),
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.push_str(&text[start..i]);
+        out.push_str(replacement);
+        i += len;
+        start = i;
     }
+    out.push_str(&text[start..]);
 }
 
 /// [`xml_escape_into`] into a new string.
@@ -166,9 +197,40 @@ pub fn xml_escape(text: &str) -> String {
 
 /// An amount in cents as a decimal with two places and a point: `123456` → `"1234.56"`.
 pub fn cents_to_decimal(cents: i64) -> String {
-    let sign = if cents < 0 { "-" } else { "" };
+    let mut out = String::with_capacity(24);
+    push_cents(&mut out, cents, '.');
+    out
+}
+
+/// Appends an amount in cents with two decimals after `separator` (`.` in XML, `,` in
+/// Dutch CSV), without the formatting machinery: it runs once per transfer.
+pub fn push_cents(out: &mut String, cents: i64, separator: char) {
+    if cents < 0 {
+        out.push('-');
+    }
     let abs = cents.unsigned_abs();
-    format!("{sign}{}.{:02}", abs / 100, abs % 100)
+    push_u64(out, abs / 100);
+    out.push(separator);
+    let fraction = abs % 100;
+    out.push(char::from(b'0' + (fraction / 10) as u8));
+    out.push(char::from(b'0' + (fraction % 10) as u8));
+}
+
+/// Appends a whole number in decimal.
+pub fn push_u64(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for d in &digits[at..] {
+        out.push(char::from(*d));
+    }
 }
 
 #[cfg(test)]
@@ -222,7 +284,37 @@ mod tests {
     }
 
     #[test]
+    fn escapes_xml_between_runs_and_drops_non_characters() {
+        assert_eq!(
+            xml_escape("\u{FFFE}x\u{FFFF}y\u{FFFD}z\t\n"),
+            "xy\u{FFFD}z\t\n"
+        );
+        assert_eq!(xml_escape("Één & ïk"), "Één &amp; ïk");
+        assert_eq!(xml_escape(""), "");
+    }
+
+    #[test]
+    fn reused_buffer_gives_the_same_text() {
+        let mut buf = String::from("left over");
+        for (input, max) in [
+            ("Stichting Eerstelijnszorg Regio 7 & Coöperatie", 70),
+            ("  zorg\t\n regio  @ 7 ", 70),
+            ("abc def", 4),
+            ("abc  def", 5),
+            ("ßßß", 4),
+            ("ÆRØ ĳs", 70),
+        ] {
+            sepa_text_into(&mut buf, input, max);
+            assert_eq!(buf, sepa_text(input, max), "{input}");
+        }
+        assert_eq!(sepa_text("abcd efg", 5), "abcd");
+        assert_eq!(sepa_text("ab ÆØ", 4), "ab A");
+    }
+
+    #[test]
     fn formats_cents() {
+        assert_eq!(cents_to_decimal(0), "0.00");
+        assert_eq!(cents_to_decimal(i64::MIN), "-92233720368547758.08");
         assert_eq!(cents_to_decimal(1), "0.01");
         assert_eq!(cents_to_decimal(123_456), "1234.56");
         assert_eq!(cents_to_decimal(-5), "-0.05");

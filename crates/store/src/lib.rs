@@ -11,6 +11,7 @@ pub mod documents;
 pub mod error;
 pub mod programme_changes;
 pub mod rows;
+pub mod run_items;
 pub mod schema;
 // Test support stays out of release builds; other crates enable it from their
 // dev-dependencies.

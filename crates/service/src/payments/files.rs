@@ -1,5 +1,5 @@
 //! The files of a run: the SEPA credit-transfer file for the bank and the table (CSV or
-//! XLSX) for people, both streamed from the run's snapshot in pages.
+//! XLSX) for people, both streamed from the run's snapshot ([`super::rows::for_each_item`]).
 
 use std::io::Write;
 
@@ -9,7 +9,7 @@ use subsidie_finance::table::{Cell, TableFormat, TableWriter};
 use subsidie_store::rows::PaymentRunRow;
 use subsidie_store::Pool;
 
-use super::rows::{for_each_item_page, load_run, remittance, transfer};
+use super::rows::{for_each_item, load_run, remittance_into, transfer};
 use crate::access::require_finance_or_admin;
 use crate::actor::Actor;
 use crate::error::ServiceError;
@@ -24,8 +24,8 @@ fn sepa_error(err: SepaError) -> ServiceError {
     }
 }
 
-/// Writes the run's SEPA credit-transfer file (pain.001.001.03) to `out`, reading the
-/// transfers in pages of [`PAGE`]; returns `out`. The creation time in the file is the
+/// Writes the run's SEPA credit-transfer file (pain.001.001.03) to `out`, streaming the
+/// transfers; returns `out`. The creation time in the file is the
 /// run's, so the same run (with the same funder account) gives the same bytes every time.
 pub fn write_sepa<W: Write>(
     pool: &Pool,
@@ -46,12 +46,10 @@ pub fn write_sepa<W: Write>(
             control_sum_cents: run.total_cents,
         };
         let mut writer = SepaWriter::start(out, funder, &header).map_err(sepa_error)?;
-        for_each_item_page(conn, run_id, |page| {
-            for item in page {
-                let text = remittance(item);
-                writer.push(&transfer(item, &text)).map_err(sepa_error)?;
-            }
-            Ok(())
+        let mut text = String::with_capacity(256);
+        for_each_item(conn, run_id, |item| {
+            remittance_into(&mut text, item.application_reference, item.kind);
+            writer.push(&transfer(item, &text)).map_err(sepa_error)
         })?;
         writer.finish().map_err(sepa_error)
     })
@@ -62,7 +60,7 @@ pub fn sepa_file_name(run: &PaymentRunRow) -> String {
     format!("betaalronde-{}-{}.xml", run.execution_date, run.message_id)
 }
 
-/// Writes the run's transfers as a table (CSV or XLSX) to `out`, in pages; returns `out`.
+/// Writes the run's transfers as a table (CSV or XLSX) to `out`, streamed; returns `out`.
 pub fn write_run_table<W: Write>(
     pool: &Pool,
     actor: &Actor,
@@ -92,24 +90,21 @@ pub fn write_run_table<W: Write>(
             ],
         )
         .map_err(io)?;
-        for_each_item_page(conn, run_id, |page| {
-            for item in page {
-                table
-                    .row(&[
-                        Cell::Text(&item.reference),
-                        Cell::Text(&item.kind),
-                        Cell::Text(&item.application_reference),
-                        Cell::Text(&item.creditor_name),
-                        Cell::Text(&item.creditor_iban),
-                        Cell::Text(&item.region_id),
-                        Cell::Text(&item.instrument_id),
-                        Cell::Money(item.amount_cents),
-                        Cell::opt_date(item.failed_at.map(|t| t.date())),
-                        Cell::opt_text(item.failure_reason.as_deref()),
-                    ])
-                    .map_err(io)?;
-            }
-            Ok(())
+        for_each_item(conn, run_id, |item| {
+            table
+                .row(&[
+                    Cell::Text(item.reference),
+                    Cell::Text(item.kind),
+                    Cell::Text(item.application_reference),
+                    Cell::Text(item.creditor_name),
+                    Cell::Text(item.creditor_iban),
+                    Cell::Text(item.region_id),
+                    Cell::Text(item.instrument_id),
+                    Cell::Money(item.amount_cents),
+                    Cell::opt_date(item.failed_at.map(|t| t.date())),
+                    Cell::opt_text(item.failure_reason),
+                ])
+                .map_err(io)
         })?;
         table.finish().map_err(io)
     })

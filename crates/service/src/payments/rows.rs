@@ -1,9 +1,10 @@
 //! Reading what the payment use cases share: a run, a payment, and a run's snapshot of
-//! its transfers (`payment_run_items`) in pages.
+//! its transfers (`payment_run_items`), streamed or in pages.
 
 use diesel::prelude::*;
 use subsidie_finance::sepa::Transfer;
 use subsidie_store::rows::{PaymentRow, PaymentRunItemRow, PaymentRunRow};
+use subsidie_store::run_items::{self, RunItem};
 use subsidie_store::schema::{payment_run_items, payment_runs, payments};
 use subsidie_store::DbConnection;
 
@@ -36,6 +37,23 @@ pub(super) fn item_page(
         .limit(PAGE)
         .select(PaymentRunItemRow::as_select())
         .load(conn)?)
+}
+
+/// Calls `each` with the run's transfers one by one, in payment order: on PostgreSQL from
+/// one `COPY` ([`run_items::stream_postgres`]: keyset pages, even read ahead, came out at
+/// 0.52 of `COPY` itself), on SQLite from pages read ahead ([`for_each_item_page`]), which
+/// is as fast there as the database can give the rows.
+pub(super) fn for_each_item(
+    conn: &mut DbConnection,
+    run_id: &str,
+    mut each: impl FnMut(&RunItem<'_>) -> Result<(), ServiceError>,
+) -> Result<(), ServiceError> {
+    match conn {
+        DbConnection::Postgres(pg) => run_items::stream_postgres(pg, run_id, each),
+        sqlite => for_each_item_page(sqlite, run_id, |page| {
+            page.iter().try_for_each(|row| each(&RunItem::from(row)))
+        }),
+    }
 }
 
 /// Calls `each` with the run's transfers, page by page in payment order. The pages are
@@ -80,17 +98,29 @@ pub(super) fn for_each_item_page(
     })
 }
 
-/// The remittance information the grantee sees on the statement.
-pub(super) fn remittance(item: &PaymentRunItemRow) -> String {
-    format!("Subsidie {} {}", item.application_reference, item.kind)
+/// The remittance information the grantee sees on the statement, written into `out`
+/// (one buffer for a whole file rather than a string per transfer).
+pub(super) fn remittance_into(out: &mut String, application_reference: &str, kind: &str) {
+    out.clear();
+    out.push_str("Subsidie ");
+    out.push_str(application_reference);
+    out.push(' ');
+    out.push_str(kind);
 }
 
-pub(super) fn transfer<'a>(item: &'a PaymentRunItemRow, remittance: &'a str) -> Transfer<'a> {
+/// The remittance information the grantee sees on the statement.
+pub(super) fn remittance(item: &PaymentRunItemRow) -> String {
+    let mut out = String::new();
+    remittance_into(&mut out, &item.application_reference, item.kind.as_str());
+    out
+}
+
+pub(super) fn transfer<'a>(item: &RunItem<'a>, remittance: &'a str) -> Transfer<'a> {
     Transfer {
-        end_to_end_id: &item.reference,
+        end_to_end_id: item.reference,
         amount_cents: item.amount_cents,
-        creditor_name: &item.creditor_name,
-        creditor_iban: &item.creditor_iban,
+        creditor_name: item.creditor_name,
+        creditor_iban: item.creditor_iban,
         creditor_bic: None,
         remittance,
     }

@@ -7,6 +7,7 @@ use diesel::sql_types::{BigInt, Nullable};
 use subsidie_domain::deadlines;
 use subsidie_domain::payment::{PaymentKind, PaymentState, RunState};
 use subsidie_store::rows::PaymentRunRow;
+use subsidie_store::run_items::RunItem;
 use subsidie_store::schema::{
     applications, organisations, payment_run_items, payment_runs, payments,
 };
@@ -161,7 +162,8 @@ fn check_transfers(conn: &mut DbConnection, run_id: &str) -> Result<(), ServiceE
         after = last.payment_id.clone();
         for item in &page {
             let text = remittance(item);
-            let result = subsidie_finance::sepa::check_transfer(&transfer(item, &text));
+            let result =
+                subsidie_finance::sepa::check_transfer(&transfer(&RunItem::from(item), &text));
             if let Err(e) = result {
                 refused += 1;
                 if errors.len() < SHOWN {

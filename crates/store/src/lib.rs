@@ -12,6 +12,7 @@ pub mod error;
 pub mod programme_changes;
 pub mod rows;
 pub mod schema;
+pub mod writer;
 // Test support stays out of release builds; other crates enable it from their
 // dev-dependencies.
 #[cfg(any(test, feature = "testing"))]

@@ -89,6 +89,25 @@ fn request(
     call(&mut Client::new(addr), method, path, token, body)
 }
 
+/// SQLite's writes and COMMITs so far, from the server's `/metrics` (open: the rush sets
+/// no `METRICS_TOKEN`); zeros on PostgreSQL, which reports none.
+fn writer_counts(addr: SocketAddr) -> (u64, u64) {
+    let mut client = Client::new(addr);
+    let Ok(res) = client.request("GET", "/metrics", &[], None) else {
+        return (0, 0);
+    };
+    let text = String::from_utf8_lossy(&res.body).into_owned();
+    let counter = |name: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name)?.trim().parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    (
+        counter("subsidie_sqlite_writes_total "),
+        counter("subsidie_sqlite_commits_total "),
+    )
+}
+
 /// CPU seconds (user + system) a process has used so far, from `/proc/PID/stat`.
 fn cpu_seconds(pid: &str) -> f64 {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
@@ -243,6 +262,9 @@ struct Phase {
     server_cpu: f64,
     client_cpu: f64,
     machine_cpu: f64,
+    /// SQLite's writes and COMMITs during the phase (the dispatcher's too).
+    writes: u64,
+    commits: u64,
 }
 
 impl Phase {
@@ -275,6 +297,8 @@ impl Phase {
             "RESULT {prefix}_machine_cpu_us_per_app={:.0}",
             per_app_us(self.machine_cpu)
         );
+        println!("RESULT {prefix}_sqlite_writes={}", self.writes);
+        println!("RESULT {prefix}_sqlite_commits={}", self.commits);
     }
 }
 
@@ -300,6 +324,7 @@ fn rush(
     if one_request {
         body["indienen"] = json!(true);
     }
+    let writer_before = writer_counts(addr);
     let (server_cpu_before, client_cpu_before) = (cpu_seconds(server_pid), cpu_seconds("self"));
     let machine_cpu_before = machine_cpu_seconds();
     let began = Instant::now();
@@ -338,7 +363,10 @@ fn rush(
     let mut lat = latencies.lock().unwrap().clone();
     lat.sort();
     let acknowledged = acknowledged.lock().unwrap().clone();
+    let writer_after = writer_counts(addr);
     Phase {
+        writes: writer_after.0 - writer_before.0,
+        commits: writer_after.1 - writer_before.1,
         acknowledged,
         failures: failures.load(Ordering::Relaxed),
         secs,

@@ -159,6 +159,22 @@ async fn metrics(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRes
         "subsidie_decisions_overdue {}",
         gauges.overdue_decisions
     );
+    if let Some(writer) = state.pool.writer_counts() {
+        help(
+            &mut out,
+            "subsidie_sqlite_writes_total",
+            "counter",
+            "Schrijfacties op de schrijfverbinding van SQLite, elk in een eigen savepoint.",
+        );
+        let _ = writeln!(out, "subsidie_sqlite_writes_total {}", writer.jobs);
+        help(
+            &mut out,
+            "subsidie_sqlite_commits_total",
+            "counter",
+            "COMMITs van SQLite; één COMMIT bevestigt de schrijfacties die samen in de rij stonden.",
+        );
+        let _ = writeln!(out, "subsidie_sqlite_commits_total {}", writer.commits);
+    }
     let pool_state = state.pool.state();
     help(
         &mut out,

@@ -73,3 +73,26 @@ fn the_wrong_role_hears_403_before_anything_about_the_body() {
     )
     .problem(400);
 }
+
+/// `POST /aanvragen` looks a token up in the same hop as the use case; the answers keep
+/// the order of every other route: the token (401), the role (403), then the body (400).
+#[test]
+fn a_new_application_hears_about_the_token_then_the_role_then_the_body() {
+    let s = TestServer::start(at(2024, 2, 5, 9));
+    let cast = Cast::new(&s);
+    let broken = json!({"instrumentId": 7, "aangevraagdBedrag": "veel"});
+    let mut stranger = cast.applicant_a.clone();
+    stranger.token = "0".repeat(64);
+    let p = s.post(&stranger, "/aanvragen", broken.clone()).problem(401);
+    assert!(p["detail"].as_str().unwrap().contains("onbekend"), "{p}");
+    s.post(&cast.reviewer, "/aanvragen", broken.clone())
+        .problem(403);
+    s.post(&cast.applicant_b, "/aanvragen", broken).problem(400);
+    // A token not looked up before (a cache miss) is found in the use case's hop.
+    s.post(
+        &cast.applicant_b,
+        "/aanvragen",
+        draft_body("voorbereiding", "50000.00", None),
+    )
+    .expect(201);
+}

@@ -9,11 +9,10 @@
 //! `FOR UPDATE SKIP LOCKED`, so a second dispatcher (another process) passes over rows
 //! the first is claiming instead of waiting for them, and the `UPDATE` re-checks the
 //! free-claim condition in its `WHERE`. On SQLite the claim runs in a `BEGIN IMMEDIATE`
-//! transaction ([`subsidie_store::db::write_transaction`]), which holds the only write
-//! lock; in this process it goes through the pool's writing connection
-//! ([`subsidie_store::db::with_writer`]), like the use cases, so it queues behind them
-//! instead of sleeping in SQLite's busy handler. Either way a row is claimed by one
-//! dispatcher at a time.
+//! transaction, which holds the only write lock; in this process it goes through the
+//! pool's writing connection ([`subsidie_store::db::write`]), like the use cases, so it
+//! queues behind them (and may share their COMMIT) instead of sleeping in SQLite's busy
+//! handler. Either way a row is claimed by one dispatcher at a time.
 //!
 //! Sending happens outside any transaction. Afterwards each row is marked *only where it
 //! still carries the dispatcher's token*: sent (`sent_at`), or failed once more
@@ -39,7 +38,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
 use diesel::prelude::*;
 use subsidie_domain::letters::MessageState;
-use subsidie_store::db::{with_writer, write_transaction};
+use subsidie_store::db::write;
 use subsidie_store::rows::OutboxRow;
 use subsidie_store::schema::{decision_letters, outbox};
 use subsidie_store::{DbConnection, Pool};
@@ -185,35 +184,33 @@ fn claim(
     let now_naive = naive(now);
     let until = naive(now + policy.lease);
     retry_busy(|| {
-        with_writer(pool, |conn| {
-            write_transaction(conn, |conn| {
-                let ids = due_ids(conn, now_naive, policy.batch_size.max(1))?;
-                if ids.is_empty() {
-                    return Ok(Vec::new());
-                }
-                diesel::update(
-                    outbox::table
-                        .filter(outbox::id.eq_any(&ids))
-                        .filter(outbox::sent_at.is_null())
-                        .filter(outbox::failed_at.is_null())
-                        .filter(
-                            outbox::claimed_until
-                                .is_null()
-                                .or(outbox::claimed_until.lt(now_naive)),
-                        ),
-                )
-                .set((
-                    outbox::claim_token.eq(token),
-                    outbox::claimed_until.eq(until),
-                ))
-                .execute(conn)?;
-                Ok(outbox::table
-                    .filter(outbox::claim_token.eq(token))
+        write(pool, |conn| {
+            let ids = due_ids(conn, now_naive, policy.batch_size.max(1))?;
+            if ids.is_empty() {
+                return Ok(Vec::new());
+            }
+            diesel::update(
+                outbox::table
+                    .filter(outbox::id.eq_any(&ids))
                     .filter(outbox::sent_at.is_null())
-                    .order((outbox::due_at.asc(), outbox::id.asc()))
-                    .select(OutboxRow::as_select())
-                    .load(conn)?)
-            })
+                    .filter(outbox::failed_at.is_null())
+                    .filter(
+                        outbox::claimed_until
+                            .is_null()
+                            .or(outbox::claimed_until.lt(now_naive)),
+                    ),
+            )
+            .set((
+                outbox::claim_token.eq(token),
+                outbox::claimed_until.eq(until),
+            ))
+            .execute(conn)?;
+            Ok(outbox::table
+                .filter(outbox::claim_token.eq(token))
+                .filter(outbox::sent_at.is_null())
+                .order((outbox::due_at.asc(), outbox::id.asc()))
+                .select(OutboxRow::as_select())
+                .load(conn)?)
         })
     })
 }
@@ -323,8 +320,7 @@ pub fn dispatch_once_with(
     for (index, row) in rows.iter().enumerate() {
         if started.elapsed() > budget {
             let rest: Vec<String> = rows[index..].iter().map(|r| r.id.clone()).collect();
-            report.released +=
-                retry_busy(|| with_writer(pool, |conn| release(conn, &rest, &token)))?;
+            report.released += retry_busy(|| write(pool, |conn| release(conn, &rest, &token)))?;
             log::warn!(
                 "e-mail: batch liep over de halve claimduur; {} bericht(en) teruggegeven",
                 rest.len()
@@ -340,7 +336,7 @@ pub fn dispatch_once_with(
                     row.id
                 );
                 report.released += retry_busy(|| {
-                    with_writer(pool, |conn| {
+                    write(pool, |conn| {
                         release(conn, std::slice::from_ref(&row.id), &token)
                     })
                 })?;
@@ -349,7 +345,7 @@ pub fn dispatch_once_with(
         };
         match transport.send_with(row, letter.as_ref(), now) {
             Ok(()) => {
-                if retry_busy(|| with_writer(pool, |conn| mark_sent(conn, &row.id, &token, now)))? {
+                if retry_busy(|| write(pool, |conn| mark_sent(conn, &row.id, &token, now)))? {
                     report.sent += 1;
                 } else {
                     report.lost += 1;
@@ -361,7 +357,7 @@ pub fn dispatch_once_with(
             }
             Err(error) => {
                 let state = retry_busy(|| {
-                    with_writer(pool, |conn| {
+                    write(pool, |conn| {
                         mark_failed(conn, row, &token, &error, now, policy)
                     })
                 })?;

@@ -68,7 +68,7 @@ fn hold_instrument(server: &TestServer, instrument: &'static str) -> Hold {
     let (release, release_rx) = mpsc::channel::<()>();
     let pool = server.pool.clone();
     let thread = std::thread::spawn(move || {
-        subsidie_store::db::with_writer(&pool, |conn| {
+        subsidie_store::db::write(&pool, |conn| {
             conn.transaction::<_, StoreError, _>(|c| {
                 diesel::update(instruments::table.find(instrument))
                     .set(instruments::reserved_cents.eq(instruments::reserved_cents))

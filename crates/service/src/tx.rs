@@ -2,7 +2,7 @@
 //! the database was only busy.
 
 use chrono::{DateTime, Utc};
-use subsidie_store::db::{with_writer, write_transaction};
+use subsidie_store::db;
 use subsidie_store::{DbConnection, Pool};
 
 use crate::error::ServiceError;
@@ -30,24 +30,23 @@ impl Clock {
 /// How often a command is tried when the database reports it was busy.
 const ATTEMPTS: u32 = 5;
 
-/// Runs `work` in one write transaction on a connection that may write ([`with_writer`]);
-/// retries the whole transaction a few times when the database was merely busy.
+/// Runs `work` in one write transaction ([`db::write`]); retries the whole transaction a
+/// few times when the database was merely busy. The pause between attempts is spent
+/// outside the writing connection, so the writers queued behind go on meanwhile.
 pub(crate) fn write<T>(
     pool: &Pool,
     mut work: impl FnMut(&mut DbConnection) -> Result<T, ServiceError>,
 ) -> Result<T, ServiceError> {
-    with_writer(pool, |conn| {
-        let mut attempt = 1;
-        loop {
-            match write_transaction(conn, &mut work) {
-                Err(err) if err.is_retryable() && attempt < ATTEMPTS => {
-                    attempt += 1;
-                    std::thread::sleep(std::time::Duration::from_millis(10 * u64::from(attempt)));
-                }
-                other => return other,
+    let mut attempt = 1;
+    loop {
+        match db::write(pool, &mut work) {
+            Err(err) if err.is_retryable() && attempt < ATTEMPTS => {
+                attempt += 1;
+                std::thread::sleep(std::time::Duration::from_millis(10 * u64::from(attempt)));
             }
+            other => return other,
         }
-    })
+    }
 }
 
 /// A pooled connection for reads.

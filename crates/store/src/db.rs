@@ -1,6 +1,6 @@
 //! Connections, the pool, migrations and write transactions over both backends.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
@@ -9,6 +9,7 @@ use diesel::r2d2;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 use crate::error::StoreError;
+use crate::writer::{Writer, WriterCounts};
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
@@ -167,12 +168,12 @@ impl r2d2::ManageConnection for Manager {
 }
 
 /// A pool of connections to one database. On SQLite it also holds the one connection
-/// that writes ([`with_writer`]). It dereferences to the r2d2 pool for `get()`.
+/// that writes ([`write`]). It dereferences to the r2d2 pool for `get()`.
 #[derive(Clone)]
 pub struct Pool {
     connections: r2d2::Pool<Manager>,
     url: DatabaseUrl,
-    writer: Option<Arc<Mutex<DbConnection>>>,
+    writer: Option<Arc<Writer>>,
 }
 
 impl std::fmt::Debug for Pool {
@@ -197,6 +198,12 @@ impl Pool {
     pub fn backend(&self) -> Backend {
         self.url.backend()
     }
+
+    /// What SQLite's writing connection has done (`None` on PostgreSQL, which writes on
+    /// pooled connections side by side).
+    pub fn writer_counts(&self) -> Option<WriterCounts> {
+        self.writer.as_ref().map(|w| w.counts())
+    }
 }
 
 /// A connection borrowed from the [`Pool`].
@@ -218,7 +225,7 @@ pub fn open(url: &DatabaseUrl, max_size: u32) -> Result<Pool, StoreError> {
     drop(conn);
     let writer = match url.backend() {
         Backend::Postgres => None,
-        Backend::Sqlite => Some(Arc::new(Mutex::new(url.connect()?))),
+        Backend::Sqlite => Some(Arc::new(Writer::open(url)?)),
     };
     Ok(Pool {
         connections,
@@ -227,18 +234,24 @@ pub fn open(url: &DatabaseUrl, max_size: u32) -> Result<Pool, StoreError> {
     })
 }
 
-/// Runs `work` on a connection that may write: on PostgreSQL one from the pool, whose row
-/// locks let writers run side by side; on SQLite the pool's one writing connection, after
-/// the writers before it are done.
+/// Runs `work` as one write transaction, committed when it returns `Ok`, rolled back
+/// otherwise; `Ok` means the COMMIT returned.
+///
+/// On PostgreSQL the transaction runs on a connection from the pool; row locks let
+/// writers run side by side. On SQLite it runs on the pool's one writing connection, in a
+/// savepoint of a transaction it may share with the writers queued beside it, which one
+/// COMMIT makes durable together (see [`crate::writer`]).
 ///
 /// SQLite admits one writer at a time. With every pooled connection writing, they
 /// competed for the file lock through SQLite's busy handler, which sleeps in growing
 /// steps (1, 2, 5, 10 … 100 ms) while the lock is usually free again within a
 /// millisecond, and each connection found its page cache outdated by the others' writes.
-/// Queueing on a mutex in the process hands the lock over at once and keeps one warm
-/// cache; waiting writers hold no pooled connection that readers need. Other processes on
-/// the same file still meet the busy timeout.
-pub fn with_writer<T, E>(
+/// Queueing in the process hands the lock over at once and keeps one warm cache; waiting
+/// writers hold no pooled connection that readers need. Other processes on the same file
+/// still meet the busy timeout.
+///
+/// `work` must not call [`write`] itself: the connection is taken until it returns.
+pub fn write<T, E>(
     pool: &Pool,
     work: impl FnOnce(&mut DbConnection) -> Result<T, E>,
 ) -> Result<T, E>
@@ -248,22 +261,9 @@ where
     match &pool.writer {
         None => {
             let mut conn = pool.get().map_err(|e| E::from(StoreError::from(e)))?;
-            work(&mut conn)
+            write_transaction(&mut conn, work)
         }
-        Some(writer) => {
-            let mut conn = match writer.lock() {
-                Ok(conn) => conn,
-                Err(poisoned) => {
-                    // A writer panicked; its transaction may still be open on this
-                    // connection. Start over with a fresh one.
-                    let mut conn = poisoned.into_inner();
-                    *conn = pool.url.connect().map_err(E::from)?;
-                    writer.clear_poison();
-                    conn
-                }
-            };
-            work(&mut conn)
-        }
+        Some(writer) => writer.write(work),
     }
 }
 

@@ -35,6 +35,13 @@ pub enum StoreError {
     /// Document content could not be read or written.
     #[error("documentinhoud: {0}")]
     Io(String),
+    /// The transaction this write shared with others did not commit, so nothing of it
+    /// was kept.
+    #[error("de wijziging is niet opgeslagen: {0}")]
+    NotCommitted(String),
+    /// The write panicked; nothing of it was kept.
+    #[error("de wijziging is afgebroken door een programmafout: {0}")]
+    Panicked(String),
     /// Any other database error.
     #[error("databasefout: {0}")]
     Query(DieselError),

@@ -13,6 +13,7 @@ pub mod programme_changes;
 pub mod rows;
 pub mod run_items;
 pub mod schema;
+pub mod writer;
 // Test support stays out of release builds; other crates enable it from their
 // dev-dependencies.
 #[cfg(any(test, feature = "testing"))]

@@ -9,7 +9,7 @@
 use actix_web::http::header;
 use actix_web::http::StatusCode;
 use actix_web::web::{Data, Path};
-use actix_web::HttpResponse;
+use actix_web::{HttpRequest, HttpResponse};
 use serde::Deserialize;
 use subsidie_domain::deadlines;
 use subsidie_domain::lifecycle::{Command, State};
@@ -20,7 +20,7 @@ use subsidie_service::ServiceError;
 use subsidie_store::rows::ApplicationRow;
 use utoipa::IntoParams;
 
-use crate::auth::Caller;
+use crate::auth::{Caller, LateCaller};
 use crate::dto::{
     Aanvraag, AanvraagLijst, AanvraagStatus, AanvraagWijziging, Aanvulling, Afsluiting, Afzien,
     Bezwaar, BezwaarLijst, Historie, HistorieRegel, HonoreringVoorgesteld, Indiening, Intrekking,
@@ -29,7 +29,7 @@ use crate::dto::{
 use crate::input::{money, optional_id, path_id, IfMatch, JsonBody, OptionalJsonBody, QueryParams};
 use crate::paging::{Page, QueryErrors};
 use crate::problem::ApiError;
-use crate::state::{blocking, AppState};
+use crate::state::{blocking, blocking_api, AppState};
 
 /// The service's field names and this API's, for drafts.
 const DRAFT_FIELDS: &[(&str, &str)] = &[
@@ -231,11 +231,36 @@ pub async fn zoeken(
 )]
 pub async fn opstellen(
     state: Data<AppState>,
-    caller: Caller,
+    req: HttpRequest,
     body: Result<JsonBody<NieuweAanvraag>, ApiError>,
 ) -> Result<HttpResponse, ApiError> {
-    application::may_draft(&caller.0)?;
-    let b = body?.0;
+    // The rush's request: the token (when not cached), the checks and the use case in one
+    // hop to the blocking pool, in the order of every other route (401, 403, 400).
+    let caller = LateCaller::of(&req)?;
+    let now = state.now();
+    let pool = state.pool.clone();
+    let row = blocking_api(move || {
+        let actor = caller.resolve(&pool)?;
+        application::may_draft(&actor)?;
+        let (new, submit) = draft_input(body?.0)?;
+        let created = if submit {
+            application::create_and_submit(&pool, &actor, &new, now)
+        } else {
+            application::create_draft(&pool, &actor, &new, now)
+        };
+        created.map_err(|e| ApiError::from(e).rename_fields(DRAFT_FIELDS))
+    })
+    .await?;
+    let location = format!("{BASE}/aanvragen/{}", row.id);
+    let mut res = application_response(StatusCode::CREATED, row);
+    if let Ok(v) = header::HeaderValue::from_str(&location) {
+        res.headers_mut().insert(header::LOCATION, v);
+    }
+    Ok(res)
+}
+
+/// The draft a body describes and whether to submit it; every field error at once.
+fn draft_input(b: NieuweAanvraag) -> Result<(NewApplication, bool), ApiError> {
     let mut errors = Vec::new();
     let instrument_id = optional_id(Some(b.instrumentId), "instrumentId")
         .map_err(|e| errors.extend(e.problem().invalid_params.clone()))
@@ -252,7 +277,6 @@ pub async fn opstellen(
     let Some(requested) = requested.filter(|_| errors.is_empty()) else {
         return Err(ApiError::invalid(errors));
     };
-    let submit = b.indienen;
     let new = NewApplication {
         instrument_id,
         discipline_id,
@@ -260,24 +284,7 @@ pub async fn opstellen(
         description: b.omschrijving,
         requested,
     };
-    let now = state.now();
-    let pool = state.pool.clone();
-    let actor = caller.0;
-    let row = blocking(move || {
-        if submit {
-            application::create_and_submit(&pool, &actor, &new, now)
-        } else {
-            application::create_draft(&pool, &actor, &new, now)
-        }
-    })
-    .await
-    .map_err(|e| e.rename_fields(DRAFT_FIELDS))?;
-    let location = format!("{BASE}/aanvragen/{}", row.id);
-    let mut res = application_response(StatusCode::CREATED, row);
-    if let Ok(v) = header::HeaderValue::from_str(&location) {
-        res.headers_mut().insert(header::LOCATION, v);
-    }
-    Ok(res)
+    Ok((new, b.indienen))
 }
 
 /// Reads one application.

@@ -30,6 +30,9 @@ mod profile;
 #[path = "setup.rs"]
 mod setup;
 
+#[path = "copies.rs"]
+mod copies;
+
 use std::net::{SocketAddr, TcpListener};
 use std::process::{Command, Stdio};
 use std::str::FromStr;
@@ -394,36 +397,6 @@ fn submit(client: &mut Client, token: &str, body: &Value, one_request: bool) -> 
     }
 }
 
-/// Copies `n` of the `rush` instrument's submitted applications (see the caller).
-fn copy_submitted(url: &DatabaseUrl, n: usize) {
-    use diesel::RunQueryDsl;
-    const COLUMNS: &str = "created_at, decided_at, decision_due_on, decision_motivation, \
-        description, discipline_id, grant_proposed_by, grant_proposed_cents, granted_cents, \
-        instrument_id, objection_due_on, organisation_id, received_at, received_day, \
-        region_id, requested_cents, reserved_cents, score, settled_cents, state, \
-        supplement_due_on, supplement_request, title, uniqueness_key, updated_at, version, \
-        waitlist_position";
-    if n == 0 {
-        return;
-    }
-    let pool = subsidie_store::db::open(url, 1).unwrap();
-    let mut conn = pool.get().unwrap();
-    let mut left = n;
-    let mut round = 1;
-    while left > 0 {
-        let sql = format!(
-            "INSERT INTO applications (id, reference, {COLUMNS}) \
-             SELECT id || '-c{round}', reference || '-c{round}', {COLUMNS} FROM applications \
-             WHERE instrument_id = 'rush' AND state = 'ingediend' AND id NOT LIKE '%-c%' \
-             ORDER BY id LIMIT {left}"
-        );
-        let added = diesel::sql_query(sql).execute(&mut *conn).unwrap();
-        assert!(added > 0, "nothing to copy");
-        left -= added;
-        round += 1;
-    }
-}
-
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let bin = args.get(1).expect("BIN").clone();
@@ -581,7 +554,7 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(k);
     let copies = allocation_k.saturating_sub(acknowledged.len());
-    copy_submitted(&url, copies);
+    copies::copy_submitted(&url, copies);
     println!(
         "RESULT allocation_applications={}",
         acknowledged.len() + copies

@@ -18,6 +18,11 @@ use crate::error::ServiceError;
 /// one `COPY`.
 const BATCH: usize = 1_000;
 
+/// From how many rows PostgreSQL gets a `COPY` rather than an INSERT. A submission's one
+/// receipt stays an INSERT: a prepared statement diesel caches per connection, where a
+/// `COPY` is parsed anew each time and costs more round trips.
+const COPY_FROM: usize = 50;
+
 /// A new outbox row, due at once. Only what a new row says; the columns about sending
 /// (attempts, errors, claims) start at their defaults.
 pub(crate) struct Mail {
@@ -131,8 +136,13 @@ fn insert_rows(conn: &mut DbConnection, rows: &[Mail]) -> Result<usize, ServiceE
             DbConnection::Sqlite(c) => diesel::insert_into(outbox::table)
                 .values(&values)
                 .execute(c)?,
-            DbConnection::Postgres(c) => diesel::copy_from(outbox::table)
-                .from_insertable(&values)
+            DbConnection::Postgres(c) if chunk.len() >= COPY_FROM => {
+                diesel::copy_from(outbox::table)
+                    .from_insertable(&values)
+                    .execute(c)?
+            }
+            DbConnection::Postgres(c) => diesel::insert_into(outbox::table)
+                .values(&values)
                 .execute(c)?,
         };
     }

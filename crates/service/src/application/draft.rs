@@ -63,15 +63,35 @@ pub fn create_draft(
     })
 }
 
+/// A draft that passed its checks and is not written yet: its row and the organisation
+/// and instrument it was checked against, which the one-request submission uses again.
+pub(super) struct CheckedDraft {
+    pub(super) row: ApplicationRow,
+    pub(super) instrument: InstrumentRow,
+    pub(super) organisation: OrganisationRow,
+}
+
 /// The draft's checks and its row with the first history entry, inside the caller's
-/// transaction (a draft on its own, or created and submitted in one request).
-pub(super) fn insert_draft(
+/// transaction.
+fn insert_draft(
     conn: &mut DbConnection,
     actor: &Actor,
     organisation_id: &str,
     new: &NewApplication,
     now: DateTime<Utc>,
 ) -> Result<ApplicationRow, ServiceError> {
+    let draft = check_draft(conn, organisation_id, new, now)?;
+    store_draft(conn, actor, &draft.row, &draft.instrument, now)?;
+    Ok(draft.row)
+}
+
+/// The draft's checks, and the row they allow, not yet written.
+pub(super) fn check_draft(
+    conn: &mut DbConnection,
+    organisation_id: &str,
+    new: &NewApplication,
+    now: DateTime<Utc>,
+) -> Result<CheckedDraft, ServiceError> {
     let org: OrganisationRow = organisations::table
         .find(organisation_id)
         .select(OrganisationRow::as_select())
@@ -98,11 +118,28 @@ pub(super) fn insert_draft(
         }
     }
     let row = draft_row(&instrument, &org, new, key, now);
+    Ok(CheckedDraft {
+        row,
+        instrument,
+        organisation: org,
+    })
+}
+
+/// Writes a checked row (a draft, or one submitted in the same request) with the
+/// `aanmaken` history entry. A concurrent application of the same region (and
+/// discipline) that got in first makes the insert collide: the same refusal as the check.
+pub(super) fn store_draft(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    row: &ApplicationRow,
+    instrument: &InstrumentRow,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
     diesel::insert_into(applications::table)
-        .values(&row)
+        .values(row)
         .execute(conn)
         .map_err(|e| match ServiceError::from(e) {
-            ServiceError::Conflict(_) => duplicate_error(&instrument, new.discipline_id.as_deref()),
+            ServiceError::Conflict(_) => duplicate_error(instrument, row.discipline_id.as_deref()),
             other => other,
         })?;
     history(
@@ -114,8 +151,7 @@ pub(super) fn insert_draft(
         State::Draft,
         None,
         now,
-    )?;
-    Ok(row)
+    )
 }
 
 /// Only an applicant of an organisation opens a draft; the API asks before it reads the

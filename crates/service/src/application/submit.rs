@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use subsidie_domain::deadlines::{self, Term};
 use subsidie_domain::lifecycle::State;
 use subsidie_domain::programme::{dutch_wall_clock, round_at, RoundConfig};
-use subsidie_store::rows::{ApplicationRow, InstrumentRow};
+use subsidie_store::rows::{ApplicationRow, InstrumentDocumentRow, InstrumentRow};
 use subsidie_store::schema::applications;
 use subsidie_store::DbConnection;
 
@@ -22,6 +22,19 @@ pub(super) fn submit(
     conn: &mut DbConnection,
     app: &mut ApplicationRow,
     instrument: &InstrumentRow,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    let missing = crate::documents::missing_required(conn, app)?;
+    submit_with(conn, app, instrument, &missing, now)
+}
+
+/// [`submit`] with the required documents that are `missing` already known (none, for
+/// an application created in this request under an instrument that requires none).
+pub(super) fn submit_with(
+    conn: &mut DbConnection,
+    app: &mut ApplicationRow,
+    instrument: &InstrumentRow,
+    missing: &[InstrumentDocumentRow],
     now: DateTime<Utc>,
 ) -> Result<(), ServiceError> {
     let today = deadlines::amsterdam_date(now);
@@ -51,7 +64,7 @@ pub(super) fn submit(
     if let Err(e) = amount_rule(instrument)?.check(money(app.requested_cents)?) {
         errors.push(FieldError::new("bedrag", e.to_string()));
     }
-    for missing in crate::documents::missing_required(conn, app)? {
+    for missing in missing {
         errors.push(FieldError::new(
             "documenten",
             format!(

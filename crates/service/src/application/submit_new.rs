@@ -1,6 +1,6 @@
-//! Creating and submitting in one request: the draft's checks and row, then the
-//! submission through the same pipeline as `POST /aanvragen/{id}/indieningen`, in one
-//! transaction. A refusal of either leaves nothing behind, so the applicant can simply
+//! Creating and submitting in one request: the draft's checks, then the checks and
+//! fields of `POST /aanvragen/{id}/indieningen` (the same functions the pipeline of
+//! [`super::execute`] calls), in one transaction. A refusal of either leaves nothing behind, so the applicant can simply
 //! send the request again once it is right.
 //!
 //! Documents can only be attached to an existing application, so an instrument that
@@ -8,21 +8,31 @@
 //! anything is written, naming the documents and the two-step path.
 
 use chrono::{DateTime, Utc};
-use subsidie_domain::lifecycle::Command;
+use subsidie_domain::lifecycle::{transition, Command, State};
 use subsidie_store::rows::ApplicationRow;
 use subsidie_store::{DbConnection, Pool};
 
-use super::action::{Action, Outcome};
-use super::draft::{insert_draft, may_draft, NewApplication};
-use super::execute::execute_in;
+use super::draft::{check_draft, may_draft, store_draft, CheckedDraft, NewApplication};
+use super::effects::conclude;
+use super::record::history;
+use super::submit::submit_with;
 use crate::access;
 use crate::actor::Actor;
 use crate::documents::required_for;
 use crate::error::ServiceError;
+use crate::outbox::letters::queue_receipt_of_new;
 use crate::tx;
 
 /// Creates an application and submits it in one transaction: the same checks, history
-/// (`aanmaken`, then `indienen`) and receipt letter as the two steps one after the other.
+/// (`aanmaken`, then `indienen`), version and receipt letter as the two steps one after
+/// the other.
+///
+/// The submission's checks run on the draft's row before it is written, so the row is
+/// inserted once as submitted instead of inserted and updated, and what the pipeline of
+/// [`super::execute`] would read again is taken from the draft: the instrument and the
+/// organisation just read, no documents, no partners, no queued mails and no extended
+/// accounting deadline (nothing can refer to an application that did not exist before
+/// this transaction).
 pub fn create_and_submit(
     pool: &Pool,
     actor: &Actor,
@@ -32,14 +42,39 @@ pub fn create_and_submit(
     let organisation_id = may_draft(actor)?;
     access::authorise(actor, Command::Submit)?;
     tx::write(pool, |conn| {
-        let draft = insert_draft(conn, actor, &organisation_id, new, now)?;
-        refuse_required_documents(conn, &draft.instrument_id)?;
-        match execute_in(conn, actor, &draft.id, None, &Action::Submit, now)? {
-            Outcome::Changed(row) => Ok(*row),
-            other => Err(ServiceError::Internal(format!(
-                "indienen gaf een onverwachte uitkomst: {other:?}"
-            ))),
+        let CheckedDraft {
+            mut row,
+            instrument,
+            organisation,
+        } = check_draft(conn, &organisation_id, new, now)?;
+        refuse_required_documents(conn, &instrument.id)?;
+        let step = transition(State::Draft, Command::Submit)?;
+        if step.effects.iter().any(|e| e.is_budget()) {
+            // The budget row is not locked here; the pipeline's table says submitting
+            // moves no money, and this path must not silently skip it if that changes.
+            return Err(ServiceError::Internal(
+                "indienen verplaatst budget; dat kan niet in één verzoek".into(),
+            ));
         }
+        submit_with(conn, &mut row, &instrument, &[], now)?;
+        conclude(&mut row, Command::Submit, None, step.to, now)?;
+        // Version 1 is the draft, version 2 the submission, as the two steps leave it.
+        row.version += 1;
+        store_draft(conn, actor, &row, &instrument, now)?;
+        history(
+            conn,
+            &row.id,
+            actor,
+            Command::Submit.as_str(),
+            Some(State::Draft),
+            step.to,
+            None,
+            now,
+        )?;
+        for notice in step.notices() {
+            queue_receipt_of_new(conn, &row, &instrument, &organisation, notice, now)?;
+        }
+        Ok(row)
     })
 }
 

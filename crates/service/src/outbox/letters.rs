@@ -135,11 +135,39 @@ pub(crate) fn queue_change_notice(
         .select(OrganisationRow::as_select())
         .first(conn)?;
     let mut letter = notice_letter(app, instrument, &org.name)?;
-    letter.brief = Some(frame(notice.into(), now));
     letter.toelichting = reason.map(str::to_owned);
     letter.wijziging = change;
     letter.verantwoording_uiterlijk =
         crate::application::accounting_deadline(conn, &app.id, instrument)?;
+    queue_letter(conn, app, &org, notice, letter, now)
+}
+
+/// The receipt of an application submitted in the request that created it: the
+/// organisation was just read for the draft, and an application that did not exist
+/// before this transaction has no extension of its accounting deadline, so the
+/// instrument's deadline is the one that stands.
+pub(crate) fn queue_receipt_of_new(
+    conn: &mut DbConnection,
+    app: &ApplicationRow,
+    instrument: &InstrumentRow,
+    org: &OrganisationRow,
+    notice: Notice,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    let mut letter = notice_letter(app, instrument, &org.name)?;
+    letter.verantwoording_uiterlijk = instrument.accounting_deadline;
+    queue_letter(conn, app, org, notice, letter, now)
+}
+
+fn queue_letter(
+    conn: &mut DbConnection,
+    app: &ApplicationRow,
+    org: &OrganisationRow,
+    notice: Notice,
+    mut letter: ApplicationLetter,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    letter.brief = Some(frame(notice.into(), now));
     let mail = Mail::new(
         new_id(),
         Some(&app.id),

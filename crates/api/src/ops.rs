@@ -159,25 +159,34 @@ async fn metrics(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRes
         "subsidie_decisions_overdue {}",
         gauges.overdue_decisions
     );
-    if let Some(writer) = state.pool.writer_counts() {
+    render_pool(&mut out, &state.pool);
+    Ok(HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(out))
+}
+
+/// The database pool's gauges, and on SQLite the shared writer's counters.
+fn render_pool(out: &mut String, pool: &subsidie_store::Pool) {
+    if let Some(writer) = pool.writer_counts() {
         help(
-            &mut out,
+            out,
             "subsidie_sqlite_writes_total",
             "counter",
             "Schrijfacties op de schrijfverbinding van SQLite, elk in een eigen savepoint.",
         );
         let _ = writeln!(out, "subsidie_sqlite_writes_total {}", writer.jobs);
         help(
-            &mut out,
+            out,
             "subsidie_sqlite_commits_total",
             "counter",
             "COMMITs van SQLite; één COMMIT bevestigt de schrijfacties die samen in de rij stonden.",
         );
         let _ = writeln!(out, "subsidie_sqlite_commits_total {}", writer.commits);
     }
-    let pool_state = state.pool.state();
+    let pool_state = pool.state();
     help(
-        &mut out,
+        out,
         "subsidie_db_pool_connections",
         "gauge",
         "Verbindingen in de pool van dit proces, in gebruik of vrij.",
@@ -192,13 +201,5 @@ async fn metrics(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRes
         out,
         "subsidie_db_pool_connections{{toestand=\"vrij\"}} {idle}"
     );
-    let _ = writeln!(
-        out,
-        "subsidie_db_pool_max_connections {}",
-        state.pool.max_size()
-    );
-    Ok(HttpResponse::Ok()
-        .content_type("text/plain; version=0.0.4; charset=utf-8")
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(out))
+    let _ = writeln!(out, "subsidie_db_pool_max_connections {}", pool.max_size());
 }

@@ -6,6 +6,7 @@
 
 pub mod backup;
 pub mod bulk;
+pub mod connection;
 pub mod db;
 pub mod documents;
 pub mod error;

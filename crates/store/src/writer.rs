@@ -29,7 +29,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use diesel::connection::{AnsiTransactionManager, TransactionManager};
 use diesel::result::Error as DieselError;
 
-use crate::db::{DatabaseUrl, DbConnection};
+use crate::connection::{DatabaseUrl, DbConnection};
 use crate::error::StoreError;
 
 /// The most use cases one COMMIT acknowledges: a bound on how long the first of a group

@@ -104,4 +104,23 @@ fn a_run_over_several_batches_writes_every_step() {
         .find(|m| m.template == "wachtlijst" && m.payload.contains("\"wachtlijstpositie\":1000"))
         .map(|m| m.payload);
     assert!(letter.is_some(), "a letter names position 1000");
+
+    // The outbox sends by id: the waiting-list letters go out in the list's order,
+    // whatever order the run wrote them in.
+    let mut waitlisted: Vec<_> = queries::outbox(&w.pool)
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.template == "wachtlijst")
+        .collect();
+    waitlisted.sort_by(|a, b| a.id.cmp(&b.id));
+    let positions: Vec<i64> = waitlisted
+        .iter()
+        .map(|m| {
+            serde_json::from_str::<serde_json::Value>(&m.payload).unwrap()["wachtlijstpositie"]
+                .as_i64()
+                .unwrap()
+        })
+        .collect();
+    let expected: Vec<i64> = (1..=i64::try_from(APPLICATIONS - RESERVED).unwrap()).collect();
+    assert_eq!(positions, expected, "sent in the waiting list's order");
 }

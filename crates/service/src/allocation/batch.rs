@@ -9,7 +9,7 @@
 //! reservation, version and time on each application, one ledger entry per reservation
 //! and one history entry per step in the run's order, the same letters.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -23,15 +23,23 @@ use subsidie_store::DbConnection;
 use super::queue::Queued;
 use crate::actor::Actor;
 use crate::budget;
-use crate::convert::{money, naive};
+use crate::convert::{money, naive, new_id};
 use crate::error::ServiceError;
-use crate::outbox::letters::queue_notices;
+use crate::outbox::letters::{queue_notices, BatchNotice};
 
-/// One application's step, as staged.
+/// History rows built and written at a time: the rows of a run of 100,000, held until
+/// the end, took 35 MB; built from the moves in chunks they take a few.
+const HISTORY_CHUNK: usize = 10_000;
+
+/// One application's step, as staged: all its history entry needs besides who and when,
+/// which are the run's.
 struct Move {
     id: String,
     read_version: i64,
+    from: State,
+    command: Command,
     to: State,
+    reason: Option<String>,
     reserve: bool,
     waitlist_position: Option<i32>,
     notices: Vec<Notice>,
@@ -40,19 +48,19 @@ struct Move {
 /// The steps of a run so far and the instrument's position after them.
 pub(super) struct Batch {
     position: BudgetPosition,
+    actor_id: Option<String>,
     moves: Vec<Move>,
     ledger: Vec<NewLedgerRow>,
-    history: Vec<NewHistoryRow>,
 }
 
 impl Batch {
-    /// An empty batch on the instrument's locked position.
-    pub(super) fn new(instrument: &InstrumentRow) -> Result<Batch, ServiceError> {
+    /// An empty batch on the instrument's locked position, of a run by `actor`.
+    pub(super) fn new(instrument: &InstrumentRow, actor: &Actor) -> Result<Batch, ServiceError> {
         Ok(Batch {
             position: budget::position_of(instrument)?,
+            actor_id: actor.user_id.clone(),
             moves: Vec::new(),
             ledger: Vec::new(),
-            history: Vec::new(),
         })
     }
 
@@ -72,7 +80,6 @@ impl Batch {
         queued: &Queued,
         from: State,
         command: Command,
-        actor: &Actor,
         reason: Option<String>,
         waitlist_position: Option<i32>,
         now: DateTime<Utc>,
@@ -91,23 +98,17 @@ impl Batch {
                 instrument,
                 &movement,
                 Some(&queued.id),
-                actor.user_id.as_deref(),
+                self.actor_id.as_deref(),
                 now,
             ));
         }
-        self.history.push(NewHistoryRow {
-            application_id: queued.id.clone(),
-            at: naive(now),
-            actor_id: actor.user_id.clone(),
-            command: command.as_str().to_owned(),
-            from_state: Some(from.as_str().to_owned()),
-            to_state: step.to.as_str().to_owned(),
-            reason,
-        });
         self.moves.push(Move {
             id: queued.id.clone(),
             read_version: queued.version,
+            from,
+            command,
             to: step.to,
+            reason,
             reserve,
             waitlist_position: waitlist_position.filter(|_| step.to == State::WaitingList),
             notices: step.notices().collect(),
@@ -127,8 +128,33 @@ impl Batch {
             budget::store_position(conn, instrument, &self.position)?;
             bulk::insert_ledger(conn, &self.ledger)?;
         }
-        bulk::insert_history(conn, &self.history)?;
+        self.write_history(conn, now)?;
         queue_letters(conn, instrument, &self.moves, now)
+    }
+
+    /// One history entry per step, in the run's order.
+    fn write_history(
+        &self,
+        conn: &mut DbConnection,
+        now: DateTime<Utc>,
+    ) -> Result<(), ServiceError> {
+        let at = naive(now);
+        for chunk in self.moves.chunks(HISTORY_CHUNK) {
+            let rows: Vec<NewHistoryRow> = chunk
+                .iter()
+                .map(|m| NewHistoryRow {
+                    application_id: m.id.clone(),
+                    at,
+                    actor_id: self.actor_id.clone(),
+                    command: m.command.as_str().to_owned(),
+                    from_state: Some(m.from.as_str().to_owned()),
+                    to_state: m.to.as_str().to_owned(),
+                    reason: m.reason.clone(),
+                })
+                .collect();
+            bulk::insert_history(conn, &rows)?;
+        }
+        Ok(())
     }
 }
 
@@ -149,9 +175,13 @@ fn update_applications(
             .push(m);
     }
     let at = naive(now);
+    // Each group is written in the order of its ids, so that a chunk of 1,000 finds its
+    // rows on neighbouring index pages: in the run's order (a lot's, at random) every
+    // chunk touched pages all over the index, 2.2 s instead of 1.2 s for 100,000 on
+    // SQLite.
     for ((to, reserve, version), group) in groups {
         if to == State::WaitingList.as_str() && !reserve {
-            let positions: Vec<(&str, i32)> = group
+            let mut positions: Vec<(&str, i32)> = group
                 .iter()
                 .map(|m| {
                     m.waitlist_position
@@ -161,12 +191,14 @@ fn update_applications(
                         })
                 })
                 .collect::<Result<_, _>>()?;
+            positions.sort_unstable();
             if bulk::move_to_waiting_list(conn, to, version, at, &positions)? != positions.len() {
                 return Err(ServiceError::Busy);
             }
             continue;
         }
-        let ids: Vec<&str> = group.iter().map(|m| m.id.as_str()).collect();
+        let mut ids: Vec<&str> = group.iter().map(|m| m.id.as_str()).collect();
+        ids.sort_unstable();
         for chunk in ids.chunks(ROWS_PER_STATEMENT) {
             let target = applications::table
                 .filter(applications::id.eq_any(chunk))
@@ -197,34 +229,53 @@ fn update_applications(
     Ok(())
 }
 
-/// The letters of the steps, per notice in the run's order, read back after the update
-/// so that they print the application as it now is.
+/// The letters of the steps, read back after the update so that they print the
+/// application as it now is. Their outbox ids are drawn first, per notice in the run's
+/// order, because the outbox sends by id; the rows are then read and the letters written
+/// in the order of the applications' ids, so that each chunk reads neighbouring index
+/// pages instead of 1,000 scattered ones (a lot orders an opening day at random).
 fn queue_letters(
     conn: &mut DbConnection,
     instrument: &InstrumentRow,
     moves: &[Move],
     now: DateTime<Utc>,
 ) -> Result<(), ServiceError> {
-    let mut by_notice: Vec<(Notice, Vec<&str>)> = Vec::new();
-    for m in moves {
-        for notice in &m.notices {
-            match by_notice.iter_mut().find(|(n, _)| n == notice) {
-                Some((_, ids)) => ids.push(&m.id),
-                None => by_notice.push((*notice, vec![&m.id])),
-            }
+    let mut notices: Vec<Notice> = Vec::new();
+    for notice in moves.iter().flat_map(|m| &m.notices) {
+        if !notices.contains(notice) {
+            notices.push(*notice);
         }
     }
-    for (notice, ids) in by_notice {
-        for chunk in ids.chunks(ROWS_PER_STATEMENT) {
-            let mut rows: Vec<ApplicationRow> = applications::table
-                .filter(applications::id.eq_any(chunk))
-                .select(ApplicationRow::as_select())
-                .load(conn)?;
-            let order: std::collections::HashMap<&str, usize> =
-                chunk.iter().enumerate().map(|(i, id)| (*id, i)).collect();
-            rows.sort_by_key(|r| order.get(r.id.as_str()).copied().unwrap_or(usize::MAX));
-            queue_notices(conn, &rows, instrument, notice, now)?;
+    let mut letters: Vec<(&str, Notice, String)> = Vec::new();
+    for notice in notices {
+        for m in moves.iter().filter(|m| m.notices.contains(&notice)) {
+            letters.push((m.id.as_str(), notice, new_id()));
         }
+    }
+    letters.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    for chunk in letters.chunks(ROWS_PER_STATEMENT) {
+        let mut ids: Vec<&str> = chunk.iter().map(|(id, _, _)| *id).collect();
+        ids.dedup();
+        let rows: HashMap<String, ApplicationRow> = applications::table
+            .filter(applications::id.eq_any(&ids))
+            .select(ApplicationRow::as_select())
+            .load(conn)?
+            .into_iter()
+            .map(|r| (r.id.clone(), r))
+            .collect();
+        let batch = chunk
+            .iter()
+            .map(|(id, notice, mail_id)| {
+                Ok(BatchNotice {
+                    app: rows.get(*id).ok_or_else(|| {
+                        ServiceError::Internal(format!("aanvraag {id} ontbreekt"))
+                    })?,
+                    notice: *notice,
+                    mail_id: mail_id.clone(),
+                })
+            })
+            .collect::<Result<Vec<_>, ServiceError>>()?;
+        queue_notices(conn, &batch, instrument, now)?;
     }
     Ok(())
 }

@@ -100,14 +100,13 @@ pub fn run_round(
     })
 }
 
-/// What one run works with: the locked instrument, its round, who runs it and when, the
+/// What one run works with: the locked instrument, its round, when it runs, the
 /// placements so far and the steps they take, written at the end ([`Batch`]).
-struct Run<'a> {
+struct Run {
     instrument: InstrumentRow,
     round: RunRound,
     /// What the instrument had available when the run began.
     instrument_before: Money,
-    actor: &'a Actor,
     now: DateTime<Utc>,
     id: String,
     placements: Vec<PlacementRow>,
@@ -117,7 +116,7 @@ struct Run<'a> {
     committed: BTreeMap<NaiveDate, (Seed, String)>,
 }
 
-impl Run<'_> {
+impl Run {
     /// What the run may still reserve: the instrument's available budget, and no more
     /// than the round's budget less what this run reserved already.
     fn available(&self) -> Result<Money, ServiceError> {
@@ -148,7 +147,6 @@ impl Run<'_> {
             queued,
             from,
             command,
-            self.actor,
             reason,
             waitlist_position,
             self.now,
@@ -189,11 +187,10 @@ pub(crate) fn run_in_as(
     let round = super::round::choose(conn, &instrument, round, policy, now)?;
     let instrument_before = budget::position_of(&instrument)?.available();
     let mut run = Run {
-        batch: Batch::new(&instrument)?,
+        batch: Batch::new(&instrument, actor)?,
         instrument,
         round,
         instrument_before,
-        actor,
         now,
         id: run_id,
         placements: Vec::new(),
@@ -251,7 +248,7 @@ pub(crate) fn run_in_as(
 /// its time of drawing then shows).
 fn revealed_seeds(
     conn: &mut DbConnection,
-    run: &mut Run<'_>,
+    run: &mut Run,
     outcome: &AllocationOutcome,
 ) -> Result<Vec<RunSeedRow>, ServiceError> {
     let Seeds::Committed { day, .. } = run.seeds else {
@@ -292,7 +289,7 @@ fn policy_of(instrument: &InstrumentRow) -> Result<AllocationPolicy, ServiceErro
 /// position and whether anyone is still waiting.
 fn promote_waiting_list(
     conn: &mut DbConnection,
-    run: &mut Run<'_>,
+    run: &mut Run,
     available: Money,
 ) -> Result<Waiting, ServiceError> {
     let round = run.round.round.code.clone();
@@ -339,7 +336,7 @@ type Placed = (AllocationOutcome, &'static str, Option<Seed>);
 /// Then the new applications; while others still wait, they queue behind them.
 fn place_submitted(
     conn: &mut DbConnection,
-    run: &mut Run<'_>,
+    run: &mut Run,
     policy: AllocationPolicy,
     waiting: Waiting,
 ) -> Result<Placed, ServiceError> {
@@ -422,7 +419,7 @@ fn place_submitted(
 /// every later one, so its seed stays secret while applications can still arrive.
 fn by_committed_seeds(
     conn: &mut DbConnection,
-    run: &mut Run<'_>,
+    run: &mut Run,
     available: Money,
     mut candidates: Vec<Candidate>,
     reveal_before: NaiveDate,

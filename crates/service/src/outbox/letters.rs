@@ -180,20 +180,28 @@ fn queue_letter(
     Ok(())
 }
 
-/// [`queue_notice`] of one `notice` for many applications under one instrument (an
-/// allocation run puts thousands on the waiting list): the organisations and the
-/// accounting deadlines are read once for all of them and the mails inserted in batches.
-/// The letters are the ones [`queue_notice`] writes, in the order of `apps`.
+/// One notice of a batch ([`queue_notices`]): the application as it now is, the notice,
+/// and the outbox id the letter gets.
+pub(crate) struct BatchNotice<'a> {
+    pub(crate) app: &'a ApplicationRow,
+    pub(crate) notice: Notice,
+    pub(crate) mail_id: String,
+}
+
+/// [`queue_notice`] for many applications under one instrument (an allocation run puts
+/// thousands on the waiting list): the organisations and the accounting deadlines are
+/// read once for all of them and the mails inserted in batches. The letters are the ones
+/// [`queue_notice`] writes, under the ids given: the outbox sends in the order of its ids,
+/// so the caller decides the order of sending whatever order the notices come in.
 pub(crate) fn queue_notices(
     conn: &mut DbConnection,
-    apps: &[ApplicationRow],
+    notices: &[BatchNotice<'_>],
     instrument: &InstrumentRow,
-    notice: Notice,
     now: DateTime<Utc>,
 ) -> Result<(), ServiceError> {
-    let org_ids: Vec<&str> = apps
+    let org_ids: Vec<&str> = notices
         .iter()
-        .map(|a| a.organisation_id.as_str())
+        .map(|n| n.app.organisation_id.as_str())
         .collect::<HashSet<_>>()
         .into_iter()
         .collect();
@@ -204,21 +212,26 @@ pub(crate) fn queue_notices(
         .into_iter()
         .map(|o| (o.id.clone(), o))
         .collect();
-    let app_ids: Vec<&str> = apps.iter().map(|a| a.id.as_str()).collect();
+    let app_ids: Vec<&str> = notices.iter().map(|n| n.app.id.as_str()).collect();
     let deadlines = crate::application::accounting_deadlines(conn, &app_ids, instrument)?;
-    let mut mails = Vec::with_capacity(apps.len());
-    for app in apps {
+    let mut mails = Vec::with_capacity(notices.len());
+    for BatchNotice {
+        app,
+        notice,
+        mail_id,
+    } in notices
+    {
         let org = orgs.get(&app.organisation_id).ok_or_else(|| {
             ServiceError::Internal(format!("organisatie {} ontbreekt", app.organisation_id))
         })?;
         let mut letter = notice_letter(app, instrument, &org.name)?;
-        letter.brief = Some(frame(notice.into(), now));
+        letter.brief = Some(frame((*notice).into(), now));
         letter.verantwoording_uiterlijk = deadlines.get(&app.id).copied().flatten();
         mails.push(Mail::new(
-            new_id(),
+            mail_id.clone(),
             Some(&app.id),
             &org.email,
-            notice.into(),
+            (*notice).into(),
             &letter,
             now,
         )?);

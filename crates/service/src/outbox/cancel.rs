@@ -26,6 +26,16 @@ type Waiting = (
     chrono::NaiveDateTime,
 );
 
+/// A mail about the application with when it was sent, failed, and claimed until.
+type Queued = (
+    Waiting,
+    (
+        Option<chrono::NaiveDateTime>,
+        Option<chrono::NaiveDateTime>,
+        Option<chrono::NaiveDateTime>,
+    ),
+);
+
 /// Withdraws the unsent, unclaimed mails about `application_id` that no longer apply in
 /// state `to`, reached by `command`. Returns how many were withdrawn.
 pub(crate) fn cancel_obsolete(
@@ -66,24 +76,32 @@ fn cancel_where(
     reason: impl Fn(Template) -> Option<String>,
 ) -> Result<usize, ServiceError> {
     let at = naive(now);
-    let waiting: Vec<Waiting> = outbox::table
+    // Only the application's id goes to the database, the rest is filtered here: an
+    // application has a handful of mails, but with the sending conditions in the query
+    // PostgreSQL without fresh statistics (autovacuum off, or a table that just grew by
+    // an opening rush) planned it on `outbox_pending`, every unsent mail of every
+    // application, and the rush slowed down by a scan of the whole backlog per
+    // submission (bench/NOTES.md, 2026-12-02).
+    let mails: Vec<Queued> = outbox::table
         .filter(outbox::application_id.eq(application_id))
-        .filter(outbox::sent_at.is_null())
-        .filter(outbox::failed_at.is_null())
-        .filter(
-            outbox::claimed_until
-                .is_null()
-                .or(outbox::claimed_until.lt(at)),
-        )
         .select((
-            outbox::id,
-            outbox::application_id,
-            outbox::recipient,
-            outbox::template,
-            outbox::payload,
-            outbox::created_at,
+            (
+                outbox::id,
+                outbox::application_id,
+                outbox::recipient,
+                outbox::template,
+                outbox::payload,
+                outbox::created_at,
+            ),
+            (outbox::sent_at, outbox::failed_at, outbox::claimed_until),
         ))
         .load(conn)?;
+    let waiting = mails
+        .into_iter()
+        .filter_map(|(mail, (sent, failed, claimed))| {
+            let unclaimed = claimed.is_none_or(|until| until < at);
+            (sent.is_none() && failed.is_none() && unclaimed).then_some(mail)
+        });
     let mut cancelled = 0;
     for (id, app, recipient, template, payload, created_at) in waiting {
         let Some(reason) = template.parse::<Template>().ok().and_then(&reason) else {

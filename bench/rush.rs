@@ -8,7 +8,7 @@
 //! 3. starts `BIN serve` on a free loopback port (e-mails as `.eml` files in a temporary
 //!    folder) and waits for it;
 //! 4. opens BENCH_IDLE (default 10,000) keep-alive connections with one GET each and
-//!    holds them idle to the end (one GET each every 60 s); the server's RSS with them;
+//!    holds them idle to the end (one GET on each once it has been idle 45 s); the server's RSS with them;
 //! 5. the HTTP floor: min(K, 20,000) GETs of `/instrumenten/rush` (the cheapest
 //!    authenticated GET: the token cache and one read by key) at concurrency CLIENTS;
 //! 6. the rush: CLIENTS threads (one keep-alive connection each) create and submit K / 2
@@ -180,49 +180,75 @@ fn rss_kb(pid: u32, key: &str) -> String {
 }
 
 /// Opens `n` keep-alive connections, each with one authenticated GET, and leaves them
-/// idle. Returns them and how many could not be opened.
-fn open_idle(addr: SocketAddr, token: &str, n: usize) -> (Vec<Client>, usize) {
+/// idle. Returns them, each with when it was last used, and how many could not be opened.
+fn open_idle(addr: SocketAddr, token: &str, n: usize) -> (Vec<(Client, Instant)>, usize) {
     let mut open = Vec::with_capacity(n);
     let mut errors = 0;
     for _ in 0..n {
         let mut client = Client::new(addr);
         match call(&mut client, "GET", "/instrumenten/rush", token, None) {
-            Ok(r) if r.status == 200 => open.push(client),
+            Ok(r) if r.status == 200 => open.push((client, Instant::now())),
             _ => errors += 1,
         }
     }
     (open, errors)
 }
 
-/// One more GET on every idle connection; how many failed. A connection the server
-/// dropped fails once (the client reconnects only on the request after).
-fn ping_idle(idle: &mut [Client], token: &str) -> usize {
-    idle.iter_mut()
-        .map(|c| call(c, "GET", "/instrumenten/rush", token, None))
-        .filter(|r| !matches!(r, Ok(r) if r.status == 200))
-        .count()
+/// One GET on an idle connection; whether it failed. A connection the server dropped
+/// fails once (the client reconnects only on the request after).
+fn ping(client: &mut Client, token: &str) -> bool {
+    !matches!(call(client, "GET", "/instrumenten/rush", token, None), Ok(r) if r.status == 200)
 }
 
-/// Holds the idle connections on a thread of their own, with one GET on each every 60 s
-/// (inside the server's keep-alive of 75 s, as a client's connection pool does), until
-/// stopped; then checks each once more. Returns the failed requests.
+/// Pinger threads for the idle connections, each with its share.
+const PINGERS: usize = 32;
+/// A connection is pinged once it has been idle this long: well inside the server's
+/// keep-alive of 75 s, leaving room for the pings queued before it.
+const PING_AFTER: Duration = Duration::from_secs(45);
+
+/// Holds the idle connections on threads of their own, pinging each once it has been
+/// idle [`PING_AFTER`] (as a client's connection pool does), until stopped; then checks
+/// each once more. Returns the failed requests. Each connection keeps its own clock: one
+/// thread pinging 10,000 in turn took longer than the keep-alive's margin while a rush
+/// ran (each GET waits behind the rush's requests), and the server rightly closed the
+/// connections that waited too long.
 fn hold_idle(
-    mut idle: Vec<Client>,
+    idle: Vec<(Client, Instant)>,
     token: String,
     stop: Arc<std::sync::atomic::AtomicBool>,
 ) -> std::thread::JoinHandle<usize> {
-    std::thread::spawn(move || {
-        let mut errors = 0;
-        let mut last = Instant::now();
-        while !stop.load(Ordering::Relaxed) {
-            std::thread::sleep(Duration::from_millis(200));
-            if last.elapsed() >= Duration::from_secs(60) {
-                errors += ping_idle(&mut idle, &token);
-                last = Instant::now();
-            }
-        }
-        errors + ping_idle(&mut idle, &token)
-    })
+    let share = idle.len().div_ceil(PINGERS).max(1);
+    let mut shares: Vec<Vec<(Client, Instant)>> = Vec::new();
+    let mut rest = idle.into_iter().peekable();
+    while rest.peek().is_some() {
+        shares.push(rest.by_ref().take(share).collect());
+    }
+    let threads: Vec<_> = shares
+        .into_iter()
+        .map(|clients| {
+            let (token, stop) = (token.clone(), Arc::clone(&stop));
+            std::thread::spawn(move || {
+                let mut clients = clients;
+                let mut errors = 0;
+                while !stop.load(Ordering::Relaxed) {
+                    std::thread::sleep(Duration::from_millis(200));
+                    for (client, last) in &mut clients {
+                        if last.elapsed() >= PING_AFTER {
+                            errors += usize::from(ping(client, &token));
+                            *last = Instant::now();
+                        }
+                    }
+                }
+                errors
+                    + clients
+                        .iter_mut()
+                        .map(|(client, _)| ping(client, &token))
+                        .filter(|failed| *failed)
+                        .count()
+            })
+        })
+        .collect();
+    std::thread::spawn(move || threads.into_iter().map(|t| t.join().unwrap()).sum())
 }
 
 /// `n` GETs of `/instrumenten/rush` at concurrency `clients`: requests/s and p99 ms.

@@ -225,10 +225,9 @@ fn hold_idle(
     }
     let threads: Vec<_> = shares
         .into_iter()
-        .map(|clients| {
+        .map(|mut clients| {
             let (token, stop) = (token.clone(), Arc::clone(&stop));
             std::thread::spawn(move || {
-                let mut clients = clients;
                 let mut errors = 0;
                 while !stop.load(Ordering::Relaxed) {
                     std::thread::sleep(Duration::from_millis(200));

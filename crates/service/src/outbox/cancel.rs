@@ -27,7 +27,7 @@ type Waiting = (
 );
 
 /// A mail about the application with when it was sent, failed, and claimed until.
-type Queued = (
+type Listed = (
     Waiting,
     (
         Option<chrono::NaiveDateTime>,
@@ -82,7 +82,7 @@ fn cancel_where(
     // an opening rush) planned it on `outbox_pending`, every unsent mail of every
     // application, and the rush slowed down by a scan of the whole backlog per
     // submission (bench/NOTES.md, 2026-12-02).
-    let mails: Vec<Queued> = outbox::table
+    let mails: Vec<Listed> = outbox::table
         .filter(outbox::application_id.eq(application_id))
         .select((
             (
